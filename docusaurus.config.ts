@@ -1,0 +1,74 @@
+import type {Config} from '@docusaurus/types';
+import type * as Preset from '@docusaurus/preset-classic';
+import {themes as prismThemes} from 'prism-react-renderer';
+
+/**
+ * The netpol-labs site: lessons in docs/, manifests imported from labs/ so that
+ * what a page shows is byte for byte what the runner applies.
+ */
+const config: Config = {
+  title: 'netpol-labs',
+  tagline: 'Learn, teach and verify Kubernetes and Cilium network policy',
+  favicon: 'img/favicon.svg',
+  url: 'https://netpol-labs.example.org',
+  baseUrl: '/',
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  markdown: {
+    mermaid: true,
+    hooks: {onBrokenMarkdownLinks: 'throw'},
+  },
+  // Rspack + SWC: about five times faster cold builds than webpack on this site.
+  future: {v4: true, experimental_faster: true},
+  i18n: {defaultLocale: 'en', locales: ['en']},
+  presets: [
+    [
+      'classic',
+      {
+        docs: {
+          routeBasePath: 'docs',
+          sidebarPath: './sidebars.ts',
+        },
+        blog: false,
+        theme: {customCss: './src/css/custom.css'},
+      } satisfies Preset.Options,
+    ],
+  ],
+  themes: [
+    '@docusaurus/theme-mermaid',
+    [
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        indexDocs: true,
+        indexPages: true,
+        indexBlog: false,
+        docsRouteBasePath: '/docs',
+        highlightSearchTermsOnTargetPage: true,
+      },
+    ],
+  ],
+  plugins: ['./src/plugins/raw-source'],
+  themeConfig: {
+    colorMode: {defaultMode: 'light', respectPrefersColorScheme: true},
+    navbar: {
+      title: 'netpol-labs',
+      logo: {alt: 'netpol-labs', src: 'img/favicon.svg'},
+      items: [
+        {type: 'docSidebar', sidebarId: 'course', position: 'left', label: 'Course'},
+        {to: '/playground', label: 'Playground', position: 'left'},
+      ],
+    },
+    footer: {
+      style: 'dark',
+      copyright: 'netpol-labs: every lab on this site is verified in CI.',
+    },
+    prism: {
+      theme: prismThemes.github,
+      darkTheme: prismThemes.dracula,
+      additionalLanguages: ['bash', 'diff', 'yaml'],
+    },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;
