@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The `netpol-labs` command. A thin dispatcher: the TypeScript entry points in scripts/ are run
+// through tsx so that `npx netpol-labs ...` works straight from a checkout with no build step.
+import {register} from 'tsx/esm/api';
+
+register();
+
+/** Each command's entry module exports `main(argv: string[]): Promise<number>`. */
+const COMMANDS = {
+  simulate: {module: './simulate.mts', summary: 'predict probe verdicts for scenario files, without a cluster'},
+  up: {module: './runner.mts', summary: 'create (or reuse) the kind cluster netpol-labs with Cilium and Hubble'},
+  down: {module: './runner.mts', summary: 'delete the kind cluster netpol-labs (and nothing else)'},
+  status: {module: './runner.mts', summary: 'say what exists and what is ready'},
+  run: {module: './runner.mts', summary: 'play one lab step by step and check every probe'},
+  verify: {module: './runner.mts', summary: 'run every lab and write JUnit and JSON reports'},
+  reset: {module: './runner.mts', summary: "remove a lab's policies and app"},
+};
+
+function usage() {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: netpol-labs COMMAND [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "netpol-labs COMMAND --help" for a command's options.`;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  console.log(usage());
+  process.exit(command === undefined ? 2 : 0);
+}
+const entry = COMMANDS[command];
+if (!entry) {
+  console.error(`netpol-labs: unknown command "${command}"\n\n${usage()}`);
+  process.exit(2);
+}
+const {main} = await import(entry.module);
+// simulate takes only its own arguments; the runner's entry also needs to know which command ran.
+const argv = entry.module === './runner.mts' ? [command, ...rest] : rest;
+process.exitCode = await main(argv);
