@@ -244,23 +244,44 @@ function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue): LabErro
         file,
         line,
         col,
-        message: `unknown key "${key}" in ${contextOf([...path, key])}; allowed keys are ${describeKeys([...path, key])}`,
+        message: `unknown key "${key}" in ${contextOf([...path, key])}; ${suggest(key, describeKeys([...path, key]))}`,
       };
     });
   }
   const {line, col} = positionOf(source, path);
   const field = String(path[path.length - 1] ?? '');
+  if (path.length > 0 && valueAt(source, path) === undefined) {
+    return [{code: 'missing-key', file, line, col, message: `missing required key "${field}" in ${contextOf(path)}`}];
+  }
   if (issue.code === 'invalid_value') {
     const got = valueAt(source, path);
     const allowed = (issue.values as unknown[]).map(String).join(', ');
     const what = field === 'expect' ? 'outcome' : field;
     return [{code: 'invalid-value', file, line, col, message: `unknown ${what} ${JSON.stringify(got)}; expected one of ${allowed}`}];
   }
-  if (issue.code === 'invalid_type' && valueAt(source, path) === undefined) {
-    return [{code: 'missing-key', file, line, col, message: `missing required key "${field}" in ${contextOf(path)}`}];
-  }
   const location = path.length > 0 ? `${path.map(String).join('.')}: ` : '';
   return [{code: 'invalid', file, line, col, message: `${location}${issue.message}`}];
+}
+
+/** "did you mean" for a near miss (a typo or a plural), then the full list of allowed keys. */
+function suggest(key: string, allowedList: string): string {
+  const allowed = allowedList.split(', ');
+  const near = allowed.find((k) => k !== key && (key.startsWith(k) || k.startsWith(key) || editDistance(k, key) <= 2));
+  return `${near ? `did you mean "${near}"? ` : ''}allowed keys are ${allowedList}`;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({length: b.length + 1}, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
 }
 
 function valueAt(source: SourceDocument, path: PropertyKey[]): unknown {

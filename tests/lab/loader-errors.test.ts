@@ -1,0 +1,151 @@
+// The lab loader's error messages, exact text and position. Positions are counted by hand from
+// the fixture texts below (line 1 is the first line of each template literal).
+import {describe, expect, it} from 'vitest';
+import {formatLabError, parseLab} from '../../src/lab';
+
+const APP = `# app
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: star-wars
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: deathstar
+  namespace: star-wars
+spec:
+  selector: {class: deathstar}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tiefighter
+  namespace: star-wars
+`;
+
+const POLICY = `# allow empire
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-empire
+  namespace: star-wars
+spec:
+  podSelector: {}
+`;
+
+const FILES: Record<string, string> = {'app.yaml': APP, 'allow.yaml': POLICY};
+
+function load(text: string, files: Record<string, string> = FILES): string[] {
+  const {lab, errors} = parseLab(text, 'labs/demo/lab.yaml', (p) => files[p], 'demo');
+  if (lab) return [];
+  return errors.map(formatLabError);
+}
+
+/** A valid lab; each test breaks one line of it. */
+const GOOD = `id: demo
+title: Demo
+namespace: star-wars
+app: [app.yaml]
+steps:
+  - id: one
+    title: One
+    policies: [allow.yaml]
+    probes:
+      - from: tiefighter
+        method: POST
+        url: http://deathstar.star-wars.svc.cluster.local/v1/request-landing
+        expect: allowed
+        why: because
+`;
+
+describe('lab loader errors', () => {
+  it('accepts the valid fixture', () => {
+    const {lab, errors} = parseLab(GOOD, 'labs/demo/lab.yaml', (p) => FILES[p], 'demo');
+    expect(errors).toEqual([]);
+    expect(lab?.steps[0].probes[0].target).toEqual({
+      service: 'deathstar',
+      namespace: 'star-wars',
+      host: 'deathstar.star-wars.svc.cluster.local',
+      port: 80,
+      path: '/v1/request-landing',
+    });
+  });
+
+  it('reports a YAML syntax error where it is', () => {
+    // line 6 "  - id: one" followed by a line indented into the middle of a mapping.
+    const broken = GOOD.replace('    title: One\n', '    title: One\n   bad: [unclosed\n');
+    const [first] = load(broken);
+    expect(first).toMatch(/^labs\/demo\/lab\.yaml:8:\d+: YAML syntax error: /);
+  });
+
+  it('names an unknown key, where it is written, and the keys that are allowed', () => {
+    const text = GOOD.replace('        expect: allowed', '        expected: allowed');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:10:9: missing required key "expect" in a probe',
+      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, method, url, expect, body, why',
+    ]);
+  });
+
+  it('rejects an unknown outcome and lists the valid ones', () => {
+    const text = GOOD.replace('expect: allowed', 'expect: blocked');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:13:17: unknown outcome "blocked"; expected one of allowed, dropped, l7-denied',
+    ]);
+  });
+
+  it('points at a policy file that does not exist', () => {
+    const text = GOOD.replace('policies: [allow.yaml]', 'policies: [allow.yaml, deny.yaml]');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:8:28: manifest "deny.yaml" does not exist in labs/demo/; create it or correct the name',
+    ]);
+  });
+
+  it('refuses a probe from a pod the app does not define', () => {
+    const text = GOOD.replace('from: tiefighter', 'from: ywing');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:10:15: probe from "ywing": the app defines no pod or deployment of that name; expected one of tiefighter',
+    ]);
+  });
+
+  it('refuses a probe URL naming a service the app does not define', () => {
+    const text = GOOD.replace('http://deathstar.star-wars', 'http://deathstar2.star-wars');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:12:14: probe URL names Service "deathstar2", which the app does not define; expected one of deathstar',
+    ]);
+  });
+
+  it('refuses an unknown top-level key', () => {
+    expect(load(GOOD + 'extra: 1\n')).toEqual([
+      'labs/demo/lab.yaml:15:1: unknown key "extra" in lab.yaml; allowed keys are id, title, namespace, app, steps',
+    ]);
+  });
+
+  it('requires the lab id to equal the folder name', () => {
+    expect(load(GOOD.replace('id: demo', 'id: other'))).toEqual([
+      'labs/demo/lab.yaml:1:5: lab id "other" must equal its folder name "demo"',
+    ]);
+  });
+
+  it('reports a syntax error inside a manifest at its own file and line', () => {
+    const files = {...FILES, 'allow.yaml': POLICY.replace('  podSelector: {}', '  podSelector: {')};
+    const errors = load(GOOD, files);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^labs\/demo\/allow\.yaml:\d+:\d+: YAML syntax error: /);
+  });
+
+  it('refuses a non-policy object in a step', () => {
+    const text = GOOD.replace('policies: [allow.yaml]', 'policies: [app.yaml]');
+    expect(load(text)[0]).toBe(
+      'labs/demo/app.yaml:2:1: a step\'s policies may only contain NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy; this is a Namespace (put it in "app" instead)',
+    );
+  });
+
+  it('refuses a policy in another namespace', () => {
+    const files = {...FILES, 'allow.yaml': POLICY.replace('namespace: star-wars', 'namespace: default')};
+    expect(load(GOOD, files)).toEqual([
+      'labs/demo/allow.yaml:2:1: policy allow-empire is in namespace "default", but this lab runs in "star-wars"',
+    ]);
+  });
+});

@@ -1,0 +1,110 @@
+// Every lab under labs/: it loads, every file it names exists and parses as Kubernetes objects, and
+// it keeps the house rules that the lessons and the runner rely on. Failures say how to fix them.
+import {readdirSync, readFileSync} from 'node:fs';
+import {basename, join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {formatLabError, labJsonSchema} from '../src/lab';
+import {listLabDirs, readLab} from '../src/lab/node/read-lab';
+
+const labDirs = listLabDirs();
+
+describe('labs', () => {
+  it('exist', () => {
+    expect(labDirs.map((d) => basename(d))).toContain('deathstar');
+  });
+
+  describe.each(labDirs.map((dir) => [basename(dir), dir]))('%s', (_name, dir) => {
+    const {lab, errors} = readLab(dir);
+
+    it('loads without errors', () => {
+      expect(errors.map(formatLabError)).toEqual([]);
+      expect(lab).toBeDefined();
+    });
+
+    it('names only files that exist and parse as Kubernetes objects', () => {
+      for (const manifest of [...lab!.app, ...lab!.steps.flatMap((s) => s.policies)]) {
+        expect(manifest.objects.length, `${manifest.file} holds no object`).toBeGreaterThan(0);
+        for (const {object} of manifest.objects) {
+          expect(object.apiVersion, manifest.file).toMatch(/^[a-z0-9.]*\/?v\d+/);
+          expect(object.metadata.name, manifest.file).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+        }
+      }
+    });
+
+    it('uses every YAML file of its folder (no orphan manifests)', () => {
+      const used = new Set([...lab!.app, ...lab!.steps.flatMap((s) => s.policies)].map((m) => m.path));
+      const present = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && f !== 'lab.yaml');
+      expect(present.filter((f) => !used.has(f)), 'files no step or app entry names').toEqual([]);
+    });
+
+    it('starts every manifest with a one-line comment saying what it does', () => {
+      for (const manifest of [...lab!.app, ...lab!.steps.flatMap((s) => s.policies)]) {
+        const [first, second] = manifest.text.split('\n');
+        expect(first, `${manifest.file}: first line should be "# <what this allows or denies>"`).toMatch(/^# \S.{10,}$/);
+        expect(second, `${manifest.file}: the comment is one line`).not.toMatch(/^#/);
+      }
+    });
+
+    it('gives every Cilium policy a spec.description', () => {
+      for (const {object, file} of lab!.steps.flatMap((s) => s.policies).flatMap((m) => m.objects)) {
+        if (!object.kind.startsWith('Cilium')) continue;
+        const spec = object.spec as {description?: unknown} | undefined;
+        // description belongs under spec: strict field validation rejects it at the top level.
+        expect(typeof spec?.description, `${file}: ${object.metadata.name} needs spec.description`).toBe('string');
+        expect(object).not.toHaveProperty('description');
+      }
+    });
+
+    it('pins every image by tag, never latest or a digest (kind load finds images by tag only)', () => {
+      const images = lab!.app
+        .flatMap((m) => m.objects)
+        .flatMap(({object}) => JSON.stringify(object).match(/"image":"[^"]+"/g) ?? [])
+        .map((s) => s.slice(9, -1));
+      expect(images.length).toBeGreaterThan(0);
+      for (const image of images) expect(image, image).toMatch(/^[a-z0-9./-]+:v?\d[\w.-]*$/);
+    });
+
+    it('never expects a request that crashes the deathstar to get through', () => {
+      // PUT /v1/exhaust-port makes the starwars server panic about 2 s later (cilium-lab-facts.md).
+      const crashing = lab!.steps
+        .flatMap((s) => s.probes.map((p) => ({step: s.id, ...p})))
+        .filter((p) => p.target.path.startsWith('/v1/exhaust-port') && p.expect === 'allowed');
+      expect(crashing).toEqual([]);
+    });
+
+    it('declares the JSON Schema for editors on its first line', () => {
+      const first = readFileSync(join(dir, 'lab.yaml'), 'utf8').split('\n')[0];
+      expect(first).toBe('# yaml-language-server: $schema=../../schemas/lab.schema.json');
+    });
+  });
+});
+
+describe('the deathstar lab', () => {
+  const {lab} = readLab('labs/deathstar');
+  it('teaches all three outcomes with the steps the course promises', () => {
+    expect(lab!.steps.map((s) => s.id)).toEqual([
+      'no-policy',
+      'k8s-allow-empire',
+      'cilium-l3-l4',
+      'cilium-l7',
+      'l4-wildcards-l7',
+      'ingress-entity',
+    ]);
+    const outcomes = new Set(lab!.steps.flatMap((s) => s.probes.map((p) => p.expect)));
+    expect([...outcomes].sort()).toEqual(['allowed', 'dropped', 'l7-denied']);
+  });
+
+  it('expects the 403 body Envoy sends and the body the deathstar sends on landing', () => {
+    const bodies = lab!.steps.flatMap((s) => s.probes).map((p) => [p.expect, p.body]);
+    // Envoy: "Access denied" (+CRLF); starwars: "Ship landed" (cilium-lab-facts.md).
+    expect(bodies).toContainEqual(['l7-denied', 'Access denied']);
+    expect(bodies).toContainEqual(['allowed', 'Ship landed']);
+  });
+});
+
+describe('schemas/lab.schema.json', () => {
+  it('is what `npm run schemas` generates from the zod schema', () => {
+    const committed = JSON.parse(readFileSync('schemas/lab.schema.json', 'utf8'));
+    expect(committed, 'run `npm run schemas` and commit the result').toEqual(labJsonSchema());
+  });
+});
