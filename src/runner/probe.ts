@@ -1,0 +1,159 @@
+import type {Observed} from '../lab/outcome';
+
+/**
+ * Probes: the curl a client pod runs, and how its result becomes a named outcome. Classification
+ * follows cilium-cli's connectivity tests (see /work/shared/notes/cilium-lab-facts.md, "Classifying a
+ * probe"): a connect timeout is a drop at L3/L4; a 403 "Access denied" is Envoy denying at L7; 2xx is
+ * allowed; anything else proves nothing about policy and is an `error`, never a drop.
+ */
+
+/** curl's connect timeout: a dropped SYN is declared dropped after this long. */
+export const CONNECT_TIMEOUT_S = 2;
+/** curl's whole-request limit, so a server that accepts but never answers cannot hang a step. */
+export const MAX_TIME_S = 10;
+
+/** The marker curl's --write-out appends after the body; unique enough not to occur in a body. */
+const MARKER = '@@netpol-labs';
+const WRITE_OUT = `\n${MARKER} code=%{http_code} connect=%{time_connect}@@`;
+const MARKER_RE = /\n?@@netpol-labs code=(\d{3}) connect=([0-9.]+)@@\s*$/;
+
+/** The body Envoy sends with its 403 (the facts note: `Access denied` followed by CRLF). */
+export const ACCESS_DENIED = 'Access denied';
+
+/** The HTTP request of a probe. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+}
+
+/**
+ * curl's argument array for one request. The same array runs in a pod (after `kubectl exec POD --`)
+ * and, in the tests, on this machine against real servers.
+ *
+ * Without --fail curl exits 0 on 403 and 503, so the status code and body decide; --write-out adds
+ * the status and the connect time even when curl fails (it prints 000 then).
+ */
+export function curlArgs(request: HttpRequest): string[] {
+  return [
+    '--silent',
+    '--show-error',
+    '--connect-timeout', String(CONNECT_TIMEOUT_S),
+    '--max-time', String(MAX_TIME_S),
+    '--request', request.method,
+    '--output', '-',
+    '--write-out', WRITE_OUT,
+    request.url,
+  ];
+}
+
+/** What a probe command returned (the subset of CommandResult classification needs). */
+export interface ProbeRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  canceled?: boolean;
+}
+
+/** A classified probe: the outcome and the evidence behind it. */
+export interface Classification {
+  observed: Observed;
+  /** curl's exit code, when curl ran. */
+  curlExit?: number;
+  /** HTTP status, when a response came back. */
+  status?: number;
+  /** Response body (trimmed to a reasonable length). */
+  body: string;
+  /** One line a learner can read: why this outcome. */
+  evidence: string;
+}
+
+/** curl exit codes a learner meets, in words (from curl's man page, EXIT CODES). */
+const CURL_EXITS: Record<number, string> = {
+  6: 'could not resolve the host (DNS)',
+  7: 'connection refused (nothing listening, or the pod is restarting)',
+  22: 'HTTP error under --fail',
+  28: 'operation timed out',
+  52: 'the server closed the connection without a reply',
+  56: 'connection reset while receiving',
+};
+
+const MAX_BODY = 400;
+
+/**
+ * Turns a probe's result into an outcome. Pure; the tests feed it results of real curl runs.
+ */
+export function classify(run: ProbeRun): Classification {
+  if (run.canceled) return {observed: 'error', body: '', evidence: 'interrupted before the probe finished'};
+  if (run.timedOut) {
+    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec hung?)'};
+  }
+  const match = MARKER_RE.exec(run.stdout);
+  const stderr = run.stderr.trim();
+  if (!match) {
+    // curl never got to write its summary: kubectl could not exec (pod missing, no curl in the
+    // image, API server unreachable). Not a verdict.
+    return {
+      observed: 'error',
+      curlExit: run.exitCode,
+      body: '',
+      evidence: `the probe did not run: exit ${run.exitCode ?? '?'}${stderr ? `: ${lastLine(stderr)}` : ''}`,
+    };
+  }
+  const body = run.stdout.slice(0, match.index).slice(0, MAX_BODY);
+  const status = Number(match[1]);
+  const connectSeconds = Number(match[2]);
+  const exit = run.exitCode;
+  if (exit === 28) {
+    if (connectSeconds === 0) {
+      return {
+        observed: 'dropped',
+        curlExit: 28,
+        body,
+        evidence: `no answer to the connection attempt within ${CONNECT_TIMEOUT_S} s (curl exit 28): packets dropped`,
+      };
+    }
+    // Connected, then nothing: a slow or stuck server, not a policy drop.
+    return {
+      observed: 'error',
+      curlExit: 28,
+      body,
+      evidence: `connected after ${connectSeconds} s but got no complete reply within ${MAX_TIME_S} s (curl exit 28); not a policy drop`,
+    };
+  }
+  if (exit !== 0) {
+    const meaning = exit !== undefined && CURL_EXITS[exit] ? CURL_EXITS[exit] : 'curl failed';
+    return {observed: 'error', curlExit: exit, body, evidence: `curl exit ${exit ?? '?'}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ''}`};
+  }
+  if (status >= 200 && status < 300) {
+    return {observed: 'allowed', curlExit: 0, status, body, evidence: `HTTP ${status}${body.trim() ? ` "${oneLine(body)}"` : ''}`};
+  }
+  if (status === 403 && body.includes(ACCESS_DENIED)) {
+    return {observed: 'l7-denied', curlExit: 0, status, body, evidence: `HTTP 403 "${oneLine(body)}" from the L7 proxy`};
+  }
+  return {
+    observed: 'error',
+    curlExit: 0,
+    status,
+    body,
+    evidence: `HTTP ${status}${body.trim() ? ` "${oneLine(body)}"` : ''}: neither an allow (2xx) nor an L7 deny (403 "${ACCESS_DENIED}")`,
+  };
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+function oneLine(text: string): string {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** Requests that do damage when they get through (facts note: the deathstar really panics ~2 s later). */
+const DESTRUCTIVE: {method: string; path: RegExp}[] = [{method: 'PUT', path: /^\/v1\/exhaust-port\/?(\?.*)?$/}];
+
+/** True for a request that crashes the app when it is let through; it is never sent while polling. */
+export function isDestructive(method: string, path: string): boolean {
+  return DESTRUCTIVE.some((d) => d.method === method.toUpperCase() && d.path.test(path));
+}

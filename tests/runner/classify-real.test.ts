@@ -1,0 +1,165 @@
+/**
+ * The classifier against real curl and real servers: every outcome here comes from packets that
+ * really flowed (or really did not). Traffic only ever goes to 127.0.0.1 or to the /30 this file
+ * creates on a veth pair into its own network namespace.
+ */
+import {randomBytes} from 'node:crypto';
+import {createServer, type Server} from 'node:http';
+import {createServer as createNetServer, type Server as NetServer} from 'node:net';
+import type {AddressInfo, Socket} from 'node:net';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ExecaExecutor} from '../../src/runner/exec';
+import {classify, curlArgs} from '../../src/runner/probe';
+
+const executor = new ExecaExecutor();
+
+async function curl(method: string, url: string) {
+  const result = await executor.run({file: 'curl', args: curlArgs({method, url}), timeoutMs: 20_000});
+  return {result, classification: classify(result)};
+}
+
+function listen(server: Server | NetServer): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+describe('classify real curl results from local servers', () => {
+  let deathstar: Server;
+  let stuck: NetServer;
+  let port = 0;
+  let stuckPort = 0;
+  let closedPort = 0;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    // A stand-in for the deathstar and for Envoy: the three answers a lab can meet.
+    deathstar = createServer((req, res) => {
+      if (req.method === 'POST' && req.url === '/v1/request-landing') {
+        res.writeHead(200, {'content-type': 'text/plain'}).end('Ship landed\n');
+      } else if (req.method === 'PUT' && req.url === '/v1/exhaust-port') {
+        res.writeHead(503, {'content-type': 'text/plain'}).end('Panic: deathstar exploded\n');
+      } else {
+        res.writeHead(403, {'content-type': 'text/plain'}).end('Access denied\r\n');
+      }
+    });
+    port = await listen(deathstar);
+    // Accepts connections and never answers: a stuck server, which is not a policy drop.
+    stuck = createNetServer((socket) => sockets.push(socket));
+    stuckPort = await listen(stuck);
+    // A port that was just free: bind, read the number, close. Connecting there is refused.
+    const probe = createNetServer();
+    closedPort = await listen(probe);
+    await new Promise((r) => probe.close(r));
+  });
+
+  afterAll(async () => {
+    deathstar?.closeAllConnections();
+    await new Promise((r) => deathstar?.close(r));
+    for (const socket of sockets) socket.destroy();
+    await new Promise((r) => stuck?.close(r));
+  });
+
+  it('200 "Ship landed" is allowed', async () => {
+    const {result, classification} = await curl('POST', `http://127.0.0.1:${port}/v1/request-landing`);
+    expect(result.exitCode).toBe(0);
+    expect(classification).toMatchObject({observed: 'allowed', status: 200, curlExit: 0});
+    expect(classification.body).toBe('Ship landed\n');
+  });
+
+  it('403 "Access denied" is l7-denied', async () => {
+    const {classification} = await curl('GET', `http://127.0.0.1:${port}/v1`);
+    expect(classification).toMatchObject({observed: 'l7-denied', status: 403});
+    expect(classification.body).toBe('Access denied\r\n');
+  });
+
+  it('503 "Panic: deathstar exploded" is an error, not a verdict', async () => {
+    const {classification} = await curl('PUT', `http://127.0.0.1:${port}/v1/exhaust-port`);
+    expect(classification).toMatchObject({observed: 'error', status: 503, curlExit: 0});
+    expect(classification.evidence).toContain('HTTP 503');
+    expect(classification.evidence).toContain('Panic: deathstar exploded');
+  });
+
+  it('a closed port (connection refused, curl exit 7) is an error, never dropped', async () => {
+    const {result, classification} = await curl('GET', `http://127.0.0.1:${closedPort}/`);
+    expect(result.exitCode).toBe(7);
+    expect(classification).toMatchObject({observed: 'error', curlExit: 7});
+    expect(classification.evidence).toContain('connection refused');
+  });
+
+  it('a server that accepts and never answers times out after connecting: error, not dropped', async () => {
+    const started = Date.now();
+    const {result, classification} = await curl('GET', `http://127.0.0.1:${stuckPort}/`);
+    expect(result.exitCode).toBe(28);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000); // curl's --max-time 10
+    expect(classification).toMatchObject({observed: 'error', curlExit: 28});
+    expect(classification.evidence).toContain('not a policy drop');
+  }, 25_000);
+});
+
+/**
+ * A destination whose packets are silently dropped. The namespace owns 10.213.x.2/30 on one end of a
+ * veth pair; the host end has .1. Inside the namespace a blackhole route swallows every reply to the
+ * host (the "blackhole route" of the issue), so a SYN arrives and nothing ever comes back: curl's
+ * connect times out with exit 28, exactly like a Cilium policy drop of the SYN.
+ */
+describe('classify a real silent drop (network namespace + blackhole route)', () => {
+  const id = randomBytes(3).toString('hex');
+  const ns = `nlt-${id}`;
+  const hostIf = `nlh${id}`; // interface names are limited to 15 characters
+  const nsIf = `nln${id}`;
+  // 10.213.<n>.0/30, n from the random id: unique per run, private (RFC 1918), and only on this veth.
+  const octet = parseInt(id.slice(0, 2), 16);
+  const hostAddr = `10.213.${octet}.1`;
+  const nsAddr = `10.213.${octet}.2`;
+  let created = false;
+
+  async function ip(...args: string[]) {
+    const r = await execa('ip', args, {reject: false, timeout: 10_000});
+    if (r.exitCode !== 0) {
+      throw new Error(
+        `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
+          'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
+      );
+    }
+    return String(r.stdout);
+  }
+
+  async function rxPackets(): Promise<number> {
+    const out = await ip('-n', ns, '-s', '-j', 'link', 'show', 'dev', nsIf);
+    return JSON.parse(out)[0].stats64.rx.packets as number;
+  }
+
+  beforeAll(async () => {
+    await ip('netns', 'add', ns);
+    created = true;
+    await ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
+    await ip('link', 'set', nsIf, 'netns', ns);
+    await ip('addr', 'add', `${hostAddr}/30`, 'dev', hostIf);
+    await ip('link', 'set', hostIf, 'up');
+    await ip('-n', ns, 'addr', 'add', `${nsAddr}/30`, 'dev', nsIf);
+    await ip('-n', ns, 'link', 'set', nsIf, 'up');
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+    await ip('-n', ns, 'route', 'add', 'blackhole', `${hostAddr}/32`);
+  });
+
+  afterAll(async () => {
+    if (!created) return;
+    // Deleting the namespace destroys its veth end, which removes the host end too.
+    await execa('ip', ['netns', 'delete', ns], {reject: false, timeout: 10_000});
+    await execa('ip', ['link', 'delete', hostIf], {reject: false, timeout: 10_000});
+  });
+
+  it('curl times out connecting (exit 28) and the probe is classified dropped', async () => {
+    const before = await rxPackets();
+    const started = Date.now();
+    const {result, classification} = await curl('POST', `http://${nsAddr}:80/v1/request-landing`);
+    const elapsed = Date.now() - started;
+    expect(result.exitCode).toBe(28);
+    expect(result.stderr).toMatch(/timed out|Timeout was reached/i);
+    expect(elapsed).toBeGreaterThanOrEqual(1_900); // --connect-timeout 2
+    expect(elapsed).toBeLessThan(8_000);
+    expect(classification).toMatchObject({observed: 'dropped', curlExit: 28});
+    // The SYNs really reached the namespace and were swallowed there: not a local routing error.
+    expect(await rxPackets()).toBeGreaterThan(before);
+  }, 20_000);
+});
