@@ -39,12 +39,20 @@ function Icon({value}: {value: OutcomeValue}): React.ReactNode {
  * One outcome, as a badge: the literal value from lab.yaml (`allowed`, `dropped`, `l7-denied`),
  * an icon, a colour and, unless `compact`, a few words saying what the learner sees.
  */
-export default function Outcome({value, compact = false}: {value: OutcomeValue; compact?: boolean}): React.ReactNode {
+export interface OutcomeProps {
+  value: OutcomeValue;
+  /** Only the icon and the value, for running text. */
+  compact?: boolean;
+  /** The words under the value instead of beside it, for narrow table cells. */
+  stacked?: boolean;
+}
+
+export default function Outcome({value, compact = false, stacked = false}: OutcomeProps): React.ReactNode {
   if (!(value in SHORT_LABELS)) {
     throw new Error(`Outcome: "${String(value)}" is not one of ${Object.keys(SHORT_LABELS).join(', ')}`);
   }
   return (
-    <span className={clsx(styles.badge, styles[value])} title={OUTCOME_LABELS[value]}>
+    <span className={clsx(styles.badge, styles[value], stacked && styles.stacked)} title={OUTCOME_LABELS[value]}>
       <Icon value={value} />
       <code className={styles.value}>{value}</code>
       {!compact && <span className={styles.label}>{SHORT_LABELS[value]}</span>}

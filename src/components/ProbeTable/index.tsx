@@ -39,7 +39,7 @@ export default function ProbeTable({labYaml, step: stepId}: ProbeTableProps): Re
               data-testid="probe-row"
               data-expect={probe.expect}
               className={styles[probe.expect]}>
-              <td>
+              <td className={styles.who}>
                 <code>{probe.from}</code>
               </td>
               <td>
@@ -51,7 +51,7 @@ export default function ProbeTable({labYaml, step: stepId}: ProbeTableProps): Re
                 )}
               </td>
               <td>
-                <Outcome value={probe.expect} />
+                <Outcome value={probe.expect} stacked />
               </td>
               <td className={styles.why}>{probe.why}</td>
             </tr>
