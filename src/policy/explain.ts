@@ -1,0 +1,36 @@
+/** Human text for explanations and rule references. */
+import type {Explanation, RuleRef} from './types';
+
+/** `CiliumNetworkPolicy star-wars/rule1 ingress[0] (labs/deathstar/rule1-l7.yaml:13)`. */
+export function describeRule(ref: RuleRef): string {
+  return `${describePolicy(ref)} ${ref.rule} (${ref.file}:${ref.line})`;
+}
+
+/** `CiliumNetworkPolicy star-wars/rule1`. */
+export function describePolicy(ref: Pick<RuleRef, 'kind' | 'namespace' | 'name'>): string {
+  return `${ref.kind} ${ref.namespace !== undefined ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** Lists rules for a sentence, one policy at most once when `byPolicy`. */
+export function describeRules(refs: RuleRef[], byPolicy = false): string {
+  if (!byPolicy) return refs.map(describeRule).join(', ');
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const r of refs) {
+    const key = `${r.kind}/${r.namespace ?? ''}/${r.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`${describePolicy(r)} (${r.file}:${r.line})`);
+  }
+  return out.join(', ');
+}
+
+/**
+ * One line for a person: `ingress  dropped  <why>`. The text already names the policy, rule
+ * and source position; `inferred` choices are appended so they are never hidden.
+ */
+export function formatExplanation(e: Explanation): string {
+  const head = e.side === 'probe' ? 'note' : e.side;
+  const effect = e.effect === 'note' ? '' : `${e.effect}: `;
+  return `${head}: ${effect}${e.text}${e.inferred ? ` [inferred: ${e.inferred}]` : ''}`;
+}

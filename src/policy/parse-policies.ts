@@ -1,0 +1,137 @@
+/**
+ * Policy objects from YAML: dispatch on kind, common metadata checks, positions. Other kinds
+ * (Namespace, Deployment, Service, Pod, ...) are returned in `others`, never reported as errors,
+ * so a lab's app manifests and policies can be fed through the same function.
+ */
+import {readNetworkPolicySpec} from './parse-k8s';
+import {readCiliumPolicy} from './parse-cilium';
+import {readDocuments, Val} from './reader';
+import type {OtherObject, PolicyError, PolicyKind, PolicyObject} from './types';
+
+const API_VERSIONS: Record<PolicyKind, string> = {
+  NetworkPolicy: 'networking.k8s.io/v1',
+  CiliumNetworkPolicy: 'cilium.io/v2',
+  CiliumClusterwideNetworkPolicy: 'cilium.io/v2',
+};
+
+const METADATA_FIELDS = [
+  'name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'managedFields', 'finalizers', 'ownerReferences', 'generateName', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink',
+];
+
+/** DNS-1123 label, what Kubernetes requires of namespace names. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain, what Kubernetes requires of most object names. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Options for reading policies. */
+export interface ReadPolicyOptions {
+  /** Namespace for namespaced policies without metadata.namespace (what `kubectl apply` uses): default `default`. */
+  defaultNamespace?: string;
+}
+
+/**
+ * Parses a multi-document YAML (or a JSON object) of NetworkPolicy, CiliumNetworkPolicy and
+ * CiliumClusterwideNetworkPolicy objects, keeping positions. Documents of other kinds are
+ * returned in `others` without error; empty documents are skipped. Every problem found is
+ * reported (not just the first), and valid policies are returned even when others fail.
+ */
+export function parsePolicyDocuments(
+  text: string,
+  file: string,
+  options: ReadPolicyOptions = {},
+): {policies: PolicyObject[]; others: OtherObject[]; errors: PolicyError[]} {
+  const errors: PolicyError[] = [];
+  const policies: PolicyObject[] = [];
+  const others: OtherObject[] = [];
+  const {ctx, docs} = readDocuments(text, file, errors);
+  for (const doc of docs) {
+    if (doc.errors.length > 0) continue;
+    const root = new Val(ctx, doc.contents, '', doc.contents?.range?.[0] ?? 0);
+    if (root.absent) continue;
+    const result = readObject(root, options);
+    if (result?.policy) policies.push(result.policy);
+    if (result?.other) others.push(result.other);
+  }
+  return {policies, others, errors};
+}
+
+/** Reads one object (a policy, or another kind returned as `other`). Errors go to the context. */
+export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?: PolicyObject; other?: OtherObject} | undefined {
+  if (!root.isMap) return root.fail('not-an-object', `a document must be a Kubernetes object (a mapping with apiVersion, kind, metadata and spec), not ${root.describe()}`);
+  const peek = root.toJS() as Record<string, unknown>;
+  const kind = peek.kind;
+  if (typeof kind !== 'string') return root.fail('missing-field', 'this object has no kind; add one, e.g. "kind: CiliumNetworkPolicy"');
+  if (typeof peek.apiVersion !== 'string') return root.fail('missing-field', `this ${kind} has no apiVersion; add one, e.g. "apiVersion: ${API_VERSIONS[kind as PolicyKind] ?? 'v1'}"`);
+  if (!(kind in API_VERSIONS)) {
+    const meta = (peek.metadata ?? {}) as Record<string, unknown>;
+    return {
+      other: {
+        apiVersion: peek.apiVersion,
+        kind,
+        name: String(meta.name ?? ''),
+        ...(typeof meta.namespace === 'string' ? {namespace: meta.namespace} : {}),
+        object: peek,
+        source: root.pos,
+      },
+    };
+  }
+  const policyKind = kind as PolicyKind;
+  const clusterwide = policyKind === 'CiliumClusterwideNetworkPolicy';
+  const top = root.fields(
+    policyKind === 'NetworkPolicy' ? ['apiVersion', 'kind', 'metadata', 'spec', 'status'] : ['apiVersion', 'kind', 'metadata', 'spec', 'specs', 'status'],
+    `a ${policyKind}`,
+  );
+  if (!top) return undefined;
+  const apiVersion = top.get('apiVersion');
+  if (apiVersion.scalar() !== API_VERSIONS[policyKind]) {
+    return apiVersion.fail('wrong-api-version', `apiVersion of a ${policyKind} must be "${API_VERSIONS[policyKind]}", not ${apiVersion.describe()}`);
+  }
+  const metaVal = top.require('metadata', 'at least a name');
+  const meta = metaVal?.fields(METADATA_FIELDS, 'object metadata');
+  if (!meta) return undefined;
+  const nameVal = meta.require('name', 'the policy name');
+  const name = nameVal?.string('a name');
+  if (name === undefined) return undefined;
+  if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
+    return nameVal!.fail('invalid-name', `metadata.name "${name}" is not a valid name; use lower-case letters, digits, "-" and "."`);
+  }
+  meta.get('labels').stringMap('labels');
+  meta.get('annotations').stringMap('annotations');
+  let namespace: string | undefined;
+  const nsVal = meta.get('namespace');
+  if (clusterwide) {
+    if (!nsVal.absent) return nsVal.fail('namespace-on-clusterwide', 'a CiliumClusterwideNetworkPolicy is not namespaced; remove metadata.namespace');
+  } else {
+    namespace = nsVal.string('a namespace') ?? options.defaultNamespace ?? 'default';
+    if (!DNS_LABEL.test(namespace)) return nsVal.fail('invalid-name', `metadata.namespace "${namespace}" is not a valid namespace name; use lower-case letters, digits and "-"`);
+  }
+  const errorsBefore = root.ctx.errors.length;
+  let rules;
+  if (policyKind === 'NetworkPolicy') {
+    const spec = top.get('spec');
+    // An absent spec is an empty podSelector with defaulted policyTypes [Ingress]: every pod of the
+    // namespace isolated for ingress.
+    rules = spec.absent ? readNetworkPolicySpecEmpty(root, namespace!) : readNetworkPolicySpec(spec, namespace!);
+  } else {
+    rules = readCiliumPolicy(top, clusterwide, namespace);
+  }
+  // A policy with errors is not returned: the API server (or Cilium) would not accept it at all.
+  if (root.ctx.errors.length > errorsBefore) return undefined;
+  return {policy: {kind: policyKind, name, ...(namespace !== undefined ? {namespace} : {}), source: root.pos, rules}};
+}
+
+function readNetworkPolicySpecEmpty(root: Val, namespace: string) {
+  return [
+    {
+      direction: 'ingress' as const,
+      action: 'allow' as const,
+      label: 'policyTypes',
+      source: root.pos,
+      subject: {namespace, selector: {matchLabels: {}, matchExpressions: []}, on: 'pod-labels' as const},
+      defaultDeny: true,
+      peers: [],
+      l4: null,
+    },
+  ];
+}
