@@ -56,7 +56,8 @@ export default function RunStep({labYaml, step: stepId}: RunStepProps): React.Re
   const kubectl = [
     '# the app, once',
     ...lab.app.map((file) => `kubectl apply -f ${dir}/${file}`),
-    `kubectl -n ${ns} wait --for=condition=Ready pod --all --timeout=120s`,
+    `kubectl -n ${ns} wait --for=condition=Available deployment --all --timeout=180s`,
+    `kubectl -n ${ns} wait --for=condition=Ready pod --all --timeout=180s`,
     '',
     '# this step\'s policies and no others: start from a clean slate',
     `kubectl -n ${ns} delete networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io --all`,
