@@ -1,4 +1,9 @@
-import {execa} from 'execa';
+/**
+ * execa is ESM-only; tsx loads src/ as CommonJS (the package is not "type": "module"), where a
+ * static import would become require(). A dynamic import works in both module systems.
+ */
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
 
 /**
  * One external command: a program and its argument array. Never a shell string: file contents
@@ -101,6 +106,7 @@ export class ExecaExecutor implements Executor {
   async run(command: Command): Promise<CommandResult> {
     this.options.onCommand?.(command);
     const started = Date.now();
+    const {execa} = await loadExeca();
     const result = await execa(command.file, command.args, {
       timeout: command.timeoutMs,
       input: command.input,

@@ -12,10 +12,13 @@ export const CONNECT_TIMEOUT_S = 2;
 /** curl's whole-request limit, so a server that accepts but never answers cannot hang a step. */
 export const MAX_TIME_S = 10;
 
-/** The marker curl's --write-out appends after the body; unique enough not to occur in a body. */
-const MARKER = '@@netpol-labs';
-const WRITE_OUT = `\n${MARKER} code=%{http_code} connect=%{time_connect}@@`;
-const MARKER_RE = /\n?@@netpol-labs code=(\d{3}) connect=([0-9.]+)@@\s*$/;
+/**
+ * What curl's --write-out appends after the body: status and connect time, unlikely in a body. It
+ * must not start with "@" (curl would read the format from a file) and has no newline, so printed
+ * commands stay on one line and the body is kept byte for byte.
+ */
+const WRITE_OUT = '[netpol-labs code=%{http_code} connect=%{time_connect}]';
+const MARKER_RE = /\[netpol-labs code=(\d{3}) connect=([0-9.]+)\]\s*$/;
 
 /** The body Envoy sends with its 403 (the facts note: `Access denied` followed by CRLF). */
 export const ACCESS_DENIED = 'Access denied';

@@ -1,0 +1,390 @@
+import type {Lab, Probe, Step} from '../lab/load';
+import type {KubeObject} from '../lab/manifests';
+import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
+import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
+import {collectFlows, flowsForProbe} from './hubble';
+import {Kubectl} from './kubectl';
+import {manifestStream, namespaceObject, ownerSelector, labelled, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
+import type {Output} from './output';
+import {classify, curlArgs, isDestructive, type Classification} from './probe';
+import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
+import {stringify} from 'yaml';
+
+/**
+ * Plays a lab on a real cluster (kind or a named context): deploy the app, then for each step make
+ * the lab namespace's policies exactly the step's set, wait until the behaviour settles, and assert
+ * every probe once.
+ */
+
+/** Raised when the user pressed Ctrl-C; the caller cleans up and exits 130. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** A refusal that protects the user's cluster (a namespace the runner did not create, say). */
+export class Refused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Refused';
+  }
+}
+
+/** Options of a cluster run. */
+export interface ClusterLabOptions {
+  executor: Executor;
+  out: Output;
+  context: string;
+  /** context targets remove the lab namespace at the end; kind keeps the app for exploring. */
+  removeAtEnd: boolean;
+  stepId?: string;
+  /** Pauses before each step (workshops); resolves when the user presses Enter. */
+  pause?: (prompt: string) => Promise<void>;
+  signal?: AbortSignal;
+  convergeDeadlineMs?: number;
+  pollIntervalMs?: number;
+  /** Sleeps; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const PROBE_LIST = [POLICY_RESOURCES.NetworkPolicy, POLICY_RESOURCES.CiliumNetworkPolicy, POLICY_RESOURCES.CiliumClusterwideNetworkPolicy].join(',');
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, {once: true});
+  });
+
+/** The object a probe's `from` names: a Pod, or a Deployment (kubectl exec picks one of its pods). */
+function execTarget(lab: Lab, from: string): string {
+  const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.metadata.name === from && (o.kind === 'Pod' || o.kind === 'Deployment'));
+  return object?.object.kind === 'Deployment' ? `deployment/${from}` : from;
+}
+
+/** The command that runs one probe: `kubectl --context C exec -n NS POD -- curl ...`. */
+export function probeCommand(kubectl: Kubectl, lab: Lab, probe: Probe): Command {
+  return kubectl.command(['exec', '--namespace', lab.namespace, execTarget(lab, probe.from), '--', 'curl', ...curlArgs({method: probe.method, url: probe.url})], {
+    timeoutMs: TIMEOUTS.probe,
+  });
+}
+
+/** Deployments whose pods back the Service a probe targets (to wait for them after a crash). */
+function backingDeployments(lab: Lab, probe: Probe): KubeObject[] {
+  const objects = lab.app.flatMap((m) => m.objects.map((o) => o.object));
+  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === probe.target.service);
+  const selector = (service?.spec as {selector?: Record<string, string>} | undefined)?.selector ?? {};
+  return objects.filter((o) => {
+    if (o.kind !== 'Deployment') return false;
+    const labels = (o.spec as {template?: {metadata?: {labels?: Record<string, string>}}}).template?.metadata?.labels ?? {};
+    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+}
+
+/** Plays one lab; returns its results (setup failures are recorded in `error`, not thrown). */
+export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Promise<LabResult> {
+  const {executor, out} = options;
+  const kubectl = new Kubectl(options.context);
+  const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
+  const checkAbort = () => {
+    if (options.signal?.aborted) throw new Interrupted();
+  };
+  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms, options.signal));
+  const steps = options.stepId ? lab.steps.filter((s) => s.id === options.stepId) : lab.steps;
+  if (steps.length === 0) {
+    result.error = `lab ${lab.id} has no step "${options.stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
+    return result;
+  }
+
+  try {
+    await ensureOwnNamespace(executor, kubectl, lab);
+    checkAbort();
+    out.line(`# ${lab.id}: starting from a clean state (removing policies a previous run left)`);
+    await removeLabPolicies(executor, kubectl, lab);
+    checkAbort();
+    await deployApp(executor, kubectl, lab, out);
+  } catch (error) {
+    if (error instanceof Interrupted || error instanceof Refused) throw error;
+    checkAbort();
+    result.error = error instanceof Error ? error.message : String(error);
+    return result;
+  }
+
+  let inForce: PolicyRef[] = [];
+  for (const step of steps) {
+    checkAbort();
+    out.line('');
+    out.line(formatStepHeader(lab.id, step, false));
+    if (options.pause) {
+      out.line(describeStepPolicies(step));
+      await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
+      checkAbort();
+    }
+    try {
+      inForce = await syncPolicies(executor, kubectl, lab, step, inForce);
+    } catch (error) {
+      if (error instanceof Interrupted) throw error;
+      checkAbort();
+      result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+      return result;
+    }
+    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort);
+    result.steps.push(stepResult);
+    // A dry run observed nothing, so it has no table to show.
+    if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
+  }
+
+  if (options.removeAtEnd) {
+    await resetLab(executor, kubectl, lab, out);
+  } else if (!executor.dryRun) {
+    out.line(`\nThe app stays in namespace ${lab.namespace} to explore; remove it with: netpol-labs reset ${lab.id}`);
+  }
+  return result;
+}
+
+/** Shows a step's policies before it is applied (--interactive). */
+function describeStepPolicies(step: Step): string {
+  if (step.policies.length === 0) return '  policies: none (every policy of the lab is removed)';
+  return step.policies.map((m) => `  --- ${m.file}\n${m.text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n')}`).join('\n');
+}
+
+/** Refuses to use a lab namespace that exists but was not created by the runner. */
+async function ensureOwnNamespace(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
+  const r = await must(executor, kubectl.command(['get', 'namespace', lab.namespace, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
+  if (!r.stdout.trim()) return;
+  const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
+  if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+    throw new Refused(
+      `namespace ${lab.namespace} exists in context ${kubectl.context} and was not created by netpol-labs (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); ` +
+        'the runner only changes namespaces it created. Delete or rename it yourself, or use another cluster.',
+    );
+  }
+}
+
+/** Deletes the policies the runner created for this lab (and only those). */
+async function removeLabPolicies(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
+  await must(executor, kubectl.command(['delete', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found']));
+}
+
+/** Applies the app (labelled) and waits for its Deployments and Pods. */
+async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output): Promise<void> {
+  const ns = namespaceObject(lab);
+  const stream = [ns ? stringify(labelled(ns, lab.id, lab.namespace)) : '', manifestStream(lab.app, lab.id, lab.namespace)].filter(Boolean).join('---\n');
+  out.line(`# ${lab.id}: deploying the app in namespace ${lab.namespace}`);
+  await must(executor, kubectl.command(['apply', '--filename', '-'], {input: stream, inputLabel: `${lab.app.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`}));
+  for (const {object} of lab.app.flatMap((m) => m.objects)) {
+    if (object.kind === 'Deployment') {
+      await must(executor, kubectl.command(['rollout', 'status', `deployment/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady}));
+    } else if (object.kind === 'Pod') {
+      await must(executor, kubectl.command(['wait', '--for=condition=Ready', `pod/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady}));
+    }
+  }
+}
+
+/**
+ * Makes the lab's policies exactly the step's set: apply the step's manifests, then delete every
+ * policy the runner created for this lab that the step does not list. Only objects carrying the
+ * lab's owner labels are ever deleted. Returns the new set in force.
+ */
+async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[]): Promise<PolicyRef[]> {
+  const listed = await must(executor, kubectl.command(['get', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--output', 'json']));
+  // In a dry run the cluster answers nothing; what the previous steps applied is what would be there.
+  const present = executor.dryRun ? previous : parsePolicyList(listed.stdout);
+  const wanted = stepPolicies(step.policies);
+  if (step.policies.length > 0) {
+    await must(executor, kubectl.command(['apply', '--filename', '-'], {
+      input: manifestStream(step.policies, lab.id, lab.namespace),
+      inputLabel: `${step.policies.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`,
+    }));
+  }
+  const keep = new Set(wanted.map(policyKey));
+  for (const ref of present.filter((p) => !keep.has(policyKey(p)))) {
+    const scope = ref.kind === 'CiliumClusterwideNetworkPolicy' ? [] : ['--namespace', lab.namespace];
+    await must(executor, kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']));
+  }
+  return wanted;
+}
+
+interface Observation {
+  probe: Probe;
+  classification: Classification;
+  command: Command;
+  durationMs: number;
+}
+
+async function observe(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe): Promise<Observation> {
+  const command = probeCommand(kubectl, lab, probe);
+  const started = Date.now();
+  const run = await executor.run(command);
+  return {probe, classification: classify(run), command, durationMs: Date.now() - started};
+}
+
+const matches = (probe: Probe, c: Classification) => c.observed === probe.expect && (!probe.body || c.body.includes(probe.body));
+
+/**
+ * One step: converge by polling the harmless probes until every one of them shows its expected
+ * outcome on consecutive rounds (or the deadline passes), then assert all probes once. A probe whose
+ * request crashes the app (PUT /v1/exhaust-port) is never polled and is only sent when the harmless
+ * probes proved the step's policies in force; after it got through, the runner waits for the app.
+ */
+async function playStep(
+  lab: Lab,
+  step: Step,
+  kubectl: Kubectl,
+  options: ClusterLabOptions,
+  sleep: (ms: number) => Promise<void>,
+  checkAbort: () => void,
+): Promise<StepResult> {
+  const {executor, out} = options;
+  const started = new Date(Date.now() - 1000);
+  const safe = step.probes.filter((p) => !isDestructive(p.method, p.target.path));
+  const risky = step.probes.filter((p) => isDestructive(p.method, p.target.path));
+  const deadlineMs = options.convergeDeadlineMs ?? CONVERGE_DEADLINE_MS;
+  const interval = options.pollIntervalMs ?? 2_000;
+  let converged: boolean | undefined;
+  let note: string | undefined;
+
+  if (executor.dryRun) {
+    out.line(`# converge: repeat the ${safe.length} harmless probe(s) below every ${interval / 1000} s until each matches on ${CONVERGE_CONSECUTIVE} consecutive rounds (deadline ${deadlineMs / 1000} s), then assert once`);
+  } else if (safe.length === 0) {
+    // Nothing harmless to watch: give the agents a fixed settle time rather than guess.
+    note = 'no harmless probe to watch convergence; waited a fixed 10 s before asserting';
+    await sleep(10_000);
+  } else {
+    const deadline = Date.now() + deadlineMs;
+    let streak = 0;
+    let round = 0;
+    while (Date.now() < deadline) {
+      checkAbort();
+      round++;
+      const seen = await Promise.all(safe.map((p) => observe(executor, kubectl, lab, p)));
+      checkAbort();
+      const ok = seen.every((o) => matches(o.probe, o.classification));
+      streak = ok ? streak + 1 : 0;
+      const elapsed = Math.round((deadlineMs - (deadline - Date.now())) / 1000);
+      out.progress(`  ${step.id}: waiting for the policies to take effect: round ${round}, ${seen.filter((o) => matches(o.probe, o.classification)).length}/${seen.length} as expected, ${streak}/${CONVERGE_CONSECUTIVE} consecutive (${elapsed}/${deadlineMs / 1000} s)`);
+      if (streak >= CONVERGE_CONSECUTIVE) break;
+      await sleep(interval);
+    }
+    out.endProgress();
+    converged = streak >= CONVERGE_CONSECUTIVE;
+    if (!converged) note = `the harmless probes did not all show their expected outcome within ${deadlineMs / 1000} s; asserting anyway`;
+  }
+
+  checkAbort();
+  // The assertion: every harmless probe once, in parallel.
+  const observations = await Promise.all(safe.map((p) => observe(executor, kubectl, lab, p)));
+  const safeHeld = observations.every((o) => matches(o.probe, o.classification));
+  const results = new Map<Probe, ProbeResult>();
+  for (const o of observations) results.set(o.probe, toResult(lab, step, o));
+
+  for (const probe of risky) {
+    checkAbort();
+    if (!executor.dryRun && (converged === false || !safeHeld)) {
+      results.set(probe, {
+        ...baseResult(lab, step, probe),
+        observed: 'not-run',
+        evidence: 'not sent: the harmless probes did not show the step\'s policies in force, and this request crashes the app if it gets through',
+        reproduce: formatCommand(probeCommand(kubectl, lab, probe)),
+      });
+      continue;
+    }
+    const o = await observe(executor, kubectl, lab, probe);
+    results.set(probe, toResult(lab, step, o));
+    // It reached the app (2xx, or the app's own 503 "Panic"): the process dies about 2 s later.
+    const gotThrough = o.classification.observed === 'allowed' || (o.classification.status !== undefined && o.classification.status !== 403);
+    if (gotThrough || executor.dryRun) await waitForRecovery(executor, kubectl, lab, probe, out, sleep);
+  }
+
+  const probes = step.probes.map((p) => results.get(p)!);
+  await attachFlows(executor, kubectl, lab, probes, started, out);
+  return {id: step.id, title: step.title, converged, note, probes};
+}
+
+/** Waits until the Deployments behind a crashed Service are Ready again. */
+async function waitForRecovery(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe, out: Output, sleep: (ms: number) => Promise<void>) {
+  const deployments = backingDeployments(lab, probe);
+  if (!executor.dryRun) out.line(`  ${probe.method} ${probe.target.path} reached ${probe.target.service}: waiting for it to restart and be Ready again`);
+  else out.line(`# if ${probe.method} ${probe.target.path} gets through, the app panics ~2 s later: wait for it to be Ready again`);
+  if (!executor.dryRun) await sleep(4_000); // the panic comes about 2 s after the response
+  for (const d of deployments) {
+    const selector = Object.entries((d.spec as {selector?: {matchLabels?: Record<string, string>}}).selector?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    await executor.run(kubectl.command(['rollout', 'status', `deployment/${d.metadata.name}`, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000}));
+    if (selector) {
+      await executor.run(kubectl.command(['wait', '--for=condition=Ready', 'pod', '--selector', selector, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000}));
+    }
+  }
+}
+
+function baseResult(lab: Lab, step: Step, probe: Probe): Omit<ProbeResult, 'observed' | 'evidence' | 'passed' | 'bodyMatched' | 'durationMs'> & {passed: false; bodyMatched: false; durationMs: 0} {
+  return {
+    lab: lab.id,
+    step: step.id,
+    index: step.probes.indexOf(probe),
+    from: probe.from,
+    method: probe.method,
+    url: probe.url,
+    path: probe.target.path,
+    why: probe.why,
+    expected: probe.expect,
+    expectedBody: probe.body,
+    passed: false,
+    bodyMatched: false,
+    durationMs: 0,
+  };
+}
+
+function toResult(lab: Lab, step: Step, o: Observation): ProbeResult {
+  const bodyMatched = !o.probe.body || o.classification.body.includes(o.probe.body);
+  return {
+    ...baseResult(lab, step, o.probe),
+    observed: o.classification.observed,
+    evidence: o.classification.evidence,
+    bodyMatched,
+    passed: o.classification.observed === o.probe.expect && bodyMatched,
+    reproduce: formatCommand(o.command),
+    durationMs: o.durationMs,
+  };
+}
+
+let hubbleWarned = false;
+
+/** Attaches Hubble flows to probes that were dropped or denied, or that failed. */
+async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probes: ProbeResult[], since: Date, out: Output) {
+  const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || (!p.passed && p.observed !== 'not-run'));
+  if (executor.dryRun) out.line('# for probes that are dropped, denied or unexpected: read the Hubble flows of the namespace from every Cilium agent');
+  else if (wanted.length === 0) return;
+  const {flows, error} = await collectFlows(executor, kubectl, lab.namespace, since);
+  if (error && !hubbleWarned) {
+    hubbleWarned = true;
+    out.line(`  (Hubble flows unavailable: ${error})`);
+  }
+  for (const p of wanted) {
+    const verdict = p.observed === 'dropped' || p.observed === 'l7-denied' ? p.observed : p.expected;
+    const lines = flowsForProbe(flows, p.from, p.method, verdict === 'allowed' ? 'dropped' : verdict);
+    if (lines.length) p.flows = lines;
+  }
+}
+
+/** `netpol-labs reset LAB`: delete the lab's policies, then its namespace when the runner created it. */
+export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output): Promise<void> {
+  await ensureOwnNamespace(executor, kubectl, lab);
+  await removeLabPolicies(executor, kubectl, lab);
+  // The namespace carries the owner labels (ensureOwnNamespace checked), so deleting it removes only
+  // what the runner created. --wait so the next run does not race a Terminating namespace.
+  await must(executor, kubectl.command(['delete', 'namespace', '--selector', `${ownerSelector(lab.id)}`, '--field-selector', `metadata.name=${lab.namespace}`, '--ignore-not-found', '--wait=true', '--timeout=180s'], {timeoutMs: 200_000}));
+  out.line(`removed lab ${lab.id}: its policies and namespace ${lab.namespace}`);
+}
+
+/** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */
+export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab): Promise<boolean> {
+  const kubectl = new Kubectl(context);
+  const r = await executor.run(kubectl.command(['delete', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found'], {timeoutMs: 20_000}));
+  return succeeded(r);
+}

@@ -1,0 +1,318 @@
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {formatLabError, type Lab} from '../lab';
+import {listLabDirs, readLab} from '../lab/node/read-lab';
+import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
+import {down, formatStatus, status, up} from './cluster';
+import {CILIUM_VERSION, KIND_CONTEXT, TIMEOUTS} from './constants';
+import {resolveContext, type Target} from './context-guard';
+import {CommandFailed, DryRunExecutor, ExecaExecutor, formatCommand, succeeded, type Executor} from './exec';
+import {Kubectl} from './kubectl';
+import {appImages} from './objects';
+import type {Output} from './output';
+import {formatPreflight, preflight, type Needs} from './preflight';
+import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from './report';
+import {loadEngine, runLabOnSim} from './sim';
+
+/**
+ * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
+ * code: 0 when everything held, 1 when an expectation failed or something broke, 2 for usage
+ * errors, 130 after Ctrl-C.
+ */
+
+/**
+ * The repository root: the nearest folder from the working directory up that has labs/ and
+ * package.json. (Not import.meta: tsx loads these files as CommonJS, where it does not exist; the
+ * entry script passes the root it knows instead.)
+ */
+export function findRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'labs')) && existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+}
+
+/** What every command gets from the entry point. */
+export interface CommandContext {
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  /** Where labs/ is; defaults to the repository root. */
+  root?: string;
+  /** Waits for Enter (--interactive). */
+  pause?: (prompt: string) => Promise<void>;
+}
+
+function makeExecutor(ctx: CommandContext): Executor {
+  if (ctx.dryRun) return new DryRunExecutor((line) => ctx.out.line(`$ ${line}`));
+  return new ExecaExecutor({signal: ctx.signal, env: ctx.env});
+}
+
+const KIND_NEEDS: Needs = {tools: ['docker', 'kind', 'kubectl'], ciliumOrHelm: true};
+
+/** Runs preflight; in a dry run missing tools are listed and the plan goes on. */
+async function checkTools(executor: Executor, ctx: CommandContext, needs: Needs) {
+  const report = await preflight(executor, needs, ctx.env);
+  if (!report.ok) {
+    if (ctx.dryRun) {
+      ctx.out.line(`# ${formatPreflight(report).split('\n').join('\n# ')}`);
+      ctx.out.line('# (dry run: a real run would stop here; the plan continues as if the tools were installed)');
+    } else {
+      ctx.out.line(formatPreflight(report));
+    }
+  }
+  return report;
+}
+
+/** Loads one lab by id (labs/<id>) or folder path, with every error located. */
+export function loadLab(name: string, root: string): {lab?: Lab; error?: string} {
+  const candidates = [join(root, 'labs', name), resolve(name)];
+  const dir = candidates.find((d) => existsSync(join(d, 'lab.yaml')));
+  if (!dir) {
+    const known = listLabDirs(root).map((d) => d.split('/').pop()).join(', ');
+    return {error: `no lab "${name}"; labs are ${known || 'none'} (or give a folder containing lab.yaml)`};
+  }
+  const {lab, errors} = readLab(dir);
+  if (!lab) return {error: errors.map(formatLabError).join('\n')};
+  return {lab};
+}
+
+function loadAllLabs(root: string): {labs: Lab[]; errors: string[]} {
+  const labs: Lab[] = [];
+  const errors: string[] = [];
+  for (const dir of listLabDirs(root)) {
+    const {lab, errors: e} = readLab(dir);
+    if (lab) labs.push(lab);
+    else errors.push(...e.map(formatLabError));
+  }
+  return {labs, errors};
+}
+
+/** Options of `up`. */
+export interface UpArgs {
+  ciliumVersion?: string;
+  workers?: number;
+  preload?: boolean;
+}
+
+/** `netpol-labs up`. */
+export async function upCommand(args: UpArgs, ctx: CommandContext): Promise<number> {
+  const executor = makeExecutor(ctx);
+  if (ctx.dryRun) ctx.out.line('# DRY RUN: the commands `netpol-labs up` would run, in order; none is run');
+  return guard(ctx, async () => {
+    const report = await checkTools(executor, ctx, KIND_NEEDS);
+    if (!report.ok && !ctx.dryRun) return 1;
+    await up(executor, ctx.out, {
+      ciliumVersion: args.ciliumVersion ?? CILIUM_VERSION,
+      workers: args.workers ?? 1,
+      preload: args.preload ?? false,
+      installer: report.installer ?? 'cilium',
+      appImages: appImages(loadAllLabs(ctx.root ?? findRoot()).labs),
+    });
+    return 0;
+  });
+}
+
+/** `netpol-labs down`. */
+export async function downCommand(ctx: CommandContext): Promise<number> {
+  const executor = makeExecutor(ctx);
+  return guard(ctx, async () => {
+    const report = await checkTools(executor, ctx, {tools: ['docker', 'kind'], ciliumOrHelm: false});
+    if (!report.ok && !ctx.dryRun) return 1;
+    await down(executor, ctx.out);
+    return 0;
+  });
+}
+
+/** `netpol-labs status`. */
+export async function statusCommand(ctx: CommandContext): Promise<number> {
+  const executor = makeExecutor(ctx);
+  return guard(ctx, async () => {
+    const report = await preflight(executor, KIND_NEEDS, ctx.env);
+    ctx.out.line(formatPreflight(report));
+    if (!report.checks.find((c) => c.tool === 'kind')?.path || !report.checks.find((c) => c.tool === 'docker' && c.path && !c.problem)) {
+      ctx.out.line('kind cluster: unknown (docker and kind are needed to look)');
+      return 1;
+    }
+    ctx.out.line(formatStatus(await status(executor)));
+    return 0;
+  });
+}
+
+/** Options of `run` and `verify`. */
+export interface RunArgs {
+  target: Target;
+  context?: string;
+  step?: string;
+  interactive?: boolean;
+  json?: boolean;
+  /** verify: report files. */
+  junit?: string;
+  jsonFile?: string;
+}
+
+/** `netpol-labs run LAB` (labs = [one]) and `netpol-labs verify` (every lab). */
+export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext): Promise<number> {
+  const decision = resolveContext(args.target, args.context);
+  if (!decision.ok) {
+    ctx.out.line(`netpol-labs: ${decision.error}`);
+    return 2;
+  }
+  const root = ctx.root ?? findRoot();
+  const labs: Lab[] = [];
+  const loadErrors: string[] = [];
+  if (labNames === 'all') {
+    const all = loadAllLabs(root);
+    labs.push(...all.labs);
+    loadErrors.push(...all.errors);
+  } else {
+    for (const name of labNames) {
+      const {lab, error} = loadLab(name, root);
+      if (lab) labs.push(lab);
+      else loadErrors.push(error!);
+    }
+  }
+  if (loadErrors.length > 0) {
+    ctx.out.line(loadErrors.join('\n'));
+    return 1;
+  }
+  const started = Date.now();
+  const results: LabResult[] = [];
+  const executor = makeExecutor(ctx);
+  const context = decision.context;
+  if (ctx.dryRun) {
+    const what = labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`;
+    ctx.out.line(`# DRY RUN: the commands \`netpol-labs ${what} --target ${args.target}\` would run, in order; none is run`);
+  }
+
+  const code = await guard(ctx, async () => {
+    if (args.target === 'sim') {
+      ctx.out.line('SIMULATED: verdicts come from the policy engine (src/policy), not from a cluster; no packets are sent');
+      if (ctx.dryRun) {
+        ctx.out.line('# the sim target runs no external command');
+        return 0;
+      }
+      const engine = await loadEngine(root);
+      if ('error' in engine) {
+        ctx.out.line(`netpol-labs: --target sim is not available: ${engine.error}`);
+        return 1;
+      }
+      for (const lab of labs) results.push(runLabOnSim(lab, engine, ctx.out, args.step));
+      return undefined;
+    }
+
+    const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
+    if (!report.ok && !ctx.dryRun) return 1;
+    if (args.target === 'kind') {
+      await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium', appImages: appImages(labs)});
+    } else {
+      // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
+      const kubectl = new Kubectl(context!);
+      const cilium = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name'], {timeoutMs: TIMEOUTS.quick}));
+      if (!succeeded(cilium) && !ctx.dryRun) {
+        ctx.out.line(`netpol-labs: context ${context} has no Cilium agent (daemonset kube-system/cilium): ${cilium.stderr.trim() || `exit ${cilium.exitCode}`}`);
+        return 1;
+      }
+    }
+    for (const lab of labs) {
+      try {
+        results.push(
+          await runLabOnCluster(lab, {
+            executor,
+            out: ctx.out,
+            context: context!,
+            removeAtEnd: args.target === 'context',
+            stepId: args.step,
+            pause: args.interactive ? ctx.pause : undefined,
+            signal: ctx.signal,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof Interrupted) {
+          ctx.out.line(`\ninterrupted: removing the policies of lab ${lab.id} so the next run starts clean`);
+          const cleaned = await cleanupAfterInterrupt(new ExecaExecutor({env: ctx.env}), context!, lab);
+          ctx.out.line(cleaned ? 'cleaned up; the next run starts from a clean state' : `could not clean up; run: netpol-labs reset ${lab.id}${args.target === 'context' ? ` --target context --context ${context}` : ''}`);
+          return 130;
+        }
+        throw error;
+      }
+    }
+    return undefined;
+  });
+  if (code !== undefined) return code;
+  if (ctx.dryRun) return 0;
+
+  const {passed, totals} = summarize(results);
+  const report: RunReport = {
+    target: args.target,
+    simulated: args.target === 'sim',
+    ...(context ? {context} : {}),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    labs: results,
+    passed,
+    totals,
+  };
+  ctx.out.line('');
+  ctx.out.line(formatSummary(report));
+  if (args.junit) writeReport(args.junit, toJUnit(report));
+  if (args.jsonFile) writeReport(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return passed ? 0 : 1;
+}
+
+function writeReport(file: string, text: string): void {
+  mkdirSync(dirname(resolve(file)), {recursive: true});
+  writeFileSync(file, text);
+}
+
+/** `netpol-labs reset LAB`. */
+export async function resetCommand(labName: string, args: {target: Target; context?: string}, ctx: CommandContext): Promise<number> {
+  if (args.target === 'sim') {
+    ctx.out.line('netpol-labs: reset works on a cluster (--target kind or --target context); the simulator keeps no state');
+    return 2;
+  }
+  const decision = resolveContext(args.target, args.context);
+  if (!decision.ok) {
+    ctx.out.line(`netpol-labs: ${decision.error}`);
+    return 2;
+  }
+  const {lab, error} = loadLab(labName, ctx.root ?? findRoot());
+  if (!lab) {
+    ctx.out.line(error!);
+    return 1;
+  }
+  const executor = makeExecutor(ctx);
+  return guard(ctx, async () => {
+    const report = await checkTools(executor, ctx, {tools: ['kubectl'], ciliumOrHelm: false});
+    if (!report.ok && !ctx.dryRun) return 1;
+    await resetLab(executor, new Kubectl(decision.context ?? KIND_CONTEXT), lab, ctx.out);
+    return 0;
+  });
+}
+
+/** Turns expected failures into a message and an exit code; never a stack trace for them. */
+async function guard<T extends number | undefined>(ctx: CommandContext, body: () => Promise<T>): Promise<T | number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Interrupted || ctx.signal?.aborted) {
+      ctx.out.line('interrupted');
+      return 130;
+    }
+    if (error instanceof Refused) {
+      ctx.out.line(`netpol-labs: refused: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof CommandFailed) {
+      ctx.out.line(`netpol-labs: a command failed: ${error.message}`);
+      ctx.out.line(`  reproduce: ${formatCommand(error.command)}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import type {Lab, Step} from '../lab/load';
+import {labToCluster, toModelProbe} from './model';
+import type {Output} from './output';
+import {ACCESS_DENIED} from './probe';
+import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
+
+/**
+ * The sim target: the policy engine evaluates each step's probes against the lab modelled as a
+ * cluster. No packets flow, so every line it prints is labelled SIMULATED; an application's own
+ * answer (the deathstar's "Ship landed") is not modelled, only what policy decides.
+ */
+
+/** The part of the engine's public API (src/policy/index.ts) the sim target uses. */
+export interface Engine {
+  parsePolicyDocuments(text: string, file: string): {policies: unknown[]; errors: {file: string; line: number; col: number; message: string}[]};
+  evaluateScenario(scenario: unknown): {
+    results: {probe: number; verdict: 'allowed' | 'dropped' | 'l7-denied'; http?: {status: number | null; body: string | null}; explanation: {text: string}[]}[];
+    errors?: {file: string; line: number; col: number; message: string}[];
+  };
+}
+
+/** Loads the engine, or says why it is not usable. */
+export async function loadEngine(root: string): Promise<Engine | {error: string}> {
+  // Resolved at run time: the engine is built in parallel with the runner (src/policy/index.ts).
+  const file = join(root, 'src', 'policy', 'index.ts');
+  if (!existsSync(file)) return {error: 'src/policy/index.ts does not exist yet'};
+  const url = pathToFileURL(file).href;
+  try {
+    const mod = (await import(/* @vite-ignore */ url)) as Partial<Engine>;
+    if (typeof mod.parsePolicyDocuments !== 'function' || typeof mod.evaluateScenario !== 'function') {
+      return {error: 'src/policy/index.ts does not export parsePolicyDocuments and evaluateScenario yet'};
+    }
+    return mod as Engine;
+  } catch (error) {
+    return {error: `the policy engine (src/policy/index.ts) could not be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`};
+  }
+}
+
+/** Plays a lab on the simulator. */
+export function runLabOnSim(lab: Lab, engine: Engine, out: Output, stepId?: string): LabResult {
+  const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
+  const steps = stepId ? lab.steps.filter((s) => s.id === stepId) : lab.steps;
+  if (steps.length === 0) {
+    result.error = `lab ${lab.id} has no step "${stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
+    return result;
+  }
+  const cluster = labToCluster(lab);
+  for (const step of steps) {
+    out.line('');
+    out.line(formatStepHeader(lab.id, step, true));
+    const stepResult = simulateStep(lab, step, cluster, engine);
+    if ('error' in stepResult) {
+      result.error = stepResult.error;
+      return result;
+    }
+    result.steps.push(stepResult);
+    out.line(formatStepTable(stepResult, true));
+  }
+  return result;
+}
+
+function simulateStep(lab: Lab, step: Step, cluster: ReturnType<typeof labToCluster>, engine: Engine): StepResult | {error: string} {
+  const policies: unknown[] = [];
+  for (const manifest of step.policies) {
+    const parsed = engine.parsePolicyDocuments(manifest.text, manifest.file);
+    if (parsed.errors.length > 0) {
+      return {error: `step ${step.id}: ${parsed.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('; ')}`};
+    }
+    policies.push(...parsed.policies);
+  }
+  const started = Date.now();
+  const evaluation = engine.evaluateScenario({datapath: 'cilium', cluster, policies, probes: step.probes.map((p) => toModelProbe(lab, p))});
+  const durationMs = Date.now() - started;
+  const errors = evaluation.errors ?? [];
+  const byIndex = new Map(evaluation.results.map((r) => [r.probe, r]));
+  const probes: ProbeResult[] = step.probes.map((probe, index) => {
+    const base = {
+      lab: lab.id, step: step.id, index, from: probe.from, method: probe.method, url: probe.url, path: probe.target.path,
+      why: probe.why, expected: probe.expect, expectedBody: probe.body, durationMs: durationMs / Math.max(1, step.probes.length),
+    };
+    const r = byIndex.get(index);
+    if (!r) {
+      const why = errors.map((e) => e.message).join('; ') || 'the engine returned no result for this probe';
+      return {...base, observed: 'error' as const, bodyMatched: false, passed: false, evidence: `SIMULATED: ${why}`};
+    }
+    // The engine knows the proxy's 403 body; an allowed request's body is the app's and is not modelled.
+    const body = r.http?.body ?? (r.verdict === 'l7-denied' ? `${ACCESS_DENIED}\r\n` : undefined);
+    const bodyMatched = !probe.body || body === undefined || body.includes(probe.body);
+    const because = r.explanation.map((e) => e.text).filter(Boolean).join('; ');
+    return {
+      ...base,
+      observed: r.verdict,
+      bodyMatched,
+      passed: r.verdict === probe.expect && bodyMatched,
+      evidence: `SIMULATED ${r.verdict}${because ? `: ${because}` : ''}${probe.body && body === undefined && r.verdict === 'allowed' ? ' (app body not simulated)' : ''}`,
+    };
+  });
+  return {id: step.id, title: step.title, probes};
+}
