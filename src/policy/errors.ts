@@ -10,13 +10,16 @@ export function errorAt(at: SourceRef, code: string, message: string): PolicyErr
   return {file: at.file, line: at.line, col: at.col, code, message};
 }
 
-/** The candidate closest to `word` (edit distance at most 3), for "did you mean" hints. */
+/**
+ * The candidate closest to `word`, for "did you mean" hints: at most 3 edits and fewer than half
+ * the word's length, so a one-letter name never "means" another one-letter name.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 4;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
+    if (d < bestDistance && d < word.length / 2) {
       best = c;
       bestDistance = d;
     }

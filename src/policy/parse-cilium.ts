@@ -122,7 +122,7 @@ function readSectionRule(
     if (s) peers.push({kind: 'endpoints', selector: scopePeerSelector(normaliseCiliumSelector(s), clusterwide, namespace), source: e.pos});
   }
   for (const e of f.get(`${from}Entities`).items('entities') ?? []) {
-    const name = e.oneOf(ENTITIES, 'entity');
+    const name = e.oneOf(ENTITIES, 'entity', 'unknown-entity');
     if (name) peers.push({kind: 'entity', entity: name as Entity, source: e.pos});
   }
   for (const e of f.get(`${from}CIDR`).items('CIDRs') ?? []) {
@@ -256,7 +256,7 @@ function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<stri
     if (!rf) return undefined;
     const kinds = ['http', 'dns', 'kafka', 'l7proto', 'l7'].filter((k) => rf.has(k));
     if (kinds.filter((k) => k !== 'l7').length > 1) {
-      return rv.fail('l7-conflict', `${rv.path} names ${listNames(kinds)}; a port can carry only one L7 protocol, so Cilium rejects this rule. Split it into separate toPorts entries on different ports`);
+      return rv.fail('l7-conflict', `${rv.path} names ${kinds.join(' and ')}; a port can carry only one L7 protocol, so Cilium rejects this rule. Split it into separate toPorts entries on different ports`);
     }
     for (const k of ['kafka', 'l7proto', 'l7']) {
       if (rf.has(k)) rf.get(k).fail('unsupported', `${rf.get(k).path}: ${k} L7 rules are not modelled by this simulator (it models http and dns)`);

@@ -158,13 +158,13 @@ export class Val {
   }
 
   /** Reads one of a fixed set of strings. */
-  oneOf<T extends string>(choices: readonly T[], what: string): T | undefined {
+  oneOf<T extends string>(choices: readonly T[], what: string, code = 'invalid-value'): T | undefined {
     const s = this.string(what);
     if (s === undefined) return undefined;
     if ((choices as readonly string[]).includes(s)) return s as T;
     const hint = closest(s, choices);
     return this.fail(
-      'invalid-value',
+      code,
       `${this.path} is ${JSON.stringify(s)}, which is not a valid ${what}; use ${listNames(choices.map((c) => JSON.stringify(c)))}` +
         (hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''),
     );

@@ -1,0 +1,116 @@
+// Bad input: what the API server or Cilium would reject, and scenario mistakes, reported as
+// file:line:col with the exact text a user sees. Rejection rules: K-API ValidateIPBlock (except
+// must be a strict subset of cidr), K-API endPort doc (needs a numeric port), rule_test.go
+// TestPolicyEntityValidation (unknown entity), C-XDS (RE2 regexes for Envoy), layer7.rst (one L7
+// protocol per port), strict field validation (unknown field).
+import {describe, expect, it} from 'vitest';
+import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
+import {runSimulate} from '../../src/cli/simulate';
+
+const np = (body: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n${body}`;
+const cnp = (body: string) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  endpointSelector: {}\n${body}`;
+
+function errors(text: string) {
+  return parsePolicyDocuments(text, 'p.yaml').errors.map((e) => `${e.code} ${formatError(e)}`);
+}
+
+describe('policies the API server or Cilium would reject', () => {
+  it('except outside the cidr', () => {
+    expect(errors(np('  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/16\n        except: [10.1.0.0/24]\n'))).toEqual([
+      'except-outside-cidr p.yaml:10:18: spec.ingress[0].from[0].ipBlock.except[0] "10.1.0.0/24" is not inside ipBlock.cidr "10.0.0.0/16"; an except entry must be a strict subset of the cidr',
+    ]);
+  });
+  it('endPort with a named port', () => {
+    expect(errors(np('  ingress:\n  - ports:\n    - port: http\n      endPort: 90\n'))).toEqual([
+      'endport-needs-number p.yaml:9:16: spec.ingress[0].ports[0].endPort needs a numeric port; endPort cannot be used with the named port "http"',
+    ]);
+  });
+  it('unknown entity, with the closest name', () => {
+    expect(errors(cnp('  ingress:\n  - fromEntities: [wrold]\n'))).toEqual([
+      'unknown-entity p.yaml:7:20: spec.ingress[0].fromEntities[0] is "wrold", which is not a valid entity; use "all", "world", "cluster", "host", "remote-node", "kube-apiserver", "ingress", "health", "init" or "unmanaged" (did you mean "world"?)',
+    ]);
+  });
+  it('invalid regular expression', () => {
+    expect(errors(cnp('  ingress:\n  - toPorts:\n    - ports: [{port: "80", protocol: TCP}]\n      rules:\n        http: [{path: "/v1/(("}]\n'))).toEqual([
+      'invalid-regex p.yaml:10:23: spec.ingress[0].toPorts[0].rules.http[0].path "/v1/((" is not a valid RE2 regular expression (error parsing regexp: missing closing ): `/v1/((`); Envoy would refuse it',
+    ]);
+  });
+  it('two L7 protocols on one port', () => {
+    expect(errors(cnp('  egress:\n  - toPorts:\n    - ports: [{port: "53", protocol: ANY}]\n      rules:\n        http: [{}]\n        dns: [{matchPattern: "*"}]\n'))).toEqual([
+      'l7-conflict p.yaml:10:9: spec.egress[0].toPorts[0].rules names http and dns; a port can carry only one L7 protocol, so Cilium rejects this rule. Split it into separate toPorts entries on different ports',
+    ]);
+  });
+  it('unknown field, with the closest name', () => {
+    expect(errors(cnp('  ingress:\n  - fromEndpoint: [{}]\n'))).toEqual([
+      'unknown-field p.yaml:7:5: unknown field "fromEndpoint" in spec.ingress[0] (a CiliumNetworkPolicy ingress rule); did you mean "fromEndpoints"?',
+    ]);
+  });
+  it('malformed YAML', () => {
+    expect(errors('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x\nspec: {}\n')).toEqual([
+      'yaml-syntax p.yaml:4:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }; fix the syntax at this position',
+    ]);
+  });
+  it('a port written as a number in a Cilium policy (the CRD types it as a string)', () => {
+    expect(errors(cnp('  ingress:\n  - toPorts:\n    - ports: [{port: 80}]\n'))).toEqual([
+      'wrong-type p.yaml:8:22: spec.ingress[0].toPorts[0].ports[0].port must be text in a Cilium policy, not the number 80; quote it: "80"',
+    ]);
+  });
+  it('other kinds are returned, not reported', () => {
+    const r = parsePolicyDocuments('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n' + np('  ingress: [{}]\n'), 'p.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.others.map((o) => o.kind)).toEqual(['Namespace']);
+    expect(r.policies.map((p) => [p.name, p.source.line])).toEqual([['p', 5]]);
+  });
+});
+
+describe('scenario mistakes', () => {
+  const cluster = 'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n';
+  it('a probe naming a pod that does not exist', () => {
+    const r = parseScenario(`${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n`, 's.yaml');
+    expect(r.errors.map(formatError)).toEqual(['s.yaml:6:34: probes[0].to.pod names pod "x/b", which does not exist; did you mean "x/a"?']);
+  });
+  it('an unknown top-level field', () => {
+    const r = parseScenario(`${cluster}probe: []\n`, 's.yaml');
+    expect(r.errors.map(formatError)).toEqual(['s.yaml:5:1: unknown field "probe" in the document (a scenario: datapath, options, cluster, dnsCache, policies, probes, matrix); did you mean "probes"?']);
+  });
+  it('a pod in a namespace that is not listed', () => {
+    const r = parseScenario('cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: y, name: a}\n', 's.yaml');
+    expect(r.errors.map(formatError)).toEqual(['s.yaml:4:19: namespace "y" is not listed under cluster.namespaces; add {name: y} there']);
+  });
+  it('JSON scenarios get the same positions', () => {
+    const r = parseScenario('{\n  "cluster": {"namespaces": [], "pods": []},\n  "probes": [{"from": {"pod": "x/a"}, "to": {"ip": "8.8.8.8"}, "port": 80}]\n}\n', 's.json');
+    expect(r.errors.map(formatError)).toEqual(['s.json:3:31: probes[0].from.pod names pod "x/a", which does not exist; write namespace/name of a pod under cluster.pods']);
+  });
+});
+
+describe('CLI: an error in one file does not stop the others', () => {
+  it('prints file:line:col, evaluates the good file, exits 2', () => {
+    const files: Record<string, string> = {
+      'good.yaml': 'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n    - {namespace: x, name: b}\nprobes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n',
+      'bad.yaml': 'cluster:\n  namespaces: [{name: x}]\n  pods: [{namespace: x, name: a}]\nprobes:\n  - {from: {pod: x/a}, to: {pod: x/zz}, port: 80}\n',
+    };
+    let out = '';
+    let err = '';
+    const code = runSimulate(['--json', 'bad.yaml', 'good.yaml', 'missing.yaml'], {
+      readFile: (p) => {
+        if (!(p in files)) throw Object.assign(new Error('ENOENT'), {code: 'ENOENT'});
+        return files[p];
+      },
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+    });
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'bad.yaml:5:34: probes[0].to.pod names pod "x/zz", which does not exist; write namespace/name of a pod under cluster.pods\n' +
+        'missing.yaml:1:1: cannot read the scenario file (no such file); check the path\n',
+    );
+    const doc = JSON.parse(out);
+    expect(doc.scenarios.map((s: {file: string}) => s.file)).toEqual(['bad.yaml', 'good.yaml', 'missing.yaml']);
+    expect(doc.scenarios[1].results[0]).toMatchObject({probe: 0, verdict: 'allowed', ingress: 'allowed', egress: 'allowed'});
+  });
+  it('rejects an unknown option with usage and exit 2', () => {
+    let err = '';
+    expect(runSimulate(['--jsn', 'a.yaml'], {readFile: () => '', stdout: () => {}, stderr: (t) => (err += t)})).toBe(2);
+    expect(err.split('\n')[0]).toBe('netpol-labs simulate: unknown option --jsn');
+  });
+});
