@@ -33,9 +33,13 @@ async function openClean(page: Page, path: string): Promise<string[]> {
 async function codeBlockTexts(page: Page): Promise<string[]> {
   return page.locator('pre code').evaluateAll((blocks) =>
     blocks.map((block) =>
-      // One .token-line per source line; line numbers are CSS counters, not text.
+      // One .token-line per source line. With line numbers on, the number is a CSS counter in its
+      // own span, which innerText renders as a leading tab; read the content span instead.
       Array.from(block.querySelectorAll('.token-line'))
-        .map((line) => (line as HTMLElement).innerText.replace(/\n$/, ''))
+        .map((line) => {
+          const content = line.querySelector('[class*="codeLineContent"]') ?? line;
+          return (content as HTMLElement).innerText.replace(/\n$/, '');
+        })
         .join('\n'),
     ),
   );
@@ -105,7 +109,8 @@ for (const lab of labs) {
 
 test('search finds the deathstar lessons', async ({page}) => {
   await page.goto('/search?q=deathstar', {waitUntil: 'networkidle'});
-  const results = page.locator('main a[href*="/docs/deathstar"]');
+  await expect(page.getByRole('heading', {level: 1})).toHaveText('Search results for "deathstar"');
+  const results = page.locator('article a[href*="/docs/deathstar"]');
   await expect(results.first()).toBeVisible();
   expect(await results.count()).toBeGreaterThan(1);
 });
@@ -114,7 +119,12 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   await page.goto('/', {waitUntil: 'networkidle'});
   const input = page.getByRole('searchbox').or(page.locator('input.navbar__search-input')).first();
   await input.fill('deathstar');
-  await expect(page.locator('a[href*="/docs/deathstar"]').filter({hasText: /deathstar/i}).first()).toBeVisible();
+  const suggestions = page.getByRole('listbox').getByRole('option');
+  await expect(suggestions.first()).toBeVisible();
+  await expect(suggestions.filter({hasText: /deathstar/i}).first()).toBeVisible();
+  // Choosing a suggestion opens the lesson it came from.
+  await suggestions.first().click();
+  await expect(page).toHaveURL(/\/docs\/deathstar\//);
 });
 
 test('dark mode switches the code highlight colours too', async ({page}) => {
