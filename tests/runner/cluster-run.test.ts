@@ -1,0 +1,165 @@
+/**
+ * The cluster flow against a scripted cluster: the executor answers kubectl the way a cluster with
+ * Cilium would (curl output and exit codes as in the facts note), with policies that take effect a
+ * few polls after they are applied. It checks the order of decisions, not Cilium itself (the
+ * classifier's real-traffic tests and the kind workflow do that).
+ */
+import {resolve} from 'node:path';
+import {parseAllDocuments} from 'yaml';
+import {describe, expect, it} from 'vitest';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {runLabOnCluster} from '../../src/runner/cluster-lab';
+import type {Command, CommandResult, Executor} from '../../src/runner/exec';
+import {memoryOutput} from '../../src/runner/output';
+import {summarize, toJUnit, type RunReport} from '../../src/runner/report';
+
+const lab = readLabOrThrow(resolve(__dirname, '../../labs/deathstar'));
+
+type Verdict = 'allowed' | 'dropped' | 'l7-denied' | 'exploded';
+
+/** What the deathstar lab's policies do, as the facts note describes Cilium enforcing them. */
+function truth(policies: Map<string, string>, from: string, method: string, path: string): Verdict {
+  const k8s = policies.has('NetworkPolicy/deathstar-allow-empire');
+  const rule1 = policies.get('CiliumNetworkPolicy/rule1');
+  const l7 = rule1?.includes('request-landing') ?? false;
+  const empire = from === 'tiefighter';
+  const landing = method === 'POST' && path === '/v1/request-landing';
+  const reach: Verdict = method === 'PUT' && path === '/v1/exhaust-port' ? 'exploded' : 'allowed';
+  if (!k8s && !rule1) return reach;
+  if (!empire) return 'dropped';
+  if (l7 && !k8s) return landing ? 'allowed' : 'l7-denied';
+  return reach; // L3/L4 only, or the trap: the L4 allow wildcards L7
+}
+
+const ok = (stdout = ''): Partial<CommandResult> => ({exitCode: 0, stdout});
+
+/** A scripted cluster. `lag` polls pass after each change before the new policies take effect. */
+class FakeCluster implements Executor {
+  readonly dryRun = false;
+  readonly log: string[] = [];
+  private live = new Map<string, string>();
+  private effective = new Map<string, string>();
+  private sinceChange = 0;
+  constructor(private readonly lag: number, private readonly enforce = true) {}
+
+  async run(command: Command): Promise<CommandResult> {
+    const args = command.args;
+    const line = [command.file, ...args].join(' ');
+    this.log.push(line);
+    const base: CommandResult = {exitCode: 0, stdout: '', stderr: '', timedOut: false, canceled: false, notFound: false, durationMs: 5};
+    const r = (x: Partial<CommandResult>) => ({...base, ...x});
+    expect(args.slice(0, 2)).toEqual(['--context', 'kind-netpol-labs']);
+    const verb = args[2];
+    if (verb === 'apply') {
+      for (const doc of parseAllDocuments(command.input ?? '')) {
+        const o = (doc as {toJS(): {kind: string; metadata: {name: string}}}).toJS();
+        if (['NetworkPolicy', 'CiliumNetworkPolicy'].includes(o.kind)) this.live.set(`${o.kind}/${o.metadata.name}`, String(doc));
+      }
+      this.sinceChange = 0;
+      return r(ok());
+    }
+    if (verb === 'delete' && args[3].includes('/')) {
+      const [resource, name] = args[3].split('/');
+      this.live.delete(`${resource.startsWith('networkpolicies') ? 'NetworkPolicy' : 'CiliumNetworkPolicy'}/${name}`);
+      this.sinceChange = 0;
+      return r(ok());
+    }
+    if (verb === 'get' && args.includes('json') && args[3].startsWith('networkpolicies')) {
+      const items = [...this.live.keys()].map((k) => ({kind: k.split('/')[0], metadata: {name: k.split('/')[1]}}));
+      return r(ok(JSON.stringify({items})));
+    }
+    if (verb === 'exec' && args.includes('curl')) {
+      if (this.sinceChange++ >= this.lag && this.enforce) this.effective = new Map(this.live);
+      const from = args[5];
+      const method = args[args.indexOf('--request') + 1];
+      const path = new URL(args[args.length - 1]).pathname;
+      const v = truth(this.effective, from, method, path);
+      if (v === 'dropped') {
+        return r({exitCode: 28, stdout: '[netpol-labs code=000 connect=0.000000]', stderr: 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28'});
+      }
+      if (v === 'l7-denied') return r(ok('Access denied\r\n[netpol-labs code=403 connect=0.000412]'));
+      if (v === 'exploded') return r(ok('Panic: deathstar exploded\n[netpol-labs code=503 connect=0.000412]'));
+      return r(ok(`${path === '/v1' ? '{"name":"Death Star"}' : 'Ship landed\n'}[netpol-labs code=200 connect=0.000412]`));
+    }
+    if (verb === 'get' && args.includes('k8s-app=cilium')) return r(ok('cilium-abc12 cilium-def34'));
+    if (verb === 'exec' && args.includes('hubble')) {
+      const flow = {flow: {time: '2026-11-24T10:00:00Z', verdict: 'DROPPED', drop_reason_desc: 'POLICY_DENIED', source: {namespace: 'star-wars', pod_name: 'xwing'}, destination: {namespace: 'star-wars', pod_name: 'deathstar-7c9d'}, l4: {TCP: {destination_port: 80, flags: {SYN: true}}}}};
+      return r(ok(`${JSON.stringify(flow)}\n`));
+    }
+    return r(ok());
+  }
+}
+
+function report(results: Awaited<ReturnType<typeof runLabOnCluster>>[]): RunReport {
+  const {passed, totals} = summarize(results);
+  return {target: 'kind', simulated: false, context: 'kind-netpol-labs', startedAt: '2026-11-24T10:00:00.000Z', durationMs: 1000, labs: results, passed, totals};
+}
+
+const options = (executor: Executor) => ({
+  executor,
+  out: memoryOutput(),
+  context: 'kind-netpol-labs',
+  removeAtEnd: false,
+  convergeDeadlineMs: 60_000,
+  pollIntervalMs: 1,
+  sleep: async () => {},
+});
+
+describe('a lab on a (scripted) cluster', () => {
+  it('waits for each step to take effect, asserts once, and every expectation holds', async () => {
+    const cluster = new FakeCluster(3);
+    const result = await runLabOnCluster(lab, options(cluster));
+    expect(result.error).toBeUndefined();
+    const r = report([result]);
+    expect(r.totals).toEqual({probes: 17, passed: 17, failed: 0});
+    expect(r.passed).toBe(true);
+    expect(result.steps.every((s) => s.converged)).toBe(true);
+    // The exhaust-port request is never part of the polling: it is sent once per step that has it.
+    expect(cluster.log.filter((l) => l.includes('--request PUT')).length).toBe(2);
+    // The xwing's drop carries Hubble's evidence.
+    const xwing = result.steps[1].probes.find((p) => p.from === 'xwing')!;
+    expect(xwing.flows?.[0]).toBe('2026-11-24T10:00:00Z star-wars/xwing -> star-wars/deathstar-7c9d DROPPED POLICY_DENIED (TCP Flags: SYN)');
+
+    const junit = toJUnit(r);
+    expect(junit.match(/<testcase /g)).toHaveLength(17);
+    expect(junit).toContain('<testsuite name="deathstar" tests="17" failures="0" errors="0"');
+    expect(junit).toContain('classname="deathstar.cilium-l7" name="tiefighter PUT /v1/exhaust-port -&gt; l7-denied"');
+  });
+
+  it('never sends the exhaust-port request when the step is not shown in force, and reports how to reproduce', async () => {
+    const cluster = new FakeCluster(0, false); // policies never take effect: everything lands
+    const opts = {...options(cluster), convergeDeadlineMs: 50};
+    // Real time passes between polls here so the 50 ms deadline is reached.
+    opts.sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.min(ms, 5)));
+    const result = await runLabOnCluster(lab, opts);
+    const l7 = result.steps.find((s) => s.id === 'cilium-l7')!;
+    expect(l7.converged).toBe(false);
+    const put = l7.probes.find((p) => p.method === 'PUT')!;
+    expect(put.observed).toBe('not-run');
+    expect(put.evidence).toContain('crashes the app');
+    expect(cluster.log.some((l) => l.includes('--request PUT'))).toBe(false);
+    const xwing = l7.probes.find((p) => p.from === 'xwing')!;
+    expect(xwing).toMatchObject({passed: false, expected: 'dropped', observed: 'allowed'});
+    expect(xwing.reproduce).toBe(
+      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --output - --write-out '[netpol-labs code=%{http_code} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing",
+    );
+    const r = report([result]);
+    expect(r.passed).toBe(false);
+    const junit = toJUnit(r);
+    expect(junit).toContain('<failure message="expected dropped, observed allowed: HTTP 200 &quot;Ship landed&quot;" type="allowed">');
+    expect(junit).toContain('reproduce: kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl');
+  });
+
+  it('waits for the deathstar to recover after the exhaust-port request got through', async () => {
+    // The trap taught the wrong way round: a lab that expects the PUT to be denied while the L4 allow wildcards it.
+    const trap = {...lab, steps: [{...lab.steps[4], probes: [...lab.steps[4].probes, {...lab.steps[3].probes[1]}]}]};
+    const cluster = new FakeCluster(0);
+    const result = await runLabOnCluster(trap, options(cluster));
+    const put = result.steps[0].probes.find((p) => p.method === 'PUT')!;
+    expect(put).toMatchObject({observed: 'error', passed: false});
+    expect(put.evidence).toContain('HTTP 503');
+    const after = cluster.log.slice(cluster.log.findIndex((l) => l.includes('--request PUT')) + 1);
+    expect(after[0]).toBe('kubectl --context kind-netpol-labs rollout status deployment/deathstar --namespace star-wars --timeout=180s');
+    expect(after[1]).toBe('kubectl --context kind-netpol-labs wait --for=condition=Ready pod --selector org=empire,class=deathstar --namespace star-wars --timeout=180s');
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * What `netpol-labs run deathstar --target kind --dry-run` prints: the whole real plan, in order,
+ * with nothing run. PATH is an empty folder, so not even a version check could run.
+ */
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {main} from '../../scripts/runner.mts';
+import {CILIUM_VERSION, KIND_CONTEXT, KIND_NODE_IMAGE} from '../../src/runner/constants';
+import {memoryOutput} from '../../src/runner/output';
+
+const ROOT = resolve(__dirname, '../..');
+const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
+
+async function plan(argv: string[]) {
+  const out = memoryOutput();
+  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
+  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+  return {code, lines: out.lines, commands};
+}
+
+const CURL = '--silent --show-error --connect-timeout 2 --max-time 10';
+
+describe('run deathstar --target kind --dry-run', () => {
+  it('prints the cluster, Cilium, app, per-step policy changes and probes, in that order, and runs nothing', async () => {
+    const {code, lines, commands} = await plan(['run', 'deathstar', '--target', 'kind', '--dry-run']);
+    expect(code).toBe(0);
+    expect(lines[0]).toContain('DRY RUN');
+    // Preflight found nothing on this PATH and says so, then the plan goes on.
+    expect(lines.join('\n')).toContain('missing: kind');
+    expect(lines.join('\n')).toContain('a real run would stop here');
+
+    const index = (prefix: string, from = 0) => {
+      const i = commands.findIndex((c, n) => n >= from && c.startsWith(prefix));
+      expect(i, `expected a command starting with: ${prefix}`).toBeGreaterThanOrEqual(from);
+      return i;
+    };
+    const create = index(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config `);
+    expect(lines.join('\n')).toContain('disableDefaultCNI: true');
+    const install = index(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} --set hubble.enabled=true`, create);
+    const wait = index(`cilium status --context ${KIND_CONTEXT} --wait --wait-duration 10m --interactive=false`, install);
+    const envoy = index(`kubectl --context ${KIND_CONTEXT} rollout status daemonset/cilium-envoy --namespace kube-system`, wait);
+    const app = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/app.yaml`, envoy);
+    index(`kubectl --context ${KIND_CONTEXT} rollout status deployment/deathstar --namespace star-wars`, app);
+
+    // Step by step: exactly the step's policies, then the probes.
+    const s2 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/deathstar-allow-empire.yaml`, app);
+    const xwingProbe = index(
+      `kubectl --context ${KIND_CONTEXT} exec --namespace star-wars xwing -- curl ${CURL} --request POST --output - --write-out '[netpol-labs code=%{http_code} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing`,
+      s2,
+    );
+    const s3 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l3-l4.yaml`, xwingProbe);
+    // Moving to the CiliumNetworkPolicy removes the Kubernetes NetworkPolicy of the previous step.
+    const del = index(`kubectl --context ${KIND_CONTEXT} delete networkpolicies.networking.k8s.io/deathstar-allow-empire --namespace star-wars --ignore-not-found`, s3);
+    const s4 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l7.yaml`, del);
+    const put = index(`kubectl --context ${KIND_CONTEXT} exec --namespace star-wars tiefighter -- curl ${CURL} --request PUT`, s4);
+    // After the exhaust-port request the runner waits for the deathstar before going on.
+    index(`kubectl --context ${KIND_CONTEXT} rollout status deployment/deathstar --namespace star-wars`, put);
+    // The trap step applies both, so nothing is deleted; the last step replaces rule1 and deletes the NetworkPolicy.
+    const s5 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/deathstar-allow-empire.yaml labs/deathstar/rule1-l7.yaml`, put);
+    const s6 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l7-ingress.yaml`, s5);
+    index(`kubectl --context ${KIND_CONTEXT} delete networkpolicies.networking.k8s.io/deathstar-allow-empire`, s6);
+
+    // Every kubectl call names the context explicitly; nothing else is ever used.
+    for (const c of commands.filter((x) => x.startsWith('kubectl '))) expect(c.startsWith(`kubectl --context ${KIND_CONTEXT} `), c).toBe(true);
+    // Deletions only ever target the lab namespace or the lab's own labelled objects.
+    for (const c of commands.filter((x) => x.includes(' delete '))) {
+      expect(c.includes('--namespace star-wars') || c.includes('--selector app.kubernetes.io/managed-by=netpol-labs'), c).toBe(true);
+    }
+    // Each step's probes appear once per step in the plan: six steps, 2+2+3+4+3+3 = 17 probes (polling repeats them at run time).
+    expect(commands.filter((c) => c.includes(' -- curl ')).length).toBe(17);
+  });
+
+  it('up --preload --dry-run renders Cilium to list its images and loads each into kind', async () => {
+    const {code, commands} = await plan(['up', '--preload', '--workers', '2', '--dry-run']);
+    expect(code).toBe(0);
+    expect(commands).toContain(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false --dry-run`);
+    expect(commands).toContain('kind load docker-image quay.io/cilium/starwars:v2.3 --name netpol-labs');
+    expect(commands).toContain('kind load docker-image quay.io/cilium/json-mock:v1.4.1 --name netpol-labs');
+  });
+
+  it('down --dry-run deletes only the netpol-labs cluster', async () => {
+    const {code, commands} = await plan(['down', '--dry-run']);
+    expect(code).toBe(0);
+    expect(commands).toEqual(['kind get clusters', 'kind delete cluster --name netpol-labs']);
+  });
+
+  it('reset --dry-run removes the lab policies by label, then the namespace the runner created', async () => {
+    const {code, commands} = await plan(['reset', 'deathstar', '--dry-run']);
+    expect(code).toBe(0);
+    expect(commands.at(-1)).toBe(
+      `kubectl --context ${KIND_CONTEXT} delete namespace --selector app.kubernetes.io/managed-by=netpol-labs,netpol-labs.io/lab=deathstar --field-selector metadata.name=star-wars --ignore-not-found --wait=true --timeout=180s`,
+    );
+  });
+});
+
+describe('the context guard', () => {
+  it('refuses any context other than kind-netpol-labs for --target kind', async () => {
+    const {code, lines, commands} = await plan(['run', 'deathstar', '--target', 'kind', '--context', 'prod', '--dry-run']);
+    expect(code).toBe(2);
+    expect(lines[0]).toBe(
+      'netpol-labs: --target kind only ever uses the context kind-netpol-labs; to run against "prod", say so with --target context --context prod',
+    );
+    expect(commands).toEqual([]);
+  });
+
+  it('requires --context for --target context, and then uses only that context', async () => {
+    const refused = await plan(['run', 'deathstar', '--target', 'context', '--dry-run']);
+    expect(refused.code).toBe(2);
+    expect(refused.lines[0]).toContain('--target context needs --context NAME');
+    const named = await plan(['run', 'deathstar', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(named.code).toBe(0);
+    const kubectl = named.commands.filter((c) => c.startsWith('kubectl '));
+    expect(kubectl.length).toBeGreaterThan(10);
+    for (const c of kubectl) expect(c.startsWith('kubectl --context lab-cluster '), c).toBe(true);
+    // No cluster is created or installed on a cluster the user named.
+    expect(named.commands.some((c) => c.startsWith('kind ') || c.startsWith('cilium ') || c.startsWith('helm '))).toBe(false);
+    // And the namespace the runner created is removed at the end.
+    expect(named.commands.at(-1)).toContain('delete namespace --selector app.kubernetes.io/managed-by=netpol-labs');
+  });
+});
+
+describe('argv', () => {
+  it('bad flags give one line and the usage, exit 2', async () => {
+    const out = memoryOutput();
+    expect(await main(['run', 'deathstar', '--targt', 'kind'], {out, root: ROOT})).toBe(2);
+    expect(out.lines[0]).toMatch(/^netpol-labs run: Unknown option '--targt'/);
+    expect(out.lines[1]).toMatch(/^usage: netpol-labs run LAB /);
+    expect(out.lines).toHaveLength(2);
+  });
+
+  it('rejects an unknown target and a missing lab', async () => {
+    const out = memoryOutput();
+    expect(await main(['run', 'deathstar', '--target', 'minikube'], {out, root: ROOT})).toBe(2);
+    expect(out.lines[0]).toBe('netpol-labs run: unknown --target "minikube"; expected kind, sim or context');
+    const out2 = memoryOutput();
+    expect(await main(['run'], {out: out2, root: ROOT})).toBe(2);
+    expect(out2.lines[0]).toContain('which lab?');
+  });
+
+  it('names the labs when the lab does not exist', async () => {
+    const out = memoryOutput();
+    expect(await main(['run', 'deathstr', '--dry-run'], {out, env: {PATH: emptyPath}, root: ROOT})).toBe(1);
+    expect(out.lines[0]).toContain('no lab "deathstr"; labs are deathstar');
+  });
+
+  it('--help for each command', async () => {
+    for (const command of ['up', 'down', 'status', 'run', 'verify', 'reset']) {
+      const out = memoryOutput();
+      expect(await main([command, '--help'], {out, root: ROOT})).toBe(0);
+      expect(out.lines[0]).toMatch(new RegExp(`^usage: netpol-labs ${command}`));
+    }
+  });
+});
