@@ -5,6 +5,8 @@ import {basename, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {formatLabError, labJsonSchema} from '../src/lab';
 import {listLabDirs, readLab} from '../src/lab/node/read-lab';
+import {stepScenario} from '../src/lab/to-scenario';
+import {evaluateScenario, formatError} from '../src/policy';
 
 const labDirs = listLabDirs();
 
@@ -70,6 +72,28 @@ describe('labs', () => {
         .flatMap((s) => s.probes.map((p) => ({step: s.id, ...p})))
         .filter((p) => p.target.path.startsWith('/v1/exhaust-port') && p.expect === 'allowed');
       expect(crashing).toEqual([]);
+    });
+
+    it('has policies that the engine accepts as valid Kubernetes and Cilium objects', () => {
+      for (const step of lab!.steps) {
+        const {errors: policyErrors} = stepScenario(lab!, step);
+        expect(policyErrors.map(formatError), step.id).toEqual([]);
+      }
+    });
+
+    it('claims, for every probe, what the policy engine predicts', () => {
+      const mismatches: string[] = [];
+      for (const step of lab!.steps) {
+        const result = evaluateScenario(stepScenario(lab!, step).scenario);
+        expect(result.errors.map(formatError), step.id).toEqual([]);
+        step.probes.forEach((probe, i) => {
+          const predicted = result.results[i].verdict;
+          if (predicted !== probe.expect) {
+            mismatches.push(`${step.id}: ${probe.from} ${probe.method} ${probe.target.path}: lab says ${probe.expect}, engine predicts ${predicted}`);
+          }
+        });
+      }
+      expect(mismatches).toEqual([]);
     });
 
     it('declares the JSON Schema for editors on its first line', () => {
