@@ -95,7 +95,7 @@ function report(results: Awaited<ReturnType<typeof runLabOnCluster>>[]): RunRepo
   return {target: 'kind', simulated: false, context: 'kind-netpol-labs', startedAt: '2026-11-24T10:00:00.000Z', durationMs: 1000, labs: results, passed, totals};
 }
 
-const options = (executor: Executor) => ({
+const options = (executor: Executor): Parameters<typeof runLabOnCluster>[1] => ({
   executor,
   out: memoryOutput(),
   context: 'kind-netpol-labs',
@@ -130,7 +130,7 @@ describe('a lab on a (scripted) cluster', () => {
     const cluster = new FakeCluster(0, false); // policies never take effect: everything lands
     const opts = {...options(cluster), convergeDeadlineMs: 50};
     // Real time passes between polls here so the 50 ms deadline is reached.
-    opts.sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.min(ms, 5)));
+    opts.sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 5)));
     const result = await runLabOnCluster(lab, opts);
     const l7 = result.steps.find((s) => s.id === 'cilium-l7')!;
     expect(l7.converged).toBe(false);

@@ -6,7 +6,7 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../scripts/runner.mts';
+import {main} from '../../scripts/runner.mjs';
 import {CILIUM_VERSION, KIND_CONTEXT, KIND_NODE_IMAGE} from '../../src/runner/constants';
 import {memoryOutput} from '../../src/runner/output';
 
