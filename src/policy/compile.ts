@@ -48,14 +48,23 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
   const rules: CompiledRule[] = [];
   const ingressRules: number[][] = cluster.pods.map(() => []);
   const egressRules: number[][] = cluster.pods.map(() => []);
+  const subjectCache = new Map<string, Bitset>();
+  const peerCache = new Map<string, Bitset>();
   for (const policy of input.policies) {
     for (const rule of policy.rules) {
-      const subjects = bitset(n);
-      for (const pod of cluster.pods) {
-        if (pod.hostNetwork) continue;
-        const s = rule.subject;
-        if (s.namespace !== undefined && pod.namespace !== s.namespace) continue;
-        if (matches(s.selector, s.on === 'identity' ? pod.identity : pod.labels)) setBit(subjects, pod.index);
+      // Rules of one policy share their subject, and many policies repeat selectors: match each
+      // distinct selector against the pods once.
+      const s = rule.subject;
+      const subjectKey = `${s.on}|${s.namespace ?? '*'}|${JSON.stringify(s.selector)}`;
+      let subjects = subjectCache.get(subjectKey);
+      if (!subjects) {
+        subjects = bitset(n);
+        for (const pod of cluster.pods) {
+          if (pod.hostNetwork) continue;
+          if (s.namespace !== undefined && pod.namespace !== s.namespace) continue;
+          if (matches(s.selector, s.on === 'identity' ? pod.identity : pod.labels)) setBit(subjects, pod.index);
+        }
+        subjectCache.set(subjectKey, subjects);
       }
       const cidrs = new Map<Peer, {cidr: Cidr; except: Cidr[]}>();
       if (rule.peers !== 'any') {
@@ -81,8 +90,14 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
         peerPods: bitset(n),
         cidrs,
       };
-      for (const pod of cluster.pods) {
-        if (!pod.hostNetwork && peerMatchesPod(compiled, pod, cluster, dp)) setBit(compiled.peerPods, pod.index);
+      const peerKey = rule.peers === 'any' || rule.peers.every((p) => p.kind !== 'cidr' && p.kind !== 'service') ? `${JSON.stringify(rule.peers, (k, v) => (k === 'source' ? undefined : v))}` : undefined;
+      const cached = peerKey === undefined ? undefined : peerCache.get(peerKey);
+      if (cached) compiled.peerPods = cached;
+      else {
+        for (const pod of cluster.pods) {
+          if (!pod.hostNetwork && peerMatchesPod(compiled, pod, cluster, dp)) setBit(compiled.peerPods, pod.index);
+        }
+        if (peerKey !== undefined) peerCache.set(peerKey, compiled.peerPods);
       }
       const index = rules.length;
       rules.push(compiled);

@@ -350,11 +350,16 @@ function readIcmp(v: Val, out: L4['icmps']): void {
   }
 }
 
+/** Patterns already known to compile (policies repeat the same few). */
+const validRegexes = new Set<string>();
+
 function readRegex(v: Val, what: string): string | undefined {
   const s = v.string(what);
   if (s === undefined) return undefined;
+  if (validRegexes.has(s)) return s;
   try {
     RE2JS.compile(s);
+    validRegexes.add(s);
     return s;
   } catch (e) {
     return v.fail('invalid-regex', `${v.path} "${s}" is not a valid RE2 regular expression (${(e as Error).message}); Envoy would refuse it`);
