@@ -1,7 +1,5 @@
-import {existsSync} from 'node:fs';
-import {join} from 'node:path';
-import {pathToFileURL} from 'node:url';
 import type {Lab, Step} from '../lab/load';
+import {evaluateScenario, parsePolicyDocuments, type PolicyObject, type Scenario} from '../policy';
 import {labToCluster, toModelProbe} from './model';
 import type {Output} from './output';
 import {ACCESS_DENIED} from './probe';
@@ -13,31 +11,14 @@ import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, typ
  * answer (the deathstar's "Ship landed") is not modelled, only what policy decides.
  */
 
-/** The part of the engine's public API (src/policy/index.ts) the sim target uses. */
+/** The engine functions the sim target uses (an interface so tests could pass another engine). */
 export interface Engine {
-  parsePolicyDocuments(text: string, file: string): {policies: unknown[]; errors: {file: string; line: number; col: number; message: string}[]};
-  evaluateScenario(scenario: unknown): {
-    results: {probe: number; verdict: 'allowed' | 'dropped' | 'l7-denied'; http?: {status: number | null; body: string | null}; explanation: {text: string}[]}[];
-    errors?: {file: string; line: number; col: number; message: string}[];
-  };
+  parsePolicyDocuments: typeof parsePolicyDocuments;
+  evaluateScenario: typeof evaluateScenario;
 }
 
-/** Loads the engine, or says why it is not usable. */
-export async function loadEngine(root: string): Promise<Engine | {error: string}> {
-  // Resolved at run time: the engine is built in parallel with the runner (src/policy/index.ts).
-  const file = join(root, 'src', 'policy', 'index.ts');
-  if (!existsSync(file)) return {error: 'src/policy/index.ts does not exist yet'};
-  const url = pathToFileURL(file).href;
-  try {
-    const mod = (await import(/* @vite-ignore */ url)) as Partial<Engine>;
-    if (typeof mod.parsePolicyDocuments !== 'function' || typeof mod.evaluateScenario !== 'function') {
-      return {error: 'src/policy/index.ts does not export parsePolicyDocuments and evaluateScenario yet'};
-    }
-    return mod as Engine;
-  } catch (error) {
-    return {error: `the policy engine (src/policy/index.ts) could not be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`};
-  }
-}
+/** The policy engine of src/policy. */
+export const ENGINE: Engine = {parsePolicyDocuments, evaluateScenario};
 
 /** Plays a lab on the simulator. */
 export function runLabOnSim(lab: Lab, engine: Engine, out: Output, stepId?: string): LabResult {
@@ -63,7 +44,7 @@ export function runLabOnSim(lab: Lab, engine: Engine, out: Output, stepId?: stri
 }
 
 function simulateStep(lab: Lab, step: Step, cluster: ReturnType<typeof labToCluster>, engine: Engine): StepResult | {error: string} {
-  const policies: unknown[] = [];
+  const policies: PolicyObject[] = [];
   for (const manifest of step.policies) {
     const parsed = engine.parsePolicyDocuments(manifest.text, manifest.file);
     if (parsed.errors.length > 0) {
@@ -72,7 +53,8 @@ function simulateStep(lab: Lab, step: Step, cluster: ReturnType<typeof labToClus
     policies.push(...parsed.policies);
   }
   const started = Date.now();
-  const evaluation = engine.evaluateScenario({datapath: 'cilium', cluster, policies, probes: step.probes.map((p) => toModelProbe(lab, p))});
+  const scenario: Scenario = {datapath: 'cilium', cluster, policies, probes: step.probes.map((p) => toModelProbe(lab, p))};
+  const evaluation = engine.evaluateScenario(scenario);
   const durationMs = Date.now() - started;
   const errors = evaluation.errors ?? [];
   const byIndex = new Map(evaluation.results.map((r) => [r.probe, r]));
@@ -89,7 +71,9 @@ function simulateStep(lab: Lab, step: Step, cluster: ReturnType<typeof labToClus
     // The engine knows the proxy's 403 body; an allowed request's body is the app's and is not modelled.
     const body = r.http?.body ?? (r.verdict === 'l7-denied' ? `${ACCESS_DENIED}\r\n` : undefined);
     const bodyMatched = !probe.body || body === undefined || body.includes(probe.body);
-    const because = r.explanation.map((e) => e.text).filter(Boolean).join('; ');
+    // The step that decided: the first one with the verdict's effect, or for an allow the last check.
+    const decisive = r.explanation.filter((e) => e.effect !== 'note');
+    const because = (r.verdict === 'allowed' ? decisive.at(-1) : decisive.find((e) => e.effect === r.verdict))?.text ?? '';
     return {
       ...base,
       observed: r.verdict,
