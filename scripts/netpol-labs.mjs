@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // The `netpol-labs` command. A thin dispatcher: the TypeScript entry points in scripts/ are run
 // through tsx so that `npx netpol-labs ...` works straight from a checkout with no build step.
-import {register} from 'tsx/esm/api';
+import {register as registerCommonJs} from 'tsx/cjs/api';
+import {register as registerEsm} from 'tsx/esm/api';
 
-register();
+// Both hooks: the entries are ES modules (.mts), but the package is not "type": "module" (the
+// site's build needs that), so the src/**/*.ts files they import load as CommonJS.
+registerEsm();
+registerCommonJs();
 
 /** Each command's entry module exports `main(argv: string[]): Promise<number>`. */
 const COMMANDS = {
