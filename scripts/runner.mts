@@ -123,7 +123,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     });
   } catch (error) {
     // parseArgs explains unknown options and missing values in one sentence; keep only that.
-    return usageError(out, command, (error instanceof Error ? error.message : String(error)).split('\n')[0]);
+    return usageError(out, command, (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
   }
   if (values.help) {
     out.line(helpText(command));
