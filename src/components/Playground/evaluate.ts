@@ -1,0 +1,109 @@
+/**
+ * What the playground shows for one edit: the step's probes evaluated by the policy engine
+ * against the edited policies, or the errors that make a prediction impossible. Pure, so the
+ * browser test can check it without a browser too.
+ */
+import {
+  evaluateScenario,
+  parsePolicyDocuments,
+  type Datapath,
+  type Explanation,
+  type PolicyError,
+  type Verdict,
+} from '@site/src/policy';
+import type {Lab, Probe, Step} from '@site/src/lab/load';
+import {stepScenario} from '@site/src/lab/to-scenario';
+
+/** One probe of the step with the engine's prediction. */
+export interface PlaygroundRow {
+  /** Position of the probe in lab.yaml's step. */
+  index: number;
+  probe: Probe;
+  expected: Verdict;
+  predicted: Verdict;
+  /** The reasoning, in the order the engine checked: service backend, egress, ingress, L7. */
+  explanation: Explanation[];
+}
+
+/** A remark that does not stop the prediction (it may explain a surprising one). */
+export interface PlaygroundWarning {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export type PlaygroundResult =
+  | {status: 'ok'; rows: PlaygroundRow[]; warnings: PlaygroundWarning[]}
+  /** No row: a prediction from half-parsed policies would be wrong in ways the learner cannot see. */
+  | {status: 'error'; errors: PolicyError[]; warnings: PlaygroundWarning[]};
+
+/**
+ * Evaluates the step's probes against `text`, the editor's policies, named `file` in messages.
+ * The cluster is the lab's app; the policies in force are exactly those in `text`.
+ */
+export function evaluatePlayground(lab: Lab, step: Step, text: string, file: string, datapath: Datapath): PlaygroundResult {
+  const own = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
+  const errors: PolicyError[] = [];
+  const warnings: PlaygroundWarning[] = [];
+
+  // stepScenario keeps only the policies of the edited text; anything else would vanish silently.
+  for (const other of own.others) {
+    errors.push({
+      ...other.source,
+      code: 'not-a-policy',
+      message: `this is a ${other.kind}; the editor takes NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy only (the pods come from the lab's app)`,
+    });
+  }
+  for (const policy of own.policies) {
+    if (policy.namespace !== undefined && policy.namespace !== lab.namespace) {
+      warnings.push({
+        ...policy.source,
+        message: `${policy.kind} ${policy.name} is in namespace "${policy.namespace}", but every pod of this lab is in "${lab.namespace}", so it selects none of them`,
+      });
+    }
+  }
+  if (datapath === 'kubernetes' && own.policies.some((p) => p.kind !== 'NetworkPolicy')) {
+    const first = own.policies.find((p) => p.kind !== 'NetworkPolicy')!;
+    warnings.push({
+      ...first.source,
+      message:
+        'the kubernetes datapath changes only how ipBlock matches pod and node IPs; Cilium policies are still evaluated as Cilium enforces them (a cluster without Cilium would not accept them at all)',
+    });
+  }
+
+  const {scenario, errors: scenarioErrors} = stepScenario(lab, step, {policyTexts: [{file, text}]});
+  errors.push(...scenarioErrors);
+  if (errors.length > 0) return {status: 'error', errors: sortErrors(errors), warnings};
+
+  let evaluated;
+  try {
+    evaluated = evaluateScenario(scenario, {datapath});
+  } catch (e) {
+    // The engine validates its input; reaching this is an engine bug, shown rather than crashing the page.
+    const message = e instanceof Error ? e.message : String(e);
+    return {status: 'error', errors: [{file, line: 1, col: 1, code: 'engine', message: `the policy engine failed: ${message}`}], warnings};
+  }
+  if (evaluated.errors.length > 0) return {status: 'error', errors: sortErrors(evaluated.errors), warnings};
+
+  const rows = evaluated.results.map((result) => ({
+    index: result.probe,
+    probe: step.probes[result.probe],
+    expected: step.probes[result.probe].expect,
+    predicted: result.verdict,
+    explanation: result.explanation,
+  }));
+  return {status: 'ok', rows, warnings};
+}
+
+function sortErrors(errors: PolicyError[]): PolicyError[] {
+  return [...errors].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/**
+ * The explanation step that decided the verdict: the last one whose effect is the verdict (for
+ * `allowed` the deepest check passed; for a refusal the check that refused).
+ */
+export function decidingStep(row: Pick<PlaygroundRow, 'predicted' | 'explanation'>): Explanation | undefined {
+  return [...row.explanation].reverse().find((e) => e.effect === row.predicted);
+}
