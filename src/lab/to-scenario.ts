@@ -1,5 +1,17 @@
-import {clusterFromObjects, parsePolicyDocuments, type PolicyError, type Probe as EngineProbe, type Scenario} from '../policy';
+import {clusterFromObjects, parsePolicyDocuments, type OtherObject, type PolicyError, type Probe as EngineProbe, type Scenario} from '../policy';
 import type {Lab, Probe, Step} from './load';
+import type {KubeObject} from './manifests';
+
+/** Options of stepScenario. */
+export interface StepScenarioOptions {
+  /** Policy texts in force instead of the step's files (the playground's edited policies). */
+  policyTexts?: {file: string; text: string}[];
+  /**
+   * What the app's objects look like once applied. The runner adds its owner labels to everything
+   * it creates, and labels are identity, so its simulator models the objects as labelled.
+   */
+  transformApp?: (object: KubeObject) => KubeObject;
+}
 
 /**
  * A lab step as a policy-engine scenario: the app's manifests become the cluster (a Deployment
@@ -7,14 +19,23 @@ import type {Lab, Probe, Step} from './load';
  * force, and each lab probe an engine probe from the client pod to the Service port. Pure: the
  * simulator target of the runner and the site's playground both use it, so they cannot disagree.
  */
-export function stepScenario(lab: Lab, step: Step, policyTexts?: {file: string; text: string}[]): {scenario: Scenario; errors: PolicyError[]} {
+export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions = {}): {scenario: Scenario; errors: PolicyError[]} {
   const errors: PolicyError[] = [];
-  const others = lab.app.flatMap((manifest) => {
-    const parsed = parsePolicyDocuments(manifest.text, manifest.file, {defaultNamespace: lab.namespace});
-    errors.push(...parsed.errors);
-    return parsed.others;
-  });
-  const policies = (policyTexts ?? step.policies.map((m) => ({file: m.file, text: m.text}))).flatMap(({file, text}) => {
+  const transform = options.transformApp ?? ((object: KubeObject) => object);
+  const others: OtherObject[] = lab.app.flatMap((manifest) =>
+    manifest.objects.map(({object, file, position}) => {
+      const applied = transform(object);
+      return {
+        apiVersion: applied.apiVersion,
+        kind: applied.kind,
+        name: applied.metadata.name,
+        namespace: applied.metadata.namespace,
+        object: applied as unknown as Record<string, unknown>,
+        source: {file, line: position.line, col: position.col},
+      };
+    }),
+  );
+  const policies = (options.policyTexts ?? step.policies.map((m) => ({file: m.file, text: m.text}))).flatMap(({file, text}) => {
     const parsed = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
     errors.push(...parsed.errors);
     return parsed.policies;

@@ -12,7 +12,7 @@ import {appImages} from './objects';
 import type {Output} from './output';
 import {formatPreflight, preflight, type Needs} from './preflight';
 import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from './report';
-import {ENGINE, runLabOnSim} from './sim';
+import {runLabOnSim} from './sim';
 
 /**
  * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
@@ -196,7 +196,7 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
         ctx.out.line('# the sim target runs no external command');
         return 0;
       }
-      for (const lab of labs) results.push(runLabOnSim(lab, ENGINE, ctx.out, args.step));
+      for (const lab of labs) results.push(runLabOnSim(lab, ctx.out, args.step));
       return undefined;
     }
 

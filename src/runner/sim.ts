@@ -1,6 +1,7 @@
 import type {Lab, Step} from '../lab/load';
-import {evaluateScenario, parsePolicyDocuments, type PolicyObject, type Scenario} from '../policy';
-import {labToCluster, toModelProbe} from './model';
+import {stepScenario} from '../lab/to-scenario';
+import {evaluateScenario, formatError} from '../policy';
+import {labelled} from './objects';
 import type {Output} from './output';
 import {ACCESS_DENIED} from './probe';
 import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
@@ -11,28 +12,18 @@ import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, typ
  * answer (the deathstar's "Ship landed") is not modelled, only what policy decides.
  */
 
-/** The engine functions the sim target uses (an interface so tests could pass another engine). */
-export interface Engine {
-  parsePolicyDocuments: typeof parsePolicyDocuments;
-  evaluateScenario: typeof evaluateScenario;
-}
-
-/** The policy engine of src/policy. */
-export const ENGINE: Engine = {parsePolicyDocuments, evaluateScenario};
-
 /** Plays a lab on the simulator. */
-export function runLabOnSim(lab: Lab, engine: Engine, out: Output, stepId?: string): LabResult {
+export function runLabOnSim(lab: Lab, out: Output, stepId?: string): LabResult {
   const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
   const steps = stepId ? lab.steps.filter((s) => s.id === stepId) : lab.steps;
   if (steps.length === 0) {
     result.error = `lab ${lab.id} has no step "${stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
     return result;
   }
-  const cluster = labToCluster(lab);
   for (const step of steps) {
     out.line('');
     out.line(formatStepHeader(lab.id, step, true));
-    const stepResult = simulateStep(lab, step, cluster, engine);
+    const stepResult = simulateStep(lab, step);
     if ('error' in stepResult) {
       result.error = stepResult.error;
       return result;
@@ -43,18 +34,12 @@ export function runLabOnSim(lab: Lab, engine: Engine, out: Output, stepId?: stri
   return result;
 }
 
-function simulateStep(lab: Lab, step: Step, cluster: ReturnType<typeof labToCluster>, engine: Engine): StepResult | {error: string} {
-  const policies: PolicyObject[] = [];
-  for (const manifest of step.policies) {
-    const parsed = engine.parsePolicyDocuments(manifest.text, manifest.file);
-    if (parsed.errors.length > 0) {
-      return {error: `step ${step.id}: ${parsed.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('; ')}`};
-    }
-    policies.push(...parsed.policies);
-  }
+function simulateStep(lab: Lab, step: Step): StepResult | {error: string} {
+  // The objects as the runner applies them: with its owner labels, which are part of identity.
+  const {scenario, errors: policyErrors} = stepScenario(lab, step, {transformApp: (o) => labelled(o, lab.id, lab.namespace)});
+  if (policyErrors.length > 0) return {error: `step ${step.id}: ${policyErrors.map(formatError).join('; ')}`};
   const started = Date.now();
-  const scenario: Scenario = {datapath: 'cilium', cluster, policies, probes: step.probes.map((p) => toModelProbe(lab, p))};
-  const evaluation = engine.evaluateScenario(scenario);
+  const evaluation = evaluateScenario(scenario);
   const durationMs = Date.now() - started;
   const errors = evaluation.errors ?? [];
   const byIndex = new Map(evaluation.results.map((r) => [r.probe, r]));

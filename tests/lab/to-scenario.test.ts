@@ -1,0 +1,67 @@
+/** A lab step as the engine's scenario: what exists, named the way the runner names it. */
+import {describe, expect, it} from 'vitest';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {clientPod, labProbeToEngine, stepScenario} from '../../src/lab/to-scenario';
+import {labelled} from '../../src/runner/objects';
+
+const lab = readLabOrThrow('labs/deathstar');
+const owner = {'app.kubernetes.io/managed-by': 'netpol-labs', 'netpol-labs.io/lab': 'deathstar'};
+const step = (id: string) => lab.steps.find((s) => s.id === id)!;
+
+describe('lab step to scenario', () => {
+  const {scenario, errors} = stepScenario(lab, step('cilium-l7'));
+
+  it('parses the step policies without errors', () => {
+    expect(errors).toEqual([]);
+    expect(scenario.policies.map((p) => `${p.kind}/${p.name}`)).toEqual(['CiliumNetworkPolicy/rule1']);
+  });
+
+  it('expands the deathstar Deployment into its two replicas and keeps the ships as pods', () => {
+    // app.yaml: replicas: 2; tiefighter and xwing are plain Pods.
+    expect(scenario.cluster.pods.map((p) => p.name)).toEqual(['deathstar-0', 'deathstar-1', 'tiefighter', 'xwing']);
+    const deathstar = scenario.cluster.pods[0];
+    expect(deathstar.labels).toEqual({org: 'empire', class: 'deathstar', 'app.kubernetes.io/name': 'deathstar'});
+    expect(deathstar.containers).toEqual([{name: 'deathstar', ports: [{name: 'http', containerPort: 80, protocol: 'TCP'}]}]);
+  });
+
+  it('keeps the Service with its selector and named target port', () => {
+    expect(scenario.cluster.services).toEqual([
+      {
+        namespace: 'star-wars',
+        name: 'deathstar',
+        selector: {org: 'empire', class: 'deathstar'},
+        ports: [{name: 'http', port: 80, targetPort: 'http', protocol: 'TCP'}],
+      },
+    ]);
+  });
+
+  it('turns a probe into an engine probe from the client pod to the Service', () => {
+    const probe = step('cilium-l7').probes.find((p) => p.method === 'PUT')!;
+    expect(labProbeToEngine(lab, probe)).toEqual({
+      from: {pod: 'star-wars/tiefighter'},
+      to: {service: 'star-wars/deathstar'},
+      port: 80,
+      protocol: 'TCP',
+      http: {method: 'PUT', path: '/v1/exhaust-port', host: 'deathstar.star-wars.svc.cluster.local'},
+    });
+    expect(clientPod(lab, 'deathstar')).toBe('star-wars/deathstar-0');
+  });
+
+  it('models the objects as the runner applies them, owner labels included', () => {
+    const applied = stepScenario(lab, step('no-policy'), {transformApp: (o) => labelled(o, lab.id, lab.namespace)}).scenario;
+    expect(applied.cluster.namespaces.find((n) => n.name === 'star-wars')?.labels).toEqual(owner);
+    expect(applied.cluster.pods.find((p) => p.name === 'xwing')?.labels).toEqual({
+      org: 'alliance',
+      class: 'xwing',
+      'app.kubernetes.io/name': 'xwing',
+      ...owner,
+    });
+    // A Deployment's label goes on the Deployment, not on the pods its template makes.
+    expect(applied.cluster.pods[0].labels).not.toHaveProperty('netpol-labs.io/lab');
+  });
+
+  it('uses edited policy texts in place of the step files when given', () => {
+    const {scenario: edited} = stepScenario(lab, step('cilium-l7'), {policyTexts: [{file: 'edited.yaml', text: ''}]});
+    expect(edited.policies).toEqual([]);
+  });
+});
