@@ -5,15 +5,11 @@ import {dirname, resolve} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {fileURLToPath} from 'node:url';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {register} from 'tsx/cjs/api';
 import type {Target} from '../src/runner/context-guard';
 import type {CommandContext} from '../src/runner/commands';
 import type {Output} from '../src/runner/output';
 
-// The package is not "type": "module", so tsx compiles src/**/*.ts as CommonJS; their extensionless
-// imports need tsx's require hook too (the dispatcher registers only the ESM one). Register it
-// before loading src/.
-register();
+// scripts/netpol-labs.mjs registers tsx's ESM and CommonJS hooks before importing this file.
 const {CILIUM_VERSION, KIND_CONTEXT} = await import('../src/runner/constants');
 const {TARGETS} = await import('../src/runner/context-guard');
 const {downCommand, resetCommand, runCommand, statusCommand, upCommand} = await import('../src/runner/commands');
