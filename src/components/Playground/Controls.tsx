@@ -1,0 +1,57 @@
+import React from 'react';
+import Link from '@docusaurus/Link';
+import type {Datapath} from '@site/src/policy';
+import type {Lab, Step} from '@site/src/lab/load';
+import styles from './styles.module.css';
+
+export interface ControlsProps {
+  lab: Lab;
+  step: Step;
+  datapath: Datapath;
+  edited: boolean;
+  onStep: (id: string) => void;
+  onDatapath: (datapath: Datapath) => void;
+  onReset: () => void;
+}
+
+const DATAPATH_HINTS: Record<Datapath, string> = {
+  cilium: 'Cilium: identities decide; CIDR rules never match pods or nodes.',
+  kubernetes: 'A NetworkPolicy plugin: ipBlock also matches pod and node IPs.',
+};
+
+/** Step, datapath and reset. */
+export default function Controls({lab, step, datapath, edited, onStep, onDatapath, onReset}: ControlsProps): React.ReactNode {
+  return (
+    <div className={styles.controls}>
+      <label className={styles.control}>
+        <span>Lab step</span>
+        <select data-testid="playground-step" value={step.id} onChange={(e) => onStep(e.target.value)}>
+          {lab.steps.map((s, i) => (
+            <option key={s.id} value={s.id}>
+              {`${i + 1}. ${s.id}: ${s.title}`}
+            </option>
+          ))}
+        </select>
+        {step.lesson && (
+          <Link className={styles.hint} to={`/docs/${step.lesson}`}>
+            Read the lesson of this step
+          </Link>
+        )}
+      </label>
+      <label className={styles.control}>
+        <span>Datapath</span>
+        <select data-testid="playground-datapath" value={datapath} onChange={(e) => onDatapath(e.target.value as Datapath)}>
+          <option value="cilium">cilium</option>
+          <option value="kubernetes">kubernetes</option>
+        </select>
+        <span className={styles.hint}>{DATAPATH_HINTS[datapath]}</span>
+      </label>
+      <div className={styles.control}>
+        <span aria-hidden="true">&nbsp;</span>
+        <button type="button" className="button button--secondary" data-testid="playground-reset" disabled={!edited} onClick={onReset}>
+          Reset to the lab's policies
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import React, {Suspense, lazy} from 'react';
+import BrowserOnly from '@docusaurus/BrowserOnly';
+import type {CodeEditorProps} from './CodeEditor';
+import styles from './styles.module.css';
+
+const CodeEditor = lazy(() => import('./CodeEditor'));
+
+/**
+ * The policy editor: CodeMirror in the browser; during static rendering and while CodeMirror
+ * loads, the same text read-only, so the page is never empty.
+ */
+export default function PolicyEditor(props: CodeEditorProps & {file: string; edited: boolean}): React.ReactNode {
+  const {file, edited, ...editorProps} = props;
+  const fallback = <pre className={styles.fallback}>{props.value}</pre>;
+  return (
+    <div className={styles.editor}>
+      <div className={styles.editorTitle}>
+        <code>{file}</code>
+        {edited && <span className={styles.edited}>edited</span>}
+      </div>
+      <BrowserOnly fallback={fallback}>
+        {() => (
+          <Suspense fallback={fallback}>
+            <CodeEditor {...editorProps} />
+          </Suspense>
+        )}
+      </BrowserOnly>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import React from 'react';
+import clsx from 'clsx';
+import Outcome from '@site/src/components/Outcome';
+import type {Step} from '@site/src/lab/load';
+import {decidingStep, type PlaygroundResult, type PlaygroundRow} from './evaluate';
+import ExplanationText from './ExplanationText';
+import styles from './styles.module.css';
+
+export interface ResultsTableProps {
+  step: Step;
+  result: PlaygroundResult;
+  /** The editor holds text the engine has not evaluated yet. */
+  pending: boolean;
+  editorFile: string;
+  onJump: (line: number, col: number) => void;
+}
+
+const SIDE_NAMES: Record<string, string> = {egress: 'egress', ingress: 'ingress', l7: 'L7 proxy', probe: 'note'};
+
+/** Who, request, expected (lab.yaml), predicted (engine), match and why, one row per probe. */
+export default function ResultsTable({step, result, pending, editorFile, onJump}: ResultsTableProps): React.ReactNode {
+  const rows = result.status === 'ok' ? result.rows : undefined;
+  const mismatches = rows?.filter((r) => r.predicted !== r.expected).length ?? 0;
+  let summary: string;
+  if (!rows) summary = 'Prediction unavailable: the policies have errors.';
+  else if (mismatches === 0) summary = `All ${rows.length} predictions match lab.yaml's expectations.`;
+  else summary = `${mismatches} of ${rows.length} predictions differ from lab.yaml's expectations.`;
+
+  return (
+    <div className={styles.results}>
+      <p className={styles.summary} aria-live="polite" data-testid="playground-summary" data-status={result.status}>
+        {summary}
+        {pending && <span className={styles.pending}> Updating…</span>}
+      </p>
+      <div className={styles.tableWrapper}>
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th scope="col">Who</th>
+              <th scope="col">Request</th>
+              <th scope="col">Expected</th>
+              <th scope="col">Predicted</th>
+              <th scope="col">Match</th>
+              <th scope="col">Why (the engine's reasoning)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {step.probes.map((probe, index) => {
+              const row = rows?.find((r) => r.index === index);
+              return (
+                <tr
+                  key={`${step.id}-${index}`}
+                  data-testid="playground-row"
+                  data-probe={index}
+                  data-expected={probe.expect}
+                  data-predicted={row?.predicted ?? 'unavailable'}
+                  className={clsx(row && row.predicted !== row.expected && styles.mismatch)}>
+                  <td>
+                    <code>{probe.from}</code>
+                  </td>
+                  <td>
+                    <code className={styles.request}>{`${probe.method} ${probe.target.path}`}</code>
+                    <div className={styles.muted}>
+                      to <code>{`${probe.target.service}:${probe.target.port}`}</code>
+                    </div>
+                  </td>
+                  <td>
+                    <Outcome value={probe.expect} compact />
+                  </td>
+                  <td>{row ? <Outcome value={row.predicted} compact /> : <span className={styles.muted}>unavailable</span>}</td>
+                  <td className={styles.match}>
+                    {row ? (
+                      row.predicted === row.expected ? (
+                        <span className={styles.yes} aria-label="matches">✓</span>
+                      ) : (
+                        <span className={styles.no} aria-label="differs">✗</span>
+                      )
+                    ) : (
+                      <span className={styles.muted} aria-label="unknown">–</span>
+                    )}
+                  </td>
+                  <td className={styles.why}>
+                    {row ? (
+                      <Reasoning row={row} editorFile={editorFile} onJump={onJump} />
+                    ) : (
+                      <span className={styles.muted}>Fix the errors above to see a prediction.</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function Reasoning({row, editorFile, onJump}: {row: PlaygroundRow; editorFile: string; onJump: (line: number, col: number) => void}): React.ReactNode {
+  const deciding = decidingStep(row);
+  return (
+    <>
+      {deciding && (
+        <div data-testid="playground-deciding">
+          <strong>{SIDE_NAMES[deciding.side]}:</strong> <ExplanationText text={deciding.text} editorFile={editorFile} onJump={onJump} />
+          {deciding.inferred && <span className={styles.muted}> [inferred: {deciding.inferred}]</span>}
+        </div>
+      )}
+      <details className={styles.details}>
+        <summary>every step, and what the lesson says</summary>
+        <ol>
+          {row.explanation.map((e, i) => (
+            <li key={i}>
+              <strong>
+                {SIDE_NAMES[e.side]}
+                {e.effect !== 'note' && ` ${e.effect}`}:
+              </strong>{' '}
+              <ExplanationText text={e.text} editorFile={editorFile} onJump={onJump} />
+              {e.inferred && <span className={styles.muted}> [inferred: {e.inferred}]</span>}
+            </li>
+          ))}
+        </ol>
+        <p className={styles.lessonWhy}>
+          lab.yaml expects <code>{row.expected}</code>: {row.probe.why}
+        </p>
+      </details>
+    </>
+  );
+}

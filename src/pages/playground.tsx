@@ -1,0 +1,23 @@
+import React from 'react';
+import Link from '@docusaurus/Link';
+import Layout from '@theme/Layout';
+import Heading from '@theme/Heading';
+import Playground from '@site/src/components/Playground';
+import styles from './playground.module.css';
+
+/** `/playground`: edit a lab step's policies and see the engine's prediction for every probe. */
+export default function PlaygroundPage(): React.ReactNode {
+  return (
+    <Layout title="Policy playground" description="Edit the Death Star lab's network policies and see, probe by probe, what the policy engine predicts and why.">
+      <main className={`container ${styles.main}`}>
+        <Heading as="h1">Policy playground</Heading>
+        <p className={styles.lead}>
+          Pick a step of the <Link to="/docs/deathstar">Death Star lab</Link>, change its policies and watch the
+          prediction for each probe follow your edit: which rule let a request through, dropped it or had Envoy answer
+          403. The policy engine runs in your browser; a row marked ✗ is where your version and the lab disagree.
+        </p>
+        <Playground />
+      </main>
+    </Layout>
+  );
+}

@@ -1,0 +1,224 @@
+// The /playground page in a real browser: pick a step of the deathstar lab, edit its policies in
+// CodeMirror and read the engine's predictions. Run after `npm run build`.
+import {mkdirSync} from 'node:fs';
+import {expect, test, type Page} from '@playwright/test';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {editorFileName, initialEditorText} from '../../src/components/Playground/editorText';
+
+const SCREENSHOTS = 'reports/screenshots';
+const lab = readLabOrThrow('labs/deathstar');
+
+// CodeMirror renders only the lines near the visible part of the page; a tall window shows every
+// line of the longest step (two files), so the tests can read the editor's text from the DOM.
+test.use({viewport: {width: 1280, height: 1800}});
+
+function stepById(id: string) {
+  const step = lab.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`labs/deathstar/lab.yaml has no step "${id}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`);
+  return step;
+}
+
+/** Opens the playground with CodeMirror loaded; returns the console errors and uncaught exceptions seen so far and later. */
+async function openPlayground(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  const response = await page.goto('/playground', {waitUntil: 'networkidle'});
+  expect(response?.status(), '/playground status').toBe(200);
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await expect(page.locator('.cm-content')).toBeVisible();
+  return problems;
+}
+
+/** The editor's text, line by line as CodeMirror renders it. */
+async function editorText(page: Page): Promise<string> {
+  const lines = await page.locator('.cm-content .cm-line').evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\n$/, '')));
+  return lines.join('\n');
+}
+
+/** Replaces the editor's whole text as a person would: click, select all with the keyboard, insert. */
+async function replaceEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  // insertText, not type(): typing a newline would trigger CodeMirror's auto-indent and shift the YAML.
+  await page.keyboard.insertText(text);
+  await expect.poll(() => editorText(page)).toBe(text);
+}
+
+/** Replaces `from` in `text`, failing loudly when the lab file no longer contains it. */
+function edit(text: string, from: string, to: string): string {
+  expect(text, `the lab file should contain ${JSON.stringify(from)}`).toContain(from);
+  return text.replace(from, to);
+}
+
+/** Waits until the rows show these predictions (the engine re-evaluates ~200 ms after an edit). */
+async function expectPredictions(page: Page, predicted: string[]): Promise<void> {
+  await expect(page.getByTestId('playground-row')).toHaveCount(predicted.length);
+  await expect
+    .poll(() => page.getByTestId('playground-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-predicted'))))
+    .toEqual(predicted);
+}
+
+test('every step of the deathstar lab: the engine predicts what lab.yaml expects', async ({page}) => {
+  const problems = await openPlayground(page);
+  // The page opens on the HTTP-aware step, the one worth editing.
+  await expect(page.getByTestId('playground-step')).toHaveValue('cilium-l7');
+  const options = await page.getByTestId('playground-step').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+  expect(options).toEqual(lab.steps.map((s) => s.id));
+
+  for (const step of lab.steps) {
+    await page.getByTestId('playground-step').selectOption(step.id);
+    await expect(page.getByTestId('playground')).toHaveAttribute('data-step', step.id);
+    // The editor holds the exact text of the step's policy files (a comment for the no-policy step).
+    await expect.poll(() => editorText(page)).toBe(initialEditorText(step));
+    for (const manifest of step.policies) expect(await editorText(page)).toContain(manifest.text.split('\n')[0]);
+
+    const rows = page.getByTestId('playground-row');
+    await expect(rows).toHaveCount(step.probes.length);
+    for (const [i, probe] of step.probes.entries()) {
+      const row = rows.nth(i);
+      await expect(row, `${step.id} probe ${i} (${probe.from} ${probe.method} ${probe.target.path})`).toHaveAttribute('data-expected', probe.expect);
+      await expect(row, `${step.id} probe ${i} (${probe.from} ${probe.method} ${probe.target.path}): ${probe.why}`).toHaveAttribute('data-predicted', probe.expect);
+      await expect(row).toContainText(probe.from);
+      await expect(row).toContainText(`${probe.method} ${probe.target.path}`);
+    }
+    await expect(page.getByTestId('playground-error')).toHaveCount(0);
+    await expect(page.getByTestId('playground-summary')).toContainText('All');
+  }
+
+  // The cluster: every pod the probes come from, with its labels.
+  await expect(page.getByTestId('playground-pod')).toHaveCount(4);
+  await expect(page.getByTestId('playground-pod').filter({hasText: 'xwing'})).toContainText('org=alliance');
+
+  mkdirSync(SCREENSHOTS, {recursive: true});
+  await page.getByTestId('playground-step').selectOption('cilium-l7');
+  await page.screenshot({path: `${SCREENSHOTS}/playground-light.png`, fullPage: true});
+  expect(problems).toEqual([]);
+});
+
+test('editing a path regex on cilium-l7 changes the predictions as Envoy full-match would', async ({page}) => {
+  const problems = await openPlayground(page);
+  const step = stepById('cilium-l7');
+  const original = initialEditorText(step);
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+  expect(step.probes.map((p) => `${p.from} ${p.method} ${p.target.path}`)).toEqual([
+    'tiefighter POST /v1/request-landing',
+    'tiefighter PUT /v1/exhaust-port',
+    'tiefighter GET /v1',
+    'xwing POST /v1/request-landing',
+  ]);
+
+  // Edit 1, the docs' "anything under /v1/": path /v1/.* and no method constraint. Expected by hand
+  // from the full-match rule (Cilium layer7 docs; Envoy matches method and path regexes against the
+  // whole value, RE2):
+  //   POST /v1/request-landing  "/v1/request-landing" matches /v1/.*          -> allowed (unchanged)
+  //   PUT /v1/exhaust-port      "/v1/exhaust-port" matches /v1/.*, no method -> allowed (was l7-denied)
+  //   GET /v1                   "/v1" has no "/" after v1: /v1/.* cannot match the whole of it
+  //                                                                          -> l7-denied (unchanged)
+  //   xwing                     still fails the L3 check before Envoy        -> dropped (unchanged)
+  // (Keeping method "POST" would change nothing: PUT and GET fail the method regex first.)
+  const anythingUnderV1 = edit(
+    original,
+    '              - method: "POST"\n                path: "/v1/request-landing"\n',
+    '              - path: "/v1/.*"\n',
+  );
+  await replaceEditorText(page, anythingUnderV1);
+  await expectPredictions(page, ['allowed', 'allowed', 'l7-denied', 'dropped']);
+  const exhaustPort = page.getByTestId('playground-row').nth(1);
+  await expect(exhaustPort).toHaveAttribute('data-expected', 'l7-denied');
+  await expect(exhaustPort.getByTestId('playground-deciding')).toContainText(`${editorFileName(lab, step)}:23`);
+  await expect(page.getByTestId('playground-summary')).toContainText('1 of 4 predictions differ');
+
+  // Edit 2: /v1(/.*)? also matches "/v1" itself, so GET /v1 gets through as well.
+  await replaceEditorText(page, edit(anythingUnderV1, 'path: "/v1/.*"', 'path: "/v1(/.*)?"'));
+  await expectPredictions(page, ['allowed', 'allowed', 'allowed', 'dropped']);
+
+  // Reset brings back the lab's file and its predictions.
+  await page.getByTestId('playground-reset').click();
+  await expect.poll(() => editorText(page)).toBe(original);
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+  await expect(page.getByTestId('playground-reset')).toBeDisabled();
+  expect(problems).toEqual([]);
+});
+
+test('an invalid edit lists file:line:col errors and no stale prediction', async ({page}) => {
+  const problems = await openPlayground(page);
+  const step = stepById('cilium-l7');
+  const file = editorFileName(lab, step);
+  const original = initialEditorText(step);
+
+  // An entity Cilium does not know: a validation error at the value.
+  const galaxy = edit(original, '      toPorts:\n', '      fromEntities: [galaxy]\n      toPorts:\n');
+  const lines = galaxy.split('\n');
+  const line = lines.findIndex((l) => l.includes('galaxy')) + 1;
+  const col = lines[line - 1].indexOf('galaxy') + 1;
+  await replaceEditorText(page, galaxy);
+  const error = page.getByTestId('playground-error');
+  await expect(error).toHaveCount(1);
+  await expect(error).toContainText(`${file}:${line}:${col}: `);
+  await expect(error).toContainText('"galaxy", which is not a valid entity');
+  await expectPredictions(page, step.probes.map(() => 'unavailable'));
+  await expect(page.getByTestId('playground-summary')).toContainText('Prediction unavailable');
+  // Clicking the error puts the cursor on that line.
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await error.getByRole('button').click();
+  await expect(page.locator('.cm-activeLine')).toHaveText(lines[line - 1]);
+
+  // A YAML syntax error: the document is not read at all.
+  await replaceEditorText(page, edit(original, 'kind: CiliumNetworkPolicy', 'kind: [CiliumNetworkPolicy'));
+  await expect(page.getByTestId('playground-error').first()).toHaveText(new RegExp(`^${file.replace(/\./g, '\\.')}:\\d+:\\d+: YAML syntax error`));
+  await expectPredictions(page, step.probes.map(() => 'unavailable'));
+
+  // Fixing the text brings predictions back.
+  await replaceEditorText(page, original);
+  await expect(page.getByTestId('playground-error')).toHaveCount(0);
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+  expect(problems).toEqual([]);
+});
+
+test('the kubernetes datapath keeps the NetworkPolicy step and differs only on ipBlock', async ({page}) => {
+  const problems = await openPlayground(page);
+  const step = stepById('k8s-allow-empire');
+  await page.getByTestId('playground-step').selectOption(step.id);
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+
+  // The datapaths differ in one point only: whether an ipBlock matches pod (and node) IPs.
+  // Kubernetes NetworkPolicy lets a plugin match cluster-internal IPs with ipBlock; Cilium never
+  // matches CIDR rules against pods or nodes (they have identities). deathstar-allow-empire uses a
+  // podSelector, no ipBlock, so both datapaths give the lab's verdicts.
+  await page.getByTestId('playground-datapath').selectOption('kubernetes');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-datapath', 'kubernetes');
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+
+  // And the difference itself: admit ipBlock 0.0.0.0/0 instead of org=empire. By hand: on the
+  // kubernetes datapath the block covers every pod IP, so both ships land; on cilium it covers no
+  // pod (only the world), so the isolated deathstar drops both.
+  const ipBlock = edit(
+    initialEditorText(step),
+    '        - podSelector:\n            matchLabels:\n              org: empire\n',
+    '        - ipBlock:\n            cidr: 0.0.0.0/0\n',
+  );
+  await replaceEditorText(page, ipBlock);
+  await expectPredictions(page, ['allowed', 'allowed']);
+  await page.getByTestId('playground-datapath').selectOption('cilium');
+  await expectPredictions(page, ['dropped', 'dropped']);
+  expect(problems).toEqual([]);
+});
+
+test.describe('dark mode', () => {
+  test.use({colorScheme: 'dark'});
+
+  test('the editor follows the dark theme', async ({page}) => {
+    const problems = await openPlayground(page);
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    const background = await page.locator('.cm-editor').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const [r, g, b] = (background.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
+    expect(r + g + b, `editor background ${background} should be dark`).toBeLessThan(3 * 96);
+    mkdirSync(SCREENSHOTS, {recursive: true});
+    await page.screenshot({path: `${SCREENSHOTS}/playground-dark.png`, fullPage: true});
+    expect(problems).toEqual([]);
+  });
+});
