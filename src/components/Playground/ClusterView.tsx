@@ -19,7 +19,7 @@ export default function ClusterView({cluster}: {cluster: Cluster}): React.ReactN
         <tbody>
           {cluster.pods.map((pod) => (
             <tr key={`${pod.namespace}/${pod.name}`} data-testid="playground-pod">
-              <td>
+              <td className={styles.nowrap}>
                 <code>{pod.name}</code>
               </td>
               <td>

@@ -19,7 +19,7 @@ export interface CodeEditorProps {
 export default function CodeEditor({value, onChange, onReady, label}: CodeEditorProps): React.ReactNode {
   const {colorMode} = useColorMode();
   const viewRef = useRef<EditorView | null>(null);
-  const extensions = useMemo(() => [yaml(), EditorView.contentAttributes.of({'aria-label': label})], [label]);
+  const extensions = useMemo(() => [yaml(), EditorView.lineWrapping, EditorView.contentAttributes.of({'aria-label': label})], [label]);
 
   const onCreateEditor = useCallback(
     (view: EditorView) => {

@@ -8,10 +8,8 @@ export interface ControlsProps {
   lab: Lab;
   step: Step;
   datapath: Datapath;
-  edited: boolean;
   onStep: (id: string) => void;
   onDatapath: (datapath: Datapath) => void;
-  onReset: () => void;
 }
 
 const DATAPATH_HINTS: Record<Datapath, string> = {
@@ -19,8 +17,8 @@ const DATAPATH_HINTS: Record<Datapath, string> = {
   kubernetes: 'A NetworkPolicy plugin: ipBlock also matches pod and node IPs.',
 };
 
-/** Step, datapath and reset. */
-export default function Controls({lab, step, datapath, edited, onStep, onDatapath, onReset}: ControlsProps): React.ReactNode {
+/** Which step and which datapath. */
+export default function Controls({lab, step, datapath, onStep, onDatapath}: ControlsProps): React.ReactNode {
   return (
     <div className={styles.controls}>
       <label className={styles.control}>
@@ -46,12 +44,6 @@ export default function Controls({lab, step, datapath, edited, onStep, onDatapat
         </select>
         <span className={styles.hint}>{DATAPATH_HINTS[datapath]}</span>
       </label>
-      <div className={styles.control}>
-        <span aria-hidden="true">&nbsp;</span>
-        <button type="button" className="button button--secondary" data-testid="playground-reset" disabled={!edited} onClick={onReset}>
-          Reset to the lab's policies
-        </button>
-      </div>
     </div>
   );
 }

@@ -15,15 +15,23 @@ export interface ErrorListProps {
 export default function ErrorList({errors, warnings, editorFile, onJump}: ErrorListProps): React.ReactNode {
   if (errors.length === 0 && warnings.length === 0) return null;
   const item = (e: PlaygroundWarning, testId: string, i: number) => {
+    // formatError's `file:line:col: message`, with the position styled as the link it acts as.
     const text = formatError({...e, code: ''});
+    const position = `${e.file}:${e.line}:${e.col}`;
+    const content = (
+      <>
+        <span className={styles.position}>{position}</span>
+        {text.slice(position.length)}
+      </>
+    );
     return (
       <li key={`${testId}-${i}`} data-testid={testId} data-line={e.line} data-col={e.col}>
         {e.file === editorFile ? (
-          <button type="button" className={styles.linkButton} onClick={() => onJump(e.line, e.col)} title="Move the cursor there">
-            {text}
+          <button type="button" className={styles.problemButton} onClick={() => onJump(e.line, e.col)} title="Move the cursor there">
+            {content}
           </button>
         ) : (
-          <code>{text}</code>
+          content
         )}
       </li>
     );

@@ -14,7 +14,7 @@ export default function ExplanationText({text, editorFile, onJump}: {text: strin
     if (at > last) parts.push(text.slice(last, at));
     const line = Number(match[1]);
     parts.push(
-      <button key={at} type="button" className={styles.linkButton} onClick={() => onJump(line, 1)} title={`Move the cursor to line ${line}`}>
+      <button key={at} type="button" className={`${styles.linkButton} ${styles.nowrap}`} onClick={() => onJump(line, 1)} title={`Move the cursor to line ${line}`}>
         {match[0]}
       </button>,
     );

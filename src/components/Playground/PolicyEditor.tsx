@@ -9,14 +9,22 @@ const CodeEditor = lazy(() => import('./CodeEditor'));
  * The policy editor: CodeMirror in the browser; during static rendering and while CodeMirror
  * loads, the same text read-only, so the page is never empty.
  */
-export default function PolicyEditor(props: CodeEditorProps & {file: string; edited: boolean}): React.ReactNode {
-  const {file, edited, ...editorProps} = props;
+export default function PolicyEditor(props: CodeEditorProps & {file: string; edited: boolean; onReset: () => void}): React.ReactNode {
+  const {file, edited, onReset, ...editorProps} = props;
   const fallback = <pre className={styles.fallback}>{props.value}</pre>;
   return (
     <div className={styles.editor}>
       <div className={styles.editorTitle}>
         <code>{file}</code>
         {edited && <span className={styles.edited}>edited</span>}
+        <button
+          type="button"
+          className={`button button--sm button--secondary ${styles.reset}`}
+          data-testid="playground-reset"
+          disabled={!edited}
+          onClick={onReset}>
+          Reset to the lab's policies
+        </button>
       </div>
       <BrowserOnly fallback={fallback}>
         {() => (

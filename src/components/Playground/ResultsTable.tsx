@@ -15,8 +15,6 @@ export interface ResultsTableProps {
   onJump: (line: number, col: number) => void;
 }
 
-const SIDE_NAMES: Record<string, string> = {egress: 'egress', ingress: 'ingress', l7: 'L7 proxy', probe: 'note'};
-
 /** Who, request, expected (lab.yaml), predicted (engine), match and why, one row per probe. */
 export default function ResultsTable({step, result, pending, editorFile, onJump}: ResultsTableProps): React.ReactNode {
   const rows = result.status === 'ok' ? result.rows : undefined;
@@ -102,7 +100,7 @@ function Reasoning({row, editorFile, onJump}: {row: PlaygroundRow; editorFile: s
     <>
       {deciding && (
         <div data-testid="playground-deciding">
-          <strong>{SIDE_NAMES[deciding.side]}:</strong> <ExplanationText text={deciding.text} editorFile={editorFile} onJump={onJump} />
+          <strong>{deciding.effect}:</strong> <ExplanationText text={deciding.text} editorFile={editorFile} onJump={onJump} />
           {deciding.inferred && <span className={styles.muted}> [inferred: {deciding.inferred}]</span>}
         </div>
       )}
@@ -111,10 +109,7 @@ function Reasoning({row, editorFile, onJump}: {row: PlaygroundRow; editorFile: s
         <ol>
           {row.explanation.map((e, i) => (
             <li key={i}>
-              <strong>
-                {SIDE_NAMES[e.side]}
-                {e.effect !== 'note' && ` ${e.effect}`}:
-              </strong>{' '}
+              <strong>{e.effect}:</strong> 
               <ExplanationText text={e.text} editorFile={editorFile} onJump={onJump} />
               {e.inferred && <span className={styles.muted}> [inferred: {e.inferred}]</span>}
             </li>

@@ -73,10 +73,8 @@ export default function Playground({lab = deathstar, initialStep = DEFAULT_STEP}
         lab={lab}
         step={step}
         datapath={datapath}
-        edited={draft.text !== original}
         onStep={onStep}
         onDatapath={setDatapath}
-        onReset={() => replaceDraft({stepId: step.id, text: original})}
       />
       <div className={styles.workbench}>
         <div className={styles.editorColumn}>
@@ -85,6 +83,7 @@ export default function Playground({lab = deathstar, initialStep = DEFAULT_STEP}
             key={step.id}
             file={file}
             edited={draft.text !== original}
+            onReset={() => replaceDraft({stepId: step.id, text: original})}
             value={draft.text}
             onChange={onChange}
             onReady={onReady}
