@@ -56,6 +56,7 @@ const config: Config = {
       logo: {alt: 'netpol-labs', src: 'img/favicon.svg'},
       items: [
         {type: 'docSidebar', sidebarId: 'course', position: 'left', label: 'Course'},
+        {to: '/playground', label: 'Playground', position: 'left'},
       ],
     },
     footer: {
