@@ -3,11 +3,12 @@
  * and which pods it admits as peers, as bit sets computed once. Evaluating a probe or a matrix then
  * never re-matches labels per pair (the speed target of issue 3).
  */
-import {bitset, setBit, type Bitset} from './bitset';
+import {bitset, orInto, setBit, type Bitset} from './bitset';
 import {cidrContains, parseCidr, parseIp, type Cidr} from './cidr';
 import {indexCluster, type ClusterIndex, type NodeInfo, type PodInfo} from './cluster';
 import {matches} from './selector';
-import type {Cluster, Datapath, DnsEntry, EnforcementMode, Peer, PolicyObject, PolicyRule, RuleRef, Scenario} from './types';
+import {LabelIndex} from './selector-index';
+import type {Cluster, Datapath, DnsEntry, EnforcementMode, Peer, PolicyObject, PolicyRule, RuleRef, Scenario, Selector, Subject} from './types';
 
 /** A rule with its precomputed matches. */
 export interface CompiledRule {
@@ -48,23 +49,46 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
   const rules: CompiledRule[] = [];
   const ingressRules: number[][] = cluster.pods.map(() => []);
   const egressRules: number[][] = cluster.pods.map(() => []);
-  const subjectCache = new Map<string, Bitset>();
-  const peerCache = new Map<string, Bitset>();
+  // Label indexes over the Cilium endpoints (host-network pods are never subjects nor L3 peers:
+  // they carry their node's identity): every distinct selector is matched against all pods once,
+  // with bit-set operations.
+  const endpoints = bitset(n);
+  for (const pod of cluster.pods) if (!pod.hostNetwork) setBit(endpoints, pod.index);
+  const byLabels = new LabelIndex(n, endpoints, (i) => cluster.pods[i].labels);
+  const byIdentity = new LabelIndex(n, endpoints, (i) => cluster.pods[i].identity);
+  const podsOfNamespace = new Map<string, Bitset>();
+  for (const pod of cluster.pods) {
+    if (pod.hostNetwork) continue;
+    let b = podsOfNamespace.get(pod.namespace);
+    if (!b) podsOfNamespace.set(pod.namespace, (b = bitset(n)));
+    setBit(b, pod.index);
+  }
+  const nsSelectorCache = new Map<string, Bitset>();
+  const podsInNamespaces = (selector: Selector): Bitset => {
+    const key = JSON.stringify(selector);
+    let b = nsSelectorCache.get(key);
+    if (!b) {
+      b = bitset(n);
+      for (const [ns, pods] of podsOfNamespace) if (matches(selector, cluster.namespaces.get(ns) ?? {})) orInto(b, pods);
+      nsSelectorCache.set(key, b);
+    }
+    return b;
+  };
+  const subjectCache = new Map<Subject, Bitset>();
   for (const policy of input.policies) {
     for (const rule of policy.rules) {
-      // Rules of one policy share their subject, and many policies repeat selectors: match each
-      // distinct selector against the pods once.
+      // Rules of one policy share their subject object.
       const s = rule.subject;
-      const subjectKey = `${s.on}|${s.namespace ?? '*'}|${JSON.stringify(s.selector)}`;
-      let subjects = subjectCache.get(subjectKey);
+      let subjects = subjectCache.get(s);
       if (!subjects) {
-        subjects = bitset(n);
-        for (const pod of cluster.pods) {
-          if (pod.hostNetwork) continue;
-          if (s.namespace !== undefined && pod.namespace !== s.namespace) continue;
-          if (matches(s.selector, s.on === 'identity' ? pod.identity : pod.labels)) setBit(subjects, pod.index);
+        const selected = (s.on === 'identity' ? byIdentity : byLabels).select(s.selector);
+        if (s.namespace === undefined) subjects = selected;
+        else {
+          subjects = bitset(n);
+          const inNs = podsOfNamespace.get(s.namespace);
+          if (inNs) for (let w = 0; w < subjects.length; w++) subjects[w] = selected[w] & inNs[w];
         }
-        subjectCache.set(subjectKey, subjects);
+        subjectCache.set(s, subjects);
       }
       const cidrs = new Map<Peer, {cidr: Cidr; except: Cidr[]}>();
       if (rule.peers !== 'any') {
@@ -90,66 +114,76 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
         peerPods: bitset(n),
         cidrs,
       };
-      const peerKey = rule.peers === 'any' || rule.peers.every((p) => p.kind !== 'cidr' && p.kind !== 'service') ? `${JSON.stringify(rule.peers, (k, v) => (k === 'source' ? undefined : v))}` : undefined;
-      const cached = peerKey === undefined ? undefined : peerCache.get(peerKey);
-      if (cached) compiled.peerPods = cached;
+      // The peers' pods: the union of what each peer admits.
+      const peerPods = compiled.peerPods;
+      if (rule.peers === 'any') orInto(peerPods, endpoints);
       else {
-        for (const pod of cluster.pods) {
-          if (!pod.hostNetwork && peerMatchesPod(compiled, pod, cluster, dp)) setBit(compiled.peerPods, pod.index);
+        for (const peer of rule.peers) {
+          switch (peer.kind) {
+            case 'pods': {
+              const ns = peer.namespaces;
+              const selected = byLabels.select(peer.podSelector);
+              const inNs = ns === 'all' ? endpoints : 'name' in ns ? podsOfNamespace.get(ns.name) : podsInNamespaces(ns.selector);
+              if (inNs) for (let w = 0; w < peerPods.length; w++) peerPods[w] |= selected[w] & inNs[w];
+              break;
+            }
+            case 'endpoints':
+              orInto(peerPods, byIdentity.select(peer.selector));
+              break;
+            case 'entity':
+              // Pods belong to `cluster` and `all`; they are never host, world, ingress... (layer3.rst).
+              if (peer.entity === 'all' || peer.entity === 'cluster') orInto(peerPods, endpoints);
+              break;
+            case 'cidr':
+            case 'service':
+              for (const pod of cluster.pods) {
+                if (!pod.hostNetwork && peerMatchesPod(compiled, peer, pod, cluster, dp)) setBit(peerPods, pod.index);
+              }
+              break;
+            case 'fqdn':
+            case 'nodes':
+              break;
+          }
         }
-        if (peerKey !== undefined) peerCache.set(peerKey, compiled.peerPods);
       }
       const index = rules.length;
       rules.push(compiled);
       const byPod = rule.direction === 'ingress' ? ingressRules : egressRules;
-      for (const pod of cluster.pods) if ((subjects[pod.index >>> 5] & (1 << (pod.index & 31))) !== 0) byPod[pod.index].push(index);
+      for (let w = 0; w < subjects.length; w++) {
+        let bits = subjects[w];
+        while (bits !== 0) {
+          const low = bits & -bits;
+          byPod[(w << 5) + 31 - Math.clz32(low)].push(index);
+          bits ^= low;
+        }
+      }
     }
   }
   return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? []};
 }
 
-function peerMatchesPod(r: CompiledRule, pod: PodInfo, cluster: ClusterIndex, datapath: Datapath): boolean {
-  const peers = r.rule.peers;
-  if (peers === 'any') return true;
-  for (const peer of peers) {
-    switch (peer.kind) {
-      case 'pods': {
-        const ns = peer.namespaces;
-        const nsOk = ns === 'all' || ('name' in ns ? pod.namespace === ns.name : matches(ns.selector, cluster.namespaces.get(pod.namespace) ?? {}));
-        if (nsOk && matches(peer.podSelector, pod.labels)) return true;
-        break;
-      }
-      case 'endpoints':
-        if (matches(peer.selector, pod.identity)) return true;
-        break;
-      case 'entity':
-        // Pods belong to `cluster` and `all`; they are never host, world, ingress... (layer3.rst).
-        if (peer.entity === 'all' || peer.entity === 'cluster') return true;
-        break;
-      case 'cidr': {
-        // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst; kubernetes-test.sh
-        // skips the upstream ipBlock-on-pod-IP tests). Upstream e2e: ipBlock matches pod IPs.
-        if (datapath !== 'kubernetes' || peer.origin !== 'ipBlock') break;
-        const c = r.cidrs.get(peer);
-        const ip = parseIp(pod.ip);
-        if (c && ip && inCidr(c, ip)) return true;
-        break;
-      }
-      case 'service': {
-        const services = cluster.services.filter(
-          (s) =>
-            (peer.namespace === undefined || s.service.namespace === peer.namespace) &&
-            (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.selector ?? {})),
-        );
-        if (services.some((s) => s.backends.includes(pod))) return true;
-        break;
-      }
-      case 'fqdn':
-      case 'nodes':
-        break;
+/** Whether a cidr or service peer admits the pod (the other kinds go through the label indexes). */
+function peerMatchesPod(r: CompiledRule, peer: Peer, pod: PodInfo, cluster: ClusterIndex, datapath: Datapath): boolean {
+  switch (peer.kind) {
+    case 'cidr': {
+      // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst; kubernetes-test.sh
+      // skips the upstream ipBlock-on-pod-IP tests). Upstream e2e: ipBlock matches pod IPs.
+      if (datapath !== 'kubernetes' || peer.origin !== 'ipBlock') return false;
+      const c = r.cidrs.get(peer);
+      const ip = parseIp(pod.ip);
+      return !!(c && ip && inCidr(c, ip));
     }
+    case 'service': {
+      const services = cluster.services.filter(
+        (s) =>
+          (peer.namespace === undefined || s.service.namespace === peer.namespace) &&
+          (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.selector ?? {})),
+      );
+      return services.some((s) => s.backends.includes(pod));
+    }
+    default:
+      return false;
   }
-  return false;
 }
 
 /** Inside the CIDR and outside every except. */
