@@ -3,6 +3,7 @@
  * (Namespace, Deployment, Service, Pod, ...) are returned in `others`, never reported as errors,
  * so a lab's app manifests and policies can be fed through the same function.
  */
+import {isMap, isScalar, type Pair} from 'yaml';
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
 import {readDocuments, Val} from './reader';
@@ -59,15 +60,18 @@ export function parsePolicyDocuments(
 /** Reads one object (a policy, or another kind returned as `other`). Errors go to the context. */
 export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?: PolicyObject; other?: OtherObject} | undefined {
   if (!root.isMap) return root.fail('not-an-object', `a document must be a Kubernetes object (a mapping with apiVersion, kind, metadata and spec), not ${root.describe()}`);
-  const peek = root.toJS() as Record<string, unknown>;
-  const kind = peek.kind;
+  // kind and apiVersion as root.toJS() would give them, without converting the whole object
+  // (only other kinds need it, for `object`).
+  const kind = topLevelJS(root, 'kind');
   if (typeof kind !== 'string') return root.fail('missing-field', 'this object has no kind; add one, e.g. "kind: CiliumNetworkPolicy"');
-  if (typeof peek.apiVersion !== 'string') return root.fail('missing-field', `this ${kind} has no apiVersion; add one, e.g. "apiVersion: ${API_VERSIONS[kind as PolicyKind] ?? 'v1'}"`);
+  const peekApiVersion = topLevelJS(root, 'apiVersion');
+  if (typeof peekApiVersion !== 'string') return root.fail('missing-field', `this ${kind} has no apiVersion; add one, e.g. "apiVersion: ${API_VERSIONS[kind as PolicyKind] ?? 'v1'}"`);
   if (!(kind in API_VERSIONS)) {
+    const peek = root.toJS() as Record<string, unknown>;
     const meta = (peek.metadata ?? {}) as Record<string, unknown>;
     return {
       other: {
-        apiVersion: peek.apiVersion,
+        apiVersion: peekApiVersion,
         kind,
         name: String(meta.name ?? ''),
         ...(typeof meta.namespace === 'string' ? {namespace: meta.namespace} : {}),
@@ -119,6 +123,21 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
   // A policy with errors is not returned: the API server (or Cilium) would not accept it at all.
   if (root.ctx.errors.length > errorsBefore) return undefined;
   return {policy: {kind: policyKind, name, ...(namespace !== undefined ? {namespace} : {}), source: root.pos, rules}};
+}
+
+/**
+ * The plain value of a top-level field of a mapping, as `root.toJS()[name]` gives it: the last
+ * pair whose key reads as `name` (only scalar keys can), its value converted by toJSON.
+ */
+function topLevelJS(root: Val, name: string): unknown {
+  if (!isMap(root.node)) return undefined;
+  let found: {value: unknown} | undefined;
+  for (const item of root.node.items as Pair<unknown, unknown>[]) {
+    if (isScalar(item.key) && String(item.key.value ?? '') === name) found = item;
+  }
+  if (!found) return undefined;
+  const v = found.value as {toJSON?: (arg?: string) => unknown} | null;
+  return v && typeof v.toJSON === 'function' ? v.toJSON(name) : v;
 }
 
 function readNetworkPolicySpecEmpty(root: Val, namespace: string) {
