@@ -45,6 +45,7 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
     return m;
   };
 
+  const samePorts = new Map<number, boolean>();
   const inAllowed: Bitset[] = new Array(n);
   const outAllowed: Bitset[] = new Array(n);
   const all = fullBitset(n);
@@ -54,7 +55,19 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
       outAllowed[i] = all;
       continue;
     }
-    inAllowed[i] = side(model.ingressRules[i], (ri) => l4Matches(model.rules[ri].rule.l4, trafficTo(i)), undefined);
+    let toI: Traffic | undefined;
+    inAllowed[i] = side(
+      model.ingressRules[i],
+      (ri) => {
+        // Rules without named ports match the same on every destination: cached per rule.
+        const l4 = model.rules[ri].rule.l4;
+        if (usesNamedPorts(l4)) return l4Matches(l4, (toI ??= trafficTo(i)));
+        let m = samePorts.get(ri);
+        if (m === undefined) samePorts.set(ri, (m = l4Matches(l4, base)));
+        return m;
+      },
+      undefined,
+    );
     outAllowed[i] = side(model.egressRules[i], () => true, ruleDstMask);
   }
 
@@ -81,13 +94,15 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
   const hostNetwork = pods.some((p) => p.hostNetwork);
   for (let s = 0; s < n; s++) {
     const out = outAllowed[s];
+    const sWord = s >>> 5;
+    const sBit = 1 << (s & 31);
     for (let d = 0; d < n; d++) {
       if (s === d) continue;
       let allowed: boolean;
       if (hostNetwork && (pods[s].hostNetwork || pods[d].hostNetwork)) {
         allowed = evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
       } else {
-        allowed = hasBit(out, d) && hasBit(inAllowed[d], s);
+        allowed = (out[d >>> 5] & (1 << (d & 31))) !== 0 && (inAllowed[d][sWord] & sBit) !== 0;
       }
       if (allowed) totals.allowed++;
       else totals.dropped++;
