@@ -4,9 +4,8 @@
  * `file:line:col: what is wrong; what would be right`. JSON is read through the same parser
  * (YAML 1.2 is a superset of JSON), so both formats get the same positions and messages.
  */
-import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair} from 'yaml';
+import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair} from 'yaml';
 import {closest, errorAt, listNames} from './errors';
-import {fastParseDocuments} from './fast-yaml';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -16,25 +15,10 @@ export interface ReadContext {
   errors: PolicyError[];
 }
 
-/** A parsed document as readers use it: its root node, and its errors (already reported). */
-export interface ParsedDocument {
-  contents: Node | null;
-  errors: readonly unknown[];
-}
-
-/**
- * Parses a (multi-document) YAML or JSON text. Syntax errors are reported in `errors`. Texts in
- * the plain subset policies are written in go through the fast reader (same nodes, same offsets);
- * anything else through the `yaml` library.
- */
-export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: ParsedDocument[]} {
+/** Parses a (multi-document) YAML or JSON text. Syntax errors are reported in `errors`. */
+export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: Document.Parsed[]} {
   const lines = new LineCounter();
   const ctx: ReadContext = {file, lines, errors};
-  const fast = fastParseDocuments(text);
-  if (fast) {
-    for (const start of fast.lineStarts) lines.addNewLine(start);
-    return {ctx, docs: fast.docs};
-  }
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
   // An empty stream has no documents (parseAllDocuments returns an EmptyStream, not an array).
   const docs = Array.isArray(parsed) ? parsed : [];
