@@ -1,4 +1,5 @@
 import type {z} from 'zod';
+import {editDistance} from '../policy/errors';
 import type {LabError} from './errors';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
 import type {Outcome} from './outcome';
@@ -268,20 +269,6 @@ function suggest(key: string, allowedList: string): string {
   const allowed = allowedList.split(', ');
   const near = allowed.find((k) => k !== key && (key.startsWith(k) || k.startsWith(key) || editDistance(k, key) <= 2));
   return `${near ? `did you mean "${near}"? ` : ''}allowed keys are ${allowedList}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }
 
 function valueAt(source: SourceDocument, path: PropertyKey[]): unknown {
