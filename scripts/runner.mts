@@ -14,6 +14,7 @@ const {CILIUM_VERSION, KIND_CONTEXT} = await import('../src/runner/constants');
 const {TARGETS} = await import('../src/runner/context-guard');
 const {downCommand, resetCommand, runCommand, statusCommand, upCommand} = await import('../src/runner/commands');
 const {consoleOutput} = await import('../src/runner/output');
+const {killRunning} = await import('../src/runner/exec');
 
 /** The repository root, from this file's place in it (scripts/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -133,8 +134,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: leave at once
-    out.line('\nCtrl-C: stopping the running commands (press again to quit immediately)');
+    if (controller.signal.aborted) {
+      // A second Ctrl-C: leave at once, but not leave children behind (their timeouts die with us).
+      killRunning('SIGKILL');
+      out.line('Ctrl-C again: quitting now, without cleaning up; the next run starts by removing the policies this one left');
+      process.exit(130);
+    }
+    out.line('\nCtrl-C: interrupted; stopping the running commands (press again to quit immediately)');
     controller.abort();
   };
   process.on('SIGINT', onSigint);

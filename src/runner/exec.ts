@@ -98,6 +98,20 @@ export interface ExecaExecutorOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Processes the real executor has started and that have not exited yet, whoever started them. */
+const running = new Set<{kill(signal?: NodeJS.Signals): boolean}>();
+
+/**
+ * Kills every external command still running (SIGKILL by default) and returns how many there were.
+ * For a second Ctrl-C: the runner leaves at once, and a child left behind would outlive the timeout
+ * that only this process enforces.
+ */
+export function killRunning(signal: NodeJS.Signals = 'SIGKILL'): number {
+  const count = running.size;
+  for (const child of running) child.kill(signal);
+  return count;
+}
+
 /** Runs commands for real with execa: argument arrays, a timeout each, no shell, never throws. */
 export class ExecaExecutor implements Executor {
   readonly dryRun = false;
@@ -107,7 +121,7 @@ export class ExecaExecutor implements Executor {
     this.options.onCommand?.(command);
     const started = Date.now();
     const {execa} = await loadExeca();
-    const result = await execa(command.file, command.args, {
+    const subprocess = execa(command.file, command.args, {
       timeout: command.timeoutMs,
       input: command.input,
       // stdin must not be inherited: a child waiting on the terminal would hang the runner.
@@ -121,6 +135,8 @@ export class ExecaExecutor implements Executor {
       // Give a killed child a moment to exit, then SIGKILL (execa's forceKillAfterDelay).
       forceKillAfterDelay: 2_000,
     });
+    running.add(subprocess);
+    const result = await subprocess.finally(() => running.delete(subprocess));
     const notFound = (result as {code?: string}).code === 'ENOENT' || /ENOENT/.test(String(result.message ?? ''));
     return {
       exitCode: typeof result.exitCode === 'number' ? result.exitCode : undefined,
