@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
 import {CILIUM_HELM_REPO, CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, TIMEOUTS} from './constants';
-import {must, succeeded, type Command, type Executor} from './exec';
+import {CommandFailed, must, succeeded, type Command, type Executor} from './exec';
 import {Kubectl} from './kubectl';
 import type {Output} from './output';
 
@@ -58,6 +58,11 @@ export interface UpOptions {
   installer: 'cilium' | 'helm';
   /** Images the labs need (starwars, json-mock), preloaded with --preload. */
   appImages: string[];
+  /**
+   * Runs the undo of a half-done step after Ctrl-C or a timeout (an executor not bound to the
+   * Ctrl-C signal, or its commands would be cancelled before they start). Defaults to `executor`.
+   */
+  cleanup?: Executor;
 }
 
 /** Commands of the Cilium install, for either installer. */
@@ -130,11 +135,20 @@ export async function up(executor: Executor, out: Output, options: UpOptions): P
     try {
       // No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
       // here would only time out (the reason kind-action users set wait: 0 without a CNI).
-      await must(executor, {
+      const create: Command = {
         file: 'kind',
         args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, '--config', file],
         timeoutMs: TIMEOUTS.kindCreate,
-      });
+      };
+      const created = await executor.run(create);
+      if (!succeeded(created)) {
+        // kind removes its nodes when it fails on its own, but not when it is killed (Ctrl-C, our
+        // timeout): the half-made cluster would then be listed by `kind get clusters` and reused by
+        // the next run. This run was creating it, so deleting it deletes only what the runner made.
+        out.line(`kind create cluster did not finish: deleting the partly created cluster ${CLUSTER_NAME} so the next run starts clean`);
+        await (options.cleanup ?? executor).run({file: 'kind', args: ['delete', 'cluster', '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.kindDelete});
+        throw new CommandFailed(create, created);
+      }
     } finally {
       if (!executor.dryRun) rmSync(dir, {recursive: true, force: true});
     }

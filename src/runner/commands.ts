@@ -52,6 +52,11 @@ function makeExecutor(ctx: CommandContext): Executor {
   return new ExecaExecutor({signal: ctx.signal, env: ctx.env});
 }
 
+/** Runs clean-up after Ctrl-C: not bound to the signal, each command still with its timeout. */
+function cleanupExecutor(ctx: CommandContext): Executor | undefined {
+  return ctx.dryRun ? undefined : new ExecaExecutor({env: ctx.env});
+}
+
 const KIND_NEEDS: Needs = {tools: ['docker', 'kind', 'kubectl'], ciliumOrHelm: true};
 
 /** Runs preflight; in a dry run missing tools are listed and the plan goes on. */
@@ -112,6 +117,7 @@ export async function upCommand(args: UpArgs, ctx: CommandContext): Promise<numb
       preload: args.preload ?? false,
       installer: report.installer ?? 'cilium',
       appImages: appImages(loadAllLabs(ctx.root ?? findRoot()).labs),
+      cleanup: cleanupExecutor(ctx),
     });
     return 0;
   });
@@ -203,7 +209,7 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
     const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
     if (!report.ok && !ctx.dryRun) return 1;
     if (args.target === 'kind') {
-      await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium', appImages: appImages(labs)});
+      await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium', appImages: appImages(labs), cleanup: cleanupExecutor(ctx)});
     } else {
       // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
       const kubectl = new Kubectl(context!);
@@ -229,7 +235,7 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
       } catch (error) {
         if (error instanceof Interrupted) {
           ctx.out.line(`\ninterrupted: removing the policies of lab ${lab.id} so the next run starts clean`);
-          const cleaned = await cleanupAfterInterrupt(new ExecaExecutor({env: ctx.env}), context!, lab);
+          const cleaned = await cleanupAfterInterrupt(cleanupExecutor(ctx)!, context!, lab);
           ctx.out.line(cleaned ? 'cleaned up; the next run starts from a clean state' : `could not clean up; run: netpol-labs reset ${lab.id}${args.target === 'context' ? ` --target context --context ${context}` : ''}`);
           return 130;
         }
