@@ -2,12 +2,12 @@
 // the exit code. scripts/netpol-labs.mjs calls main([command, ...args]). The logic lives in
 // src/runner; this file only knows flags.
 import {dirname, resolve} from 'node:path';
-import {createInterface} from 'node:readline/promises';
 import {fileURLToPath} from 'node:url';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import type {Target} from '../src/runner/context-guard';
 import type {CommandContext} from '../src/runner/commands';
 import type {Output} from '../src/runner/output';
+import type {StepPauser} from '../src/runner/prompt';
 
 // scripts/netpol-labs.mjs registers tsx's ESM and CommonJS hooks before importing this file.
 const {CILIUM_VERSION, KIND_CONTEXT} = await import('../src/runner/constants');
@@ -15,6 +15,7 @@ const {TARGETS} = await import('../src/runner/context-guard');
 const {downCommand, resetCommand, runCommand, statusCommand, upCommand} = await import('../src/runner/commands');
 const {consoleOutput} = await import('../src/runner/output');
 const {killRunning} = await import('../src/runner/exec');
+const {stdinPauser} = await import('../src/runner/prompt');
 
 /** The repository root, from this file's place in it (scripts/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,7 +64,9 @@ const SPECS: Record<string, Spec> = {
       target: {type: 'string'}, context: {type: 'string'}, step: {type: 'string'}, interactive: {type: 'boolean'},
       'dry-run': {type: 'boolean'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'},
     },
-    help: [TARGET_HELP, CONTEXT_HELP, '--step ID                  run only this step (its policy set is complete on its own)', '--interactive              pause before each step and show its policies (workshops)', DRY_HELP, '--json                     print the report as JSON on stdout (the table goes to stderr)'],
+    help: [TARGET_HELP, CONTEXT_HELP, '--step ID                  run only this step (its policy set is complete on its own)', '--interactive              pause before each step, show its policies and wait for Enter (workshops; any target).',
+      '                           Enter is read from stdin; when stdin ends or is closed (Ctrl-D, a piped script, CI)',
+      '                           the run says so and plays the remaining steps without pausing. Ignored with --dry-run', DRY_HELP, '--json                     print the report as JSON on stdout (the table goes to stderr)'],
     positionals: 1,
   },
   verify: {
@@ -144,17 +147,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const pause = async (prompt: string) => {
-    if (!process.stdin.isTTY) throw new Error('--interactive needs a terminal to read Enter from');
-    const rl = createInterface({input: process.stdin, output: process.stderr});
-    try {
-      await rl.question(prompt, {signal: controller.signal});
-    } catch {
-      // aborted by Ctrl-C: the runner notices the signal right after
-    } finally {
-      rl.close();
-    }
-  };
+  // --interactive reads Enter from stdin (see src/runner/prompt.ts); created only when asked for,
+  // so no other command ever reads stdin.
+  let pauser: StepPauser | undefined;
+  const pause = (prompt: string) => (pauser ??= stdinPauser(process.stdin, process.stderr, controller.signal)).pause(prompt);
   const ctx: CommandContext = {out, env: deps.env ?? process.env, dryRun: values['dry-run'] === true, signal: controller.signal, root: deps.root ?? ROOT, pause};
   try {
     switch (command) {
@@ -172,7 +168,6 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       case 'status':
         return await statusCommand(ctx);
       case 'run':
-        if (values.interactive && !process.stdin.isTTY && !ctx.dryRun) return usageError(out, command, '--interactive needs a terminal (stdin is not a TTY)');
         return await runCommand([positionals[0]], {target: target as Target, context: values.context as string | undefined, step: values.step as string | undefined, interactive: values.interactive === true, json: values.json === true}, ctx);
       case 'verify':
         return await runCommand('all', {target: target as Target, context: values.context as string | undefined, junit: values.junit as string | undefined, jsonFile: values.json as string | undefined}, ctx);
@@ -182,6 +177,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         return usageError(out, command, 'unknown command');
     }
   } finally {
+    pauser?.close();
     process.off('SIGINT', onSigint);
   }
 }

@@ -7,7 +7,7 @@ import {Kubectl} from './kubectl';
 import {manifestStream, namespaceObject, ownerSelector, labelled, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
 import {classify, curlArgs, isDestructive, type Classification} from './probe';
-import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
+import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 import {stringify} from 'yaml';
 
 /**
@@ -120,7 +120,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     out.line('');
     out.line(formatStepHeader(lab.id, step, false));
     if (options.pause) {
-      out.line(describeStepPolicies(step));
+      out.line(formatStepPolicies(step));
       await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
       checkAbort();
     }
@@ -144,12 +144,6 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     out.line(`\nThe app stays in namespace ${lab.namespace} to explore; remove it with: netpol-labs reset ${lab.id}`);
   }
   return result;
-}
-
-/** Shows a step's policies before it is applied (--interactive). */
-function describeStepPolicies(step: Step): string {
-  if (step.policies.length === 0) return '  policies: none (every policy of the lab is removed)';
-  return step.policies.map((m) => `  --- ${m.file}\n${m.text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n')}`).join('\n');
 }
 
 /** Refuses to use a lab namespace that exists but was not created by the runner. */

@@ -12,7 +12,7 @@ import {appImages} from './objects';
 import type {Output} from './output';
 import {formatPreflight, preflight, type Needs} from './preflight';
 import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from './report';
-import {runLabOnSim} from './sim';
+import {runLabOnSim, runLabOnSimInteractive} from './sim';
 
 /**
  * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
@@ -202,7 +202,17 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
         ctx.out.line('# the sim target runs no external command');
         return 0;
       }
-      for (const lab of labs) results.push(runLabOnSim(lab, ctx.out, args.step));
+      for (const lab of labs) {
+        if (args.interactive && ctx.pause) {
+          results.push(await runLabOnSimInteractive(lab, ctx.out, ctx.pause, args.step, ctx.signal));
+          if (ctx.signal?.aborted) {
+            ctx.out.line('interrupted');
+            return 130;
+          }
+        } else {
+          results.push(runLabOnSim(lab, ctx.out, args.step));
+        }
+      }
       return undefined;
     }
 
@@ -228,7 +238,8 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
             context: context!,
             removeAtEnd: args.target === 'context',
             stepId: args.step,
-            pause: args.interactive ? ctx.pause : undefined,
+            // A dry run prints the plan in one go: nothing is applied, so there is nothing to pause before.
+            pause: args.interactive && !ctx.dryRun ? ctx.pause : undefined,
             signal: ctx.signal,
           }),
         );

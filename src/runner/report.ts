@@ -165,3 +165,9 @@ export function toJUnit(report: RunReport): string {
   const errors = report.labs.filter((l) => l.error).length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-labs verify --target ${report.target}" tests="${probes + errors}" failures="${failed}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
+
+/** A step's policies as they will be applied, shown before the step under --interactive. */
+export function formatStepPolicies(step: {policies: {file: string; text: string}[]}): string {
+  if (step.policies.length === 0) return '  policies: none (every policy of the lab is removed)';
+  return step.policies.map((m) => `  --- ${m.file}\n${m.text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n')}`).join('\n');
+}

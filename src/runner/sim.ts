@@ -4,7 +4,7 @@ import {evaluateScenario, formatError} from '../policy';
 import {labelled} from './objects';
 import type {Output} from './output';
 import {ACCESS_DENIED} from './probe';
-import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
+import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**
  * The sim target: the policy engine evaluates each step's probes against the lab modelled as a
@@ -12,24 +12,49 @@ import {formatStepHeader, formatStepTable, type LabResult, type ProbeResult, typ
  * answer (the deathstar's "Ship landed") is not modelled, only what policy decides.
  */
 
+/** The steps a run plays: all of them, or the one `--step` names. */
+function selectSteps(lab: Lab, result: LabResult, stepId?: string): Step[] {
+  const steps = stepId ? lab.steps.filter((s) => s.id === stepId) : lab.steps;
+  if (steps.length === 0) result.error = `lab ${lab.id} has no step "${stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
+  return steps;
+}
+
+/** Plays one step and prints its table; false when the step could not be evaluated. */
+function playStep(lab: Lab, step: Step, out: Output, result: LabResult): boolean {
+  const stepResult = simulateStep(lab, step);
+  if ('error' in stepResult) {
+    result.error = stepResult.error;
+    return false;
+  }
+  result.steps.push(stepResult);
+  out.line(formatStepTable(stepResult, true));
+  return true;
+}
+
 /** Plays a lab on the simulator. */
 export function runLabOnSim(lab: Lab, out: Output, stepId?: string): LabResult {
   const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
-  const steps = stepId ? lab.steps.filter((s) => s.id === stepId) : lab.steps;
-  if (steps.length === 0) {
-    result.error = `lab ${lab.id} has no step "${stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
-    return result;
-  }
-  for (const step of steps) {
+  for (const step of selectSteps(lab, result, stepId)) {
     out.line('');
     out.line(formatStepHeader(lab.id, step, true));
-    const stepResult = simulateStep(lab, step);
-    if ('error' in stepResult) {
-      result.error = stepResult.error;
-      return result;
-    }
-    result.steps.push(stepResult);
-    out.line(formatStepTable(stepResult, true));
+    if (!playStep(lab, step, out, result)) return result;
+  }
+  return result;
+}
+
+/**
+ * Plays a lab on the simulator for a workshop (--interactive): before each step, shows its policies
+ * and waits for `pause` (Enter). Stops early when `signal` aborts (Ctrl-C).
+ */
+export async function runLabOnSimInteractive(lab: Lab, out: Output, pause: (prompt: string) => Promise<void>, stepId?: string, signal?: AbortSignal): Promise<LabResult> {
+  const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
+  for (const step of selectSteps(lab, result, stepId)) {
+    out.line('');
+    out.line(formatStepHeader(lab.id, step, true));
+    out.line(formatStepPolicies(step));
+    await pause(`Press Enter to apply step "${step.id}" and simulate its ${step.probes.length} probes (Ctrl-C stops) `);
+    if (signal?.aborted) return result;
+    if (!playStep(lab, step, out, result)) return result;
   }
   return result;
 }
