@@ -27,4 +27,26 @@ describe('labs workflow', () => {
     expect(kind.join('\n')).toContain('fs.inotify.max_user_watches=524288');
     expect(runs('sim')).toContain('node scripts/netpol-labs.mjs verify --target sim --junit reports/junit-sim.xml --json reports/labs-sim.json');
   });
+
+  it("passes each action only inputs its action.yml declares (GitHub only warns on unknown ones)", () => {
+    // From each action's action.yml at the pinned major (read when the workflow was written).
+    const declared: Record<string, string[]> = {
+      'actions/checkout': ['repository', 'ref', 'token', 'fetch-depth', 'path', 'clean', 'lfs', 'submodules'],
+      'actions/setup-node': ['node-version', 'node-version-file', 'cache', 'cache-dependency-path', 'registry-url'],
+      'actions/upload-artifact': ['name', 'path', 'if-no-files-found', 'retention-days', 'compression-level', 'overwrite', 'include-hidden-files'],
+      'mikepenz/action-junit-report': ['token', 'report_paths', 'check_name', 'include_passed', 'detailed_summary', 'require_tests', 'fail_on_failure', 'annotate_only', 'job_summary'],
+      'helm/kind-action': ['version', 'config', 'kubeconfig', 'node_image', 'cluster_name', 'wait', 'verbosity', 'kubectl_version', 'registry', 'install_only', 'ignore_failed_clean'],
+    };
+    for (const job of Object.values(workflow.jobs) as {steps: {uses?: string; with?: Record<string, unknown>}[]}[]) {
+      for (const step of job.steps.filter((s) => s.uses)) {
+        const action = step.uses!.split('@')[0];
+        expect(declared[action], `inputs of ${action} are listed here`).toBeDefined();
+        for (const input of Object.keys(step.with ?? {})) expect(declared[action], `${action} input ${input}`).toContain(input);
+      }
+    }
+    // kind-action installs kind and kubectl only; `up` creates the cluster. Its post step must not
+    // fail the job over its own default cluster, which never existed.
+    const kindAction = workflow.jobs.kind.steps.find((s: {uses?: string}) => s.uses?.startsWith('helm/kind-action@'));
+    expect(kindAction.with).toEqual({version: '${{ env.KIND_VERSION }}', kubectl_version: '${{ env.KUBECTL_VERSION }}', install_only: true, ignore_failed_clean: true});
+  });
 });
