@@ -5,7 +5,8 @@
  * (Documentation/security/policy/*.rst), C-TEST (pkg/policy/rule_test.go).
  */
 import {RE2JS} from 're2js';
-import {cidrWithin, parseCidr} from './cidr';
+import {parseCidr} from './cidr';
+import {readCidrWithExcept} from './read-cidr';
 import {listNames} from './errors';
 import type {Fields, Val} from './reader';
 import {normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
@@ -198,22 +199,10 @@ function readCidrSet(e: Val): Peer | undefined {
   if (f.has('cidrGroupRef') || f.has('cidrGroupSelector')) {
     return e.fail('unsupported', `${e.path}: CiliumCIDRGroup references are not modelled by this simulator; write the cidr itself`);
   }
-  const cv = f.require('cidr', 'a CIDR such as 10.0.0.0/8');
-  const text = cv?.string('a CIDR');
-  if (text === undefined) return undefined;
-  const cidr = parseCidr(text);
-  // A bare IP is not a valid cidr in a CIDRSet (TestL3Policy).
-  if (!cidr) return cv!.fail('invalid-cidr', `${cv!.path} is "${text}", which is not a CIDR; write an address and a prefix length, e.g. "10.0.0.0/24"`);
-  const except: string[] = [];
-  for (const x of f.get('except').items('excepted CIDRs') ?? []) {
-    const t = x.string('a CIDR');
-    if (t === undefined) continue;
-    const ex = parseCidr(t);
-    if (!ex) x.fail('invalid-cidr', `${x.path} is "${t}", which is not a CIDR; write an address and a prefix length, e.g. "10.0.0.0/24"`);
-    else if (!cidrWithin(ex, cidr)) x.fail('except-outside-cidr', `${x.path} "${t}" is not inside cidr "${text}"; an except entry must be a subnet of the cidr`);
-    else except.push(t);
-  }
-  return {kind: 'cidr', cidr: text, except, origin: 'cilium', source: e.pos};
+  const read = readCidrWithExcept(f, {example: '10.0.0.0/8', cidrName: 'cidr', strictSubset: false});
+  if (!read) return undefined;
+  // A bare IP is not a valid cidr in a CIDRSet (TestL3Policy): parseCidr requires a prefix length.
+  return {kind: 'cidr', cidr: read.cidr, except: read.except, origin: 'cilium', source: e.pos};
 }
 
 function readService(e: Val, namespace: string | undefined): Peer | undefined {

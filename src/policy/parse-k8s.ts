@@ -3,7 +3,7 @@
  * validation and defaulting. Sources: K-API (kubernetes/api networking/v1/types.go) and K-DOC
  * (network-policies concept page), as digested in shared/notes/policy-semantics.md section 1a.
  */
-import {cidrWithin, parseCidr} from './cidr';
+import {readCidrWithExcept} from './read-cidr';
 import type {Val} from './reader';
 import {readSelector} from './selector';
 import type {L4, L4Protocol, Peer, PolicyRule, PortMatch, Subject} from './types';
@@ -94,26 +94,9 @@ function readPeer(p: Val, namespace: string): Peer | undefined {
     }
     const bf = f.get('ipBlock').fields(['cidr', 'except'], 'an IP block');
     if (!bf) return undefined;
-    const cidrVal = bf.require('cidr', 'a CIDR such as 192.168.0.0/16');
-    const cidrText = cidrVal?.string('a CIDR');
-    if (cidrText === undefined) return undefined;
-    const cidr = parseCidr(cidrText);
-    if (!cidr) return cidrVal!.fail('invalid-cidr', `${cidrVal!.path} is "${cidrText}", which is not a CIDR; write an address and a prefix length, e.g. "10.0.0.0/24"`);
-    const except: string[] = [];
-    for (const e of bf.get('except').items('excepted CIDRs') ?? []) {
-      const text = e.string('a CIDR');
-      if (text === undefined) continue;
-      const ex = parseCidr(text);
-      if (!ex) {
-        e.fail('invalid-cidr', `${e.path} is "${text}", which is not a CIDR; write an address and a prefix length, e.g. "10.0.0.0/24"`);
-      } else if (!cidrWithin(ex, cidr) || ex.bits <= cidr.bits) {
-        // ValidateIPBlock: each except must be a strict subset of cidr.
-        e.fail('except-outside-cidr', `${e.path} "${text}" is not inside ipBlock.cidr "${cidrText}"; an except entry must be a strict subset of the cidr`);
-      } else {
-        except.push(text);
-      }
-    }
-    return {kind: 'cidr', cidr: cidrText, except, origin: 'ipBlock', source: p.pos};
+    const read = readCidrWithExcept(bf, {example: '192.168.0.0/16', cidrName: 'ipBlock.cidr', strictSubset: true});
+    if (!read) return undefined;
+    return {kind: 'cidr', cidr: read.cidr, except: read.except, origin: 'ipBlock', source: p.pos};
   }
   if (!hasPods && !hasNamespaces) {
     return p.fail('invalid-peer', `${p.path} is an empty peer, which the API server rejects; give it a podSelector, a namespaceSelector or an ipBlock`);
