@@ -1,4 +1,5 @@
 import type {z} from 'zod';
+import {parsePolicyDocuments} from '../policy';
 import {editDistance} from '../policy/errors';
 import type {LabError} from './errors';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
@@ -104,6 +105,7 @@ export function parseLab(
 
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
   const cache = new Map<string, Manifest | null>();
+  const unreadable = new Set<string>(); // manifests with YAML errors, already reported
   const loadManifest = (path: string, where: PropertyKey[]): Manifest | undefined => {
     if (!cache.has(path)) {
       const content = read(path);
@@ -112,6 +114,7 @@ export function parseLab(
       } else {
         const parsedManifest = parseManifests(content, dir + path);
         errors.push(...parsedManifest.errors);
+        if (parsedManifest.errors.length > 0) unreadable.add(path);
         cache.set(path, {path, file: dir + path, text: content, objects: parsedManifest.objects});
       }
     }
@@ -123,16 +126,23 @@ export function parseLab(
   };
 
   const app = data.app.map((path, i) => loadManifest(path, ['app', i])).filter((m): m is Manifest => !!m);
+  for (const manifest of app) checkAppManifest(manifest, data.namespace, errors);
   const index = indexApp(app, data.namespace);
 
   const seenSteps = new Set<string>();
+  const validated = new Set<string>(); // policy files already checked by the engine (steps share files)
   const steps: Step[] = data.steps.map((step, s) => {
     if (seenSteps.has(step.id)) at(['steps', s, 'id'], 'duplicate-step', `step id "${step.id}" is used twice; step ids must be unique`);
     seenSteps.add(step.id);
     const policies = step.policies
       .map((path, p) => {
         const manifest = loadManifest(path, ['steps', s, 'policies', p]);
-        if (manifest) checkPolicyManifest(manifest, data.namespace, errors);
+        if (manifest && !unreadable.has(path) && checkPolicyManifest(manifest, data.namespace, errors) && !validated.has(path)) {
+          validated.add(path);
+          // The engine validates the policy as the API server and Cilium would (unknown fields,
+          // invalid CIDRs, regular expressions...), so a lab never applies a policy a cluster refuses.
+          errors.push(...parsePolicyDocuments(manifest.text, manifest.file, {defaultNamespace: data.namespace}).errors);
+        }
         return manifest;
       })
       .filter((m): m is Manifest => !!m);
@@ -160,7 +170,48 @@ function indexApp(app: Manifest[], namespace: string): AppIndex {
   return {clients, services};
 }
 
-function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabError[]): void {
+/**
+ * Kinds a lab's app may create. All are namespaced: a lab lives in its own namespace, which the
+ * runner creates and removes, and must never change anything outside it (cluster-scoped objects
+ * such as ClusterRoleBindings would outlive the lab and touch everyone).
+ */
+export const APP_KINDS = [
+  'Namespace',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+] as const;
+
+function checkAppManifest(manifest: Manifest, namespace: string, errors: LabError[]): void {
+  for (const {object, position} of manifest.objects) {
+    const where = {file: manifest.file, line: position.line, col: position.col};
+    if (!(APP_KINDS as readonly string[]).includes(object.kind)) {
+      errors.push({
+        ...where,
+        code: 'kind-not-allowed',
+        message: `a lab's app may only contain ${APP_KINDS.join(', ')}, all in the lab's namespace; this is a ${object.kind}`,
+      });
+    } else if (object.kind === 'Namespace' ? object.metadata.name !== namespace : (object.metadata.namespace ?? namespace) !== namespace) {
+      const name = object.kind === 'Namespace' ? object.metadata.name : object.metadata.namespace;
+      errors.push({
+        ...where,
+        code: 'wrong-namespace',
+        message: `${object.kind} ${object.metadata.name} is in namespace "${name}", but this lab runs in "${namespace}"; a lab only creates objects in its own namespace`,
+      });
+    }
+  }
+}
+
+/** Checks kinds and namespaces; true when the manifest holds only policies of this lab. */
+function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabError[]): boolean {
+  const before = errors.length;
   for (const {object, position} of manifest.objects) {
     const where = {file: manifest.file, line: position.line, col: position.col};
     if (!(POLICY_KINDS as readonly string[]).includes(object.kind)) {
@@ -177,6 +228,7 @@ function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabE
       });
     }
   }
+  return errors.length === before;
 }
 
 const CLUSTER_DOMAIN_SUFFIXES = ['', '.svc', '.svc.cluster.local'];
@@ -189,7 +241,7 @@ function resolveProbe(
 ): Probe | undefined {
   let ok = true;
   if (!index.clients.has(probe.from)) {
-    const known = [...index.clients.keys()].join(', ') || 'none';
+    const known = [...index.clients.keys()].join(', ') || 'none (add a Pod or a Deployment to the app)';
     fail('from', 'unknown-pod', `probe from "${probe.from}": the app defines no pod or deployment of that name; expected one of ${known}`);
     ok = false;
   }
@@ -203,8 +255,9 @@ function resolveProbe(
     fail('url', 'unknown-host', `probe URL host "${host}" is not a Service of this lab; use ${service}.${namespace}.svc.cluster.local`);
     ok = false;
   } else if (!index.services.has(service)) {
-    const known = [...index.services.keys()].join(', ') || 'none';
-    fail('url', 'unknown-service', `probe URL names Service "${service}", which the app does not define; expected one of ${known}`);
+    const known = [...index.services.keys()].join(', ');
+    const expected = known ? `expected one of ${known}` : 'add a Service to the app';
+    fail('url', 'unknown-service', `probe URL names Service "${service}", which the app does not define; ${expected}`);
     ok = false;
   } else if (!index.services.get(service)!.has(port)) {
     const known = [...index.services.get(service)!].join(', ');
@@ -259,6 +312,10 @@ function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue): LabErro
     const allowed = (issue.values as unknown[]).map(String).join(', ');
     const what = field === 'expect' ? 'outcome' : field;
     return [{code: 'invalid-value', file, line, col, message: `unknown ${what} ${JSON.stringify(got)}; expected one of ${allowed}`}];
+  }
+  const got = valueAt(source, path);
+  if (typeof got === 'string' && field !== '') {
+    return [{code: 'invalid', file, line, col, message: `${field} ${JSON.stringify(got)}: ${issue.message}`}];
   }
   const location = path.length > 0 ? `${path.map(String).join('.')}: ` : '';
   return [{code: 'invalid', file, line, col, message: `${location}${issue.message}`}];

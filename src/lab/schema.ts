@@ -15,6 +15,16 @@ const manifestPath = z
   .regex(/^[A-Za-z0-9._/-]+\.ya?ml$/, 'a manifest is a .yaml file of this lab folder, like "rule1-l7.yaml"')
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a manifest path stays inside the lab folder');
 
+/** Whether the WHATWG URL parser (what the loader uses to read host, port and path) accepts it. */
+function isParsableUrl(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One request a client pod makes, and what the learner should see. */
 export const probeSchema = z
   .strictObject({
@@ -23,6 +33,7 @@ export const probeSchema = z
     url: z
       .string()
       .regex(/^http:\/\/[^/\s]+(\/\S*)?$/, 'a probe URL looks like http://SERVICE.NAMESPACE.svc.cluster.local/PATH')
+      .refine(isParsableUrl, 'this URL cannot be parsed; check the host name and the port (1-65535)')
       .describe('The URL curl requests; the host names a Service of the app'),
     expect: z.enum(OUTCOMES).describe('allowed (HTTP 2xx), dropped (times out at L3/L4) or l7-denied (HTTP 403 from Envoy)'),
     body: z.string().min(1).optional().describe('A substring the response body must contain'),

@@ -149,3 +149,52 @@ describe('lab loader errors', () => {
     ]);
   });
 });
+
+describe('lab loader: what a lab may apply', () => {
+  it('refuses a probe URL the URL parser cannot read, at the URL', () => {
+    // Port 99999 is outside 1-65535: the WHATWG URL parser rejects it.
+    const text = GOOD.replace('http://deathstar.star-wars.svc.cluster.local/', 'http://deathstar.star-wars.svc.cluster.local:99999/');
+    expect(load(text)).toEqual([
+      'labs/demo/lab.yaml:12:14: url "http://deathstar.star-wars.svc.cluster.local:99999/v1/request-landing": this URL cannot be parsed; check the host name and the port (1-65535)',
+    ]);
+  });
+
+  it('refuses app objects outside the lab namespace and cluster-scoped kinds', () => {
+    const app = `${APP}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: take-over
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: kube-system
+`;
+    // APP has 20 lines; the ClusterRoleBinding starts on line 22, the ConfigMap on line 27.
+    expect(load(GOOD, {...FILES, 'app.yaml': app})).toEqual([
+      "labs/demo/app.yaml:22:1: a lab's app may only contain Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, Service, ConfigMap, Secret, ServiceAccount, all in the lab's namespace; this is a ClusterRoleBinding",
+      'labs/demo/app.yaml:27:1: ConfigMap settings is in namespace "kube-system", but this lab runs in "star-wars"; a lab only creates objects in its own namespace',
+    ]);
+  });
+
+  it('validates step policies with the policy engine, as the cluster would', () => {
+    const policy = `# allow empire
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: allow-empire
+  namespace: star-wars
+spec:
+  description: empire only
+  endpointSelector: {}
+  ingress:
+    - fromEndpoint: [{}]
+`;
+    // Line 11 "    - fromEndpoint: [{}]": the key starts at column 7.
+    expect(load(GOOD, {...FILES, 'allow.yaml': policy})).toEqual([
+      'labs/demo/allow.yaml:11:7: unknown field "fromEndpoint" in spec.ingress[0] (a CiliumNetworkPolicy ingress rule); did you mean "fromEndpoints"?',
+    ]);
+  });
+});
