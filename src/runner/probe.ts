@@ -13,12 +13,13 @@ export const CONNECT_TIMEOUT_S = 2;
 export const MAX_TIME_S = 10;
 
 /**
- * What curl's --write-out appends after the body: status and connect time, unlikely in a body. It
- * must not start with "@" (curl would read the format from a file) and has no newline, so printed
- * commands stay on one line and the body is kept byte for byte.
+ * What curl's --write-out appends after the body: status, name-lookup time and connect time, unlikely
+ * in a body. It must not start with "@" (curl would read the format from a file) and has no newline,
+ * so printed commands stay on one line and the body is kept byte for byte. The lookup time tells a
+ * DNS timeout (the name never resolved: 0) from a connect timeout (resolved, then no answer).
  */
-const WRITE_OUT = '[netpol-labs code=%{http_code} connect=%{time_connect}]';
-const MARKER_RE = /\[netpol-labs code=(\d{3}) connect=([0-9.]+)\]\s*$/;
+const WRITE_OUT = '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]';
+const MARKER_RE = /\[netpol-labs code=(\d{3}) dns=([0-9.]+) connect=([0-9.]+)\]\s*$/;
 
 /** The body Envoy sends with its 403 (the facts note: `Access denied` followed by CRLF). */
 export const ACCESS_DENIED = 'Access denied';
@@ -105,9 +106,22 @@ export function classify(run: ProbeRun): Classification {
   }
   const body = run.stdout.slice(0, match.index).slice(0, MAX_BODY);
   const status = Number(match[1]);
-  const connectSeconds = Number(match[2]);
+  const lookupSeconds = Number(match[2]);
+  const connectSeconds = Number(match[3]);
   const exit = run.exitCode;
   if (exit === 28) {
+    if (connectSeconds === 0 && dnsTimedOut(lookupSeconds, stderr)) {
+      // The name never resolved, so not one packet went to the destination: nothing here says what
+      // the destination's policy does. A policy that blocks the client's DNS looks exactly like this.
+      return {
+        observed: 'error',
+        curlExit: 28,
+        body,
+        evidence:
+          `DNS lookup did not finish within ${CONNECT_TIMEOUT_S} s (curl exit 28${stderr ? `: ${curlLine(stderr)}` : ''}); not a policy drop: ` +
+          'nothing was sent to the destination. The client may lack egress to kube-dns (UDP/TCP 53 to kube-system/kube-dns): a policy selecting it must allow DNS',
+      };
+    }
     if (connectSeconds === 0) {
       return {
         observed: 'dropped',
@@ -141,6 +155,21 @@ export function classify(run: ProbeRun): Classification {
     body,
     evidence: `HTTP ${status}${body.trim() ? ` "${oneLine(body)}"` : ''}: neither an allow (2xx) nor an L7 deny (403 "${ACCESS_DENIED}")`,
   };
+}
+
+/**
+ * True when curl's exit 28 came while resolving the name: curl says "Resolving timed out", or the
+ * lookup time stayed 0 (it is set once the name resolved, even for an IP address) and curl does not
+ * say it was connecting. A timeout while connecting (lookup done, connect 0) is a drop.
+ */
+function dnsTimedOut(lookupSeconds: number, stderr: string): boolean {
+  if (/resolving timed out/i.test(stderr)) return true;
+  return lookupSeconds === 0 && !/connect/i.test(stderr);
+}
+
+/** curl's own message (kubectl exec adds "command terminated with exit code N" after it). */
+function curlLine(stderr: string): string {
+  return stderr.split('\n').find((l) => l.startsWith('curl: ')) ?? lastLine(stderr);
 }
 
 function lastLine(text: string): string {

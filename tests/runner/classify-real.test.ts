@@ -1,12 +1,15 @@
 /**
  * The classifier against real curl and real servers: every outcome here comes from packets that
- * really flowed (or really did not). Traffic only ever goes to 127.0.0.1 or to the /30 this file
- * creates on a veth pair into its own network namespace.
+ * really flowed (or really did not). Traffic only ever goes to 127.0.0.1, to the /30 this file
+ * creates on a veth pair into its own network namespace, or to the loopback of a namespace it creates.
  */
+import {spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import {createServer as createNetServer, type Server as NetServer} from 'node:net';
 import type {AddressInfo, Socket} from 'node:net';
+import {join} from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ExecaExecutor} from '../../src/runner/exec';
@@ -161,5 +164,84 @@ describe('classify a real silent drop (network namespace + blackhole route)', ()
     expect(classification).toMatchObject({observed: 'dropped', curlExit: 28});
     // The SYNs really reached the namespace and were swallowed there: not a local routing error.
     expect(await rxPackets()).toBeGreaterThan(before);
+  }, 20_000);
+});
+
+/**
+ * A name that never resolves: the client's DNS queries reach a nameserver that never answers (as when
+ * a policy drops the client's egress to kube-dns). The test creates a network namespace whose
+ * resolv.conf (bind-mounted by `ip netns exec` from /etc/netns/<name>/) names 127.0.0.53, the
+ * namespace's own loopback, where a UDP socket receives the queries and never replies. curl gives up
+ * at its connect timeout with exit 28 ("Resolving timed out"), like a dropped SYN, but nothing was
+ * ever sent to the destination: that is an error, never `dropped`.
+ */
+describe('classify a real DNS timeout (network namespace + silent nameserver)', () => {
+  const id = randomBytes(3).toString('hex');
+  const ns = `nld-${id}`;
+  const etc = `/etc/netns/${ns}`;
+  const nameserver = '127.0.0.53';
+  let created = false;
+  let listener: ChildProcess | undefined;
+  let queries = 0;
+
+  async function ip(...args: string[]) {
+    const r = await execa('ip', args, {reject: false, timeout: 10_000});
+    if (r.exitCode !== 0) {
+      throw new Error(
+        `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
+          'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
+      );
+    }
+  }
+
+  beforeAll(async () => {
+    await ip('netns', 'add', ns);
+    created = true;
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+    mkdirSync(etc, {recursive: true});
+    writeFileSync(join(etc, 'resolv.conf'), `nameserver ${nameserver}\noptions timeout:5 attempts:1\n`);
+    // Only files and DNS: no mDNS module short-circuiting names under .local (cluster.local is one).
+    writeFileSync(join(etc, 'nsswitch.conf'), 'hosts: files dns\n');
+    // The silent nameserver: receives every query, answers none. It prints one line per query.
+    const script = `const s = require('node:dgram').createSocket('udp4');
+s.on('message', () => process.stdout.write('query\\n'));
+s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
+    listener = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});
+    let stderr = '';
+    listener.stderr!.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolveListening, reject) => {
+      listener!.stdout!.on('data', (d: Buffer) => {
+        for (const line of String(d).split('\n')) {
+          if (line === 'listening') resolveListening();
+          if (line === 'query') queries++;
+        }
+      });
+      listener!.on('exit', (code) => reject(new Error(`the silent nameserver exited (${code}): ${stderr.trim()}`)));
+    });
+  });
+
+  afterAll(async () => {
+    listener?.kill('SIGKILL');
+    if (!created) return;
+    await execa('ip', ['netns', 'delete', ns], {reject: false, timeout: 10_000});
+    rmSync(etc, {recursive: true, force: true});
+  });
+
+  it('curl exit 28 "Resolving timed out" is an error with a kube-dns hint, never dropped', async () => {
+    const started = Date.now();
+    const args = curlArgs({method: 'POST', url: 'http://deathstar.star-wars.svc.cluster.local/v1/request-landing'});
+    const result = await executor.run({file: 'ip', args: ['netns', 'exec', ns, 'curl', ...args], timeoutMs: 20_000});
+    const elapsed = Date.now() - started;
+    expect(result.exitCode).toBe(28);
+    expect(result.stderr).toMatch(/Resolving timed out/i);
+    expect(elapsed).toBeGreaterThanOrEqual(1_900); // --connect-timeout 2 covers name resolution too
+    expect(elapsed).toBeLessThan(8_000);
+    // The queries really reached the nameserver and went unanswered: not a missing resolver.
+    expect(queries).toBeGreaterThan(0);
+    const classification = classify(result);
+    expect(classification).toMatchObject({observed: 'error', curlExit: 28});
+    expect(classification.evidence).toContain('DNS');
+    expect(classification.evidence).toContain('egress to kube-dns');
+    expect(classification.evidence).toContain('not a policy drop');
   }, 20_000);
 });

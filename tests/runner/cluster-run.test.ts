@@ -75,11 +75,11 @@ class FakeCluster implements Executor {
       const path = new URL(args[args.length - 1]).pathname;
       const v = truth(this.effective, from, method, path);
       if (v === 'dropped') {
-        return r({exitCode: 28, stdout: '[netpol-labs code=000 connect=0.000000]', stderr: 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28'});
+        return r({exitCode: 28, stdout: '[netpol-labs code=000 dns=0.004120 connect=0.000000]', stderr: 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28'});
       }
-      if (v === 'l7-denied') return r(ok('Access denied\r\n[netpol-labs code=403 connect=0.000412]'));
-      if (v === 'exploded') return r(ok('Panic: deathstar exploded\n[netpol-labs code=503 connect=0.000412]'));
-      return r(ok(`${path === '/v1' ? '{"name":"Death Star"}' : 'Ship landed\n'}[netpol-labs code=200 connect=0.000412]`));
+      if (v === 'l7-denied') return r(ok('Access denied\r\n[netpol-labs code=403 dns=0.004120 connect=0.004412]'));
+      if (v === 'exploded') return r(ok('Panic: deathstar exploded\n[netpol-labs code=503 dns=0.004120 connect=0.004412]'));
+      return r(ok(`${path === '/v1' ? '{"name":"Death Star"}' : 'Ship landed\n'}[netpol-labs code=200 dns=0.004120 connect=0.004412]`));
     }
     if (verb === 'get' && args.includes('k8s-app=cilium')) return r(ok('cilium-abc12 cilium-def34'));
     if (verb === 'exec' && args.includes('hubble')) {
@@ -141,7 +141,7 @@ describe('a lab on a (scripted) cluster', () => {
     const xwing = l7.probes.find((p) => p.from === 'xwing')!;
     expect(xwing).toMatchObject({passed: false, expected: 'dropped', observed: 'allowed'});
     expect(xwing.reproduce).toBe(
-      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --output - --write-out '[netpol-labs code=%{http_code} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing",
+      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing",
     );
     const r = report([result]);
     expect(r.passed).toBe(false);

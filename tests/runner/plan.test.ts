@@ -47,7 +47,7 @@ describe('run deathstar --target kind --dry-run', () => {
     // Step by step: exactly the step's policies, then the probes.
     const s2 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/deathstar-allow-empire.yaml`, app);
     const xwingProbe = index(
-      `kubectl --context ${KIND_CONTEXT} exec --namespace star-wars xwing -- curl ${CURL} --request POST --output - --write-out '[netpol-labs code=%{http_code} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing`,
+      `kubectl --context ${KIND_CONTEXT} exec --namespace star-wars xwing -- curl ${CURL} --request POST --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing`,
       s2,
     );
     const s3 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l3-l4.yaml`, xwingProbe);

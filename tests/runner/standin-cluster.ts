@@ -49,8 +49,8 @@ const state = load();
 const verb = args[0];
 if (verb === 'exec' && has('curl')) {
   if (process.env.STANDIN_CURL === 'hang') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
-  if (has('xwing')) done('[netpol-labs code=000 connect=0.000000]', 28, 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28\n');
-  done('Ship landed\n[netpol-labs code=200 connect=0.000412]');
+  if (has('xwing')) done('[netpol-labs code=000 dns=0.004120 connect=0.000000]', 28, 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28\n');
+  done('Ship landed\n[netpol-labs code=200 dns=0.004120 connect=0.004412]');
 }
 if (verb === 'apply') {
   const input = fs.readFileSync(0, 'utf8');
