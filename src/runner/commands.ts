@@ -2,6 +2,7 @@ import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {formatLabError, type Lab} from '../lab';
 import {listLabDirs, readLab} from '../lab/node/read-lab';
+import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
 import {down, formatStatus, status, up} from './cluster';
 import {CILIUM_VERSION, KIND_CONTEXT, TIMEOUTS} from './constants';
@@ -186,6 +187,13 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
     ctx.out.line(loadErrors.join('\n'));
     return 1;
   }
+  // A mistyped --step is a usage error, caught before any external command (not after the cluster
+  // was built, and not as "FAIL 0/0" on sim).
+  const stepError = args.step === undefined ? undefined : unknownStep(labs, args.step);
+  if (stepError) {
+    ctx.out.line(`netpol-labs run: ${stepError}`);
+    return 2;
+  }
   const started = Date.now();
   const results: LabResult[] = [];
   const executor = makeExecutor(ctx);
@@ -275,6 +283,17 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
   if (args.jsonFile) writeReport(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   return passed ? 0 : 1;
+}
+
+/** Why `--step ID` names no step of one of the labs, or undefined when every lab has it. */
+function unknownStep(labs: Lab[], stepId: string): string | undefined {
+  for (const lab of labs) {
+    const ids = lab.steps.map((s) => s.id);
+    if (ids.includes(stepId)) continue;
+    const near = closest(stepId, ids);
+    return `lab ${lab.id} has no step "${stepId}"${near ? ` (did you mean ${near}?)` : ''}; its steps are ${ids.join(', ')}`;
+  }
+  return undefined;
 }
 
 function writeReport(file: string, text: string): void {

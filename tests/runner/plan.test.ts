@@ -121,6 +121,35 @@ describe('the context guard', () => {
   });
 });
 
+describe('a mistyped --step', () => {
+  const STEPS = 'no-policy, k8s-allow-empire, cilium-l3-l4, cilium-l7, l4-wildcards-l7, ingress-entity';
+
+  it('is refused right after the lab loads, before any command: the dry-run plan has none, exit 2 with the step ids', async () => {
+    for (const target of [['--target', 'kind'], ['--target', 'context', '--context', 'lab-cluster']]) {
+      const {code, lines, commands} = await plan(['run', 'deathstar', ...target, '--step', 'cilium-l8', '--dry-run']);
+      expect(code, lines.join('\n')).toBe(2);
+      expect(commands, 'no command may be planned for a step that does not exist').toEqual([]);
+      expect(lines.join('\n')).not.toContain('missing: kind');
+      expect(lines.join('\n')).toContain(`netpol-labs run: lab deathstar has no step "cilium-l8" (did you mean cilium-l7?); its steps are ${STEPS}`);
+    }
+  });
+
+  it('on the simulator too: exit 2 with the step ids, not "FAIL 0/0"', async () => {
+    const out = memoryOutput();
+    const code = await main(['run', 'deathstar', '--target', 'sim', '--step', 'nope'], {out, root: ROOT});
+    expect(code, out.lines.join('\n')).toBe(2);
+    expect(out.lines.join('\n')).toContain(`netpol-labs run: lab deathstar has no step "nope"; its steps are ${STEPS}`);
+    expect(out.lines.join('\n')).not.toMatch(/FAIL|SIMULATED/);
+  });
+
+  it('a correct --step still plays only that step', async () => {
+    const out = memoryOutput();
+    const code = await main(['run', 'deathstar', '--target', 'sim', '--step', 'cilium-l7'], {out, root: ROOT});
+    expect(code, out.lines.join('\n')).toBe(0);
+    expect(out.lines.join('\n')).toMatch(/PASS: 4\/4 probes/);
+  });
+});
+
 describe('argv', () => {
   it('bad flags give one line and the usage, exit 2', async () => {
     const out = memoryOutput();
