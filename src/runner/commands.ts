@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {formatLabError, type Lab} from '../lab';
 import {listLabDirs, readLab} from '../lab/node/read-lab';
@@ -194,6 +194,14 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
     ctx.out.line(`netpol-labs run: ${stepError}`);
     return 2;
   }
+  // Report files are checked before the run, so a bad path does not cost a whole run first.
+  for (const [flag, file] of reportFiles(args)) {
+    const problem = unwritable(file);
+    if (problem) {
+      ctx.out.line(`netpol-labs verify: cannot write ${flag} ${file}: ${problem}`);
+      return 2;
+    }
+  }
   const started = Date.now();
   const results: LabResult[] = [];
   const executor = makeExecutor(ctx);
@@ -279,9 +287,16 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
   };
   ctx.out.line('');
   ctx.out.line(formatSummary(report));
-  if (args.junit) writeReport(args.junit, toJUnit(report));
-  if (args.jsonFile) writeReport(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  let writeFailed = false;
+  for (const [flag, file] of reportFiles(args)) {
+    const failure = reportWriteError(flag, file, flag === '--junit' ? toJUnit(report) : `${JSON.stringify(report, null, 2)}\n`);
+    if (failure) {
+      ctx.out.line(failure);
+      writeFailed = true;
+    }
+  }
   if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (writeFailed) return 2;
   return passed ? 0 : 1;
 }
 
@@ -296,9 +311,60 @@ function unknownStep(labs: Lab[], stepId: string): string | undefined {
   return undefined;
 }
 
-function writeReport(file: string, text: string): void {
-  mkdirSync(dirname(resolve(file)), {recursive: true});
-  writeFileSync(file, text);
+/** The report files `verify` was asked to write, with the flag that named each. */
+function reportFiles(args: RunArgs): [flag: '--junit' | '--json', file: string][] {
+  return [
+    ...(args.junit !== undefined ? [['--junit', args.junit] as ['--junit', string]] : []),
+    ...(args.jsonFile !== undefined ? [['--json', args.jsonFile] as ['--json', string]] : []),
+  ];
+}
+
+/**
+ * Why a report could not be written to `file`, checked without writing anything: the path is a
+ * directory, or its nearest existing ancestor is not a directory or not writable (missing parent
+ * folders are fine: they are created). Undefined when it looks writable.
+ */
+function unwritable(file: string): string | undefined {
+  const path = resolve(file);
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) return 'it is a directory';
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      return 'permission denied';
+    }
+    return undefined;
+  }
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) return `${dir} is not a directory`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `permission denied in ${dir}`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes one report (creating missing parent folders). Returns the one-line message when it could
+ * not, so a failed write is reported like any usage error and never as a stack trace.
+ */
+export function reportWriteError(flag: string, file: string, text: string): string | undefined {
+  try {
+    mkdirSync(dirname(resolve(file)), {recursive: true});
+    writeFileSync(file, text);
+    return undefined;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const reason =
+      e.code === 'EISDIR' ? 'it is a directory'
+      : e.code === 'ENOTDIR' || e.code === 'EEXIST' ? `${e.path ?? 'a parent'} is not a directory`
+      : e.code === 'EACCES' || e.code === 'EPERM' ? `permission denied${e.path ? ` (${e.path})` : ''}`
+      : e.code === 'ENOSPC' ? 'no space left on the device'
+      : e.message;
+    return `netpol-labs verify: cannot write ${flag} ${file}: ${reason}`;
+  }
 }
 
 /** `netpol-labs reset LAB`. */
