@@ -33,6 +33,11 @@ interface Spec {
 
 const TARGET_HELP = `--target kind|sim|context  kind: the local kind cluster (context ${KIND_CONTEXT}, the default); sim: the policy engine, no cluster (SIMULATED); context: an existing cluster with Cilium, named with --context`;
 const CONTEXT_HELP = '--context NAME             the kubeconfig context for --target context (never implied)';
+const HUBBLE_HELP = [
+  '--hubble                   attach Hubble flows as evidence, read with kubectl exec into every cilium-agent pod in',
+  '                           kube-system. Always on for --target kind (the runner\'s own cluster); off for --target context',
+  '                           unless given, so on a cluster you named the runner works only in the lab\'s namespace',
+];
 const DRY_HELP = '--dry-run                  print every command it would run, in order, and run none';
 
 const SPECS: Record<string, Spec> = {
@@ -58,22 +63,22 @@ const SPECS: Record<string, Spec> = {
     positionals: 0,
   },
   run: {
-    usage: 'netpol-labs run LAB [--target kind|sim|context] [--context NAME] [--step ID] [--interactive] [--dry-run] [--json]',
+    usage: 'netpol-labs run LAB [--target kind|sim|context] [--context NAME] [--hubble] [--step ID] [--interactive] [--dry-run] [--json]',
     about: "Play one lab: deploy its app, then for each step put exactly the step's policies in force, run the probes and compare every outcome with the expectation.",
     options: {
-      target: {type: 'string'}, context: {type: 'string'}, step: {type: 'string'}, interactive: {type: 'boolean'},
+      target: {type: 'string'}, context: {type: 'string'}, hubble: {type: 'boolean'}, step: {type: 'string'}, interactive: {type: 'boolean'},
       'dry-run': {type: 'boolean'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'},
     },
-    help: [TARGET_HELP, CONTEXT_HELP, '--step ID                  run only this step (its policy set is complete on its own)', '--interactive              pause before each step, show its policies and wait for Enter (workshops; any target).',
+    help: [TARGET_HELP, CONTEXT_HELP, ...HUBBLE_HELP, '--step ID                  run only this step (its policy set is complete on its own)', '--interactive              pause before each step, show its policies and wait for Enter (workshops; any target).',
       '                           Enter is read from stdin; when stdin ends or is closed (Ctrl-D, a piped script, CI)',
       '                           the run says so and plays the remaining steps without pausing. Ignored with --dry-run', DRY_HELP, '--json                     print the report as JSON on stdout (the table goes to stderr)'],
     positionals: 1,
   },
   verify: {
-    usage: 'netpol-labs verify [--target kind|sim|context] [--context NAME] [--junit FILE] [--json FILE] [--dry-run]',
+    usage: 'netpol-labs verify [--target kind|sim|context] [--context NAME] [--hubble] [--junit FILE] [--json FILE] [--dry-run]',
     about: 'Run every lab and check every probe; exit 0 only when every expectation held.',
-    options: {target: {type: 'string'}, context: {type: 'string'}, junit: {type: 'string'}, json: {type: 'string'}, 'dry-run': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
-    help: [TARGET_HELP, CONTEXT_HELP, '--junit FILE               write a JUnit report (one testcase per probe)', '--json FILE                write the JSON report', DRY_HELP],
+    options: {target: {type: 'string'}, context: {type: 'string'}, hubble: {type: 'boolean'}, junit: {type: 'string'}, json: {type: 'string'}, 'dry-run': {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+    help: [TARGET_HELP, CONTEXT_HELP, ...HUBBLE_HELP, '--junit FILE               write a JUnit report (one testcase per probe)', '--json FILE                write the JSON report', DRY_HELP],
     positionals: 0,
   },
   reset: {
@@ -168,9 +173,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       case 'status':
         return await statusCommand(ctx);
       case 'run':
-        return await runCommand([positionals[0]], {target: target as Target, context: values.context as string | undefined, step: values.step as string | undefined, interactive: values.interactive === true, json: values.json === true}, ctx);
+        return await runCommand([positionals[0]], {target: target as Target, context: values.context as string | undefined, hubble: values.hubble === true, step: values.step as string | undefined, interactive: values.interactive === true, json: values.json === true}, ctx);
       case 'verify':
-        return await runCommand('all', {target: target as Target, context: values.context as string | undefined, junit: values.junit as string | undefined, jsonFile: values.json as string | undefined}, ctx);
+        return await runCommand('all', {target: target as Target, context: values.context as string | undefined, hubble: values.hubble === true, junit: values.junit as string | undefined, jsonFile: values.json as string | undefined}, ctx);
       case 'reset':
         return await resetCommand(positionals[0], {target: target as Target, context: values.context as string | undefined}, ctx);
       default:

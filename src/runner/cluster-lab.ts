@@ -40,6 +40,12 @@ export interface ClusterLabOptions {
   /** context targets remove the lab namespace at the end; kind keeps the app for exploring. */
   removeAtEnd: boolean;
   stepId?: string;
+  /**
+   * Attach Hubble flows as evidence: reads them with `kubectl exec` into every cilium-agent pod in
+   * kube-system. On by default for kind (the runner's own cluster); opt-in (--hubble) for a context,
+   * where everything else happens only in the lab's namespace.
+   */
+  hubble: boolean;
   /** Pauses before each step (workshops); resolves when the user presses Enter. */
   pause?: (prompt: string) => Promise<void>;
   signal?: AbortSignal;
@@ -114,6 +120,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     return result;
   }
 
+  if (!options.hubble) out.line(`# ${lab.id}: Hubble evidence off (--target context without --hubble): nothing is run in kube-system`);
   let inForce: PolicyRef[] = [];
   for (const step of steps) {
     checkAbort();
@@ -295,7 +302,7 @@ async function playStep(
   }
 
   const probes = step.probes.map((p) => results.get(p)!);
-  await attachFlows(executor, kubectl, lab, probes, started, out);
+  if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out);
   return {id: step.id, title: step.title, converged, note, probes};
 }
 

@@ -5,7 +5,7 @@ import {listLabDirs, readLab} from '../lab/node/read-lab';
 import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
 import {down, formatStatus, status, up} from './cluster';
-import {CILIUM_VERSION, KIND_CONTEXT, TIMEOUTS} from './constants';
+import {CILIUM_VERSION, KIND_CONTEXT, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {resolveContext, type Target} from './context-guard';
 import {CommandFailed, DryRunExecutor, ExecaExecutor, formatCommand, succeeded, type Executor} from './exec';
 import {Kubectl} from './kubectl';
@@ -57,6 +57,9 @@ function makeExecutor(ctx: CommandContext): Executor {
 function cleanupExecutor(ctx: CommandContext): Executor | undefined {
   return ctx.dryRun ? undefined : new ExecaExecutor({env: ctx.env});
 }
+
+/** The CRD whose presence shows a context runs Cilium. */
+const CILIUM_POLICY_CRD = POLICY_RESOURCES.CiliumNetworkPolicy;
 
 const KIND_NEEDS: Needs = {tools: ['docker', 'kind', 'kubectl'], ciliumOrHelm: true};
 
@@ -157,6 +160,8 @@ export interface RunArgs {
   step?: string;
   interactive?: boolean;
   json?: boolean;
+  /** Hubble flows as evidence on --target context (always on for kind). */
+  hubble?: boolean;
   /** verify: report files. */
   junit?: string;
   jsonFile?: string;
@@ -238,10 +243,12 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
       await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium', appImages: appImages(labs), cleanup: cleanupExecutor(ctx)});
     } else {
       // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
+      // Checked through Cilium's policy CRD, which is cluster-scoped, so nothing is read in the
+      // cluster's kube-system (the runner works only in the lab's namespace there).
       const kubectl = new Kubectl(context!);
-      const cilium = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name'], {timeoutMs: TIMEOUTS.quick}));
+      const cilium = await executor.run(kubectl.command(['get', 'customresourcedefinition', CILIUM_POLICY_CRD, '--output', 'name'], {timeoutMs: TIMEOUTS.quick}));
       if (!succeeded(cilium) && !ctx.dryRun) {
-        ctx.out.line(`netpol-labs: context ${context} has no Cilium agent (daemonset kube-system/cilium): ${cilium.stderr.trim() || `exit ${cilium.exitCode}`}`);
+        ctx.out.line(`netpol-labs: context ${context} has no Cilium (no CustomResourceDefinition ${CILIUM_POLICY_CRD}): ${cilium.stderr.trim() || `exit ${cilium.exitCode}`}`);
         return 1;
       }
     }
@@ -253,6 +260,8 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
             out: ctx.out,
             context: context!,
             removeAtEnd: args.target === 'context',
+            // kind is the runner's own cluster; on a user's cluster, exec into its agents only when asked.
+            hubble: args.target === 'kind' || args.hubble === true,
             stepId: args.step,
             // A dry run prints the plan in one go: nothing is applied, so there is nothing to pause before.
             pause: args.interactive && !ctx.dryRun ? ctx.pause : undefined,

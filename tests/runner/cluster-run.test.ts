@@ -100,6 +100,7 @@ const options = (executor: Executor): Parameters<typeof runLabOnCluster>[1] => (
   out: memoryOutput(),
   context: 'kind-netpol-labs',
   removeAtEnd: false,
+  hubble: true,
   convergeDeadlineMs: 60_000,
   pollIntervalMs: 1,
   sleep: async () => {},

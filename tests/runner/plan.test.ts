@@ -121,6 +121,44 @@ describe('the context guard', () => {
   });
 });
 
+describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
+  it('without --hubble the plan has no kube-system command at all: only the lab namespace and its labelled policies', async () => {
+    const {code, lines, commands} = await plan(['run', 'deathstar', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    expect(commands.length).toBeGreaterThan(10);
+    for (const c of commands) expect(c, c).not.toContain('kube-system');
+    expect(commands.some((c) => c.includes('hubble'))).toBe(false);
+    expect(lines.join('\n')).toContain('Hubble evidence off');
+  });
+
+  it('with --hubble the plan reads the flows from the Cilium agents', async () => {
+    const {code, commands} = await plan(['run', 'deathstar', '--target', 'context', '--context', 'lab-cluster', '--hubble', '--dry-run']);
+    expect(code).toBe(0);
+    expect(commands).toContain("kubectl --context lab-cluster get pods --namespace kube-system --selector k8s-app=cilium --output 'jsonpath={.items[*].metadata.name}'");
+    expect(commands.some((c) => c.startsWith('kubectl --context lab-cluster exec --namespace kube-system CILIUM_AGENT_POD --container cilium-agent -- hubble observe'))).toBe(true);
+  });
+
+  it('is on by default for kind, the cluster the runner owns', async () => {
+    const {commands} = await plan(['run', 'deathstar', '--target', 'kind', '--dry-run']);
+    expect(commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
+  });
+
+  it('verify --target context takes --hubble too, and --help documents it', async () => {
+    const {code, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(code).toBe(0);
+    for (const c of commands) expect(c, c).not.toContain('kube-system');
+    const withHubble = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--hubble', '--dry-run']);
+    expect(withHubble.commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
+    for (const command of ['run', 'verify']) {
+      const out = memoryOutput();
+      expect(await main([command, '--help'], {out, root: ROOT})).toBe(0);
+      const help = out.lines.join('\n');
+      expect(help).toMatch(/--hubble\s+attach Hubble flows[\s\S]*kube-system/);
+      expect(help).toContain('--target context');
+    }
+  });
+});
+
 describe('a mistyped --step', () => {
   const STEPS = 'no-policy, k8s-allow-empire, cilium-l3-l4, cilium-l7, l4-wildcards-l7, ingress-entity';
 
