@@ -1,6 +1,6 @@
 import type {Lab, Probe, Step} from '../lab/load';
 import type {KubeObject} from '../lab/manifests';
-import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
+import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {collectFlows, flowsForProbe} from './hubble';
 import {Kubectl} from './kubectl';
@@ -132,10 +132,11 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       checkAbort();
     }
     try {
-      inForce = await syncPolicies(executor, kubectl, lab, step, inForce);
+      inForce = await syncPolicies(executor, kubectl, lab, step, inForce, out);
     } catch (error) {
       if (error instanceof Interrupted) throw error;
       checkAbort();
+      if (error instanceof Refused) out.line(`netpol-labs: refused: ${error.message}`);
       result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
       return result;
     }
@@ -191,7 +192,8 @@ async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Ou
  * policy the runner created for this lab that the step does not list. Only objects carrying the
  * lab's owner labels are ever deleted. Returns the new set in force.
  */
-async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[]): Promise<PolicyRef[]> {
+async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[], out: Output): Promise<PolicyRef[]> {
+  await refuseForeignClusterScoped(executor, kubectl, lab, step, out);
   const listed = await must(executor, kubectl.command(['get', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--output', 'json']));
   // In a dry run the cluster answers nothing; what the previous steps applied is what would be there.
   const present = executor.dryRun ? previous : parsePolicyList(listed.stdout);
@@ -208,6 +210,32 @@ async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step
     await must(executor, kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']));
   }
   return wanted;
+}
+
+/** Step kinds that live outside any namespace: one of the same name may belong to anyone. */
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['CiliumClusterwideNetworkPolicy']);
+
+/**
+ * Before anything of a step is applied: every cluster-scoped object it holds must either not exist
+ * yet or carry this lab's owner labels. `kubectl apply` would otherwise overwrite (and a later step
+ * delete) an object someone else made; the lab namespace check does not cover these.
+ */
+async function refuseForeignClusterScoped(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, out: Output): Promise<void> {
+  for (const {object} of step.policies.flatMap((m) => m.objects)) {
+    if (!CLUSTER_SCOPED.has(object.kind)) continue;
+    const ref = policyKey({kind: object.kind as PolicyRef['kind'], name: object.metadata.name});
+    if (executor.dryRun) out.line(`# ${object.kind} ${object.metadata.name} is cluster-scoped: refuse the step if it exists without the labels ${ownerSelector(lab.id)}`);
+    const r = await must(executor, kubectl.command(['get', ref, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
+    if (!r.stdout.trim()) continue;
+    const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
+    if (labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && labels[LAB_LABEL] === lab.id) continue;
+    const whose = labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? ` (netpol-labs lab ${labels[LAB_LABEL] ?? '?'})` : '';
+    throw new Refused(
+      `${object.kind} ${object.metadata.name} already exists in context ${kubectl.context} and belongs to someone else${whose}: ` +
+        `it lacks this lab's labels ${ownerSelector(lab.id)}. The runner does not overwrite cluster-scoped objects it did not create; ` +
+        `nothing of step ${step.id} was applied. Remove or rename that object yourself, or use another cluster.`,
+    );
+  }
 }
 
 interface Observation {

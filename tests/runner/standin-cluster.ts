@@ -67,6 +67,13 @@ if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done('dae
 if (verb === 'get' && args[1] === 'namespace') {
   done(state.namespace && state.namespace.name === args[2] ? JSON.stringify({kind: 'Namespace', metadata: {name: args[2], labels: state.namespace.labels}}) : '');
 }
+if (verb === 'get' && args[1].includes('/')) {
+  const [resource, name] = args[1].split('/');
+  const kind = Object.keys(POLICY).find((k) => POLICY[k] === resource);
+  const labels = state.policies[kind + '/' + name];
+  if (labels) done(JSON.stringify({kind, metadata: {name, labels}}));
+  done('', has('--ignore-not-found') ? 0 : 1, has('--ignore-not-found') ? '' : 'Error from server (NotFound)\n');
+}
 if (verb === 'get' && args[1] === Object.values(POLICY).join(',')) {
   const items = Object.entries(state.policies).filter(([, labels]) => matches(labels, opt('--selector'))).map(([key, labels]) => ({kind: key.split('/')[0], metadata: {name: key.split('/')[1], labels}}));
   done(JSON.stringify({items}));
