@@ -3,7 +3,7 @@
  * (Namespace, Deployment, Service, Pod, ...) are returned in `others`, never reported as errors,
  * so a lab's app manifests and policies can be fed through the same function.
  */
-import {isMap, isScalar, type Pair} from 'yaml';
+import {isMap, isScalar, type Node, type Pair} from 'yaml';
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
 import {readDocuments, Val} from './reader';
@@ -131,13 +131,15 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
  */
 function topLevelJS(root: Val, name: string): unknown {
   if (!isMap(root.node)) return undefined;
-  let found: {value: unknown} | undefined;
-  for (const item of root.node.items as Pair<unknown, unknown>[]) {
-    if (isScalar(item.key) && String(item.key.value ?? '') === name) found = item;
+  let found: Val | undefined;
+  for (const item of root.node.items as Pair<Node, Node>[]) {
+    const key = new Val(root.ctx, item.key, root.path);
+    if (isScalar(key.node) && String(key.node.value ?? '') === name) found = new Val(root.ctx, item.value, name);
   }
-  if (!found) return undefined;
-  const v = found.value as {toJSON?: (arg?: string) => unknown} | null;
-  return v && typeof v.toJSON === 'function' ? v.toJSON(name) : v;
+  if (!found || found.node == null) return found ? null : undefined;
+  if (root.ctx.aliases.size > 0) return found.toJS();
+  const v = found.node as {toJSON?: (arg?: string) => unknown};
+  return typeof v.toJSON === 'function' ? v.toJSON(name) : v;
 }
 
 function readNetworkPolicySpecEmpty(root: Val, namespace: string) {

@@ -4,7 +4,7 @@
  * `file:line:col: what is wrong; what would be right`. JSON is read through the same parser
  * (YAML 1.2 is a superset of JSON), so both formats get the same positions and messages.
  */
-import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair} from 'yaml';
+import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
 import {closest, errorAt, listNames} from './errors';
 import type {PolicyError, SourceRef} from './types';
 
@@ -13,15 +13,27 @@ export interface ReadContext {
   file: string;
   lines: LineCounter;
   errors: PolicyError[];
+  /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
+  aliases: Map<Alias, Node>;
 }
+
+/**
+ * The yaml library's default limit on alias expansion (DocumentOptions.maxAliasCount): beyond
+ * it, `toJS` refuses the document as a resource exhaustion attack ("billion laughs").
+ */
+const MAX_ALIAS_COUNT = 100;
 
 /** Parses a (multi-document) YAML or JSON text. Syntax errors are reported in `errors`. */
 export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: Document.Parsed[]} {
   const lines = new LineCounter();
-  const ctx: ReadContext = {file, lines, errors};
+  const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
   // An empty stream has no documents (parseAllDocuments returns an EmptyStream, not an array).
   const docs = Array.isArray(parsed) ? parsed : [];
+  const aliasErrors = new Map<Document.Parsed, YAMLParseError>();
+  // An alias is written `*name`: without a "*" in the text there is none to resolve (the check
+  // keeps the common case free of an extra walk over every document).
+  if (text.includes('*')) for (const doc of docs) if (doc.errors.length === 0) resolveAliases(doc, ctx, aliasErrors);
   for (const doc of docs) {
     for (const e of doc.errors) {
       const at = lines.linePos(e.pos[0]);
@@ -37,27 +49,92 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
       );
     }
   }
+  // Recorded on the document too, so that callers which skip documents with errors skip it.
+  for (const [doc, e] of aliasErrors) doc.errors.push(e);
   return {ctx, docs};
+}
+
+/**
+ * Maps every alias of `doc` to its anchored node (the last anchor of that name before the alias,
+ * as Alias.resolve does) and applies the library's alias-count limit: `doc.toJS` with
+ * maxAliasCount throws for a document whose aliases expand exponentially, and for an alias with
+ * no anchor before it. Either is reported at the first alias, and the document is not read.
+ */
+function resolveAliases(doc: Document.Parsed, ctx: ReadContext, failed: Map<Document.Parsed, YAMLParseError>): void {
+  const anchored = new Map<string, Node>();
+  let first: Alias | undefined;
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        first ??= node;
+        const target = anchored.get(node.source);
+        if (target) ctx.aliases.set(node, target);
+      } else if (node.anchor) anchored.set(node.anchor, node as Node);
+    },
+  });
+  if (!first) return;
+  const at = first.range?.[0] ?? 0;
+  let message: string | undefined;
+  try {
+    doc.toJS({maxAliasCount: MAX_ALIAS_COUNT});
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    message = /Excessive alias count/.test(e.message)
+      ? `the YAML aliases of this document expand past the reader's limit (maxAliasCount ${MAX_ALIAS_COUNT}), which it refuses as a resource exhaustion attack ("billion laughs"); write the values out or use fewer aliases`
+      : `an alias *${unresolvedName(e.message) ?? first.source} has no anchor &${unresolvedName(e.message) ?? first.source} before it; mark the value it repeats with &${unresolvedName(e.message) ?? first.source} first`;
+  }
+  if (message === undefined) return;
+  const pos = ctx.lines.linePos(at);
+  ctx.errors.push(errorAt({file: ctx.file, line: pos.line, col: pos.col}, 'yaml-alias', message));
+  failed.set(doc, new YAMLParseError([at, at + 1], 'BAD_ALIAS', message));
+}
+
+function unresolvedName(message: string): string | undefined {
+  return /: (\S+)$/.exec(message)?.[1];
 }
 
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** A value in the document with its path and position; absent values point at their parent. */
+/**
+ * A value in the document with its path and position; absent values point at their parent.
+ *
+ * An alias (`matchLabels: *labels`) reads as the node its anchor marks, as kubectl reads it.
+ * Positions: an error about the aliased value as a whole (its type, a missing field) points at
+ * the alias use, where it was put in this place; an error about something inside it (a key, an
+ * item) points at the anchored text, where that key or item is written and must be fixed. The
+ * path is always the path of the use (`spec.podSelector.matchLabels`).
+ */
 export class Val {
+  readonly node: Node | null | undefined;
+  /** Where an alias was used, when this value came through one. */
+  private readonly aliasOffset: number | undefined;
+
   constructor(
     readonly ctx: ReadContext,
-    readonly node: Node | null | undefined,
+    node: Node | null | undefined,
     readonly path: string,
     /** Offset to report when the node is absent (the parent's start). */
     private readonly fallbackOffset = 0,
-  ) {}
+  ) {
+    if (isAlias(node)) {
+      this.aliasOffset = node.range?.[0];
+      this.node = ctx.aliases.get(node) ?? null;
+    } else {
+      this.node = node;
+      this.aliasOffset = undefined;
+    }
+  }
+
+  /** Offset of this value (the alias use for an aliased value; the parent's when absent). */
+  get offset(): number {
+    return this.aliasOffset ?? this.node?.range?.[0] ?? this.fallbackOffset;
+  }
 
   /** Position of this value (or of its parent when absent). */
   get pos(): SourceRef {
-    const offset = this.node?.range?.[0] ?? this.fallbackOffset;
-    const {line, col} = this.ctx.lines.linePos(offset);
+    const {line, col} = this.ctx.lines.linePos(this.offset);
     return {file: this.ctx.file, line, col};
   }
 
@@ -101,10 +178,10 @@ export class Val {
     if (!isMap(this.node)) return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
     for (const item of this.node.items as Pair<Node, Node>[]) {
-      const keyNode = item.key;
+      const keyVal: Val = new Val(this.ctx, item.key, this.path, this.node.range?.[0] ?? 0);
+      const keyNode = keyVal.node;
       const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-      const keyOffset = keyNode?.range?.[0] ?? this.node.range?.[0] ?? 0;
-      const keyVal = new Val(this.ctx, keyNode, this.path, keyOffset);
+      const keyOffset = keyVal.offset;
       if (key === undefined) {
         keyVal.fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
         continue;
@@ -176,18 +253,20 @@ export class Val {
     if (!isMap(this.node)) return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
     for (const item of this.node.items as Pair<Node, Node>[]) {
-      const key = isScalar(item.key) ? String(item.key.value) : '';
-      const value = new Val(this.ctx, item.value, `${this.path}.${key}`, item.key?.range?.[0] ?? 0);
-      if (isScalar(item.value) && item.value.value !== null && typeof item.value.value !== 'object') {
-        if (typeof item.value.value !== 'string') {
+      const keyVal: Val = new Val(this.ctx, item.key, this.path, this.node.range?.[0] ?? 0);
+      const key = isScalar(keyVal.node) ? String(keyVal.node.value) : '';
+      const value = new Val(this.ctx, item.value, `${this.path}.${key}`, keyVal.offset);
+      const v = value.node;
+      if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
+        if (typeof v.value !== 'string') {
           value.fail(
             'wrong-type',
-            `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(item.value.value)}"`,
+            `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(v.value)}"`,
           );
           continue;
         }
-        out[key] = item.value.value;
-      } else if (isScalar(item.value) && item.value.value === null) {
+        out[key] = v.value;
+      } else if (isScalar(v) && v.value === null) {
         out[key] = '';
       } else {
         value.fail('wrong-type', `${value.path} must be text (${what}), not ${value.describe()}`);
@@ -201,9 +280,11 @@ export class Val {
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
-  /** The value as plain data. */
+  /** The value as plain data (aliases resolved). */
   toJS(): unknown {
-    return this.node == null ? undefined : (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
+    if (this.node == null) return undefined;
+    if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
+    return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }
 }
 
@@ -219,7 +300,7 @@ export class Fields {
     const found = this.map.get(key);
     if (found) return found;
     const owner = this.owner;
-    return new Val(owner.ctx, undefined, owner.path ? `${owner.path}.${key}` : key, owner.node?.range?.[0] ?? 0);
+    return new Val(owner.ctx, undefined, owner.path ? `${owner.path}.${key}` : key, owner.offset);
   }
 
   /** Whether the field is written (even if empty). */
@@ -239,4 +320,23 @@ export class Fields {
     this.owner.fail('missing-field', `${this.owner.path || 'the document'} needs a "${key}" field (${what})`);
     return undefined;
   }
+}
+
+/**
+ * Plain data of a node whose subtree may hold aliases, as Document.toJS gives it. Bounded: a
+ * document reaches here only after readDocuments applied the alias-count limit.
+ */
+function plain(node: unknown, aliases: Map<Alias, Node>): unknown {
+  if (isAlias(node)) return plain(aliases.get(node), aliases);
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const item of node.items as Pair<unknown, unknown>[]) {
+      const key = plain(item.key, aliases);
+      out[String(key)] = plain(item.value, aliases);
+    }
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((n) => plain(n, aliases));
+  if (isScalar(node)) return node.toJSON();
+  return node ?? null;
 }

@@ -63,6 +63,47 @@ describe('policies the API server or Cilium would reject', () => {
   });
 });
 
+// YAML anchors and aliases: kubectl (sigs.k8s.io/yaml) resolves them, so the engine does too,
+// keeping the yaml library's alias-count limit (maxAliasCount 100) against "billion laughs".
+describe('YAML anchors and aliases', () => {
+  const head = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n';
+  it('an alias reads as the anchored value', () => {
+    const r = parsePolicyDocuments(`${head}metadata: {name: p, namespace: x, labels: &labels {app: web}}\nspec:\n  podSelector:\n    matchLabels: *labels\n  ingress: [{}]\n`, 'p.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.policies[0].rules[0].subject?.selector).toEqual({matchLabels: {app: 'web'}, matchExpressions: []});
+  });
+  it('an aliased value of the wrong type: the error points at the alias use', () => {
+    expect(errors(`${head}metadata: {name: p, namespace: x, labels: &labels [web]}\nspec:\n  podSelector:\n    matchLabels: *labels\n`)).toEqual([
+      'wrong-type p.yaml:3:51: metadata.labels must be a mapping of names to text (labels), not a list',
+      'wrong-type p.yaml:6:18: spec.podSelector.matchLabels must be a mapping of names to text (labels to match), not a list',
+    ]);
+  });
+  it('an error inside an aliased value: the path of the use, the position of the anchored text', () => {
+    expect(errors(`${head}metadata: {name: p, namespace: x}\nspec:\n  podSelector:\n    matchLabels: &l {app: 80}\n  ingress: [{from: [{podSelector: {matchLabels: *l}}]}]\n`)).toEqual([
+      'wrong-type p.yaml:6:27: spec.podSelector.matchLabels.app must be text (labels to match), not the number 80; quote it: "80"',
+      'wrong-type p.yaml:6:27: spec.ingress[0].from[0].podSelector.matchLabels.app must be text (labels to match), not the number 80; quote it: "80"',
+    ]);
+  });
+  it('a billion-laughs document is refused at its first alias', () => {
+    const row = (name: string, item: string) => `${name}: &${name} [${Array(9).fill(item).join(', ')}]\n`;
+    const text = row('a', 'x') + row('b', '*a') + row('c', '*b') + row('d', '*c') + row('e', '*d') + row('f', '*e');
+    const message = 'the YAML aliases of this document expand past the reader\'s limit (maxAliasCount 100), which it refuses as a resource exhaustion attack ("billion laughs"); write the values out or use fewer aliases';
+    expect(errors(text)).toEqual([`yaml-alias p.yaml:2:8: ${message}`]);
+    expect(parseScenario(text, 's.yaml').errors.map(formatError)).toEqual([`s.yaml:2:8: ${message}`]);
+  });
+  it('an alias with no anchor', () => {
+    expect(errors(`${head}metadata: {name: p, namespace: *ns}\n`)).toEqual([
+      'yaml-alias p.yaml:3:32: an alias *ns has no anchor &ns before it; mark the value it repeats with &ns first',
+    ]);
+  });
+  it('a scenario with aliases in the cluster and probes', () => {
+    const r = parseScenario('cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a, labels: &web {app: web}}\n    - {namespace: x, name: b, labels: *web}\nprobes:\n  - {from: &a {pod: x/a}, to: {pod: x/b}, port: 80}\n  - {from: *a, to: {pod: x/b}, port: 81}\n', 's.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.scenario!.cluster.pods.map((p) => p.labels)).toEqual([{app: 'web'}, {app: 'web'}]);
+    expect(r.scenario!.probes.map((p) => p.from)).toEqual([{pod: 'x/a'}, {pod: 'x/a'}]);
+  });
+});
+
 describe('scenario mistakes', () => {
   const cluster = 'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n';
   it('a probe naming a pod that does not exist', () => {
