@@ -1,8 +1,8 @@
 /**
  * `netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...`: evaluates
  * scenario files with the policy engine and prints verdicts, explanations and truth tables.
- * A file with errors is reported (file:line:col) and the others are still evaluated; the exit
- * code is then 2.
+ * A file with errors is reported (file:line:col, on stderr only: none of its verdicts are printed)
+ * and the others are still evaluated; the exit code is then 2.
  */
 import {readFileSync} from 'node:fs';
 import {evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
@@ -111,9 +111,12 @@ function simulateFile(file: string, args: Args, io: SimulateIO): FileReport & {p
   const {scenario, errors} = parseScenario(text, file);
   if (!scenario || errors.length > 0) return {file, results: [], errors};
   const result = evaluateScenario(scenario, {datapath: args.datapath, matrix: scenario.matrix !== undefined, cells: args.cells || !args.json});
+  // parseScenario resolves every probe, so this is a safety net: a file with any error shows
+  // only its errors, never a partial set of verdicts.
+  if (result.errors.length > 0) return {file, results: [], errors: result.errors};
   const datapath = args.datapath ?? scenario.datapath ?? 'cilium';
   if (args.json && !args.cells) for (const m of result.matrix ?? []) delete m.cells;
-  return {file, results: result.results, ...(result.matrix ? {matrix: result.matrix} : {}), errors: result.errors, probes: scenario.probes, datapath};
+  return {file, results: result.results, ...(result.matrix ? {matrix: result.matrix} : {}), probes: scenario.probes, datapath};
 }
 
 function endText(end: Probe['from']): string {

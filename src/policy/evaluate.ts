@@ -13,9 +13,16 @@ import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type E
 import {matches} from './selector';
 import type {Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
+/** The probe field an unresolved probe is about, for parseScenario to point at. */
+export type ProbeField = 'to' | 'port' | 'protocol';
+
 /** A probe whose endpoints or port cannot be resolved in the cluster. */
 export class ProbeResolutionError extends Error {
-  constructor(readonly error: PolicyError) {
+  constructor(
+    readonly error: PolicyError,
+    /** The field at fault (port means port or portName, whichever is written); none: the probe as a whole. */
+    readonly field?: ProbeField,
+  ) {
     super(error.message);
     this.name = 'ProbeResolutionError';
   }
@@ -42,8 +49,8 @@ export interface ResolvedProbe {
 
 const NO_SOURCE: SourceRef = {file: '<probe>', line: 1, col: 1};
 
-function fail(probe: Probe, message: string, code = 'unknown-reference'): never {
-  throw new ProbeResolutionError(errorAt(probe.source ?? NO_SOURCE, code, message));
+function fail(probe: Probe, message: string, code = 'unknown-reference', field?: ProbeField): never {
+  throw new ProbeResolutionError(errorAt(probe.source ?? NO_SOURCE, code, message), field);
 }
 
 function endText(end: ProbeEnd): string {
@@ -59,7 +66,7 @@ function podIdentity(pod: PodInfo): PeerIdentity {
   return pod.hostNetwork ? {kind: 'node', node: pod.node, ip: pod.ip} : {kind: 'pod', pod};
 }
 
-function resolveEnd(model: Model, probe: Probe, end: ProbeEnd, role: 'from' | 'to'): PeerIdentity | {service: string} {
+function resolveEnd(model: Pick<Model, 'cluster'>, probe: Probe, end: ProbeEnd, role: 'from' | 'to'): PeerIdentity | {service: string} {
   const c = model.cluster;
   if ('pod' in end) {
     const pod = c.podByKey.get(end.pod);
@@ -95,8 +102,12 @@ function suggest(name: string, candidates: string[]): string {
   return near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : '';
 }
 
-/** Resolves a probe: names to pods, Service to backend and port, defaults filled. */
-export function resolveProbe(model: Model, probe: Probe): ResolvedProbe {
+/**
+ * Resolves a probe: names to pods, Service to backend and port, defaults filled. Needs only the
+ * cluster, so parseScenario runs it too and reports what does not resolve with the probe's
+ * position, before anything is evaluated.
+ */
+export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): ResolvedProbe {
   const notes: Explanation[] = [];
   const src = resolveEnd(model, probe, probe.from, 'from') as PeerIdentity;
   let dstEnd = resolveEnd(model, probe, probe.to, 'to');
@@ -107,17 +118,17 @@ export function resolveProbe(model: Model, probe: Probe): ResolvedProbe {
   if ('service' in dstEnd) {
     const svc = model.cluster.serviceByKey.get(dstEnd.service)!;
     defaultHost = `${svc.service.name}.${svc.service.namespace}.svc.cluster.local`;
-    if (protocol === 'ICMP') fail(probe, `ICMP to service ${svc.key}: a ClusterIP only forwards its TCP/UDP/SCTP ports; probe a pod instead`, 'invalid-probe');
+    if (protocol === 'ICMP') fail(probe, `ICMP to service ${svc.key}: a ClusterIP only forwards its TCP/UDP/SCTP ports; probe a pod instead`, 'invalid-probe', 'protocol');
     const sp = svc.service.ports.find((p) => (probe.portName !== undefined ? p.name === probe.portName : p.port === port) && (p.protocol ?? 'TCP') === protocol);
-    if (!sp) fail(probe, `service ${svc.key} has no ${protocol} port ${probe.portName ?? port}; its ports are ${svc.service.ports.map((p) => `${p.name ?? p.port} (${p.port}/${p.protocol ?? 'TCP'})`).join(', ')}`);
-    if (svc.backends.length === 0) fail(probe, `service ${svc.key} selects no pods, so it has no backend to evaluate; check its selector against the pods' labels`, 'no-backend');
+    if (!sp) fail(probe, `service ${svc.key} has no ${protocol} port ${probe.portName ?? port}; its ports are ${svc.service.ports.map((p) => `${p.name ?? p.port} (${p.port}/${p.protocol ?? 'TCP'})`).join(', ')}`, 'unknown-reference', 'port');
+    if (svc.backends.length === 0) fail(probe, `service ${svc.key} selects no pods, so it has no backend to evaluate; check its selector against the pods' labels`, 'no-backend', 'to');
     const backend = svc.backends[0];
     const target = sp.targetPort ?? sp.port;
     let targetPort: number;
     if (typeof target === 'number') targetPort = target;
     else {
       const named = backend.namedPorts.get(target);
-      if (!named) fail(probe, `service ${svc.key} targets port "${target}", which backend ${backend.key} does not declare in its container ports`, 'unresolved-port');
+      if (!named) fail(probe, `service ${svc.key} targets port "${target}", which backend ${backend.key} does not declare in its container ports`, 'unresolved-port', 'to');
       targetPort = named.port;
     }
     port = targetPort;
@@ -137,9 +148,9 @@ export function resolveProbe(model: Model, probe: Probe): ResolvedProbe {
   } else {
     defaultHost = dstEnd.kind === 'pod' ? dstEnd.pod.ip : dstEnd.ip;
     if (probe.portName !== undefined) {
-      if (dstEnd.kind !== 'pod') fail(probe, `portName "${probe.portName}" needs a destination pod with that container port; use port with a number for ${endText(probe.to)}`, 'unresolved-port');
+      if (dstEnd.kind !== 'pod') fail(probe, `portName "${probe.portName}" needs a destination pod with that container port; use port with a number for ${endText(probe.to)}`, 'unresolved-port', 'port');
       const named = dstEnd.pod.namedPorts.get(probe.portName);
-      if (!named) fail(probe, `pod ${dstEnd.pod.key} has no container port named "${probe.portName}"; its named ports are ${[...dstEnd.pod.namedPorts.keys()].join(', ') || '(none)'}`, 'unresolved-port');
+      if (!named) fail(probe, `pod ${dstEnd.pod.key} has no container port named "${probe.portName}"; its named ports are ${[...dstEnd.pod.namedPorts.keys()].join(', ') || '(none)'}`, 'unresolved-port', 'port');
       port = named.port;
       if (probe.protocol !== undefined && probe.protocol !== named.protocol) fail(probe, `port "${probe.portName}" of pod ${dstEnd.pod.key} is ${named.protocol}, but the probe says ${probe.protocol}; drop protocol or make them agree`, 'invalid-probe');
       l4proto = named.protocol;

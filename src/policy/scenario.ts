@@ -4,7 +4,9 @@
  * and every error carries file:line:col.
  */
 import {canonicalIp, parseIp} from './cidr';
+import {indexCluster} from './cluster';
 import {closest} from './errors';
+import {ProbeResolutionError, resolveProbe} from './evaluate';
 import {readObject} from './parse-policies';
 import {readDocuments, Val, type Fields} from './reader';
 import type {Cluster, Container, DnsEntry, External, L4Protocol, MatrixSpec, Namespace, Node, Pod, PolicyError, PolicyObject, Probe, ProbeEnd, Scenario, Service} from './types';
@@ -49,15 +51,38 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     if (r?.policy) scenario.policies.push(r.policy);
   }
   checkDuplicatePolicies(scenario.policies, errors);
+  const read: ReadProbe[] = [];
   for (const p of top.get('probes').items('probes') ?? []) {
-    const probe = readProbe(p, scenario.cluster);
-    if (probe) scenario.probes.push(probe);
+    const r = readProbe(p, scenario.cluster);
+    if (r) read.push(r);
   }
+  scenario.probes = read.map((r) => r.probe);
+  checkProbesResolve(read, scenario.cluster);
   if (top.present('matrix')) {
     const m = readMatrix(top.get('matrix'));
     if (m) scenario.matrix = m;
   }
   return {scenario, errors};
+}
+
+/**
+ * Resolves every probe against the cluster as evaluation will (Service port, backend, named
+ * port), so that a file with a probe that cannot be evaluated is reported here, with the probe's
+ * path and position, and nothing of it is evaluated or printed.
+ */
+function checkProbesResolve(read: ReadProbe[], cluster: Cluster): void {
+  if (read.length === 0) return;
+  const index = {cluster: indexCluster(cluster)};
+  for (const {probe, at, f} of read) {
+    try {
+      resolveProbe(index, probe);
+    } catch (e) {
+      if (!(e instanceof ProbeResolutionError)) throw e;
+      const field = e.field === 'port' ? (f.has('portName') ? 'portName' : 'port') : e.field;
+      const where = field && f.has(field) ? f.get(field) : at;
+      where.fail(e.error.code, `${at.path}: ${e.error.message}`);
+    }
+  }
 }
 
 function checkDuplicatePolicies(policies: PolicyObject[], errors: PolicyError[]): void {
@@ -289,7 +314,14 @@ function readEnd(v: Val, role: 'from' | 'to', cluster: Cluster): ProbeEnd | unde
   return {[kind]: s} as ProbeEnd;
 }
 
-function readProbe(v: Val, cluster: Cluster): Probe | undefined {
+/** A probe as read, with where it was written. */
+interface ReadProbe {
+  probe: Probe;
+  at: Val;
+  f: Fields;
+}
+
+function readProbe(v: Val, cluster: Cluster): ReadProbe | undefined {
   const f = v.fields(['from', 'to', 'port', 'portName', 'protocol', 'icmpType', 'http'], 'a probe');
   if (!f) return undefined;
   const fromVal = f.require('from', '{pod: ns/name}, {node: name} or {ip: address}');
@@ -308,7 +340,8 @@ function readProbe(v: Val, cluster: Cluster): Probe | undefined {
   if (port !== undefined) probe.port = port;
   const portName = f.get('portName').string('a port name');
   if (portName !== undefined) probe.portName = portName;
-  if (protocol !== 'ICMP' && port === undefined && portName === undefined && !f.has('port')) {
+  // `port:` with nothing after it is no port (an explicit null), like a missing one.
+  if (protocol !== 'ICMP' && port === undefined && portName === undefined && !f.present('port')) {
     v.fail('missing-field', `${v.path} needs port (a number) or portName, unless protocol is ICMP`);
     ok = false;
   }
@@ -328,7 +361,7 @@ function readProbe(v: Val, cluster: Cluster): Probe | undefined {
       probe.http = {...(method !== undefined ? {method} : {}), ...(path !== undefined ? {path} : {}), ...(host !== undefined ? {host} : {}), ...(headers ? {headers} : {})};
     }
   }
-  return ok ? probe : undefined;
+  return ok ? {probe, at: v, f} : undefined;
 }
 
 function readMatrix(v: Val): MatrixSpec | undefined {

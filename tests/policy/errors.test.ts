@@ -124,6 +124,44 @@ describe('scenario mistakes', () => {
   });
 });
 
+// Probes that cannot be evaluated are reported by parseScenario, with the probe's path and the
+// position of the field at fault, so that nothing of the file is evaluated.
+describe('probes that do not resolve are reported when the scenario is read', () => {
+  const cluster =
+    'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n' +
+    '    - {namespace: x, name: b, labels: {pod: b}, containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n' +
+    '  services:\n    - {namespace: x, name: s, selector: {pod: b}, ports: [{port: 80}]}\n    - {namespace: x, name: none, selector: {pod: zz}, ports: [{port: 80}]}\n';
+  const probeErrors = (probe: string) => parseScenario(`${cluster}probes:\n  - ${probe}\n`, 's.yaml').errors.map((e) => `${e.code} ${formatError(e)}`);
+  it('port: with no value is no port', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {pod: x/b}, port: }')).toEqual(['missing-field s.yaml:10:5: probes[0] needs port (a number) or portName, unless protocol is ICMP']);
+  });
+  it('a port the Service does not have', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {service: x/s}, port: 81}')).toEqual(['unknown-reference s.yaml:10:50: probes[0]: service x/s has no TCP port 81; its ports are 80 (80/TCP)']);
+  });
+  it('a Service with no backend', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {service: x/none}, port: 80}')).toEqual([
+      "no-backend s.yaml:10:28: probes[0]: service x/none selects no pods, so it has no backend to evaluate; check its selector against the pods' labels",
+    ]);
+  });
+  it('a portName the destination pod does not declare', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {pod: x/b}, portName: htp}')).toEqual(['unresolved-port s.yaml:10:50: probes[0]: pod x/b has no container port named "htp"; its named ports are http']);
+  });
+  it('CLI: a file with one bad probe prints none of its verdicts, only the error; the other file is printed', () => {
+    const files: Record<string, string> = {
+      'bad.yaml': `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n  - {from: {pod: x/a}, to: {service: x/s}, port: 81}\n`,
+      'good.yaml': `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n`,
+    };
+    let out = '';
+    let err = '';
+    const code = runSimulate(['bad.yaml', 'good.yaml'], {readFile: (p) => files[p], stdout: (t) => (out += t), stderr: (t) => (err += t)});
+    expect(code).toBe(2);
+    expect(err).toBe('bad.yaml:11:50: probes[1]: service x/s has no TCP port 81; its ports are 80 (80/TCP)\n');
+    expect(out).toBe(
+      'good.yaml (datapath cilium)\n  probe 0: x/a -> x/b TCP/80: allowed -- ingress: allowed: ingress to x/b: no policy isolates x/b for ingress, so everything is allowed\n',
+    );
+  });
+});
+
 describe('CLI: an error in one file does not stop the others', () => {
   it('prints file:line:col, evaluates the good file, exits 2', () => {
     const files: Record<string, string> = {
