@@ -97,6 +97,11 @@ function resolveEnd(model: Pick<Model, 'cluster'>, probe: Probe, end: ProbeEnd, 
   return {kind: 'world', ip};
 }
 
+/** A probe's protocol disagrees with the protocol of the port its portName names. */
+function portProtocolMessage(portName: string, owner: string, protocol: L4Protocol, given: string): string {
+  return `port "${portName}" of ${owner} is ${protocol}; set protocol: ${protocol} or name a ${given} port`;
+}
+
 function suggest(name: string, candidates: string[]): string {
   const near = candidates.filter((c) => c.endsWith(`/${name.split('/').pop()}`) || c.split('/').pop()!.startsWith(name.split('/').pop()!.slice(0, 3)));
   return near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : '';
@@ -119,8 +124,15 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
     const svc = model.cluster.serviceByKey.get(dstEnd.service)!;
     defaultHost = `${svc.service.name}.${svc.service.namespace}.svc.cluster.local`;
     if (protocol === 'ICMP') fail(probe, `ICMP to service ${svc.key}: a ClusterIP only forwards its TCP/UDP/SCTP ports; probe a pod instead`, 'invalid-probe', 'protocol');
-    const sp = svc.service.ports.find((p) => (probe.portName !== undefined ? p.name === probe.portName : p.port === port) && (p.protocol ?? 'TCP') === protocol);
-    if (!sp) fail(probe, `service ${svc.key} has no ${protocol} port ${probe.portName ?? port}; its ports are ${svc.service.ports.map((p) => `${p.name ?? p.port} (${p.port}/${p.protocol ?? 'TCP'})`).join(', ')}`, 'unknown-reference', 'port');
+    // A portName takes the protocol of the port it names when the probe gives none; a probe that
+    // gives another protocol is an error, so the protocol shown is the one evaluated.
+    const named = probe.portName !== undefined ? svc.service.ports.find((p) => p.name === probe.portName) : undefined;
+    if (named && probe.protocol !== undefined && probe.protocol !== (named.protocol ?? 'TCP')) {
+      fail(probe, portProtocolMessage(probe.portName!, `service ${svc.key}`, named.protocol ?? 'TCP', probe.protocol), 'invalid-probe');
+    }
+    if (named) l4proto = named.protocol ?? 'TCP';
+    const sp = named ?? svc.service.ports.find((p) => probe.portName === undefined && p.port === port && (p.protocol ?? 'TCP') === protocol);
+    if (!sp) fail(probe, `service ${svc.key} has no ${probe.portName !== undefined ? `port named "${probe.portName}"` : `${protocol} port ${port}`}; its ports are ${svc.service.ports.map((p) => `${p.name ?? p.port} (${p.port}/${p.protocol ?? 'TCP'})`).join(', ')}`, 'unknown-reference', 'port');
     if (svc.backends.length === 0) fail(probe, `service ${svc.key} selects no pods, so it has no backend to evaluate; check its selector against the pods' labels`, 'no-backend', 'to');
     const backend = svc.backends[0];
     const target = sp.targetPort ?? sp.port;
@@ -137,7 +149,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       effect: 'note',
       reason: 'backend',
       text:
-        `service ${svc.key} port ${sp.port}/${protocol} -> backend ${backend.key} port ${targetPort}` +
+        `service ${svc.key} port ${sp.port}/${l4proto} -> backend ${backend.key} port ${targetPort}` +
         (typeof target === 'string' ? ` (targetPort "${target}" resolved on ${backend.name}'s container ports)` : '') +
         (svc.backends.length > 1
           ? `; ${svc.backends.length} backends (${svc.backends.map((b) => b.name).join(', ')}), policy evaluated against the first by name`
@@ -152,7 +164,8 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       const named = dstEnd.pod.namedPorts.get(probe.portName);
       if (!named) fail(probe, `pod ${dstEnd.pod.key} has no container port named "${probe.portName}"; its named ports are ${[...dstEnd.pod.namedPorts.keys()].join(', ') || '(none)'}`, 'unresolved-port', 'port');
       port = named.port;
-      if (probe.protocol !== undefined && probe.protocol !== named.protocol) fail(probe, `port "${probe.portName}" of pod ${dstEnd.pod.key} is ${named.protocol}, but the probe says ${probe.protocol}; drop protocol or make them agree`, 'invalid-probe');
+      // As for a Service port name: the named port's protocol, unless the probe says another.
+      if (probe.protocol !== undefined && probe.protocol !== named.protocol) fail(probe, portProtocolMessage(probe.portName, `pod ${dstEnd.pod.key}`, named.protocol, probe.protocol), 'invalid-probe');
       l4proto = named.protocol;
     }
   }

@@ -75,7 +75,10 @@ function checkProbesResolve(read: ReadProbe[], cluster: Cluster): void {
   const index = {cluster: indexCluster(cluster)};
   for (const {probe, at, f} of read) {
     try {
-      resolveProbe(index, probe);
+      const resolved = resolveProbe(index, probe);
+      // A portName takes the protocol of the port it names when the probe gives none: record it,
+      // so that what is shown (TCP/dns or UDP/dns) is what is evaluated.
+      if (probe.portName !== undefined && probe.protocol === undefined) probe.protocol = resolved.traffic.protocol;
     } catch (e) {
       if (!(e instanceof ProbeResolutionError)) throw e;
       const field = e.field === 'port' ? (f.has('portName') ? 'portName' : 'port') : e.field;

@@ -162,6 +162,36 @@ describe('probes that do not resolve are reported when the scenario is read', ()
   });
 });
 
+// A portName takes the protocol of the port it names when the probe gives none, and a probe that
+// gives another protocol is an error: the protocol printed is the protocol evaluated.
+describe('portName and protocol', () => {
+  const cluster =
+    'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n' +
+    '    - {namespace: x, name: b, labels: {pod: b}, containers: [{name: c, ports: [{name: dns, containerPort: 53, protocol: UDP}]}]}\n' +
+    '  services:\n    - {namespace: x, name: s, selector: {pod: b}, ports: [{name: dns, port: 53, protocol: UDP}]}\n';
+  const probeErrors = (probe: string) => parseScenario(`${cluster}probes:\n  - ${probe}\n`, 's.yaml').errors.map((e) => `${e.code} ${formatError(e)}`);
+  it('a probe protocol other than the named pod port\'s is an error at the probe', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {pod: x/b}, portName: dns, protocol: TCP}')).toEqual([
+      'invalid-probe s.yaml:9:5: probes[0]: port "dns" of pod x/b is UDP; set protocol: UDP or name a TCP port',
+    ]);
+  });
+  it('the same for a Service port name', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {service: x/s}, portName: dns, protocol: TCP}')).toEqual([
+      'invalid-probe s.yaml:9:5: probes[0]: port "dns" of service x/s is UDP; set protocol: UDP or name a TCP port',
+    ]);
+  });
+  it('a Service port name that does not exist', () => {
+    expect(probeErrors('{from: {pod: x/a}, to: {service: x/s}, portName: dn}')).toEqual(['unknown-reference s.yaml:9:54: probes[0]: service x/s has no port named "dn"; its ports are dns (53/UDP)']);
+  });
+  it('without protocol, the named port\'s protocol is evaluated and printed', () => {
+    const text = `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, portName: dns}\n  - {from: {pod: x/a}, to: {service: x/s}, portName: dns}\n`;
+    expect(parseScenario(text, 's.yaml').scenario!.probes.map((p) => p.protocol)).toEqual(['UDP', 'UDP']);
+    let out = '';
+    expect(runSimulate(['s.yaml'], {readFile: () => text, stdout: (t) => (out += t), stderr: () => {}})).toBe(0);
+    expect(out.split('\n').filter((l) => l.includes('probe ')).map((l) => l.split(': allowed')[0])).toEqual(['  probe 0: x/a -> x/b UDP/dns', '  probe 1: x/a -> service x/s UDP/dns']);
+  });
+});
+
 describe('CLI: an error in one file does not stop the others', () => {
   it('prints file:line:col, evaluates the good file, exits 2', () => {
     const files: Record<string, string> = {
