@@ -19,6 +19,11 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
   const errors: PolicyError[] = [];
   const {ctx, docs} = readDocuments(text, file, errors);
   if (errors.length > 0) return {errors};
+  // No document (an empty or comment-only file), or one with nothing in it (`---` alone).
+  if (docs.length === 0 || (docs.length === 1 && new Val(ctx, docs[0].contents, '').absent)) {
+    errors.push({file, line: 1, col: 1, code: 'empty-file', message: 'the scenario file is empty (nothing but blank lines, comments or "---"); a scenario needs cluster (its namespaces and pods), policies and probes'});
+    return {errors};
+  }
   if (docs.length !== 1) {
     errors.push({file, line: 1, col: 1, code: 'not-one-document', message: `a scenario file holds exactly one document, not ${docs.length}; remove the extra "---" separators`});
     return {errors};

@@ -118,6 +118,13 @@ describe('scenario mistakes', () => {
     const r = parseScenario('cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: y, name: a}\n', 's.yaml');
     expect(r.errors.map(formatError)).toEqual(['s.yaml:4:19: namespace "y" is not listed under cluster.namespaces; add {name: y} there']);
   });
+  it('an empty or comment-only file says so and names what a scenario needs', () => {
+    const message = 's.yaml:1:1: the scenario file is empty (nothing but blank lines, comments or "---"); a scenario needs cluster (its namespaces and pods), policies and probes';
+    for (const text of ['', '# a scenario\n\n# to come\n', '---\n']) expect(parseScenario(text, 's.yaml').errors.map(formatError), JSON.stringify(text)).toEqual([message]);
+  });
+  it('two documents are still refused as such', () => {
+    expect(parseScenario('cluster: {}\n---\nprobes: []\n', 's.yaml').errors.map(formatError)).toEqual(['s.yaml:1:1: a scenario file holds exactly one document, not 2; remove the extra "---" separators']);
+  });
   it('JSON scenarios get the same positions', () => {
     const r = parseScenario('{\n  "cluster": {"namespaces": [], "pods": []},\n  "probes": [{"from": {"pod": "x/a"}, "to": {"ip": "8.8.8.8"}, "port": 80}]\n}\n', 's.json');
     expect(r.errors.map(formatError)).toEqual(['s.json:3:31: probes[0].from.pod names pod "x/a", which does not exist; write namespace/name of a pod under cluster.pods']);
