@@ -6,6 +6,7 @@
 import {isMap, isScalar, type Node, type Pair} from 'yaml';
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
+import {closest} from './errors';
 import {readDocuments, Val} from './reader';
 import type {OtherObject, PolicyError, PolicyKind, PolicyObject} from './types';
 
@@ -29,6 +30,13 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 export interface ReadPolicyOptions {
   /** Namespace for namespaced policies without metadata.namespace (what `kubectl apply` uses): default `default`. */
   defaultNamespace?: string;
+  /**
+   * Refuse a namespaced policy without metadata.namespace (scenarios: there is no current
+   * context to take it from, and a made-up default namespace is one the cluster may not have).
+   */
+  requireNamespace?: boolean;
+  /** The namespaces that exist: a namespaced policy elsewhere is refused, as the API server refuses it. */
+  namespaces?: readonly string[];
 }
 
 /**
@@ -107,8 +115,15 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
   if (clusterwide) {
     if (!nsVal.absent) return nsVal.fail('namespace-on-clusterwide', 'a CiliumClusterwideNetworkPolicy is not namespaced; remove metadata.namespace');
   } else {
+    if (options.requireNamespace && nsVal.absent) {
+      return metaVal!.fail('missing-field', `${metaVal!.path || 'metadata'} needs a "namespace" field: a ${policyKind} is in force in one namespace, and a scenario has no current namespace to put it in`);
+    }
     namespace = nsVal.string('a namespace') ?? options.defaultNamespace ?? 'default';
     if (!DNS_LABEL.test(namespace)) return nsVal.fail('invalid-name', `metadata.namespace "${namespace}" is not a valid namespace name; use lower-case letters, digits and "-"`);
+    if (options.namespaces && !options.namespaces.includes(namespace)) {
+      const hint = closest(namespace, options.namespaces);
+      return nsVal.fail('unknown-namespace', `namespace "${namespace}" is not listed under cluster.namespaces; ${hint ? `did you mean "${hint}"?` : `add {name: ${namespace}} there`}`);
+    }
   }
   const errorsBefore = root.ctx.errors.length;
   let rules;

@@ -50,8 +50,10 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     const entry = readDns(d, scenario.cluster);
     if (entry) (scenario.dnsCache ??= []).push(entry);
   }
+  // A policy's namespace must be written and listed (without a cluster there is nothing to check against).
+  const policyOptions = {requireNamespace: true, ...(clusterVal ? {namespaces: scenario.cluster.namespaces.map((n) => n.name)} : {})};
   for (const p of top.get('policies').items('policy objects') ?? []) {
-    const r = readObject(p);
+    const r = readObject(p, policyOptions);
     if (r?.other) p.fail('not-a-policy', `${p.path} is a ${r.other.kind}; policies holds only NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects (describe pods and namespaces under cluster)`);
     if (r?.policy) scenario.policies.push(r.policy);
   }

@@ -125,6 +125,26 @@ describe('scenario mistakes', () => {
   it('two documents are still refused as such', () => {
     expect(parseScenario('cluster: {}\n---\nprobes: []\n', 's.yaml').errors.map(formatError)).toEqual(['s.yaml:1:1: a scenario file holds exactly one document, not 2; remove the extra "---" separators']);
   });
+  it('a namespaced policy without metadata.namespace (a scenario has no current namespace)', () => {
+    const r = parseScenario(
+      `${cluster}policies:\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: deny}\n    spec: {podSelector: {}}\n` +
+        '  - apiVersion: cilium.io/v2\n    kind: CiliumNetworkPolicy\n    metadata:\n      name: c\n    spec: {endpointSelector: {}}\n',
+      's.yaml',
+    );
+    expect(r.errors.map(formatError)).toEqual([
+      's.yaml:8:15: policies[0].metadata needs a "namespace" field: a NetworkPolicy is in force in one namespace, and a scenario has no current namespace to put it in',
+      's.yaml:13:7: policies[1].metadata needs a "namespace" field: a CiliumNetworkPolicy is in force in one namespace, and a scenario has no current namespace to put it in',
+    ]);
+  });
+  it('a policy in a namespace the cluster does not list', () => {
+    const r = parseScenario(`${cluster}policies:\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: deny, namespace: y}\n    spec: {podSelector: {}}\n`, 's.yaml');
+    expect(r.errors.map(formatError)).toEqual(['s.yaml:8:39: namespace "y" is not listed under cluster.namespaces; add {name: y} there']);
+  });
+  it('outside scenarios a policy without namespace still takes the default namespace (the lab runner relies on it)', () => {
+    const r = parsePolicyDocuments('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}}\n', 'p.yaml', {defaultNamespace: 'lab'});
+    expect(r.errors).toEqual([]);
+    expect(r.policies[0].namespace).toBe('lab');
+  });
   it('JSON scenarios get the same positions', () => {
     const r = parseScenario('{\n  "cluster": {"namespaces": [], "pods": []},\n  "probes": [{"from": {"pod": "x/a"}, "to": {"ip": "8.8.8.8"}, "port": 80}]\n}\n', 's.json');
     expect(r.errors.map(formatError)).toEqual(['s.json:3:31: probes[0].from.pod names pod "x/a", which does not exist; write namespace/name of a pod under cluster.pods']);
