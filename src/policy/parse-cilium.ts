@@ -62,7 +62,7 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
   }
   const sel = f.require('endpointSelector', 'which endpoints the rule applies to, e.g. {matchLabels: {app: web}}');
   if (!sel) return [];
-  const selector = readSelector(sel, 'the endpoints this rule applies to');
+  const selector = readSelector(sel, 'the endpoints this rule applies to', 'cilium');
   if (!selector) return [];
   f.get('description').string('a description');
   f.get('labels').items('rule labels');
@@ -119,7 +119,7 @@ function readSectionRule(
   }
   const peers: Peer[] = [];
   for (const e of f.get(`${from}Endpoints`).items('endpoint selectors') ?? []) {
-    const s = readSelector(e, 'the peer endpoints');
+    const s = readSelector(e, 'the peer endpoints', 'cilium');
     if (s) peers.push({kind: 'endpoints', selector: scopePeerSelector(normaliseCiliumSelector(s), clusterwide, namespace), source: e.pos});
   }
   for (const e of f.get(`${from}Entities`).items('entities') ?? []) {
@@ -138,7 +138,7 @@ function readSectionRule(
     if (peer) peers.push(peer);
   }
   for (const e of f.get(`${from}Nodes`).items('node selectors') ?? []) {
-    const s = readSelector(e, 'the peer nodes');
+    const s = readSelector(e, 'the peer nodes', 'cilium');
     if (s) peers.push({kind: 'nodes', selector: s, source: e.pos});
   }
   if (SECTION_FIELDS[section].includes('toServices')) {
@@ -218,7 +218,7 @@ function readService(e: Val, namespace: string | undefined): Peer | undefined {
   }
   const sf = f.get('k8sServiceSelector').fields(['selector', 'namespace'], 'a service selector and namespace');
   if (!sf) return undefined;
-  const selector = readSelector(sf.require('selector', 'a label selector on Services') ?? sf.get('selector'), 'Services');
+  const selector = readSelector(sf.require('selector', 'a label selector on Services') ?? sf.get('selector'), 'Services', 'cilium');
   const ns = sf.get('namespace').string('a namespace') ?? namespace;
   return selector ? {kind: 'service', selector, namespace: ns, source: e.pos} : undefined;
 }

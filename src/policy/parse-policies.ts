@@ -7,6 +7,7 @@ import {isMap, isScalar, type Node, type Pair} from 'yaml';
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
 import {closest} from './errors';
+import {labelChecks} from './selector';
 import {readDocuments, Val} from './reader';
 import type {OtherObject, PolicyError, PolicyKind, PolicyObject} from './types';
 
@@ -108,7 +109,7 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
   if (!DNS_SUBDOMAIN.test(name) || name.length > 253) {
     return nameVal!.fail('invalid-name', `metadata.name "${name}" is not a valid name; use lower-case letters, digits, "-" and "."`);
   }
-  meta.get('labels').stringMap('labels');
+  meta.get('labels').stringMap('labels', labelChecks());
   meta.get('annotations').stringMap('annotations');
   let namespace: string | undefined;
   const nsVal = meta.get('namespace');

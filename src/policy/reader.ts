@@ -247,8 +247,11 @@ export class Val {
     );
   }
 
-  /** Reads a map of string to string (labels, selectors). */
-  stringMap(what: string): Record<string, string> | undefined {
+  /**
+   * Reads a map of string to string (labels, selectors). `check` returns why a key or a value is
+   * refused (the message after the path); refused entries are reported and left out.
+   */
+  stringMap(what: string, check?: {key?(key: string): string | undefined; value?(value: string): string | undefined}): Record<string, string> | undefined {
     if (this.absent) return undefined;
     if (!isMap(this.node)) return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
@@ -257,12 +260,22 @@ export class Val {
       const key = isScalar(keyVal.node) ? String(keyVal.node.value) : '';
       const value = new Val(this.ctx, item.value, `${this.path}.${key}`, keyVal.offset);
       const v = value.node;
+      const keyProblem = check?.key?.(key);
+      if (keyProblem) {
+        keyVal.fail('invalid-label', `${this.path} key ${keyProblem}`);
+        continue;
+      }
       if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
         if (typeof v.value !== 'string') {
           value.fail(
             'wrong-type',
             `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(v.value)}"`,
           );
+          continue;
+        }
+        const valueProblem = check?.value?.(v.value);
+        if (valueProblem) {
+          value.fail('invalid-label', `${value.path} ${valueProblem}`);
           continue;
         }
         out[key] = v.value;

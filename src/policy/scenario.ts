@@ -6,6 +6,7 @@
 import {canonicalIp, parseIp} from './cidr';
 import {indexCluster} from './cluster';
 import {closest} from './errors';
+import {labelChecks} from './selector';
 import {ProbeResolutionError, resolveProbe} from './evaluate';
 import {readObject} from './parse-policies';
 import {readDocuments, Val, type Fields} from './reader';
@@ -142,7 +143,7 @@ function readCluster(v: Val): Cluster {
       continue;
     }
     const ns: Namespace = {name: nsName};
-    const labels = nf.get('labels').stringMap('namespace labels');
+    const labels = nf.get('labels').stringMap('namespace labels', labelChecks());
     if (labels) ns.labels = labels;
     cluster.namespaces.push(ns);
   }
@@ -160,7 +161,7 @@ function readCluster(v: Val): Cluster {
       node.ip = ip;
       claimIp(nf.get('ip'), ip, `node ${nodeName}`);
     }
-    const labels = nf.get('labels').stringMap('node labels');
+    const labels = nf.get('labels').stringMap('node labels', labelChecks());
     if (labels) node.labels = labels;
     (cluster.nodes ??= []).push(node);
   }
@@ -183,7 +184,7 @@ function readCluster(v: Val): Cluster {
       continue;
     }
     const pod: Pod = {namespace: ns, name: podName};
-    const labels = pf.get('labels').stringMap('pod labels');
+    const labels = pf.get('labels').stringMap('pod labels', labelChecks());
     if (labels) pod.labels = labels;
     const hostNetwork = pf.get('hostNetwork').bool('whether the pod uses the node network');
     if (hostNetwork !== undefined) pod.hostNetwork = hostNetwork;
@@ -221,7 +222,7 @@ function readCluster(v: Val): Cluster {
       svc.clusterIP = ip;
       claimIp(sf.get('clusterIP'), ip, `service ${ns}/${svcName}`);
     }
-    const selector = sf.get('selector').stringMap('the labels of backend pods');
+    const selector = sf.get('selector').stringMap('the labels of backend pods', labelChecks());
     if (selector) svc.selector = selector;
     for (const p of sf.require('ports', 'at least one port')?.items('service ports') ?? []) {
       const pf = p.fields(['name', 'port', 'targetPort', 'protocol'], 'a service port');

@@ -8,24 +8,74 @@ import type {Labels, Selector} from './types';
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
+/** Name part of a label key and a label value (K-API validation IsQualifiedName / IsValidLabelValue). */
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+/** Prefix of a label key: a DNS-1123 subdomain of at most 253 characters. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A Cilium selector key may start with the label's source: `k8s:`, `any:`, `reserved:`... */
+const CILIUM_SOURCE = /^[a-z][a-z0-9-]*:/;
+
+/** Which label syntax a key follows: Kubernetes, or Cilium (an optional `source:` prefix first). */
+export type LabelSyntax = 'k8s' | 'cilium';
+
+/**
+ * Why `key` is not a valid label key, or undefined when it is: what the API server checks of
+ * every label and selector key (K-API IsQualifiedName). For Cilium the source prefix is set aside
+ * first; Cilium's CRD does not check keys, but a key that is not a valid Kubernetes label key can
+ * never match a pod's or namespace's label (the API server refuses those), so it is a mistake.
+ */
+export function labelKeyProblem(key: string, syntax: LabelSyntax = 'k8s'): string | undefined {
+  const bare = syntax === 'cilium' ? key.replace(CILIUM_SOURCE, '') : key;
+  const slash = bare.lastIndexOf('/');
+  const prefix = slash >= 0 ? bare.slice(0, slash) : undefined;
+  const name = slash >= 0 ? bare.slice(slash + 1) : bare;
+  const valid = name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+  if (valid) return undefined;
+  return (
+    `"${key}" is not a valid label key; a key is a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, ` +
+    `optionally after a DNS subdomain prefix and "/" (e.g. app, app.kubernetes.io/name)` +
+    (syntax === 'cilium' ? ', and in a Cilium selector optionally after a source such as "k8s:"' : '')
+  );
+}
+
+/** Why `value` is not a valid label value (K-API IsValidLabelValue), or undefined when it is. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '' || (value.length <= 63 && LABEL_NAME.test(value))) return undefined;
+  return `"${value}" is not a valid label value; a value is empty or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
+}
+
+/** The checks of a label map (labels, matchLabels) for Val.stringMap. */
+export function labelChecks(syntax: LabelSyntax = 'k8s') {
+  return {key: (k: string) => labelKeyProblem(k, syntax), value: labelValueProblem};
+}
+
 /** The selector that matches everything. */
 export const EVERYTHING: Selector = {matchLabels: {}, matchExpressions: []};
 
 /** Reads a LabelSelector; unknown fields and bad operators are errors. */
-export function readSelector(v: Val, what: string): Selector | undefined {
+export function readSelector(v: Val, what: string, syntax: LabelSyntax = 'k8s'): Selector | undefined {
   if (v.absent) return {matchLabels: {}, matchExpressions: []};
   const f = v.fields(['matchLabels', 'matchExpressions'], what);
   if (!f) return undefined;
-  const matchLabels = f.get('matchLabels').stringMap('labels to match') ?? {};
+  const matchLabels = f.get('matchLabels').stringMap('labels to match', labelChecks(syntax)) ?? {};
   const matchExpressions: Selector['matchExpressions'] = [];
   for (const e of f.get('matchExpressions').items('label requirements') ?? []) {
     const ef = e.fields(['key', 'operator', 'values'], 'a label requirement');
     if (!ef) continue;
-    const key = ef.require('key', 'the label key')?.string('a label key');
+    const keyVal = ef.require('key', 'the label key');
+    let key = keyVal?.string('a label key');
+    const keyProblem = key === undefined ? undefined : labelKeyProblem(key, syntax);
+    if (keyProblem) key = keyVal!.fail('invalid-label', `${keyVal!.path} ${keyProblem}`);
     const operator = ef.require('operator', 'In, NotIn, Exists or DoesNotExist')?.oneOf(OPERATORS, 'operator');
     const valuesVal = ef.get('values');
-    const values = (valuesVal.items('label values') ?? []).map((x) => x.string('a label value') ?? '');
-    if (key === undefined || operator === undefined) continue;
+    let valuesOk = true;
+    const values = (valuesVal.items('label values') ?? []).map((x) => {
+      const value = x.string('a label value');
+      const problem = value === undefined ? undefined : labelValueProblem(value);
+      if (problem) valuesOk = !!x.fail('invalid-label', `${x.path} ${problem}`);
+      return value ?? '';
+    });
+    if (key === undefined || operator === undefined || !valuesOk) continue;
     if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
       e.fail('invalid-selector', `${e.path} uses operator ${operator} with no values; list at least one value, or use Exists/DoesNotExist`);
       continue;

@@ -63,6 +63,32 @@ describe('policies the API server or Cilium would reject', () => {
   });
 });
 
+// Label keys and values as the API server validates them (K-API IsQualifiedName,
+// IsValidLabelValue): in selectors and in the cluster's labels. A Cilium key may carry a source.
+describe('label keys and values', () => {
+  const KEY = 'is not a valid label key; a key is a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit, optionally after a DNS subdomain prefix and "/" (e.g. app, app.kubernetes.io/name)';
+  const VALUE = 'is not a valid label value; a value is empty or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  it('in a NetworkPolicy selector: matchLabels key, matchExpressions key and value', () => {
+    expect(errors(np('').replace('  podSelector: {}\n', '  podSelector:\n    matchLabels: {"bad key!": web}\n    matchExpressions: [{key: "a b", operator: In, values: [ok, "not ok"]}]\n'))).toEqual([
+      `invalid-label p.yaml:6:19: spec.podSelector.matchLabels key "bad key!" ${KEY}`,
+      `invalid-label p.yaml:7:30: spec.podSelector.matchExpressions[0].key "a b" ${KEY}`,
+      `invalid-label p.yaml:7:64: spec.podSelector.matchExpressions[0].values[1] "not ok" ${VALUE}`,
+    ]);
+  });
+  it('in a Cilium selector, after the source prefix', () => {
+    const text = cnp('  ingress:\n  - fromEndpoints: [{matchLabels: {"k8s:bad key": x}}]\n').replace('endpointSelector: {}', 'endpointSelector: {matchLabels: {"k8s:io.kubernetes.pod.namespace": x, "any:app": web, "reserved:host": ""}}');
+    expect(errors(text)).toEqual([`invalid-label p.yaml:7:36: spec.ingress[0].fromEndpoints[0].matchLabels key "k8s:bad key" ${KEY}, and in a Cilium selector optionally after a source such as "k8s:"`]);
+  });
+  it('in the cluster: namespace and pod labels', () => {
+    const r = parseScenario('cluster:\n  namespaces: [{name: x, labels: {"team name": a}}]\n  pods:\n    - {namespace: x, name: a, labels: {app: "web server", "bad key!": x, "example.com/role": db}}\n', 's.yaml');
+    expect(r.errors.map((e) => `${e.code} ${formatError(e)}`)).toEqual([
+      `invalid-label s.yaml:2:35: cluster.namespaces[0].labels key "team name" ${KEY}`,
+      `invalid-label s.yaml:4:45: cluster.pods[0].labels.app "web server" ${VALUE}`,
+      `invalid-label s.yaml:4:59: cluster.pods[0].labels key "bad key!" ${KEY}`,
+    ]);
+  });
+});
+
 // YAML anchors and aliases: kubectl (sigs.k8s.io/yaml) resolves them, so the engine does too,
 // keeping the yaml library's alias-count limit (maxAliasCount 100) against "billion laughs".
 describe('YAML anchors and aliases', () => {
