@@ -5,7 +5,7 @@
  * and the others are still evaluated; the exit code is then 2.
  */
 import {readFileSync} from 'node:fs';
-import {evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
+import {decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
 
 /** Where the command writes; injectable for tests. */
 export interface SimulateIO {
@@ -133,23 +133,11 @@ function probeText(p: Probe): string {
   return `${endText(p.from)} -> ${endText(p.to)} ${port}${http}`;
 }
 
-/** The explanation that decided the verdict, for the one-line summary. */
-function deciding(r: ProbeResult): Explanation | undefined {
-  const steps = r.explanation.filter((e) => e.effect !== 'note');
-  if (r.verdict !== 'allowed') return steps.find((e) => e.effect === r.verdict);
-  const ranked = ['l7-rule', 'l7-wildcard', 'rule', 'local-node'];
-  for (const reason of ranked) {
-    const found = [...steps].reverse().find((e) => e.reason === reason);
-    if (found) return found;
-  }
-  return steps[steps.length - 1];
-}
-
 function renderText(report: FileReport & {probes?: Probe[]; datapath?: Datapath}, args: Args, file: string): string {
   if (!report.probes) return '';
   const lines: string[] = [`${file} (datapath ${report.datapath})`];
   for (const r of report.results) {
-    const why = deciding(r);
+    const why = decidingExplanation(r);
     lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
   }
   for (const m of report.matrix ?? []) lines.push(...truthTable(m));

@@ -1,11 +1,14 @@
-import {clusterFromObjects, parsePolicyDocuments, type OtherObject, type PolicyError, type Probe as EngineProbe, type Scenario} from '../policy';
+import {clusterFromObjects, parsePolicyDocuments, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type Scenario} from '../policy';
 import type {Lab, Probe, Step} from './load';
 import type {KubeObject} from './manifests';
 
 /** Options of stepScenario. */
 export interface StepScenarioOptions {
-  /** Policy texts in force instead of the step's files (the playground's edited policies). */
-  policyTexts?: {file: string; text: string}[];
+  /**
+   * The policies in force instead of the step's files: the playground's edited text, which it has
+   * already parsed (and reported the errors of) itself.
+   */
+  policies?: PolicyObject[];
   /**
    * What the app's objects look like once applied. The runner adds its owner labels to everything
    * it creates, and labels are identity, so its simulator models the objects as labelled.
@@ -35,11 +38,13 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
       };
     }),
   );
-  const policies = (options.policyTexts ?? step.policies.map((m) => ({file: m.file, text: m.text}))).flatMap(({file, text}) => {
-    const parsed = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
-    errors.push(...parsed.errors);
-    return parsed.policies;
-  });
+  const policies =
+    options.policies ??
+    step.policies.flatMap(({file, text}) => {
+      const parsed = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
+      errors.push(...parsed.errors);
+      return parsed.policies;
+    });
   const scenario: Scenario = {
     datapath: 'cilium',
     cluster: clusterFromObjects(others, lab.namespace),

@@ -1,5 +1,5 @@
 /** Human text for explanations and rule references. */
-import type {Explanation, RuleRef} from './types';
+import type {Explanation, ProbeResult, RuleRef} from './types';
 
 /** `CiliumNetworkPolicy star-wars/rule1 ingress[0] (labs/deathstar/rule1-l7.yaml:13)`. */
 export function describeRule(ref: RuleRef): string {
@@ -33,4 +33,21 @@ export function formatExplanation(e: Explanation): string {
   const head = e.side === 'probe' ? 'note' : e.side;
   const effect = e.effect === 'note' ? '' : `${e.effect}: `;
   return `${head}: ${effect}${e.text}${e.inferred ? ` [inferred: ${e.inferred}]` : ''}`;
+}
+
+/**
+ * The explanation step that decided a verdict, for one-line summaries (the CLI, the runner's
+ * simulator, the playground). A refusal is decided by the first check that refused, in path order
+ * (egress, ingress, then the proxies): later checks never saw the packet. An allow is decided by
+ * the most specific rule that let it through: an HTTP rule, then an L4-only allow that wildcarded
+ * L7, then an L3/L4 rule, then the local-node exception; otherwise the last check.
+ */
+export function decidingExplanation(result: Pick<ProbeResult, 'verdict' | 'explanation'>): Explanation | undefined {
+  const steps = result.explanation.filter((e) => e.effect !== 'note');
+  if (result.verdict !== 'allowed') return steps.find((e) => e.effect === result.verdict);
+  for (const reason of ['l7-rule', 'l7-wildcard', 'rule', 'local-node']) {
+    const found = [...steps].reverse().find((e) => e.reason === reason);
+    if (found) return found;
+  }
+  return steps[steps.length - 1];
 }

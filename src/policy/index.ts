@@ -11,7 +11,7 @@ import type {Datapath, PolicyError, ProbeResult, Scenario, ScenarioResult} from 
 
 export * from './types';
 export {formatError} from './errors';
-export {formatExplanation, describeRule, describePolicy} from './explain';
+export {formatExplanation, describeRule, describePolicy, decidingExplanation} from './explain';
 export {parsePolicyDocuments, type ReadPolicyOptions} from './parse-policies';
 export {parseScenario} from './scenario';
 export {compile, type Model, type CompileInput, type CompiledRule, type PeerIdentity} from './compile';

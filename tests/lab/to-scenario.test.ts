@@ -60,8 +60,8 @@ describe('lab step to scenario', () => {
     expect(applied.cluster.pods[0].labels).not.toHaveProperty('netpol-labs.io/lab');
   });
 
-  it('uses edited policy texts in place of the step files when given', () => {
-    const {scenario: edited} = stepScenario(lab, step('cilium-l7'), {policyTexts: [{file: 'edited.yaml', text: ''}]});
+  it('uses the given policies in place of the step files', () => {
+    const {scenario: edited} = stepScenario(lab, step('cilium-l7'), {policies: []});
     expect(edited.policies).toEqual([]);
   });
 });

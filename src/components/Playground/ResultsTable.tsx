@@ -2,7 +2,8 @@ import React from 'react';
 import clsx from 'clsx';
 import Outcome from '@site/src/components/Outcome';
 import type {Step} from '@site/src/lab/load';
-import {decidingStep, type PlaygroundResult, type PlaygroundRow} from './evaluate';
+import {decidingExplanation} from '@site/src/policy';
+import type {PlaygroundResult, PlaygroundRow} from './evaluate';
 import ExplanationText from './ExplanationText';
 import styles from './styles.module.css';
 
@@ -95,7 +96,7 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
 }
 
 function Reasoning({row, editorFile, onJump}: {row: PlaygroundRow; editorFile: string; onJump: (line: number, col: number) => void}): React.ReactNode {
-  const deciding = decidingStep(row);
+  const deciding = decidingExplanation({verdict: row.predicted, explanation: row.explanation});
   return (
     <>
       {deciding && (

@@ -44,7 +44,7 @@ export type PlaygroundResult =
  */
 export function evaluatePlayground(lab: Lab, step: Step, text: string, file: string, datapath: Datapath): PlaygroundResult {
   const own = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
-  const errors: PolicyError[] = [];
+  const errors: PolicyError[] = [...own.errors];
   const warnings: PlaygroundWarning[] = [];
 
   // stepScenario keeps only the policies of the edited text; anything else would vanish silently.
@@ -72,7 +72,7 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
     });
   }
 
-  const {scenario, errors: scenarioErrors} = stepScenario(lab, step, {policyTexts: [{file, text}]});
+  const {scenario, errors: scenarioErrors} = stepScenario(lab, step, {policies: own.policies});
   errors.push(...scenarioErrors);
   if (errors.length > 0) return {status: 'error', errors: sortErrors(errors), warnings};
 
@@ -98,12 +98,4 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
 
 function sortErrors(errors: PolicyError[]): PolicyError[] {
   return [...errors].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-}
-
-/**
- * The explanation step that decided the verdict: the last one whose effect is the verdict (for
- * `allowed` the deepest check passed; for a refusal the check that refused).
- */
-export function decidingStep(row: Pick<PlaygroundRow, 'predicted' | 'explanation'>): Explanation | undefined {
-  return [...row.explanation].reverse().find((e) => e.effect === row.predicted);
 }
