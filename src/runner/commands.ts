@@ -13,7 +13,7 @@ import {appImages} from './objects';
 import type {Output} from './output';
 import {formatPreflight, preflight, type Needs} from './preflight';
 import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from './report';
-import {runLabOnSim, runLabOnSimInteractive} from './sim';
+import {runLabOnSim} from './sim';
 
 /**
  * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
@@ -224,14 +224,11 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
         return 0;
       }
       for (const lab of labs) {
-        if (args.interactive && ctx.pause) {
-          results.push(await runLabOnSimInteractive(lab, ctx.out, ctx.pause, args.step, ctx.signal));
-          if (ctx.signal?.aborted) {
-            ctx.out.line('interrupted');
-            return 130;
-          }
-        } else {
-          results.push(runLabOnSim(lab, ctx.out, args.step));
+        const pause = args.interactive ? ctx.pause : undefined;
+        results.push(await runLabOnSim(lab, ctx.out, {stepId: args.step, pause, signal: ctx.signal}));
+        if (pause && ctx.signal?.aborted) {
+          ctx.out.line('interrupted');
+          return 130;
         }
       }
       return undefined;

@@ -1,4 +1,5 @@
 import type {Observed} from '../lab/outcome';
+import {ACCESS_DENIED as ENGINE_ACCESS_DENIED} from '../policy';
 
 /**
  * Probes: the curl a client pod runs, and how its result becomes a named outcome. Classification
@@ -21,8 +22,8 @@ export const MAX_TIME_S = 10;
 const WRITE_OUT = '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]';
 const MARKER_RE = /\[netpol-labs code=(\d{3}) dns=([0-9.]+) connect=([0-9.]+)\]\s*$/;
 
-/** The body Envoy sends with its 403 (the facts note: `Access denied` followed by CRLF). */
-export const ACCESS_DENIED = 'Access denied';
+/** The text of the body Envoy sends with its 403, without its CRLF (one constant, the engine's). */
+export const ACCESS_DENIED = ENGINE_ACCESS_DENIED.body.trimEnd();
 
 /** The HTTP request of a probe. */
 export interface HttpRequest {

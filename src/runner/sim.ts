@@ -1,9 +1,8 @@
 import type {Lab, Step} from '../lab/load';
 import {stepScenario} from '../lab/to-scenario';
-import {evaluateScenario, formatError} from '../policy';
+import {decidingExplanation, evaluateScenario, formatError} from '../policy';
 import {labelled} from './objects';
 import type {Output} from './output';
-import {ACCESS_DENIED} from './probe';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**
@@ -31,29 +30,30 @@ function playStep(lab: Lab, step: Step, out: Output, result: LabResult): boolean
   return true;
 }
 
-/** Plays a lab on the simulator. */
-export function runLabOnSim(lab: Lab, out: Output, stepId?: string): LabResult {
-  const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
-  for (const step of selectSteps(lab, result, stepId)) {
-    out.line('');
-    out.line(formatStepHeader(lab.id, step, true));
-    if (!playStep(lab, step, out, result)) return result;
-  }
-  return result;
+/** How a simulated run is played. */
+export interface SimRunOptions {
+  /** Play only this step. */
+  stepId?: string;
+  /**
+   * For a workshop (--interactive): before each step, show its policies and wait for this
+   * (Enter). Without it the steps play straight through.
+   */
+  pause?: (prompt: string) => Promise<void>;
+  /** Stops before the next step once aborted (Ctrl-C at a pause). */
+  signal?: AbortSignal;
 }
 
-/**
- * Plays a lab on the simulator for a workshop (--interactive): before each step, shows its policies
- * and waits for `pause` (Enter). Stops early when `signal` aborts (Ctrl-C).
- */
-export async function runLabOnSimInteractive(lab: Lab, out: Output, pause: (prompt: string) => Promise<void>, stepId?: string, signal?: AbortSignal): Promise<LabResult> {
+/** Plays a lab on the simulator. */
+export async function runLabOnSim(lab: Lab, out: Output, options: SimRunOptions = {}): Promise<LabResult> {
   const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
-  for (const step of selectSteps(lab, result, stepId)) {
+  for (const step of selectSteps(lab, result, options.stepId)) {
     out.line('');
     out.line(formatStepHeader(lab.id, step, true));
-    out.line(formatStepPolicies(step));
-    await pause(`Press Enter to apply step "${step.id}" and simulate its ${step.probes.length} probes (Ctrl-C stops) `);
-    if (signal?.aborted) return result;
+    if (options.pause) {
+      out.line(formatStepPolicies(step));
+      await options.pause(`Press Enter to apply step "${step.id}" and simulate its ${step.probes.length} probes (Ctrl-C stops) `);
+      if (options.signal?.aborted) return result;
+    }
     if (!playStep(lab, step, out, result)) return result;
   }
   return result;
@@ -78,12 +78,10 @@ function simulateStep(lab: Lab, step: Step): StepResult | {error: string} {
       const why = errors.map((e) => e.message).join('; ') || 'the engine returned no result for this probe';
       return {...base, observed: 'error' as const, bodyMatched: false, passed: false, evidence: `SIMULATED: ${why}`};
     }
-    // The engine knows the proxy's 403 body; an allowed request's body is the app's and is not modelled.
-    const body = r.http?.body ?? (r.verdict === 'l7-denied' ? `${ACCESS_DENIED}\r\n` : undefined);
+    // The engine gives Envoy's 403 body; an allowed request's body is the app's and is not modelled.
+    const body = r.http?.body ?? undefined;
     const bodyMatched = !probe.body || body === undefined || body.includes(probe.body);
-    // The step that decided: the first one with the verdict's effect, or for an allow the last check.
-    const decisive = r.explanation.filter((e) => e.effect !== 'note');
-    const because = (r.verdict === 'allowed' ? decisive.at(-1) : decisive.find((e) => e.effect === r.verdict))?.text ?? '';
+    const because = decidingExplanation(r)?.text ?? '';
     return {
       ...base,
       observed: r.verdict,
