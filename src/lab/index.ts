@@ -7,3 +7,4 @@ export * from './outcome';
 export * from './schema';
 export * from './manifests';
 export * from './load';
+export * from './request-path';

@@ -2,6 +2,7 @@ import type {z} from 'zod';
 import {parsePolicyDocuments} from '../policy';
 import {editDistance} from '../policy/errors';
 import type {LabError} from './errors';
+import {requestPath} from './request-path';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
 import type {Outcome} from './outcome';
 import {labSchema, type LabFile, type ProbeFile} from './schema';
@@ -267,7 +268,7 @@ function resolveProbe(
   if (!ok) return undefined;
   return {
     ...probe,
-    target: {service, namespace, host, port, path: url.pathname + url.search},
+    target: {service, namespace, host, port, path: requestPath(url)},
   };
 }
 

@@ -28,8 +28,4 @@ export function stepOf(lab: LabFile, stepId: string, who: string): StepFile {
   return step;
 }
 
-/** Path and query of a probe URL, as curl sends them: `/v1/request-landing`. */
-export function requestPath(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
-}
+export {requestPath} from '@site/src/lab/request-path';
