@@ -26,6 +26,18 @@ function listen(server: Server | NetServer): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
+/** Runs iproute2's `ip`; a failure fails the test with what it needs (it never skips). */
+async function ip(...args: string[]): Promise<string> {
+  const r = await execa('ip', args, {reject: false, timeout: 10_000});
+  if (r.exitCode !== 0) {
+    throw new Error(
+      `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
+        'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
+    );
+  }
+  return String(r.stdout);
+}
+
 describe('classify real curl results from local servers', () => {
   let deathstar: Server;
   let stuck: NetServer;
@@ -116,17 +128,6 @@ describe('classify a real silent drop (network namespace + blackhole route)', ()
   const nsAddr = `10.213.${octet}.2`;
   let created = false;
 
-  async function ip(...args: string[]) {
-    const r = await execa('ip', args, {reject: false, timeout: 10_000});
-    if (r.exitCode !== 0) {
-      throw new Error(
-        `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
-          'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
-      );
-    }
-    return String(r.stdout);
-  }
-
   async function rxPackets(): Promise<number> {
     const out = await ip('-n', ns, '-s', '-j', 'link', 'show', 'dev', nsIf);
     return JSON.parse(out)[0].stats64.rx.packets as number;
@@ -183,16 +184,6 @@ describe('classify a real DNS timeout (network namespace + silent nameserver)', 
   let created = false;
   let listener: ChildProcess | undefined;
   let queries = 0;
-
-  async function ip(...args: string[]) {
-    const r = await execa('ip', args, {reject: false, timeout: 10_000});
-    if (r.exitCode !== 0) {
-      throw new Error(
-        `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
-          'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
-      );
-    }
-  }
 
   beforeAll(async () => {
     await ip('netns', 'add', ns);
