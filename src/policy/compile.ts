@@ -107,8 +107,14 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           name: policy.name,
           rule: rule.label,
           file: rule.source.file,
-          line: rule.source.line,
-          col: rule.source.col,
+          // Read through, not copied: a JSON source finds its positions only when one is read
+          // (json-source.ts), and most rules of a large model are never named in an explanation.
+          get line() {
+            return rule.source.line;
+          },
+          get col() {
+            return rule.source.col;
+          },
         },
         subjects,
         peerPods: bitset(n),

@@ -3,7 +3,6 @@
  * (Namespace, Deployment, Service, Pod, ...) are returned in `others`, never reported as errors,
  * so a lab's app manifests and policies can be fed through the same function.
  */
-import {isMap, isScalar, type Node, type Pair} from 'yaml';
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
 import {closest} from './errors';
@@ -42,7 +41,8 @@ export interface ReadPolicyOptions {
 
 /**
  * Parses a multi-document YAML (or a JSON object) of NetworkPolicy, CiliumNetworkPolicy and
- * CiliumClusterwideNetworkPolicy objects, keeping positions. Documents of other kinds are
+ * CiliumClusterwideNetworkPolicy objects, keeping positions; a `kind: List` document stands for
+ * its items. Documents of other kinds are
  * returned in `others` without error; empty documents are skipped. Every problem found is
  * reported (not just the first), and valid policies are returned even when others fail.
  */
@@ -57,13 +57,28 @@ export function parsePolicyDocuments(
   const {ctx, docs} = readDocuments(text, file, errors);
   for (const doc of docs) {
     if (doc.errors.length > 0) continue;
-    const root = new Val(ctx, doc.contents, '', doc.contents?.range?.[0] ?? 0);
+    const root = Val.root(ctx, doc);
     if (root.absent) continue;
-    const result = readObject(root, options);
-    if (result?.policy) policies.push(result.policy);
-    if (result?.other) others.push(result.other);
+    for (const object of listItems(root) ?? [root]) {
+      const result = readObject(object, options);
+      if (result?.policy) policies.push(result.policy);
+      if (result?.other) others.push(result.other);
+    }
   }
   return {policies, others, errors};
+}
+
+/**
+ * The objects of a list document, or undefined for any other document. `kubectl get` prints
+ * several objects as one `kind: List` (typed lists such as NetworkPolicyList come from the API),
+ * and `kubectl apply` takes such a list as its items, so a dump of a cluster's policies can be
+ * read as it is.
+ */
+function listItems(root: Val): Val[] | undefined {
+  const kind = topLevelJS(root, 'kind');
+  if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
+  const list = root.fields(['apiVersion', 'kind', 'metadata', 'items'], `a ${kind}: apiVersion, kind, metadata, items`);
+  return list?.get('items').items('the objects of the list') ?? [];
 }
 
 /** Reads one object (a policy, or another kind returned as `other`). Errors go to the context. */
@@ -143,19 +158,12 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
 
 /**
  * The plain value of a top-level field of a mapping, as `root.toJS()[name]` gives it: the last
- * pair whose key reads as `name` (only scalar keys can), its value converted by toJSON.
+ * pair whose key reads as `name` (only scalar keys can).
  */
 function topLevelJS(root: Val, name: string): unknown {
-  if (!isMap(root.node)) return undefined;
   let found: Val | undefined;
-  for (const item of root.node.items as Pair<Node, Node>[]) {
-    const key = new Val(root.ctx, item.key, root.path);
-    if (isScalar(key.node) && String(key.node.value ?? '') === name) found = new Val(root.ctx, item.value, name);
-  }
-  if (!found || found.node == null) return found ? null : undefined;
-  if (root.ctx.aliases.size > 0) return found.toJS();
-  const v = found.node as {toJSON?: (arg?: string) => unknown};
-  return typeof v.toJSON === 'function' ? v.toJSON(name) : v;
+  for (const entry of root.entries()) if (entry.name === name) found = entry.value;
+  return found?.toJS();
 }
 
 function readNetworkPolicySpecEmpty(root: Val, namespace: string) {

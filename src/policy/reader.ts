@@ -1,11 +1,16 @@
 /**
- * A strict reader over the YAML syntax tree that keeps positions: every value knows where it was
+ * A strict reader over a parsed document that keeps positions: every value knows where it was
  * written and its path (`spec.ingress[0].toPorts`), so a validation error can say
- * `file:line:col: what is wrong; what would be right`. JSON is read through the same parser
- * (YAML 1.2 is a superset of JSON), so both formats get the same positions and messages.
+ * `file:line:col: what is wrong; what would be right`. YAML is read by the yaml library into
+ * positioned nodes. Strict JSON is read by JSON.parse into plain data, its positions found on
+ * demand (json-source.ts: much faster on large machine-made files); JSON that JSON.parse refuses
+ * goes to the YAML parser (YAML 1.2 is a superset of JSON). Val reads both with one set of rules
+ * and messages.
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
+import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
+import {looksLikeJson, readJson, type JsonPositions} from './json-source';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -15,6 +20,14 @@ export interface ReadContext {
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
+  /** Set when the text was strict JSON: values are then plain data, and positions come from here. */
+  json?: JsonPositions;
+}
+
+/** A document of the text: its root (a yaml node, or plain data for JSON) and its errors. */
+export interface SourceDocument {
+  contents: unknown;
+  errors: readonly unknown[];
 }
 
 /**
@@ -24,8 +37,13 @@ export interface ReadContext {
 const MAX_ALIAS_COUNT = 100;
 
 /** Parses a (multi-document) YAML or JSON text. Syntax errors are reported in `errors`. */
-export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: Document.Parsed[]} {
+export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: SourceDocument[]} {
   const lines = new LineCounter();
+  const json = looksLikeJson(text) ? readJson(text) : undefined;
+  if (json) {
+    for (const d of json.duplicates) errors.push(errorAt({file, line: d.line, col: d.col}, 'duplicate-key', DUPLICATE_KEY_MESSAGE));
+    return {ctx: {file, lines, errors, aliases: new Map(), json: json.positions}, docs: [{contents: json.value, errors: json.duplicates}]};
+  }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
   // An empty stream has no documents (parseAllDocuments returns an EmptyStream, not an array).
@@ -42,9 +60,7 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
         errorAt(
           {file, line: at.line, col: at.col},
           duplicate ? 'duplicate-key' : 'yaml-syntax',
-          duplicate
-            ? 'this key is written twice in the same mapping; keep one of them'
-            : `YAML syntax error: ${firstLine(e.message)}; fix the syntax at this position`,
+          duplicate ? DUPLICATE_KEY_MESSAGE : `YAML syntax error: ${firstLine(e.message)}; fix the syntax at this position`,
         ),
       );
     }
@@ -53,6 +69,8 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
   for (const [doc, e] of aliasErrors) doc.errors.push(e);
   return {ctx, docs};
 }
+
+const DUPLICATE_KEY_MESSAGE = 'this key is written twice in the same mapping; keep one of them';
 
 /**
  * Maps every alias of `doc` to its anchored node (the last anchor of that name before the alias,
@@ -97,6 +115,24 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/** Where a value of a JSON document is: the value holding it and its key or index there. */
+interface JsonPlace {
+  parent: Val;
+  /** The key or index; undefined for an absent field, which is placed at its parent. */
+  segment: Segment | undefined;
+  /** The key itself rather than its value (an unknown field is reported at its key). */
+  isKey: boolean;
+}
+
+/** A key and its value in a mapping, as Val.entries gives them. */
+interface Entry {
+  /** The key as a value, to report an error at (made on request: most keys are never reported). */
+  key(): Val;
+  /** The key's text; undefined for a key that is not a scalar (YAML allows `[a]: b`). */
+  name: string | undefined;
+  value: Val;
+}
+
 /**
  * A value in the document with its path and position; absent values point at their parent.
  *
@@ -107,18 +143,21 @@ function firstLine(message: string): string {
  * path is always the path of the use (`spec.podSelector.matchLabels`).
  */
 export class Val {
-  readonly node: Node | null | undefined;
+  /** A yaml node (YAML), or plain data (JSON); null or undefined when absent. */
+  readonly node: unknown;
   /** Where an alias was used, when this value came through one. */
   private readonly aliasOffset: number | undefined;
 
   constructor(
     readonly ctx: ReadContext,
-    node: Node | null | undefined,
+    node: unknown,
     readonly path: string,
-    /** Offset to report when the node is absent (the parent's start). */
+    /** YAML: offset to report when the node is absent (the parent's start). */
     private readonly fallbackOffset = 0,
+    /** JSON: where the value is, turned into a position only when one is asked for. */
+    private readonly place?: JsonPlace,
   ) {
-    if (isAlias(node)) {
+    if (!ctx.json && isAlias(node)) {
       this.aliasOffset = node.range?.[0];
       this.node = ctx.aliases.get(node) ?? null;
     } else {
@@ -127,28 +166,55 @@ export class Val {
     }
   }
 
-  /** Offset of this value (the alias use for an aliased value; the parent's when absent). */
+  /** The root value of a document. */
+  static root(ctx: ReadContext, doc: SourceDocument): Val {
+    return new Val(ctx, doc.contents, '', ctx.json ? 0 : ((doc.contents as Node | null)?.range?.[0] ?? 0));
+  }
+
+  /** Offset of this value in YAML text (the alias use for an aliased value; the parent's when absent). */
   get offset(): number {
-    return this.aliasOffset ?? this.node?.range?.[0] ?? this.fallbackOffset;
+    return this.aliasOffset ?? (this.node as Node | null | undefined)?.range?.[0] ?? this.fallbackOffset;
   }
 
   /** Position of this value (or of its parent when absent). */
   get pos(): SourceRef {
+    if (this.ctx.json) return this.ctx.json.sourceRef(this.ctx.file, () => this.jsonWhere());
     const {line, col} = this.ctx.lines.linePos(this.offset);
     return {file: this.ctx.file, line, col};
   }
 
+  /** JSON: the path from the root to this value (to its parent when absent), and whether it is a key. */
+  private jsonWhere(): {path: Segment[]; key: boolean} {
+    let v: Val | undefined = this;
+    while (v.place && v.place.segment === undefined) v = v.place.parent;
+    const key = v.place?.isKey ?? false;
+    const path: Segment[] = [];
+    for (; v.place; v = v.place.parent) path.push(v.place.segment!);
+    return {path: path.reverse(), key};
+  }
+
+  /** What kind of value this is, in either format. */
+  private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
+    const n = this.node;
+    if (this.ctx.json) {
+      if (n === undefined) return 'none';
+      if (Array.isArray(n)) return 'seq';
+      return n !== null && typeof n === 'object' ? 'map' : 'scalar';
+    }
+    return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
+  }
+
   /** True for a missing field and for an explicit null (`field:` with nothing after it). */
   get absent(): boolean {
-    return this.node == null || (isScalar(this.node) && this.node.value === null);
+    return this.node == null || (this.kind === 'scalar' && this.scalar() === null);
   }
 
   get isMap(): boolean {
-    return isMap(this.node);
+    return this.kind === 'map';
   }
 
   get isSeq(): boolean {
-    return isSeq(this.node);
+    return this.kind === 'seq';
   }
 
   /** Records an error at this value. Returns undefined so callers can `return v.fail(...)`. */
@@ -159,10 +225,11 @@ export class Val {
 
   /** Describes the value for messages: `a list`, `the text "x"`, `the number 3`. */
   describe(): string {
-    if (isMap(this.node)) return 'a mapping';
-    if (isSeq(this.node)) return 'a list';
-    if (isScalar(this.node)) {
-      const v = this.node.value;
+    const kind = this.kind;
+    if (kind === 'map') return 'a mapping';
+    if (kind === 'seq') return 'a list';
+    if (kind === 'scalar') {
+      const v = this.scalar();
       if (v === null) return 'nothing';
       if (typeof v === 'string') return `the text ${JSON.stringify(v)}`;
       return `${typeof v === 'number' ? 'the number' : 'the value'} ${String(v)}`;
@@ -171,32 +238,51 @@ export class Val {
   }
 
   /**
+   * The keys and values of a mapping, in the order written, unchecked (fields and stringMap
+   * check them). A value's path is `path.key`; empty for a value that is not a mapping.
+   */
+  entries(): Entry[] {
+    if (this.kind !== 'map') return [];
+    const childPath = (name: string | undefined) => (this.path ? `${this.path}.${name ?? ''}` : (name ?? ''));
+    if (this.ctx.json) {
+      const map = this.node as Record<string, unknown>;
+      return Object.keys(map).map((name) => ({
+        key: () => new Val(this.ctx, name, this.path, 0, {parent: this, segment: name, isKey: true}),
+        name,
+        value: new Val(this.ctx, map[name], childPath(name), 0, {parent: this, segment: name, isKey: false}),
+      }));
+    }
+    const node = this.node as Node & {items: Pair<Node, Node>[]};
+    const start = node.range?.[0] ?? 0;
+    return node.items.map((item) => {
+      const key = new Val(this.ctx, item.key, this.path, start);
+      const name = isScalar(key.node) ? String(key.node.value) : undefined;
+      return {key: () => key, name, value: new Val(this.ctx, item.value, childPath(name), key.offset)};
+    });
+  }
+
+  /**
    * Reads a mapping whose keys must be among `allowed`; unknown keys are errors (strict, like
    * the API server's field validation). Returns a field accessor, or undefined if not a mapping.
    */
   fields(allowed: readonly string[], what: string): Fields | undefined {
-    if (!isMap(this.node)) return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
+    if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    for (const item of this.node.items as Pair<Node, Node>[]) {
-      const keyVal: Val = new Val(this.ctx, item.key, this.path, this.node.range?.[0] ?? 0);
-      const keyNode = keyVal.node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : undefined;
-      const keyOffset = keyVal.offset;
+    for (const {key: keyVal, name: key, value} of this.entries()) {
       if (key === undefined) {
-        keyVal.fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        keyVal().fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
         continue;
       }
-      const childPath = this.path ? `${this.path}.${key}` : key;
       if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        keyVal.fail(
+        keyVal().fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
         );
         continue;
       }
-      map.set(key, new Val(this.ctx, item.value, childPath, keyOffset));
+      map.set(key, value);
     }
     return new Fields(this, map);
   }
@@ -204,22 +290,25 @@ export class Val {
   /** Reads a list; `null` (an empty `field:`) reads as no list. */
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
-    if (!isSeq(this.node)) return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
-    const start = this.node.range?.[0] ?? 0;
-    return this.node.items.map((n, i) => new Val(this.ctx, n as Node, `${this.path}[${i}]`, (n as Node)?.range?.[0] ?? start));
+    if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
+    if (this.ctx.json) return (this.node as unknown[]).map((n, i) => new Val(this.ctx, n, `${this.path}[${i}]`, 0, {parent: this, segment: i, isKey: false}));
+    const node = this.node as Node & {items: Node[]};
+    const start = node.range?.[0] ?? 0;
+    return node.items.map((n, i) => new Val(this.ctx, n, `${this.path}[${i}]`, n?.range?.[0] ?? start));
   }
 
   /** Reads a string (numbers and booleans are refused: Kubernetes would refuse them too). */
   string(what: string): string | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'string') return this.node.value;
+    const v = this.scalar();
+    if (typeof v === 'string') return v;
     if (this.absent) return undefined;
     return this.fail('wrong-type', `${this.path} must be text (${what}), not ${this.describe()}`);
   }
 
   /** Reads a whole number in [min, max]. */
   int(what: string, min: number, max: number): number | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'number') {
-      const v = this.node.value;
+    const v = this.scalar();
+    if (typeof v === 'number') {
       if (Number.isInteger(v) && v >= min && v <= max) return v;
       return this.fail('out-of-range', `${this.path} must be a whole number from ${min} to ${max} (${what}), not ${v}`);
     }
@@ -229,7 +318,8 @@ export class Val {
 
   /** Reads a boolean. */
   bool(what: string): boolean | undefined {
-    if (isScalar(this.node) && typeof this.node.value === 'boolean') return this.node.value;
+    const v = this.scalar();
+    if (typeof v === 'boolean') return v;
     if (this.absent) return undefined;
     return this.fail('wrong-type', `${this.path} must be true or false (${what}), not ${this.describe()}`);
   }
@@ -253,33 +343,28 @@ export class Val {
    */
   stringMap(what: string, check?: {key?(key: string): string | undefined; value?(value: string): string | undefined}): Record<string, string> | undefined {
     if (this.absent) return undefined;
-    if (!isMap(this.node)) return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
+    if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    for (const item of this.node.items as Pair<Node, Node>[]) {
-      const keyVal: Val = new Val(this.ctx, item.key, this.path, this.node.range?.[0] ?? 0);
-      const key = isScalar(keyVal.node) ? String(keyVal.node.value) : '';
-      const value = new Val(this.ctx, item.value, `${this.path}.${key}`, keyVal.offset);
-      const v = value.node;
+    for (const {key: keyVal, name, value} of this.entries()) {
+      const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        keyVal.fail('invalid-label', `${this.path} key ${keyProblem}`);
+        keyVal().fail('invalid-label', `${this.path} key ${keyProblem}`);
         continue;
       }
-      if (isScalar(v) && v.value !== null && typeof v.value !== 'object') {
-        if (typeof v.value !== 'string') {
-          value.fail(
-            'wrong-type',
-            `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(v.value)}"`,
-          );
+      const v = value.scalar();
+      if (value.kind === 'scalar' && v !== null && typeof v !== 'object') {
+        if (typeof v !== 'string') {
+          value.fail('wrong-type', `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(v)}"`);
           continue;
         }
-        const valueProblem = check?.value?.(v.value);
+        const valueProblem = check?.value?.(v);
         if (valueProblem) {
           value.fail('invalid-label', `${value.path} ${valueProblem}`);
           continue;
         }
-        out[key] = v.value;
-      } else if (isScalar(v) && v.value === null) {
+        out[key] = v;
+      } else if (value.kind === 'scalar' && v === null) {
         out[key] = '';
       } else {
         value.fail('wrong-type', `${value.path} must be text (${what}), not ${value.describe()}`);
@@ -290,11 +375,13 @@ export class Val {
 
   /** The raw scalar value, or undefined for collections and absent values. */
   scalar(): unknown {
+    if (this.ctx.json) return this.kind === 'scalar' ? this.node : undefined;
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
+    if (this.ctx.json) return this.node;
     if (this.node == null) return undefined;
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
@@ -313,7 +400,8 @@ export class Fields {
     const found = this.map.get(key);
     if (found) return found;
     const owner = this.owner;
-    return new Val(owner.ctx, undefined, owner.path ? `${owner.path}.${key}` : key, owner.offset);
+    const path = owner.path ? `${owner.path}.${key}` : key;
+    return owner.ctx.json ? new Val(owner.ctx, undefined, path, 0, {parent: owner, segment: undefined, isKey: false}) : new Val(owner.ctx, undefined, path, owner.offset);
   }
 
   /** Whether the field is written (even if empty). */

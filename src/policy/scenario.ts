@@ -21,7 +21,7 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
   const {ctx, docs} = readDocuments(text, file, errors);
   if (errors.length > 0) return {errors};
   // No document (an empty or comment-only file), or one with nothing in it (`---` alone).
-  if (docs.length === 0 || (docs.length === 1 && new Val(ctx, docs[0].contents, '').absent)) {
+  if (docs.length === 0 || (docs.length === 1 && Val.root(ctx, docs[0]).absent)) {
     errors.push({file, line: 1, col: 1, code: 'empty-file', message: 'the scenario file is empty (nothing but blank lines, comments or "---"); a scenario needs cluster (its namespaces and pods), policies and probes'});
     return {errors};
   }
@@ -29,7 +29,7 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     errors.push({file, line: 1, col: 1, code: 'not-one-document', message: `a scenario file holds exactly one document, not ${docs.length}; remove the extra "---" separators`});
     return {errors};
   }
-  const root = new Val(ctx, docs[0].contents, '', 0);
+  const root = Val.root(ctx, docs[0]);
   const top = root.fields(['datapath', 'options', 'cluster', 'dnsCache', 'policies', 'probes', 'matrix'], 'a scenario: datapath, options, cluster, dnsCache, policies, probes, matrix');
   if (!top) return {errors};
   const scenario: Scenario = {cluster: {namespaces: [], pods: []}, policies: [], probes: []};

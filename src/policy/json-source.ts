@@ -1,0 +1,148 @@
+/**
+ * Strict JSON input, read without the YAML parser. JSON is YAML 1.2, and the YAML parser reads it
+ * correctly, but it builds a positioned node for every value and is some eighty times slower than
+ * JSON.parse on a large file. Machine-made input is JSON (`kubectl get ... -o json`, generated
+ * models such as the benchmark's 1,000 pods and 500 policies), so JSON gets a path of its own:
+ *
+ * - the values come from JSON.parse;
+ * - a key written twice in one object, which JSON.parse would silently drop and the API server
+ *   refuses, is found by one pass of jsonc-parser's scanner (the parser VS Code uses for JSON);
+ * - positions are found only when something asks for one (an error, an explanation): the first
+ *   request parses the text once more with jsonc-parser's positioned tree.
+ *
+ * Text that JSON.parse refuses (YAML flow style such as `{a: b}`, a trailing comma, a syntax
+ * error) is not handled here: the caller reads it as YAML, which reads it or reports the error in
+ * its usual words.
+ */
+import {findNodeAtLocation, parseTree, visit, type Node as JsonNode, type Segment} from 'jsonc-parser';
+import {LineCounter} from 'yaml';
+import type {SourceRef} from './types';
+
+/** Whether the text starts (after white space) as a JSON object or array. */
+export function looksLikeJson(text: string): boolean {
+  const first = /\S/.exec(text);
+  return first !== null && (first[0] === '{' || first[0] === '[');
+}
+
+/** A key written twice in one JSON object: where the second one is (1-based). */
+export interface DuplicateKey {
+  key: string;
+  line: number;
+  col: number;
+}
+
+/** A strict JSON text read as plain data, with its duplicate keys and a way to find positions. */
+export interface JsonRead {
+  value: unknown;
+  duplicates: DuplicateKey[];
+  positions: JsonPositions;
+}
+
+/** Reads `text` as strict JSON, or returns undefined when JSON.parse refuses it. */
+export function readJson(text: string): JsonRead | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return {value, duplicates: findDuplicateKeys(text, value), positions: new JsonPositions(text)};
+}
+
+/**
+ * Every key written a second time in the same object, in the order of the text. JSON.parse keeps
+ * one property per key, so the text has a duplicate exactly when it writes more keys than the
+ * parsed value has properties. Counting both is a fraction of the cost of a scanner pass, which
+ * runs only when the counts differ, to say where the duplicates are.
+ */
+function findDuplicateKeys(text: string, value: unknown): DuplicateKey[] {
+  return countKeysWritten(text) === countProperties(value) ? [] : locateDuplicateKeys(text);
+}
+
+/**
+ * A string token followed by a colon: a key. In text JSON.parse accepted, a '"' outside a string
+ * always opens one, so matching string tokens from the start never starts inside a string; and a
+ * colon follows a string only when that string is a key.
+ */
+const STRING_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
+
+function countKeysWritten(text: string): number {
+  let keys = 0;
+  STRING_TOKEN.lastIndex = 0;
+  for (let m = STRING_TOKEN.exec(text); m !== null; m = STRING_TOKEN.exec(text)) if (m[1] !== undefined) keys++;
+  return keys;
+}
+
+function countProperties(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countProperties(item), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  for (const key of Object.keys(value)) n += 1 + countProperties((value as Record<string, unknown>)[key]);
+  return n;
+}
+
+/** Where each duplicate key is, by one pass of jsonc-parser's scanner. */
+function locateDuplicateKeys(text: string): DuplicateKey[] {
+  const duplicates: DuplicateKey[] = [];
+  const open: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key, _offset, _length, line, character) => {
+      const keys = open[open.length - 1];
+      if (keys.has(key)) duplicates.push({key, line: line + 1, col: character + 1});
+      else keys.add(key);
+    },
+  });
+  return duplicates;
+}
+
+/**
+ * Finds where a value of the text is written, by its path (keys and indices from the root). The
+ * positioned tree and the line table are built on the first request and kept.
+ */
+export class JsonPositions {
+  private tree: JsonNode | undefined;
+  private lines: LineCounter | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** Line and column (1-based) of the value at `path`, or of its key when `key` is set. */
+  lineCol(path: readonly Segment[], key: boolean): {line: number; col: number} {
+    if (!this.tree || !this.lines) {
+      this.tree = parseTree(this.text, [], {disallowComments: true});
+      this.lines = new LineCounter();
+      // As the yaml parser fills it: the first line starts at 0, each other one after a "\n".
+      this.lines.addNewLine(0);
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
+    }
+    const node = this.tree && findNodeAtLocation(this.tree, path as Segment[]);
+    const property = node?.parent?.type === 'property' ? node.parent : undefined;
+    const offset = key && property?.children ? property.children[0].offset : (node?.offset ?? 0);
+    return this.lines.linePos(offset);
+  }
+
+  /**
+   * A SourceRef whose line and column are found when first read. They are own enumerable
+   * properties (getters), so spreading, JSON.stringify and deep equality see them as plain fields.
+   */
+  sourceRef(file: string, where: () => {path: readonly Segment[]; key: boolean}): SourceRef {
+    let at: {line: number; col: number} | undefined;
+    const locate = () => {
+      if (!at) {
+        const {path, key} = where();
+        at = this.lineCol(path, key);
+      }
+      return at;
+    };
+    return {
+      file,
+      get line() {
+        return locate().line;
+      },
+      get col() {
+        return locate().col;
+      },
+    };
+  }
+}

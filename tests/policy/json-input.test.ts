@@ -1,0 +1,181 @@
+// JSON input has a path of its own (src/policy/json-source.ts: JSON.parse for the values, a key
+// count for duplicate keys, positions found on demand). These tests hold it to the YAML path,
+// which reads the same document through the yaml library: the same verdicts, explanations and
+// errors, with positions that point into the JSON text. Expected positions are found by searching
+// the test's own text, not taken from the reader.
+import {readdirSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {parse, parseAllDocuments} from 'yaml';
+import {runSimulate} from '../../src/cli/simulate';
+import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
+import {readJson} from '../../src/policy/json-source';
+
+const ROOT = path.resolve(__dirname, '../..');
+const FIXTURES = ['tests/fixtures/review', 'tests/fixtures/scenarios'].flatMap((dir) =>
+  readdirSync(path.join(ROOT, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `${dir}/${f}`),
+).filter((f) => {
+  // A fixture of YAML syntax errors has no JSON twin.
+  const docs = parseAllDocuments(readFileSync(path.join(ROOT, f), 'utf8'));
+  return Array.isArray(docs) && docs.every((d) => d.errors.length === 0);
+});
+
+/** The JSON twin of a YAML text, written as `JSON.stringify(value, null, 2)` writes it. */
+function jsonTwin(yamlText: string): string {
+  return `${JSON.stringify(parse(yamlText), null, 2)}\n`;
+}
+
+/** Runs `simulate --json --cells` on one in-memory file; returns the exit code and the JSON output. */
+function simulate(file: string, text: string): {code: number; out: unknown; stderr: string} {
+  let stdout = '';
+  let stderr = '';
+  const code = runSimulate(['--json', '--cells', file], {readFile: () => text, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t)});
+  return {code, out: JSON.parse(stdout), stderr};
+}
+
+/** The output without anything that names a file position, which differs between the twins by design. */
+function withoutPositions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPositions);
+  if (typeof value === 'string') return value.replace(/\S+\.(yaml|json):\d+(:\d+)?/g, 'FILE:N');
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!['file', 'line', 'col'].includes(k)) out[k] = withoutPositions(v);
+  return out;
+}
+
+/** 1-based line and column of the first occurrence of `needle` (after `from`) in `text`. */
+function positionOf(text: string, needle: string, from = 0): {line: number; col: number} {
+  const offset = text.indexOf(needle, from);
+  expect(offset, `${needle} is in the text`).toBeGreaterThanOrEqual(0);
+  const before = text.slice(0, offset).split('\n');
+  return {line: before.length, col: before[before.length - 1].length + 1};
+}
+
+describe('a JSON scenario reads as its YAML twin', () => {
+  it.each(FIXTURES)('%s', (fixture) => {
+    const yamlText = readFileSync(path.join(ROOT, fixture), 'utf8');
+    const jsonText = jsonTwin(yamlText);
+    // The twin takes the JSON path (JSON.parse accepts it), not the YAML parser.
+    expect(readJson(jsonText)).toBeDefined();
+    const fromYaml = simulate('s.yaml', yamlText);
+    const fromJson = simulate('s.json', jsonText);
+    expect(fromJson.code).toBe(fromYaml.code);
+    expect(withoutPositions(fromJson.out)).toEqual(withoutPositions(fromYaml.out));
+    expect(fromJson.stderr.replace(/\S+\.(yaml|json):\d+:\d+/g, 'FILE:N')).toBe(fromYaml.stderr.replace(/\S+\.(yaml|json):\d+:\d+/g, 'FILE:N'));
+  });
+});
+
+describe('positions in JSON', () => {
+  const deathstar = jsonTwin(readFileSync(path.join(ROOT, 'tests/fixtures/scenarios/deathstar-l7.yaml'), 'utf8'));
+
+  it('an explanation names the line of the rule in the JSON text', () => {
+    const {out} = simulate('deathstar.json', deathstar);
+    const rule = (out as {scenarios: {results: {explanation: {side: string; rules?: {line: number; col: number}[]}[]}[]}[]}).scenarios[0].results[0].explanation.find((e) => e.side === 'ingress')!.rules![0];
+    // rule1's ingress[0] is the object that opens the line before its "fromEndpoints".
+    const fromEndpoints = positionOf(deathstar, '"fromEndpoints"');
+    expect(rule.line).toBe(fromEndpoints.line - 1);
+    const lines = deathstar.split('\n');
+    expect(lines[rule.line - 1][rule.col - 1]).toBe('{');
+  });
+
+  it('an unknown field is reported at its key, a wrong value at the value', () => {
+    const text = deathstar.replace('"fromEndpoints"', '"fromEndpoint"').replace('"protocol": "TCP"\n                  }', '"protocol": 80\n                  }');
+    const r = parseScenario(text, 'bad.json');
+    const key = positionOf(text, '"fromEndpoint"');
+    const value = positionOf(text, '"protocol": 80');
+    expect(r.errors.map(formatError)).toEqual([
+      `bad.json:${key.line}:${key.col}: unknown field "fromEndpoint" in policies[0].spec.ingress[0] (a CiliumNetworkPolicy ingress rule); did you mean "fromEndpoints"?`,
+      `bad.json:${value.line}:${value.col + '"protocol": '.length}: policies[0].spec.ingress[0].toPorts[0].ports[0].protocol must be text (protocol), not the number 80`,
+    ]);
+  });
+
+  it('a missing field is reported at the object that lacks it', () => {
+    const text = '{\n  "cluster": {"namespaces": [{"name": "x"}], "pods": [{"namespace": "x", "labels": {"pod": "a"}}]},\n  "probes": []\n}\n';
+    const at = positionOf(text, '{"namespace": "x"');
+    expect(parseScenario(text, 's.json').errors.map(formatError)).toEqual([`s.json:${at.line}:${at.col}: cluster.pods[0] needs a "name" field (the pod name)`]);
+  });
+});
+
+describe('duplicate keys in JSON', () => {
+  const policy = (metadata: string) =>
+    `{\n  "apiVersion": "networking.k8s.io/v1",\n  "kind": "NetworkPolicy",\n  "metadata": ${metadata},\n  "spec": {"podSelector": {}}\n}\n`;
+
+  it('are refused at the second key, as the API server refuses them', () => {
+    const text = policy('{"name": "a", "namespace": "x", "name": "b"}');
+    const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors.map((e) => `${e.code} ${formatError(e)}`)).toEqual([`duplicate-key p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(r.policies).toEqual([]);
+  });
+
+  it('count the same key written with an escape as the same key', () => {
+    const text = policy('{"name": "a", "namespace": "x", "n\\u0061me": "b"}');
+    const second = positionOf(text, '"n\\u0061me"');
+    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+  });
+
+  it('are not found in text that only looks like keys inside strings', () => {
+    const text = policy('{"name": "a", "namespace": "x", "annotations": {"note": "\\"name\\": \\"b\\", {\\"name\\": 1}", "other": "name:"}}');
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors).toEqual([]);
+    expect(r.policies.map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('in different objects are not duplicates', () => {
+    const text = `{"apiVersion": "v1", "kind": "List", "items": [${policy('{"name": "a", "namespace": "x"}')}, ${policy('{"name": "b", "namespace": "x"}')}]}`;
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors).toEqual([]);
+    expect(r.policies.map((p) => p.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('text that is not strict JSON goes to the YAML parser', () => {
+  it('YAML flow style that starts with a brace', () => {
+    const r = parsePolicyDocuments('{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: a, namespace: x}, spec: {podSelector: {}}}\n', 'p.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.policies.map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('a trailing comma (YAML flow style allows it)', () => {
+    const r = parsePolicyDocuments('{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "a", "namespace": "x",}, "spec": {"podSelector": {}}}\n', 'p.json');
+    expect(r.errors).toEqual([]);
+    expect(r.policies.map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('a syntax error is reported by the YAML parser, with its position', () => {
+    const text = '{\n  "apiVersion": "networking.k8s.io/v1",\n  "kind": "NetworkPolicy"\n  "metadata": {"name": "a"}\n}\n';
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors.map((e) => e.code)).toEqual(['yaml-syntax']);
+    expect(r.errors[0]).toMatchObject({file: 'p.json', line: 4});
+  });
+});
+
+describe('lists of objects (what kubectl get -o yaml|json prints)', () => {
+  const np = (name: string) => ({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name, namespace: 'x'}, spec: {podSelector: {}}});
+
+  it('a v1 List in YAML and in JSON stands for its items', () => {
+    const list = {apiVersion: 'v1', kind: 'List', metadata: {resourceVersion: ''}, items: [np('a'), {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'x'}}, np('b')]};
+    for (const [file, text] of [['l.json', JSON.stringify(list, null, 4)], ['l.yaml', `apiVersion: v1\nkind: List\nitems:\n${list.items.map((o) => `- ${JSON.stringify(o)}`).join('\n')}\n`]]) {
+      const r = parsePolicyDocuments(text, file);
+      expect(r.errors, file).toEqual([]);
+      expect(r.policies.map((p) => p.name), file).toEqual(['a', 'b']);
+      expect(r.others.map((o) => `${o.kind}/${o.name}`), file).toEqual(['Namespace/x']);
+    }
+  });
+
+  it('a typed list (NetworkPolicyList) too', () => {
+    const r = parsePolicyDocuments(JSON.stringify({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [np('a')]}), 'l.json');
+    expect(r.policies.map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('errors in an item name the item', () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: a, namespace: x}\n  spec: {podSelector: {}, ingres: []}\n`;
+    expect(parsePolicyDocuments(text, 'l.yaml').errors.map(formatError)).toEqual(['l.yaml:7:27: unknown field "ingres" in items[0].spec (a NetworkPolicy spec); did you mean "ingress"?']);
+  });
+
+  it('a list whose items are not a list is refused', () => {
+    expect(parsePolicyDocuments('apiVersion: v1\nkind: List\nitems: {a: b}\n', 'l.yaml').errors.map(formatError)).toEqual(['l.yaml:3:8: items must be a list (the objects of the list), not a mapping']);
+  });
+});
