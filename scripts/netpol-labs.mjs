@@ -1,17 +1,13 @@
 #!/usr/bin/env node
 // The `netpol-labs` command. A thin dispatcher: the TypeScript entry points in scripts/ are run
 // through tsx so that `npx netpol-labs ...` works straight from a checkout with no build step.
-import {register as registerCommonJs} from 'tsx/cjs/api';
-import {register as registerEsm} from 'tsx/esm/api';
-
-// Both hooks: the entries are ES modules (.mts), but the package is not "type": "module" (the
-// site's build needs that), so the src/**/*.ts files they import load as CommonJS.
-registerEsm();
-registerCommonJs();
+// `simulate` runs from a bundle instead (scripts/bundled-entry.mjs), built on first use and after
+// any edit: its runs are short, and tsx's per-module loading was about half of each.
+import {importBundled} from './bundled-entry.mjs';
 
 /** Each command's entry module exports `main(argv: string[]): Promise<number>`. */
 const COMMANDS = {
-  simulate: {module: './simulate.mts', summary: 'predict probe verdicts for scenario files, without a cluster'},
+  simulate: {module: './simulate.mts', bundle: 'scripts/simulate.mts', summary: 'predict probe verdicts for scenario files, without a cluster'},
   up: {module: './runner.mts', summary: 'create (or reuse) the kind cluster netpol-labs with Cilium and Hubble'},
   down: {module: './runner.mts', summary: 'delete the kind cluster netpol-labs (and nothing else)'},
   status: {module: './runner.mts', summary: 'say what exists and what is ready'},
@@ -36,7 +32,17 @@ if (!entry) {
   console.error(`netpol-labs: unknown command "${command}"\n\n${usage()}`);
   process.exit(2);
 }
-const {main} = await import(entry.module);
+const {main} = (entry.bundle && (await importBundled(entry.bundle))) || (await importWithTsx(entry.module));
 // simulate takes only its own arguments; the runner's entry also needs to know which command ran.
 const argv = entry.module === './runner.mts' ? [command, ...rest] : rest;
 process.exitCode = await main(argv);
+
+/** Imports a TypeScript entry through tsx's loader hooks. */
+async function importWithTsx(module) {
+  const [{register: registerEsm}, {register: registerCommonJs}] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  // Both hooks: the entries are ES modules (.mts), but the package is not "type": "module" (the
+  // site's build needs that), so the src/**/*.ts files they import load as CommonJS.
+  registerEsm();
+  registerCommonJs();
+  return import(module);
+}
