@@ -115,15 +115,6 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Where a value of a JSON document is: the value holding it and its key or index there. */
-interface JsonPlace {
-  parent: Val;
-  /** The key or index; undefined for an absent field, which is placed at its parent. */
-  segment: Segment | undefined;
-  /** The key itself rather than its value (an unknown field is reported at its key). */
-  isKey: boolean;
-}
-
 /** A key and its value in a mapping, as Val.entries gives them. */
 interface Entry {
   /** The key as a value, to report an error at (made on request: most keys are never reported). */
@@ -135,6 +126,10 @@ interface Entry {
 
 /**
  * A value in the document with its path and position; absent values point at their parent.
+ *
+ * Each value knows the value holding it and its key or index there, so its path
+ * (`spec.ingress[0].toPorts`) is built only for a message, and a JSON value's position is found
+ * only when asked for.
  *
  * An alias (`matchLabels: *labels`) reads as the node its anchor marks, as kubectl reads it.
  * Positions: an error about the aliased value as a whole (its type, a missing field) points at
@@ -151,11 +146,14 @@ export class Val {
   constructor(
     readonly ctx: ReadContext,
     node: unknown,
-    readonly path: string,
-    /** YAML: offset to report when the node is absent (the parent's start). */
+    /** The value holding this one; undefined for a document's root. */
+    readonly parent: Val | undefined,
+    /** This value's key or index in `parent`. */
+    readonly segment: Segment | undefined,
+    /** YAML: offset to report when the node is absent (the parent's start, or the key's). */
     private readonly fallbackOffset = 0,
-    /** JSON: where the value is, turned into a position only when one is asked for. */
-    private readonly place?: JsonPlace,
+    /** The key of a mapping entry rather than its value (an unknown field is reported at its key). */
+    private readonly isKey = false,
   ) {
     if (!ctx.json && isAlias(node)) {
       this.aliasOffset = node.range?.[0];
@@ -168,7 +166,15 @@ export class Val {
 
   /** The root value of a document. */
   static root(ctx: ReadContext, doc: SourceDocument): Val {
-    return new Val(ctx, doc.contents, '', ctx.json ? 0 : ((doc.contents as Node | null)?.range?.[0] ?? 0));
+    return new Val(ctx, doc.contents, undefined, undefined, ctx.json ? 0 : ((doc.contents as Node | null)?.range?.[0] ?? 0));
+  }
+
+  /** Where this value is, for messages: `spec.ingress[0].toPorts` (a key has its mapping's path). */
+  get path(): string {
+    const base = this.parent ? this.parent.path : '';
+    if (this.isKey || this.segment === undefined) return base;
+    if (typeof this.segment === 'number') return `${base}[${this.segment}]`;
+    return base ? `${base}.${this.segment}` : this.segment;
   }
 
   /** Offset of this value in YAML text (the alias use for an aliased value; the parent's when absent). */
@@ -185,11 +191,11 @@ export class Val {
 
   /** JSON: the path from the root to this value (to its parent when absent), and whether it is a key. */
   private jsonWhere(): {path: Segment[]; key: boolean} {
-    let v: Val | undefined = this;
-    while (v.place && v.place.segment === undefined) v = v.place.parent;
-    const key = v.place?.isKey ?? false;
+    let v: Val = this;
+    while (v.node === undefined && !v.isKey && v.parent) v = v.parent;
+    const key = v.isKey;
     const path: Segment[] = [];
-    for (; v.place; v = v.place.parent) path.push(v.place.segment!);
+    for (let at: Val | undefined = v; at?.parent; at = at.parent) path.push(at.segment!);
     return {path: path.reverse(), key};
   }
 
@@ -237,27 +243,28 @@ export class Val {
     return 'nothing';
   }
 
-  /**
-   * The keys and values of a mapping, in the order written, unchecked (fields and stringMap
-   * check them). A value's path is `path.key`; empty for a value that is not a mapping.
-   */
+  /** The value of an absent field `key` of this mapping, positioned at the mapping. */
+  missing(key: string): Val {
+    return new Val(this.ctx, undefined, this, key, this.offset);
+  }
+
+  /** The keys and values of a mapping, in the order written, unchecked; empty for a value that is not a mapping. */
   entries(): Entry[] {
     if (this.kind !== 'map') return [];
-    const childPath = (name: string | undefined) => (this.path ? `${this.path}.${name ?? ''}` : (name ?? ''));
     if (this.ctx.json) {
       const map = this.node as Record<string, unknown>;
       return Object.keys(map).map((name) => ({
-        key: () => new Val(this.ctx, name, this.path, 0, {parent: this, segment: name, isKey: true}),
+        key: () => new Val(this.ctx, name, this, name, 0, true),
         name,
-        value: new Val(this.ctx, map[name], childPath(name), 0, {parent: this, segment: name, isKey: false}),
+        value: new Val(this.ctx, map[name], this, name),
       }));
     }
     const node = this.node as Node & {items: Pair<Node, Node>[]};
     const start = node.range?.[0] ?? 0;
     return node.items.map((item) => {
-      const key = new Val(this.ctx, item.key, this.path, start);
+      const key = new Val(this.ctx, item.key, this, undefined, start, true);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      return {key: () => key, name, value: new Val(this.ctx, item.value, childPath(name), key.offset)};
+      return {key: () => key, name, value: new Val(this.ctx, item.value, this, name ?? '', key.offset)};
     });
   }
 
@@ -291,10 +298,10 @@ export class Val {
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
-    if (this.ctx.json) return (this.node as unknown[]).map((n, i) => new Val(this.ctx, n, `${this.path}[${i}]`, 0, {parent: this, segment: i, isKey: false}));
+    if (this.ctx.json) return (this.node as unknown[]).map((n, i) => new Val(this.ctx, n, this, i));
     const node = this.node as Node & {items: Node[]};
     const start = node.range?.[0] ?? 0;
-    return node.items.map((n, i) => new Val(this.ctx, n, `${this.path}[${i}]`, n?.range?.[0] ?? start));
+    return node.items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
 
   /** Reads a string (numbers and booleans are refused: Kubernetes would refuse them too). */
@@ -397,11 +404,7 @@ export class Fields {
 
   /** The field's value; an absent field reads as an absent Val positioned at the mapping. */
   get(key: string): Val {
-    const found = this.map.get(key);
-    if (found) return found;
-    const owner = this.owner;
-    const path = owner.path ? `${owner.path}.${key}` : key;
-    return owner.ctx.json ? new Val(owner.ctx, undefined, path, 0, {parent: owner, segment: undefined, isKey: false}) : new Val(owner.ctx, undefined, path, owner.offset);
+    return this.map.get(key) ?? this.owner.missing(key);
   }
 
   /** Whether the field is written (even if empty). */
