@@ -250,22 +250,30 @@ export class Val {
 
   /** The keys and values of a mapping, in the order written, unchecked; empty for a value that is not a mapping. */
   entries(): Entry[] {
-    if (this.kind !== 'map') return [];
+    const out: Entry[] = [];
+    this.eachEntry((name, value, key) => out.push({name, value, key}));
+    return out;
+  }
+
+  /**
+   * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
+   * value that is not a mapping). `key()` makes the key's own Val, to report an error at.
+   */
+  private eachEntry(visit: (name: string | undefined, value: Val, key: () => Val) => void): void {
+    const kind = this.kind;
+    if (kind !== 'map') return;
     if (this.ctx.json) {
       const map = this.node as Record<string, unknown>;
-      return Object.keys(map).map((name) => ({
-        key: () => new Val(this.ctx, name, this, name, 0, true),
-        name,
-        value: new Val(this.ctx, map[name], this, name),
-      }));
+      for (const name of Object.keys(map)) visit(name, new Val(this.ctx, map[name], this, name), () => new Val(this.ctx, name, this, name, 0, true));
+      return;
     }
     const node = this.node as Node & {items: Pair<Node, Node>[]};
     const start = node.range?.[0] ?? 0;
-    return node.items.map((item) => {
+    for (const item of node.items) {
       const key = new Val(this.ctx, item.key, this, undefined, start, true);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      return {key: () => key, name, value: new Val(this.ctx, item.value, this, name ?? '', key.offset)};
-    });
+      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), () => key);
+    }
   }
 
   /**
@@ -275,22 +283,18 @@ export class Val {
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    for (const {key: keyVal, name: key, value} of this.entries()) {
+    this.eachEntry((key, value, keyVal) => {
       if (key === undefined) {
         keyVal().fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
-        continue;
-      }
-      if (!allowed.includes(key)) {
+      } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
         keyVal().fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
         );
-        continue;
-      }
-      map.set(key, value);
-    }
+      } else map.set(key, value);
+    });
     return new Fields(this, map);
   }
 
@@ -352,23 +356,23 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    for (const {key: keyVal, name, value} of this.entries()) {
+    this.eachEntry((name, value, keyVal) => {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
         keyVal().fail('invalid-label', `${this.path} key ${keyProblem}`);
-        continue;
+        return;
       }
       const v = value.scalar();
       if (value.kind === 'scalar' && v !== null && typeof v !== 'object') {
         if (typeof v !== 'string') {
           value.fail('wrong-type', `${value.path} must be text (${what}), not ${value.describe()}; quote it: "${String(v)}"`);
-          continue;
+          return;
         }
         const valueProblem = check?.value?.(v);
         if (valueProblem) {
           value.fail('invalid-label', `${value.path} ${valueProblem}`);
-          continue;
+          return;
         }
         out[key] = v;
       } else if (value.kind === 'scalar' && v === null) {
@@ -376,7 +380,7 @@ export class Val {
       } else {
         value.fail('wrong-type', `${value.path} must be text (${what}), not ${value.describe()}`);
       }
-    }
+    });
     return out;
   }
 
