@@ -1,10 +1,10 @@
 /**
  * The all-pairs matrix, bit-parallel: for each destination the set of admitted sources and for
  * each source the set of reachable destinations are ORs of the rules' precomputed peer sets, so a
- * verdict costs two bit tests. Pairs involving host-network pods (which carry node identities)
+ * verdict costs two bit tests, and totals without cells a popcount per 32 pairs. Pairs involving host-network pods (which carry node identities)
  * go through evaluateProbe, the reference path; tests check the two agree.
  */
-import {bitset, fullBitset, hasBit, orInto, type Bitset} from './bitset';
+import {bitset, fullBitset, orInto, type Bitset} from './bitset';
 import type {Model} from './compile';
 import {evaluateProbe, l4Matches, type Traffic} from './evaluate';
 import type {L4, L4Protocol, MatrixTotals} from './types';
@@ -46,17 +46,23 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
   };
 
   const samePorts = new Map<number, boolean>();
-  const inAllowed: Bitset[] = new Array(n);
-  const outAllowed: Bitset[] = new Array(n);
+  // Row i of `inAllowed` (the sources pod i admits) and of `outAllowed` (the destinations pod i
+  // may reach) are the words [i * W, (i + 1) * W) of one flat array each: one allocation per
+  // port instead of several per pod.
+  const W = (n + 31) >>> 5;
+  const inAllowed = new Uint32Array(n * W);
+  const outAllowed = new Uint32Array(n * W);
   const all = fullBitset(n);
+  const allow = bitset(n);
+  const deny = bitset(n);
   for (let i = 0; i < n; i++) {
     if (never || pods[i].hostNetwork) {
-      inAllowed[i] = all;
-      outAllowed[i] = all;
+      inAllowed.set(all, i * W);
+      outAllowed.set(all, i * W);
       continue;
     }
     let toI: Traffic | undefined;
-    inAllowed[i] = side(
+    side(
       model.ingressRules[i],
       (ri) => {
         // Rules without named ports match the same on every destination: cached per rule.
@@ -67,15 +73,21 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
         return m;
       },
       undefined,
+      inAllowed,
+      i * W,
     );
-    outAllowed[i] = side(model.egressRules[i], () => true, ruleDstMask);
+    side(model.egressRules[i], () => true, ruleDstMask, outAllowed, i * W);
   }
 
-  function side(ids: number[], portOk: (ri: number) => boolean, mask: ((ri: number) => Bitset | boolean) | undefined): Bitset {
-    if (ids.length === 0 && !always) return all;
+  /** Writes into row `at` of `into` what one side (the rules `ids` selecting a pod) lets through. */
+  function side(ids: number[], portOk: (ri: number) => boolean, mask: ((ri: number) => Bitset | boolean) | undefined, into: Uint32Array, at: number): void {
+    if (ids.length === 0 && !always) {
+      into.set(all, at);
+      return;
+    }
     let isolated = always;
-    const allow = bitset(n);
-    const deny = bitset(n);
+    allow.fill(0);
+    deny.fill(0);
     for (const ri of ids) {
       const r = model.rules[ri];
       if (r.rule.defaultDeny) isolated = true;
@@ -84,16 +96,28 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
       const m = mask ? mask(ri) : true;
       if (m === false) continue;
       if (m === true) orInto(target, r.peerPods);
-      else for (let w = 0; w < target.length; w++) target[w] |= r.peerPods[w] & m[w];
+      else for (let w = 0; w < W; w++) target[w] |= r.peerPods[w] & m[w];
     }
-    const out = bitset(n);
-    for (let w = 0; w < out.length; w++) out[w] = (isolated ? allow[w] : all[w]) & ~deny[w];
-    return out;
+    for (let w = 0; w < W; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
   }
 
   const hostNetwork = pods.some((p) => p.hostNetwork);
+  if (!withCells && !hostNetwork) {
+    // Totals only: the pair (s, d) is allowed when row s of outAllowed has d and row d of
+    // inAllowed has s, i.e. row s of the transpose of inAllowed has d. So each source's count is
+    // the popcount of (its out row AND its transposed in row), a word at a time.
+    const inBySource = transpose(inAllowed, n, W);
+    let allowed = 0;
+    for (let s = 0; s < n; s++) {
+      for (let w = 0, at = s * W; w < W; w++) allowed += popcount(outAllowed[at + w] & inBySource[at + w]);
+      // A pod and itself is not a pair.
+      if ((outAllowed[s * W + (s >>> 5)] & inBySource[s * W + (s >>> 5)] & (1 << (s & 31))) !== 0) allowed--;
+    }
+    totals.allowed = allowed;
+    totals.dropped = n * (n - 1) - allowed;
+    return totals;
+  }
   for (let s = 0; s < n; s++) {
-    const out = outAllowed[s];
     const sWord = s >>> 5;
     const sBit = 1 << (s & 31);
     for (let d = 0; d < n; d++) {
@@ -102,7 +126,7 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
       if (hostNetwork && (pods[s].hostNetwork || pods[d].hostNetwork)) {
         allowed = evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
       } else {
-        allowed = (out[d >>> 5] & (1 << (d & 31))) !== 0 && (inAllowed[d][sWord] & sBit) !== 0;
+        allowed = (outAllowed[s * W + (d >>> 5)] & (1 << (d & 31))) !== 0 && (inAllowed[d * W + sWord] & sBit) !== 0;
       }
       if (allowed) totals.allowed++;
       else totals.dropped++;
@@ -111,4 +135,50 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
   }
   if (withCells) totals.cells = cells;
   return totals;
+}
+
+/** Set bits in a 32-bit word (the SWAR count). */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/**
+ * The transpose of an n x n bit matrix stored as n rows of W words (bit j of a row's word w is
+ * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Done in
+ * 32 x 32 blocks, each transposed in registers by swapping ever smaller sub-blocks (Hacker's
+ * Delight, 7-3) rather than bit by bit.
+ */
+export function transpose(rows: Uint32Array, n: number, W: number): Uint32Array {
+  const out = new Uint32Array(n * W);
+  const block = new Uint32Array(32);
+  for (let rb = 0; rb < W; rb++) {
+    for (let cb = 0; cb < W; cb++) {
+      // Block (rb, cb): rows 32rb.. of the input, word cb of each.
+      for (let k = 0; k < 32; k++) {
+        const r = rb * 32 + k;
+        block[k] = r < n ? rows[r * W + cb] : 0;
+      }
+      transpose32(block);
+      // Its transpose is block (cb, rb) of the output.
+      for (let k = 0; k < 32; k++) {
+        const c = cb * 32 + k;
+        if (c < n) out[c * W + rb] = block[k];
+      }
+    }
+  }
+  return out;
+}
+
+/** Transposes a 32 x 32 bit block in place: afterwards bit j of word i is what bit i of word j was. */
+function transpose32(a: Uint32Array): void {
+  for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
+    for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
+      const t = ((a[k] >>> j) ^ a[k | j]) & m;
+      a[k] ^= t << j;
+      a[k | j] ^= t;
+    }
+  }
 }

@@ -1,0 +1,30 @@
+// The bit-matrix transpose behind the matrix totals (src/policy/matrix.ts), against the
+// definition: bit c of row r of the input is bit r of row c of the output.
+import fc from 'fast-check';
+import {describe, expect, it} from 'vitest';
+import {transpose} from '../../src/policy/matrix';
+
+describe('transpose', () => {
+  it('moves every bit (r, c) to (c, r), for sizes across 32-bit word boundaries', () => {
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 100}), fc.infiniteStream(fc.boolean()), (n, bits) => {
+        const W = (n + 31) >>> 5;
+        const rows = new Uint32Array(n * W);
+        const set: boolean[][] = [];
+        for (let r = 0; r < n; r++) {
+          set.push([]);
+          for (let c = 0; c < n; c++) {
+            const b = bits.next().value as boolean;
+            set[r].push(b);
+            if (b) rows[r * W + (c >>> 5)] |= 1 << (c & 31);
+          }
+        }
+        const t = transpose(rows, n, W);
+        for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) expect(((t[c * W + (r >>> 5)] >>> (r & 31)) & 1) === 1, `(${r}, ${c}) of ${n}`).toBe(set[r][c]);
+        // Nothing beyond column n - 1.
+        for (let c = 0; c < n; c++) for (let r = n; r < W * 32; r++) expect((t[c * W + (r >>> 5)] >>> (r & 31)) & 1).toBe(0);
+      }),
+      {numRuns: 60},
+    );
+  });
+});
