@@ -1,8 +1,9 @@
 /**
  * The all-pairs matrix, bit-parallel: for each destination the set of admitted sources and for
  * each source the set of reachable destinations are ORs of the rules' precomputed peer sets, so a
- * verdict costs two bit tests, and totals without cells a popcount per 32 pairs. Pairs involving host-network pods (which carry node identities)
- * go through evaluateProbe, the reference path; tests check the two agree.
+ * verdict costs two bit tests, and totals without cells a popcount per 32 pairs. Pairs involving
+ * host-network pods (which carry node identities) go through evaluateProbe, the reference path;
+ * tests check the two agree.
  */
 import {bitset, fullBitset, orInto, type Bitset} from './bitset';
 import type {Model} from './compile';
@@ -11,14 +12,19 @@ import type {L4, L4Protocol, MatrixTotals} from './types';
 
 /** Evaluates every ordered pair of distinct pods on each port. */
 export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4Protocol}[], options: {cells?: boolean} = {}): MatrixTotals[] {
-  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(model, port, protocol, options.cells ?? false));
+  // Which rules name ports: only those match differently from one destination pod to another.
+  const named = model.rules.map((r) => usesNamedPorts(r.rule.l4));
+  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(model, named, port, protocol, options.cells ?? false));
 }
 
 function usesNamedPorts(l4: L4 | null): boolean {
   return l4 !== null && l4.ports.some((g) => g.ports.some((m) => m.name !== undefined));
 }
 
-function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
+/** A rule's ports on this port: admits every destination, none, or those in the set (named ports). */
+type PortMatch = Bitset | boolean;
+
+function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
   const pods = model.cluster.pods;
   const n = pods.length;
   const totals: MatrixTotals = {port, protocol, allowed: 0, dropped: 0, 'l7-denied': 0};
@@ -26,61 +32,41 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
   const never = model.datapath === 'cilium' && model.mode === 'never';
   const always = model.datapath === 'cilium' && model.mode === 'always';
   const base: Traffic = {protocol, port, icmpType: 0, family: 'IPv4'};
-  const trafficTo = (d: number): Traffic => ({...base, dstNamedPorts: pods[d].namedPorts});
+  const W = (n + 31) >>> 5;
 
-  // Per rule: which destinations its ports admit (named ports depend on the destination pod).
-  const dstMask = new Map<number, Bitset | boolean>();
-  const ruleDstMask = (ri: number): Bitset | boolean => {
-    let m = dstMask.get(ri);
+  // Per rule, found on first use: which destinations its ports admit (a rule with named ports
+  // depends on the destination pod's container ports).
+  const portMatch: (PortMatch | undefined)[] = new Array(model.rules.length);
+  const matchOf = (ri: number): PortMatch => {
+    let m = portMatch[ri];
     if (m === undefined) {
       const l4 = model.rules[ri].rule.l4;
-      if (!usesNamedPorts(l4)) m = l4Matches(l4, base);
+      if (!named[ri]) m = l4Matches(l4, base);
       else {
         const b = bitset(n);
-        for (let d = 0; d < n; d++) if (l4Matches(l4, trafficTo(d))) b[d >>> 5] |= 1 << (d & 31);
+        for (let d = 0; d < n; d++) if (l4Matches(l4, {...base, dstNamedPorts: pods[d].namedPorts})) b[d >>> 5] |= 1 << (d & 31);
         m = b;
       }
-      dstMask.set(ri, m);
+      portMatch[ri] = m;
     }
     return m;
   };
 
-  const samePorts = new Map<number, boolean>();
   // Row i of `inAllowed` (the sources pod i admits) and of `outAllowed` (the destinations pod i
   // may reach) are the words [i * W, (i + 1) * W) of one flat array each: one allocation per
   // port instead of several per pod.
-  const W = (n + 31) >>> 5;
   const inAllowed = new Uint32Array(n * W);
   const outAllowed = new Uint32Array(n * W);
   const all = fullBitset(n);
   const allow = bitset(n);
   const deny = bitset(n);
-  for (let i = 0; i < n; i++) {
-    if (never || pods[i].hostNetwork) {
-      inAllowed.set(all, i * W);
-      outAllowed.set(all, i * W);
-      continue;
-    }
-    let toI: Traffic | undefined;
-    side(
-      model.ingressRules[i],
-      (ri) => {
-        // Rules without named ports match the same on every destination: cached per rule.
-        const l4 = model.rules[ri].rule.l4;
-        if (usesNamedPorts(l4)) return l4Matches(l4, (toI ??= trafficTo(i)));
-        let m = samePorts.get(ri);
-        if (m === undefined) samePorts.set(ri, (m = l4Matches(l4, base)));
-        return m;
-      },
-      undefined,
-      inAllowed,
-      i * W,
-    );
-    side(model.egressRules[i], () => true, ruleDstMask, outAllowed, i * W);
-  }
 
-  /** Writes into row `at` of `into` what one side (the rules `ids` selecting a pod) lets through. */
-  function side(ids: number[], portOk: (ri: number) => boolean, mask: ((ri: number) => Bitset | boolean) | undefined, into: Uint32Array, at: number): void {
+  /**
+   * Writes into row i of `into` what one side of pod i lets through: the rules `ids` selecting it,
+   * on ingress (a rule's ports apply to pod i itself) or egress (to each destination).
+   */
+  function side(i: number, ids: number[], ingress: boolean, into: Uint32Array): void {
+    const at = i * W;
     if (ids.length === 0 && !always) {
       into.set(all, at);
       return;
@@ -91,14 +77,25 @@ function matrixOnPort(model: Model, port: number, protocol: L4Protocol, withCell
     for (const ri of ids) {
       const r = model.rules[ri];
       if (r.rule.defaultDeny) isolated = true;
-      if (!portOk(ri)) continue;
-      const target = r.rule.action === 'deny' ? deny : allow;
-      const m = mask ? mask(ri) : true;
+      // On ingress the destination is pod i: a rule with named ports is checked against its
+      // container ports alone, not against every pod's.
+      const m = ingress && named[ri] ? l4Matches(r.rule.l4, {...base, dstNamedPorts: pods[i].namedPorts}) : matchOf(ri);
       if (m === false) continue;
+      const target = r.rule.action === 'deny' ? deny : allow;
       if (m === true) orInto(target, r.peerPods);
       else for (let w = 0; w < W; w++) target[w] |= r.peerPods[w] & m[w];
     }
     for (let w = 0; w < W; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
+  }
+
+  for (let i = 0; i < n; i++) {
+    if (never || pods[i].hostNetwork) {
+      inAllowed.set(all, i * W);
+      outAllowed.set(all, i * W);
+      continue;
+    }
+    side(i, model.ingressRules[i], true, inAllowed);
+    side(i, model.egressRules[i], false, outAllowed);
   }
 
   const hostNetwork = pods.some((p) => p.hostNetwork);
@@ -149,36 +146,33 @@ function popcount(x: number): number {
  * The transpose of an n x n bit matrix stored as n rows of W words (bit j of a row's word w is
  * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Done in
  * 32 x 32 blocks, each transposed in registers by swapping ever smaller sub-blocks (Hacker's
- * Delight, 7-3) rather than bit by bit.
+ * Delight, 7-3) rather than bit by bit. One loop nest, with no calls: V8 optimizes a running loop
+ * (on-stack replacement) but a small function only after many calls, and this runs once per port.
  */
 export function transpose(rows: Uint32Array, n: number, W: number): Uint32Array {
   const out = new Uint32Array(n * W);
-  const block = new Uint32Array(32);
+  const a = new Uint32Array(32);
   for (let rb = 0; rb < W; rb++) {
     for (let cb = 0; cb < W; cb++) {
       // Block (rb, cb): rows 32rb.. of the input, word cb of each.
       for (let k = 0; k < 32; k++) {
         const r = rb * 32 + k;
-        block[k] = r < n ? rows[r * W + cb] : 0;
+        a[k] = r < n ? rows[r * W + cb] : 0;
       }
-      transpose32(block);
+      // Afterwards bit j of a[i] is what bit i of a[j] was.
+      for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
+        for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
+          const t = ((a[k] >>> j) ^ a[k | j]) & m;
+          a[k] ^= t << j;
+          a[k | j] ^= t;
+        }
+      }
       // Its transpose is block (cb, rb) of the output.
       for (let k = 0; k < 32; k++) {
         const c = cb * 32 + k;
-        if (c < n) out[c * W + rb] = block[k];
+        if (c < n) out[c * W + rb] = a[k];
       }
     }
   }
   return out;
-}
-
-/** Transposes a 32 x 32 bit block in place: afterwards bit j of word i is what bit i of word j was. */
-function transpose32(a: Uint32Array): void {
-  for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
-    for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
-      const t = ((a[k] >>> j) ^ a[k | j]) & m;
-      a[k] ^= t << j;
-      a[k | j] ^= t;
-    }
-  }
 }
