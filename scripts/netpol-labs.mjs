@@ -32,10 +32,11 @@ if (!entry) {
   console.error(`netpol-labs: unknown command "${command}"\n\n${usage()}`);
   process.exit(2);
 }
-const {main} = (entry.bundle && (await importBundled(entry.bundle))) || (await importWithTsx(entry.module));
+const loaded = (entry.bundle && (await importBundled(entry.bundle))) || (await importWithTsx(entry.module));
 // simulate takes only its own arguments; the runner's entry also needs to know which command ran.
 const argv = entry.module === './runner.mts' ? [command, ...rest] : rest;
-process.exitCode = await main(argv);
+process.exitCode = await loaded.main(argv);
+loaded.saveCodeCache?.();
 
 /** Imports a TypeScript entry through tsx's loader hooks. */
 async function importWithTsx(module) {

@@ -1,6 +1,7 @@
 // scripts/bundled-entry.mjs: `netpol-labs simulate` runs from a cached bundle, which must follow
-// every edit of the files it was built from (a stale bundle would run old engine code).
-import {mkdtempSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
+// every edit of the files it was built from (a stale bundle would run old engine code), with a
+// V8 code cache that goes with the bundle it was made from.
+import {existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -12,24 +13,30 @@ describe('the bundle of a command entry', () => {
     const cacheDir = path.join(root, 'cache');
     writeFileSync(path.join(root, 'entry.mts'), "import {value} from './value';\nexport const main = () => value;\n");
     writeFileSync(path.join(root, 'value.ts'), 'export const value: number = 1;\n');
-    const bundle = path.join(cacheDir, 'entry-mts.mjs');
+    const bundle = path.join(cacheDir, 'entry-mts.cjs');
+    const codeCache = path.join(cacheDir, 'entry-mts.v8-cache');
 
-    const first = await importBundled('entry.mts', {root, cacheDir});
+    const first = (await importBundled('entry.mts', {root, cacheDir}))!;
     expect(first.main()).toBe(1);
+    expect(existsSync(codeCache)).toBe(false);
+    first.saveCodeCache();
+    expect(existsSync(codeCache)).toBe(true);
     const built = readFileSync(bundle, 'utf8');
 
     // Unchanged inputs: the same bundle, not rebuilt (a marker written into it survives).
     writeFileSync(bundle, `${built}\n// kept\n`);
-    await importBundled('entry.mts', {root, cacheDir});
+    const again = (await importBundled('entry.mts', {root, cacheDir}))!;
+    expect(again.main()).toBe(1);
     expect(readFileSync(bundle, 'utf8')).toContain('// kept');
 
-    // An edit to an imported module (mtime moved on): rebuilt with the new code.
+    // An edit to an imported module (mtime moved on): rebuilt with the new code, and the code
+    // cache of the old bundle dropped.
     writeFileSync(path.join(root, 'value.ts'), 'export const value: number = 2;\n');
     const later = new Date(Date.now() + 5000);
     utimesSync(path.join(root, 'value.ts'), later, later);
-    await importBundled('entry.mts', {root, cacheDir});
-    const rebuilt = readFileSync(bundle, 'utf8');
-    expect(rebuilt).not.toContain('// kept');
-    expect(rebuilt).toMatch(/value = 2/);
+    const edited = (await importBundled('entry.mts', {root, cacheDir}))!;
+    expect(edited.main()).toBe(2);
+    expect(readFileSync(bundle, 'utf8')).not.toContain('// kept');
+    expect(existsSync(codeCache)).toBe(false);
   });
 });
