@@ -32,7 +32,8 @@ export const BUNDLE_OPTIONS = {
 /**
  * The exports of the bundle of `entry` (a path relative to `root`, by default the repository),
  * built or rebuilt as needed, plus `saveCodeCache()`, to call once the command has run; undefined
- * when the bundle is stale and esbuild is not installed (the caller then falls back to tsx).
+ * when the bundle is stale and cannot be built (no esbuild, a cache directory that cannot be
+ * written, a build error): the caller then falls back to tsx.
  * `cacheDir` is where bundles go (tests use their own).
  * @returns {Promise<({[name: string]: any} & {saveCodeCache(): void}) | undefined>}
  */
@@ -48,19 +49,25 @@ export async function importBundled(entry, {root = repository, cacheDir = DEFAUL
     } catch {
       return undefined;
     }
-    mkdirSync(cacheDir, {recursive: true});
-    // Built under a name of its own and renamed into place, so that two commands started at once
-    // never load a half-written bundle.
-    const partial = `${outfile}.${process.pid}.tmp`;
-    const result = await esbuild.build({...BUNDLE_OPTIONS, format: 'cjs', entryPoints: [join(root, entry)], outfile: partial, metafile: true});
-    const inputs = Object.keys(result.metafile.inputs).map((path) => {
-      const file = resolve(root, path);
-      return {file, mtimeMs: statSync(file).mtimeMs};
-    });
-    renameSync(partial, outfile);
-    rmSync(codeCacheFile, {force: true});
-    writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(inputs));
-    renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
+    try {
+      mkdirSync(cacheDir, {recursive: true});
+      // Built under a name of its own and renamed into place, so that two commands started at
+      // once never load a half-written bundle.
+      const partial = `${outfile}.${process.pid}.tmp`;
+      const result = await esbuild.build({...BUNDLE_OPTIONS, format: 'cjs', entryPoints: [join(root, entry)], outfile: partial, metafile: true, logLevel: 'silent'});
+      const inputs = Object.keys(result.metafile.inputs).map((path) => {
+        const file = resolve(root, path);
+        return {file, mtimeMs: statSync(file).mtimeMs};
+      });
+      renameSync(partial, outfile);
+      rmSync(codeCacheFile, {force: true});
+      writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(inputs));
+      renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
+    } catch {
+      // A cache directory that cannot be written, or a build error (which tsx then reports with
+      // its usual message): the command still runs, through tsx.
+      return undefined;
+    }
   }
   return loadWithCodeCache(outfile, codeCacheFile);
 }

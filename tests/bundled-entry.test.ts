@@ -39,4 +39,16 @@ describe('the bundle of a command entry', () => {
     expect(readFileSync(bundle, 'utf8')).not.toContain('// kept');
     expect(existsSync(codeCache)).toBe(false);
   });
+
+  it('is not used when it cannot be built, so the command falls back to tsx', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'netpol-bundle-'));
+    writeFileSync(path.join(root, 'entry.mts'), 'export const main = () => 1;\n');
+    // The cache directory would have to be made inside a file.
+    writeFileSync(path.join(root, 'not-a-dir'), '');
+    expect(await importBundled('entry.mts', {root, cacheDir: path.join(root, 'not-a-dir', 'cache')})).toBeUndefined();
+    // A syntax error in the entry: no bundle (tsx reports the error in its own words).
+    writeFileSync(path.join(root, 'broken.mts'), 'export const main = (;\n');
+    expect(await importBundled('broken.mts', {root, cacheDir: path.join(root, 'cache')})).toBeUndefined();
+  });
 });
+
