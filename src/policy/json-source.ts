@@ -1,12 +1,14 @@
 /**
  * Strict JSON input, read without the YAML parser. JSON is YAML 1.2, and the YAML parser reads it
- * correctly, but it builds a positioned node for every value and is some eighty times slower than
- * JSON.parse on a large file. Machine-made input is JSON (`kubectl get ... -o json`, generated
- * models such as the benchmark's 1,000 pods and 500 policies), so JSON gets a path of its own:
+ * correctly, but it builds a positioned node for every value and takes close to a hundred times
+ * as long as JSON.parse on a large file. Machine-made input is JSON (`kubectl get ... -o json`,
+ * generated models such as the benchmark's 1,000 pods and 500 policies), so JSON gets a path of
+ * its own:
  *
  * - the values come from JSON.parse;
  * - a key written twice in one object, which JSON.parse would silently drop and the API server
- *   refuses, is found by one pass of jsonc-parser's scanner (the parser VS Code uses for JSON);
+ *   refuses, shows as more keys written than parsed; only then does a pass of jsonc-parser's
+ *   scanner (the parser VS Code uses for JSON) say where;
  * - positions are found only when something asks for one (an error, an explanation): the first
  *   request parses the text once more with jsonc-parser's positioned tree.
  *
