@@ -26,11 +26,10 @@ export function looksLikeJson(text: string): boolean {
   return first !== null && (first[0] === '{' || first[0] === '[');
 }
 
-/** A key written twice in one JSON object: where the second one is (1-based). */
+/** A key written twice in one JSON object: where the second one is (an offset in the text). */
 export interface DuplicateKey {
   key: string;
-  line: number;
-  col: number;
+  offset: number;
 }
 
 /** A strict JSON text read as plain data, with its duplicate keys and a way to find positions. */
@@ -43,12 +42,15 @@ export interface JsonRead {
 /** Reads `text` as strict JSON, or returns undefined when JSON.parse refuses it. */
 export function readJson(text: string): JsonRead | undefined {
   let value: unknown;
+  let duplicates: DuplicateKey[];
   try {
     value = JSON.parse(text);
+    duplicates = findDuplicateKeys(text, value);
   } catch {
+    // Not JSON; or, for the scanner, nesting deeper than the call stack: the YAML parser decides.
     return undefined;
   }
-  return {value, duplicates: findDuplicateKeys(text, value), positions: new JsonPositions(text)};
+  return {value, duplicates, positions: new JsonPositions(text)};
 }
 
 /**
@@ -76,10 +78,19 @@ function countKeysWritten(text: string): number {
 }
 
 function countProperties(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((n: number, item) => n + countProperties(item), 0);
-  if (value === null || typeof value !== 'object') return 0;
+  // With a stack of its own: JSON.parse reads nesting deeper than the call stack allows.
   let n = 0;
-  for (const key of Object.keys(value)) n += 1 + countProperties((value as Record<string, unknown>)[key]);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (v !== null && typeof v === 'object') {
+      for (const key of Object.keys(v)) {
+        n++;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+  }
   return n;
 }
 
@@ -90,9 +101,9 @@ function locateDuplicateKeys(text: string): DuplicateKey[] {
   visit(text, {
     onObjectBegin: () => void open.push(new Set()),
     onObjectEnd: () => void open.pop(),
-    onObjectProperty: (key, _offset, _length, line, character) => {
+    onObjectProperty: (key, offset) => {
       const keys = open[open.length - 1];
-      if (keys.has(key)) duplicates.push({key, line: line + 1, col: character + 1});
+      if (keys.has(key)) duplicates.push({key, offset});
       else keys.add(key);
     },
   });
@@ -104,24 +115,51 @@ function locateDuplicateKeys(text: string): DuplicateKey[] {
  * positioned tree and the line table are built on the first request and kept.
  */
 export class JsonPositions {
-  private tree: JsonNode | undefined;
+  private tree: JsonNode | undefined | null;
   private lines: LineCounter | undefined;
 
   constructor(private readonly text: string) {}
 
-  /** Line and column (1-based) of the value at `path`, or of its key when `key` is set. */
-  lineCol(path: readonly Segment[], key: boolean): {line: number; col: number} {
-    if (!this.tree || !this.lines) {
-      this.tree = parseTree(this.text, [], {disallowComments: true});
+  /**
+   * Line and column (1-based) of an offset. Lines end at "\n" only, as the yaml parser counts them
+   * (jsonc-parser's own line numbers also break at a lone "\r").
+   */
+  lineColAt(offset: number): {line: number; col: number} {
+    if (!this.lines) {
       this.lines = new LineCounter();
       // As the yaml parser fills it: the first line starts at 0, each other one after a "\n".
       this.lines.addNewLine(0);
       for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.lines.addNewLine(i + 1);
     }
-    const node = this.tree && findNodeAtLocation(this.tree, path as Segment[]);
-    const property = node?.parent?.type === 'property' ? node.parent : undefined;
-    const offset = key && property?.children ? property.children[0].offset : (node?.offset ?? 0);
     return this.lines.linePos(offset);
+  }
+
+  /** Line and column (1-based) of the value at `path`, or of its key when `key` is set. */
+  lineCol(path: readonly Segment[], key: boolean): {line: number; col: number} {
+    const node = this.nodeAt(path);
+    const property = node?.parent?.type === 'property' ? node.parent : undefined;
+    return this.lineColAt(key && property?.children ? property.children[0].offset : (node?.offset ?? 0));
+  }
+
+  /**
+   * The keys of the object at `path` in the order written. Object.keys puts keys that read as
+   * array indices ("7") first, so messages about such an object follow the text only this way.
+   */
+  keysAsWritten(path: readonly Segment[]): string[] | undefined {
+    const node = this.nodeAt(path);
+    return node?.type === 'object' ? (node.children ?? []).map((property) => property.children![0].value as string) : undefined;
+  }
+
+  private nodeAt(path: readonly Segment[]): JsonNode | undefined {
+    if (this.tree === undefined) {
+      try {
+        this.tree = parseTree(this.text, [], {disallowComments: true}) ?? null;
+      } catch {
+        // Nesting deeper than the parser's call stack: positions fall back to the start.
+        this.tree = null;
+      }
+    }
+    return this.tree ? findNodeAtLocation(this.tree, path as Segment[]) : undefined;
   }
 
   /**

@@ -59,8 +59,9 @@ export function parsePolicyDocuments(
     if (doc.errors.length > 0) continue;
     const root = Val.root(ctx, doc);
     if (root.absent) continue;
-    for (const object of listItems(root) ?? [root]) {
-      const result = readObject(object, options);
+    const list = listItems(root);
+    for (const object of list?.items ?? [root]) {
+      const result = readObject(object, options, list?.inherited);
       if (result?.policy) policies.push(result.policy);
       if (result?.other) others.push(result.other);
     }
@@ -70,25 +71,35 @@ export function parsePolicyDocuments(
 
 /**
  * The objects of a list document, or undefined for any other document. `kubectl get` prints
- * several objects as one `kind: List` (typed lists such as NetworkPolicyList come from the API),
- * and `kubectl apply` takes such a list as its items, so a dump of a cluster's policies can be
- * read as it is.
+ * several objects as one `kind: List`, and `kubectl apply` takes such a list as its items, so a
+ * dump of a cluster's policies can be read as it is. A typed list from the API
+ * (NetworkPolicyList, `kubectl get --raw`) leaves kind and apiVersion out of its items: they are
+ * the list's, less "List". A kind that merely ends in "List" without a list of items is no list.
  */
-function listItems(root: Val): Val[] | undefined {
+function listItems(root: Val): {items: Val[]; inherited?: Inherited} | undefined {
   const kind = topLevelJS(root, 'kind');
   if (typeof kind !== 'string' || !kind.endsWith('List')) return undefined;
+  if (kind !== 'List' && !topLevelField(root, 'items')?.isSeq) return undefined;
   const list = root.fields(['apiVersion', 'kind', 'metadata', 'items'], `a ${kind}: apiVersion, kind, metadata, items`);
-  return list?.get('items').items('the objects of the list') ?? [];
+  const items = list?.get('items').items('the objects of the list') ?? [];
+  const apiVersion = topLevelJS(root, 'apiVersion');
+  return {items, ...(kind !== 'List' && typeof apiVersion === 'string' ? {inherited: {kind: kind.slice(0, -'List'.length), apiVersion}} : {})};
+}
+
+/** What the items of a typed list take from it when they leave it out. */
+interface Inherited {
+  kind: string;
+  apiVersion: string;
 }
 
 /** Reads one object (a policy, or another kind returned as `other`). Errors go to the context. */
-export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?: PolicyObject; other?: OtherObject} | undefined {
+export function readObject(root: Val, options: ReadPolicyOptions = {}, inherited?: Inherited): {policy?: PolicyObject; other?: OtherObject} | undefined {
   if (!root.isMap) return root.fail('not-an-object', `a document must be a Kubernetes object (a mapping with apiVersion, kind, metadata and spec), not ${root.describe()}`);
   // kind and apiVersion as root.toJS() would give them, without converting the whole object
   // (only other kinds need it, for `object`).
-  const kind = topLevelJS(root, 'kind');
+  const kind = topLevelJS(root, 'kind') ?? inherited?.kind;
   if (typeof kind !== 'string') return root.fail('missing-field', 'this object has no kind; add one, e.g. "kind: CiliumNetworkPolicy"');
-  const peekApiVersion = topLevelJS(root, 'apiVersion');
+  const peekApiVersion = topLevelJS(root, 'apiVersion') ?? inherited?.apiVersion;
   if (typeof peekApiVersion !== 'string') return root.fail('missing-field', `this ${kind} has no apiVersion; add one, e.g. "apiVersion: ${API_VERSIONS[kind as PolicyKind] ?? 'v1'}"`);
   if (!(kind in API_VERSIONS)) {
     const peek = root.toJS() as Record<string, unknown>;
@@ -112,7 +123,7 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
   );
   if (!top) return undefined;
   const apiVersion = top.get('apiVersion');
-  if (apiVersion.scalar() !== API_VERSIONS[policyKind]) {
+  if ((apiVersion.absent ? inherited?.apiVersion : apiVersion.scalar()) !== API_VERSIONS[policyKind]) {
     return apiVersion.fail('wrong-api-version', `apiVersion of a ${policyKind} must be "${API_VERSIONS[policyKind]}", not ${apiVersion.describe()}`);
   }
   const metaVal = top.require('metadata', 'at least a name');
@@ -161,9 +172,14 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}): {policy?
  * pair whose key reads as `name` (only scalar keys can).
  */
 function topLevelJS(root: Val, name: string): unknown {
+  return topLevelField(root, name)?.toJS();
+}
+
+/** The value of a top-level field of a mapping: the last pair whose key reads as `name`. */
+function topLevelField(root: Val, name: string): Val | undefined {
   let found: Val | undefined;
   for (const entry of root.entries()) if (entry.name === name) found = entry.value;
-  return found?.toJS();
+  return found;
 }
 
 function readNetworkPolicySpecEmpty(root: Val, namespace: string) {

@@ -41,7 +41,7 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
   const lines = new LineCounter();
   const json = looksLikeJson(text) ? readJson(text) : undefined;
   if (json) {
-    for (const d of json.duplicates) errors.push(errorAt({file, line: d.line, col: d.col}, 'duplicate-key', DUPLICATE_KEY_MESSAGE));
+    for (const d of json.duplicates) errors.push(errorAt({file, ...json.positions.lineColAt(d.offset)}, 'duplicate-key', DUPLICATE_KEY_MESSAGE));
     return {ctx: {file, lines, errors, aliases: new Map(), json: json.positions}, docs: [{contents: json.value, errors: json.duplicates}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
@@ -264,7 +264,10 @@ export class Val {
     if (kind !== 'map') return;
     if (this.ctx.json) {
       const map = this.node as Record<string, unknown>;
-      for (const name of Object.keys(map)) visit(name, new Val(this.ctx, map[name], this, name), () => new Val(this.ctx, name, this, name, 0, true));
+      let names = Object.keys(map);
+      // Object.keys lists keys that read as array indices first; the text decides the order.
+      if (names.some(isArrayIndex)) names = this.ctx.json.keysAsWritten(this.jsonWhere().path) ?? names;
+      for (const name of names) visit(name, new Val(this.ctx, map[name], this, name), () => new Val(this.ctx, name, this, name, 0, true));
       return;
     }
     const node = this.node as Node & {items: Pair<Node, Node>[]};
@@ -397,6 +400,11 @@ export class Val {
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }
+}
+
+/** Whether a key is one JavaScript orders first among an object's keys (a canonical array index). */
+function isArrayIndex(key: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
 }
 
 /** The fields of a mapping read by Val.fields. */

@@ -98,6 +98,35 @@ describe('positions in JSON', () => {
   });
 });
 
+describe('JSON read in the order written', () => {
+  it('reports errors in the order of the text, keys that read as numbers included', () => {
+    // Object.keys would list "7" before "b"; the YAML path reports b first, as written.
+    const text = '{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "a", "namespace": "x", "labels": {"b": "x y", "7": "q r"}}, "spec": {"podSelector": {}}}';
+    const cols = parsePolicyDocuments(text, 'p.json').errors.map((e) => e.col);
+    expect(cols).toEqual([positionOf(text, '"x y"').col, positionOf(text, '"q r"').col]);
+    // The same text after a comment line is no longer strict JSON: the YAML parser reads it.
+    const yaml = parsePolicyDocuments(`# read as YAML\n${text}`, 'p.yaml');
+    expect(parsePolicyDocuments(text, 'p.json').errors.map((e) => e.message)).toEqual(yaml.errors.map((e) => e.message));
+  });
+
+  it('counts lines at "\\n" only, for every position (a lone "\\r" is no line break, as in YAML)', () => {
+    const text = '{"apiVersion": "networking.k8s.io/v1",\r"kind": "NetworkPolicy",\n"metadata": {"name": "a", "namespace": "x", "name": "b", "bad": 1}, "spec": {"podSelector": {}}}';
+    const errors = parsePolicyDocuments(text, 'p.json').errors.map(formatError);
+    const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
+    expect(second.line).toBe(2);
+    expect(errors).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    const unknown = parsePolicyDocuments(text.replace('"name": "b", ', ''), 'p.json').errors[0];
+    expect([unknown.line, unknown.col]).toEqual([2, positionOf(text.replace('"name": "b", ', ''), '"bad"').col]);
+  });
+
+  it('reads nesting deeper than the call stack without a crash', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const text = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ${deep}}}`;
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.others.map((o) => o.kind)).toEqual(['ConfigMap']);
+  });
+});
+
 describe('duplicate keys in JSON', () => {
   const policy = (metadata: string) =>
     `{\n  "apiVersion": "networking.k8s.io/v1",\n  "kind": "NetworkPolicy",\n  "metadata": ${metadata},\n  "spec": {"podSelector": {}}\n}\n`;
@@ -168,6 +197,20 @@ describe('lists of objects (what kubectl get -o yaml|json prints)', () => {
   it('a typed list (NetworkPolicyList) too', () => {
     const r = parsePolicyDocuments(JSON.stringify({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: [np('a')]}), 'l.json');
     expect(r.policies.map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('items of a typed list from the API take kind and apiVersion from it', () => {
+    // `kubectl get --raw /apis/networking.k8s.io/v1/networkpolicies` leaves them out of the items.
+    const item = {metadata: {name: 'a', namespace: 'x'}, spec: {podSelector: {}}};
+    const r = parsePolicyDocuments(JSON.stringify({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', metadata: {}, items: [item]}), 'l.json');
+    expect(r.errors).toEqual([]);
+    expect(r.policies.map((p) => `${p.kind} ${p.name}`)).toEqual(['NetworkPolicy a']);
+  });
+
+  it('a kind that only ends in "List" is an object like any other', () => {
+    const r = parsePolicyDocuments('apiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: a}\nspec: {entries: []}\n', 'l.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.others.map((o) => `${o.kind}/${o.name}`)).toEqual(['AllowList/a']);
   });
 
   it('errors in an item name the item', () => {
