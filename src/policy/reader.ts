@@ -404,6 +404,9 @@ export class Val {
 
 /** Whether a key is one JavaScript orders first among an object's keys (a canonical array index). */
 function isArrayIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  // Most keys start with a letter: decided without a regular expression.
+  if (!(first >= 48 && first <= 57)) return false;
   return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
 }
 
