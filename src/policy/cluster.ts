@@ -116,6 +116,19 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   };
   for (const ns of cluster.namespaces) namespaces.set(ns.name, {...(ns.labels ?? {}), 'kubernetes.io/metadata.name': ns.name});
 
+  // The identity labels a pod takes from its namespace, made once per namespace: copying an
+  // object's properties is several times faster than adding computed keys to each pod's.
+  const namespaceIdentities = new Map<string, Labels>();
+  const namespaceIdentity = (name: string): Labels => {
+    let part = namespaceIdentities.get(name);
+    if (!part) {
+      part = {};
+      for (const [k, v] of Object.entries(nsLabels(name))) part[IDENTITY_KEYS.namespaceLabels + k] = v;
+      part[IDENTITY_KEYS.namespace] = name;
+      namespaceIdentities.set(name, part);
+    }
+    return part;
+  };
   const clusterName = cluster.name ?? 'default';
   const nextPodIp = allocator([10, 244], 2, used);
   const pods: PodInfo[] = cluster.pods.map((p, index) => {
@@ -123,11 +136,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     const hostNetwork = p.hostNetwork ?? false;
     const labels = p.labels ?? {};
     const serviceAccount = p.serviceAccount ?? 'default';
-    const identity: Labels = {...labels};
-    for (const [k, v] of Object.entries(nsLabels(p.namespace))) identity[IDENTITY_KEYS.namespaceLabels + k] = v;
-    identity[IDENTITY_KEYS.namespace] = p.namespace;
-    identity[IDENTITY_KEYS.serviceAccount] = serviceAccount;
-    identity[IDENTITY_KEYS.cluster] = clusterName;
+    const identity: Labels = {...labels, ...namespaceIdentity(p.namespace), [IDENTITY_KEYS.serviceAccount]: serviceAccount, [IDENTITY_KEYS.cluster]: clusterName};
     const namedPorts = new Map<string, {port: number; protocol: L4Protocol}>();
     for (const c of p.containers ?? []) {
       for (const cp of c.ports ?? []) if (cp.name) namedPorts.set(cp.name, {port: cp.containerPort, protocol: cp.protocol ?? 'TCP'});
