@@ -7,8 +7,8 @@
  *
  * - the values come from JSON.parse;
  * - a key written twice in one object, which JSON.parse would silently drop and the API server
- *   refuses, shows as more keys written than parsed; only then does a pass of jsonc-parser's
- *   scanner (the parser VS Code uses for JSON) say where;
+ *   refuses, shows as more keys written (colons outside strings) than parsed; only then does a
+ *   pass of jsonc-parser's scanner (the parser VS Code uses for JSON) say where;
  * - positions are found only when something asks for one (an error, an explanation): the first
  *   request parses the text once more with jsonc-parser's positioned tree.
  *
@@ -56,42 +56,49 @@ export function readJson(text: string): JsonRead | undefined {
 /**
  * Every key written a second time in the same object, in the order of the text. JSON.parse keeps
  * one property per key, so the text has a duplicate exactly when it writes more keys than the
- * parsed value has properties. Counting both is a fraction of the cost of a scanner pass, which
- * runs only when the counts differ, to say where the duplicates are.
+ * parsed value has properties. Counting both costs a fraction of a scanner pass, which runs only
+ * when the counts differ, to say where the duplicates are.
+ *
+ * Keys are counted by their colons: in JSON a colon outside a string follows a key and nothing
+ * else, so the keys written are the colons of the text less those inside strings. Without the
+ * escape \u003a, a colon inside a string in the text is one in the parsed strings. A duplicate
+ * drops a key and a value from the parsed data, and with them only colons that were inside
+ * strings: the count then comes out higher, never equal.
  */
 function findDuplicateKeys(text: string, value: unknown): DuplicateKey[] {
-  return countKeysWritten(text) === countProperties(value) ? [] : locateDuplicateKeys(text);
+  if (!/\\u003[aA]/.test(text)) {
+    const {properties, colonsInStrings} = tally(value);
+    if (countColons(text) - colonsInStrings === properties) return [];
+  }
+  return locateDuplicateKeys(text);
 }
 
-/**
- * A string token followed by a colon: a key. In text JSON.parse accepted, a '"' outside a string
- * always opens one, so matching string tokens from the start never starts inside a string; and a
- * colon follows a string only when that string is a key.
- */
-const STRING_TOKEN = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
-
-function countKeysWritten(text: string): number {
-  let keys = 0;
-  STRING_TOKEN.lastIndex = 0;
-  for (let m = STRING_TOKEN.exec(text); m !== null; m = STRING_TOKEN.exec(text)) if (m[1] !== undefined) keys++;
-  return keys;
-}
-
-function countProperties(value: unknown): number {
-  // With a stack of its own: JSON.parse reads nesting deeper than the call stack allows.
+/** How many times ":" occurs in a text. */
+function countColons(text: string): number {
   let n = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/** The properties of a parsed value, and the colons in its keys and strings. */
+function tally(value: unknown): {properties: number; colonsInStrings: number} {
+  // With a stack of its own: JSON.parse reads nesting deeper than the call stack allows.
+  let properties = 0;
+  let colonsInStrings = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) for (const item of v) stack.push(item);
+    if (typeof v === 'string') colonsInStrings += countColons(v);
+    else if (Array.isArray(v)) for (const item of v) stack.push(item);
     else if (v !== null && typeof v === 'object') {
       for (const key of Object.keys(v)) {
-        n++;
+        properties++;
+        colonsInStrings += countColons(key);
         stack.push((v as Record<string, unknown>)[key]);
       }
     }
   }
-  return n;
+  return {properties, colonsInStrings};
 }
 
 /** Where each duplicate key is, by one pass of jsonc-parser's scanner. */

@@ -152,6 +152,22 @@ describe('duplicate keys in JSON', () => {
     expect(r.policies.map((p) => p.name)).toEqual(['a']);
   });
 
+  it('are found when the keys and values involved hold colons', () => {
+    // Keys are counted by colons outside strings; colons inside keys and values must not hide one.
+    const text = policy('{"name": "a", "namespace": "x", "labels": {"k8s:app": "a:b", "k8s:app": "c:d"}}');
+    const second = positionOf(text, '"k8s:app"', text.indexOf('"k8s:app"') + 1);
+    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+  });
+
+  it('are found when an escaped colon would even out the count', () => {
+    // "\u003a" is a colon in the parsed string but not in the text: one such escape and one
+    // duplicate key would cancel out in a count of colons.
+    const text = policy('{"name": "a", "namespace": "x", "annotations": {"note": "\\u003a"}, "name": "b"}');
+    const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
+    const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+  });
+
   it('in different objects are not duplicates', () => {
     const text = `{"apiVersion": "v1", "kind": "List", "items": [${policy('{"name": "a", "namespace": "x"}')}, ${policy('{"name": "b", "namespace": "x"}')}]}`;
     const r = parsePolicyDocuments(text, 'p.json');
