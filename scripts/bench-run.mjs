@@ -82,7 +82,7 @@ function wholeProcess(file, runs) {
 }
 
 console.log(`whole process: \`netpol-labs simulate --json FILE\` from spawn to exit (target >= ${fmt(TARGET)} verdicts/s)`);
-const json = wholeProcess(join(outdir, 'model.json'), 7);
+const json = wholeProcess(join(outdir, 'model.json'), 9);
 const yaml = wholeProcess(join(outdir, 'model.yaml'), 3);
 if (json.totals !== yaml.totals) throw new Error(`the JSON and YAML files disagree: ${json.totals} vs ${yaml.totals}`);
 console.log(`  verdicts: ${fmt(json.verdicts)} (${json.totals})`);

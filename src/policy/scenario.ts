@@ -166,12 +166,15 @@ function readCluster(v: Val): Cluster {
     (cluster.nodes ??= []).push(node);
   }
   const nsNames = cluster.namespaces.map((n) => n.name);
+  const nsNameSet = new Set(nsNames);
   const checkNamespace = (val: Val, ns: string): boolean => {
-    if (nsNames.includes(ns)) return true;
+    if (nsNameSet.has(ns)) return true;
     const hint = closest(ns, nsNames);
     val.fail('unknown-namespace', `namespace "${ns}" is not listed under cluster.namespaces; ${hint ? `did you mean "${hint}"?` : `add {name: ${ns}} there`}`);
     return false;
   };
+  // Pods listed so far, by namespace/name: a set, since a cluster may list thousands.
+  const podKeys = new Set<string>();
   for (const p of f.get('pods').items('pods') ?? []) {
     const pf = p.fields(['namespace', 'name', 'labels', 'ip', 'node', 'serviceAccount', 'hostNetwork', 'containers'], 'a pod');
     if (!pf) continue;
@@ -179,10 +182,11 @@ function readCluster(v: Val): Cluster {
     const podName = pf.require('name', 'the pod name') && readName(pf.get('name'), 'pod name', /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
     if (ns === undefined || podName === undefined) continue;
     if (!checkNamespace(pf.get('namespace'), ns)) continue;
-    if (cluster.pods.some((x) => x.namespace === ns && x.name === podName)) {
+    if (podKeys.has(`${ns}/${podName}`)) {
       pf.get('name').fail('duplicate-name', `pod ${ns}/${podName} is listed twice; pod names are unique per namespace`);
       continue;
     }
+    podKeys.add(`${ns}/${podName}`);
     const pod: Pod = {namespace: ns, name: podName};
     const labels = pf.get('labels').stringMap('pod labels', labelChecks());
     if (labels) pod.labels = labels;
