@@ -75,6 +75,8 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     return b;
   };
   const subjectCache = new Map<Subject, Bitset>();
+  // Pod addresses, parsed once when an ipBlock first needs them (kubernetes datapath only).
+  let podAddresses: ReturnType<typeof parseIp>[] | undefined;
   for (const policy of input.policies) {
     for (const rule of policy.rules) {
       // Rules of one policy share their subject object.
@@ -140,10 +142,22 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
               // Pods belong to `cluster` and `all`; they are never host, world, ingress... (layer3.rst).
               if (peer.entity === 'all' || peer.entity === 'cluster') orInto(peerPods, endpoints);
               break;
-            case 'cidr':
+            case 'cidr': {
+              // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst;
+              // kubernetes-test.sh skips the upstream ipBlock-on-pod-IP tests). Upstream e2e:
+              // an ipBlock matches pod IPs.
+              const c = compiled.cidrs.get(peer);
+              if (dp !== 'kubernetes' || peer.origin !== 'ipBlock' || !c) break;
+              podAddresses ??= cluster.pods.map((pod) => parseIp(pod.ip));
+              for (const pod of cluster.pods) {
+                const ip = podAddresses[pod.index];
+                if (!pod.hostNetwork && ip && inCidr(c, ip)) setBit(peerPods, pod.index);
+              }
+              break;
+            }
             case 'service':
               for (const pod of cluster.pods) {
-                if (!pod.hostNetwork && peerMatchesPod(compiled, peer, pod, cluster, dp)) setBit(peerPods, pod.index);
+                if (!pod.hostNetwork && serviceAdmitsPod(peer, pod, cluster)) setBit(peerPods, pod.index);
               }
               break;
             case 'fqdn':
@@ -168,28 +182,14 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
   return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? []};
 }
 
-/** Whether a cidr or service peer admits the pod (the other kinds go through the label indexes). */
-function peerMatchesPod(r: CompiledRule, peer: Peer, pod: PodInfo, cluster: ClusterIndex, datapath: Datapath): boolean {
-  switch (peer.kind) {
-    case 'cidr': {
-      // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst; kubernetes-test.sh
-      // skips the upstream ipBlock-on-pod-IP tests). Upstream e2e: ipBlock matches pod IPs.
-      if (datapath !== 'kubernetes' || peer.origin !== 'ipBlock') return false;
-      const c = r.cidrs.get(peer);
-      const ip = parseIp(pod.ip);
-      return !!(c && ip && inCidr(c, ip));
-    }
-    case 'service': {
-      const services = cluster.services.filter(
-        (s) =>
-          (peer.namespace === undefined || s.service.namespace === peer.namespace) &&
-          (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.selector ?? {})),
-      );
-      return services.some((s) => s.backends.includes(pod));
-    }
-    default:
-      return false;
-  }
+/** Whether a service peer (toServices) admits the pod: it backs one of the services named. */
+function serviceAdmitsPod(peer: Peer & {kind: 'service'}, pod: PodInfo, cluster: ClusterIndex): boolean {
+  return cluster.services.some(
+    (s) =>
+      (peer.namespace === undefined || s.service.namespace === peer.namespace) &&
+      (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.selector ?? {})) &&
+      s.backends.includes(pod),
+  );
 }
 
 /** Inside the CIDR and outside every except. */
