@@ -251,15 +251,20 @@ export class Val {
   /** The keys and values of a mapping, in the order written, unchecked; empty for a value that is not a mapping. */
   entries(): Entry[] {
     const out: Entry[] = [];
-    this.eachEntry((name, value, key) => out.push({name, value, key}));
+    this.eachEntry((name, value, yamlKey) => out.push({name, value, key: () => this.keyVal(name, yamlKey)}));
     return out;
+  }
+
+  /** The Val of a key, to report an error at: YAML's is read with the entry, JSON's made now. */
+  private keyVal(name: string | undefined, yamlKey: Val | undefined): Val {
+    return yamlKey ?? new Val(this.ctx, name, this, name, 0, true);
   }
 
   /**
    * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
-   * value that is not a mapping). `key()` makes the key's own Val, to report an error at.
+   * value that is not a mapping), and for YAML the key's Val (keyVal makes JSON's on request).
    */
-  private eachEntry(visit: (name: string | undefined, value: Val, key: () => Val) => void): void {
+  private eachEntry(visit: (name: string | undefined, value: Val, yamlKey: Val | undefined) => void): void {
     const kind = this.kind;
     if (kind !== 'map') return;
     if (this.ctx.json) {
@@ -267,7 +272,7 @@ export class Val {
       let names = Object.keys(map);
       // Object.keys lists keys that read as array indices first; the text decides the order.
       if (names.some(isArrayIndex)) names = this.ctx.json.keysAsWritten(this.jsonWhere().path) ?? names;
-      for (const name of names) visit(name, new Val(this.ctx, map[name], this, name), () => new Val(this.ctx, name, this, name, 0, true));
+      for (const name of names) visit(name, new Val(this.ctx, map[name], this, name), undefined);
       return;
     }
     const node = this.node as Node & {items: Pair<Node, Node>[]};
@@ -275,7 +280,7 @@ export class Val {
     for (const item of node.items) {
       const key = new Val(this.ctx, item.key, this, undefined, start, true);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), () => key);
+      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), key);
     }
   }
 
@@ -286,12 +291,12 @@ export class Val {
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    this.eachEntry((key, value, keyVal) => {
+    this.eachEntry((key, value, yamlKey) => {
       if (key === undefined) {
-        keyVal().fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        this.keyVal(key, yamlKey).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
       } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        keyVal().fail(
+        this.keyVal(key, yamlKey).fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
@@ -359,11 +364,11 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    this.eachEntry((name, value, keyVal) => {
+    this.eachEntry((name, value, yamlKey) => {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        keyVal().fail('invalid-label', `${this.path} key ${keyProblem}`);
+        this.keyVal(name, yamlKey).fail('invalid-label', `${this.path} key ${keyProblem}`);
         return;
       }
       const v = value.scalar();
