@@ -9,10 +9,11 @@
 // The bundle is CommonJS, compiled through node:vm with V8's code cache (what Node 22's
 // module.enableCompileCache does; Node 20 has no such switch): the first run saves the bytecode of
 // every function it ran, and later runs skip parsing and compiling them. V8 checks a cache only
-// against the source's length, so each cache file is named after a hash of the exact bundle text
-// it was made from: a cache can never be paired with another bundle.
-import {createHash} from 'node:crypto';
-import {mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
+// against the source's length, so each cache file is named after the identity of the exact bundle
+// file it was made from (inode, size and modification time, taken from the open file the source
+// is read from; a rebuild renames a new file into place): a cache can never be paired with
+// another bundle.
+import {closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -136,11 +137,21 @@ function removeCodeCaches(cacheDir, name, keep) {
 
 /**
  * Runs a CommonJS file as require() would, compiled with the V8 code cache made from this exact
- * text (if any).
+ * file (if any).
  */
 function loadWithCodeCache(file, cacheDir, name) {
-  const source = readFileSync(file, 'utf8');
-  const cacheName = `${name}.${createHash('sha256').update(source).digest('hex').slice(0, 16)}.v8-cache`;
+  // The identity and the text from one open file: a rename in between cannot mix two bundles.
+  const fd = openSync(file, 'r');
+  let source;
+  let identity;
+  try {
+    const stat = fstatSync(fd, {bigint: true});
+    identity = `${stat.ino}-${stat.size}-${stat.mtimeNs}`;
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const cacheName = `${name}.${identity}.v8-cache`;
   const codeCacheFile = join(cacheDir, cacheName);
   let cachedData;
   try {
