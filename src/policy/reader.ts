@@ -117,8 +117,6 @@ function firstLine(message: string): string {
 
 /** A key and its value in a mapping, as Val.entries gives them. */
 interface Entry {
-  /** The key as a value, to report an error at (made on request: most keys are never reported). */
-  key(): Val;
   /** The key's text; undefined for a key that is not a scalar (YAML allows `[a]: b`). */
   name: string | undefined;
   value: Val;
@@ -251,7 +249,7 @@ export class Val {
   /** The keys and values of a mapping, in the order written, unchecked; empty for a value that is not a mapping. */
   entries(): Entry[] {
     const out: Entry[] = [];
-    this.eachEntry((name, value, yamlKey) => out.push({name, value, key: () => this.keyVal(name, yamlKey)}));
+    this.eachEntry((name, value) => out.push({name, value}));
     return out;
   }
 
