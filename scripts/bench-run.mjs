@@ -55,7 +55,7 @@ node([command, 'simulate', '--json', join(outdir, 'model.json')]);
 console.log(`first run of simulate on model.json (builds its bundle and code cache when missing or stale): ${(performance.now() - firstStarted).toFixed(0)} ms, not counted`);
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-/** Times `simulate --json FILE` as whole processes; returns the median and the totals it printed. */
+/** Times `simulate --json FILE` as whole processes, prints the figures; returns the totals it printed and the verdict count. */
 function wholeProcess(file, runs) {
   const times = [];
   let totals;
