@@ -4,61 +4,34 @@
  * A file with errors is reported (file:line:col, on stderr only: none of its verdicts are printed)
  * and the others are still evaluated; the exit code is then 2.
  */
-import {readFileSync} from 'node:fs';
+import {UsageError, type CliDeps, type Command} from './command';
 import {decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
-
-/** Where the command writes; injectable for tests. */
-export interface SimulateIO {
-  readFile(path: string): string;
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-const nodeIO: SimulateIO = {
-  readFile: (path) => readFileSync(path, 'utf8'),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-export const USAGE = `usage: netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...
-
-Predicts, without a cluster, what Kubernetes and Cilium do with the policies of each scenario
-file (YAML or JSON) and says why.
-
-  --json                 one JSON document for all files
-  --cells                with a matrix, every cell (JSON) as well as the totals
-  --datapath cilium|kubernetes
-                         override the scenario's datapath (default cilium)
-  -h, --help             this text
-
-Exit code: 0 when every file was evaluated, 2 when any file or argument had an error.`;
 
 interface Args {
   json: boolean;
   cells: boolean;
   datapath?: Datapath;
-  files: string[];
-  help: boolean;
 }
 
-function parseArgs(argv: string[]): Args | string {
-  const args: Args = {json: false, cells: false, files: [], help: false};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = true;
-    else if (a === '--cells') args.cells = true;
-    else if (a === '-h' || a === '--help') args.help = true;
-    else if (a === '--datapath' || a.startsWith('--datapath=')) {
-      const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (value !== 'cilium' && value !== 'kubernetes') return `--datapath needs cilium or kubernetes, not ${value === undefined ? 'nothing' : JSON.stringify(value)}`;
-      args.datapath = value;
-    } else if (a === '--') args.files.push(...argv.slice(i + 1)), (i = argv.length);
-    else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
-    else args.files.push(a);
-  }
-  if (!args.help && args.files.length === 0) return 'no scenario file given';
-  return args;
-}
+/** `netpol-labs simulate`. */
+export const simulate: Command = {
+  name: 'simulate',
+  summary: 'predict probe verdicts for scenario files, without a cluster',
+  usage: 'netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...',
+  about: 'Predicts, without a cluster, what Kubernetes and Cilium do with the policies of each scenario\nfile (YAML or JSON) and says why.',
+  options: {
+    json: {type: 'boolean', help: 'one JSON document for all files'},
+    cells: {type: 'boolean', help: 'with a matrix, every cell (JSON) as well as the totals'},
+    datapath: {type: 'string', value: 'cilium|kubernetes', help: "override the scenario's datapath (default cilium)"},
+  },
+  positionals: {min: 1, max: Infinity, name: 'file', missing: 'no scenario file given'},
+  epilogue: 'Exit code: 0 when every file was evaluated, 2 when any file or argument had an error.',
+  async run(values, files, deps) {
+    const datapath = values.datapath as string | undefined;
+    if (datapath !== undefined && datapath !== 'cilium' && datapath !== 'kubernetes') throw new UsageError(`--datapath needs cilium or kubernetes, not ${JSON.stringify(datapath)}`);
+    return simulateFiles(files, {json: values.json === true, cells: values.cells === true, datapath}, deps);
+  },
+};
 
 /** JSON form of one file's outcome. */
 interface FileReport {
@@ -68,21 +41,12 @@ interface FileReport {
   errors?: PolicyError[];
 }
 
-/** Runs the command; returns the exit code. */
-export function runSimulate(argv: string[], io: SimulateIO = nodeIO): number {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr(`netpol-labs simulate: ${args}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
+/** Evaluates each file and prints the reports; returns the exit code. */
+function simulateFiles(files: string[], args: Args, io: Pick<CliDeps, 'stdout' | 'stderr' | 'readFile'>): number {
   let code = 0;
   const reports: FileReport[] = [];
-  for (const file of args.files) {
-    const report = simulateFile(file, args, io);
+  for (const file of files) {
+    const report = simulateFile(file, args, io.readFile);
     if (report.errors && report.errors.length > 0) {
       code = 2;
       io.stderr(report.errors.map((e) => `${formatError(e)}\n`).join(''));
@@ -100,10 +64,10 @@ export function runSimulate(argv: string[], io: SimulateIO = nodeIO): number {
   return code;
 }
 
-function simulateFile(file: string, args: Args, io: SimulateIO): FileReport & {probes?: Probe[]; datapath?: Datapath} {
+function simulateFile(file: string, args: Args, readFile: CliDeps['readFile']): FileReport & {probes?: Probe[]; datapath?: Datapath} {
   let text: string;
   try {
-    text = io.readFile(file);
+    text = readFile(file);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     return {file, results: [], errors: [{file, line: 1, col: 1, code: 'unreadable-file', message: `cannot read the scenario file (${reason}); check the path`}]};

@@ -5,7 +5,7 @@
 // protocol per port), strict field validation (unknown field).
 import {describe, expect, it} from 'vitest';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
-import {runSimulate} from '../../src/cli/simulate';
+import {simulateCli} from '../cli-harness';
 
 const np = (body: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  podSelector: {}\n${body}`;
 const cnp = (body: string) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\nspec:\n  endpointSelector: {}\n${body}`;
@@ -199,14 +199,14 @@ describe('probes that do not resolve are reported when the scenario is read', ()
   it('a portName the destination pod does not declare', () => {
     expect(probeErrors('{from: {pod: x/a}, to: {pod: x/b}, portName: htp}')).toEqual(['unresolved-port s.yaml:10:50: probes[0]: pod x/b has no container port named "htp"; its named ports are http']);
   });
-  it('CLI: a file with one bad probe prints none of its verdicts, only the error; the other file is printed', () => {
+  it('CLI: a file with one bad probe prints none of its verdicts, only the error; the other file is printed', async () => {
     const files: Record<string, string> = {
       'bad.yaml': `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n  - {from: {pod: x/a}, to: {service: x/s}, port: 81}\n`,
       'good.yaml': `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n`,
     };
     let out = '';
     let err = '';
-    const code = runSimulate(['bad.yaml', 'good.yaml'], {readFile: (p) => files[p], stdout: (t) => (out += t), stderr: (t) => (err += t)});
+    const code = await simulateCli(['bad.yaml', 'good.yaml'], {readFile: (p) => files[p], stdout: (t) => (out += t), stderr: (t) => (err += t)});
     expect(code).toBe(2);
     expect(err).toBe('bad.yaml:11:50: probes[1]: service x/s has no TCP port 81; its ports are 80 (80/TCP)\n');
     expect(out).toBe(
@@ -236,24 +236,24 @@ describe('portName and protocol', () => {
   it('a Service port name that does not exist', () => {
     expect(probeErrors('{from: {pod: x/a}, to: {service: x/s}, portName: dn}')).toEqual(['unknown-reference s.yaml:9:54: probes[0]: service x/s has no port named "dn"; its ports are dns (53/UDP)']);
   });
-  it('without protocol, the named port\'s protocol is evaluated and printed', () => {
+  it('without protocol, the named port\'s protocol is evaluated and printed', async () => {
     const text = `${cluster}probes:\n  - {from: {pod: x/a}, to: {pod: x/b}, portName: dns}\n  - {from: {pod: x/a}, to: {service: x/s}, portName: dns}\n`;
     expect(parseScenario(text, 's.yaml').scenario!.probes.map((p) => p.protocol)).toEqual(['UDP', 'UDP']);
     let out = '';
-    expect(runSimulate(['s.yaml'], {readFile: () => text, stdout: (t) => (out += t), stderr: () => {}})).toBe(0);
+    expect(await simulateCli(['s.yaml'], {readFile: () => text, stdout: (t) => (out += t), stderr: () => {}})).toBe(0);
     expect(out.split('\n').filter((l) => l.includes('probe ')).map((l) => l.split(': allowed')[0])).toEqual(['  probe 0: x/a -> x/b UDP/dns', '  probe 1: x/a -> service x/s UDP/dns']);
   });
 });
 
 describe('CLI: an error in one file does not stop the others', () => {
-  it('prints file:line:col, evaluates the good file, exits 2', () => {
+  it('prints file:line:col, evaluates the good file, exits 2', async () => {
     const files: Record<string, string> = {
       'good.yaml': 'cluster:\n  namespaces: [{name: x}]\n  pods:\n    - {namespace: x, name: a}\n    - {namespace: x, name: b}\nprobes:\n  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}\n',
       'bad.yaml': 'cluster:\n  namespaces: [{name: x}]\n  pods: [{namespace: x, name: a}]\nprobes:\n  - {from: {pod: x/a}, to: {pod: x/zz}, port: 80}\n',
     };
     let out = '';
     let err = '';
-    const code = runSimulate(['--json', 'bad.yaml', 'good.yaml', 'missing.yaml'], {
+    const code = await simulateCli(['--json', 'bad.yaml', 'good.yaml', 'missing.yaml'], {
       readFile: (p) => {
         if (!(p in files)) throw Object.assign(new Error('ENOENT'), {code: 'ENOENT'});
         return files[p];
@@ -270,9 +270,9 @@ describe('CLI: an error in one file does not stop the others', () => {
     expect(doc.scenarios.map((s: {file: string}) => s.file)).toEqual(['bad.yaml', 'good.yaml', 'missing.yaml']);
     expect(doc.scenarios[1].results[0]).toMatchObject({probe: 0, verdict: 'allowed', ingress: 'allowed', egress: 'allowed'});
   });
-  it('rejects an unknown option with usage and exit 2', () => {
+  it('rejects an unknown option with usage and exit 2', async () => {
     let err = '';
-    expect(runSimulate(['--jsn', 'a.yaml'], {readFile: () => '', stdout: () => {}, stderr: (t) => (err += t)})).toBe(2);
-    expect(err.split('\n')[0]).toBe('netpol-labs simulate: unknown option --jsn');
+    expect(await simulateCli(['--jsn', 'a.yaml'], {readFile: () => '', stdout: () => {}, stderr: (t) => (err += t)})).toBe(2);
+    expect(err.split('\n')[0]).toBe("netpol-labs simulate: Unknown option '--jsn'");
   });
 });

@@ -7,7 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parse, parseAllDocuments} from 'yaml';
-import {runSimulate} from '../../src/cli/simulate';
+import {simulateCli} from '../cli-harness';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
 import {readJson} from '../../src/policy/json-source';
 
@@ -28,10 +28,10 @@ function jsonTwin(yamlText: string): string {
 }
 
 /** Runs `simulate --json --cells` on one in-memory file; returns the exit code and the JSON output. */
-function simulate(file: string, text: string): {code: number; out: unknown; stderr: string} {
+async function simulate(file: string, text: string): Promise<{code: number; out: unknown; stderr: string}> {
   let stdout = '';
   let stderr = '';
-  const code = runSimulate(['--json', '--cells', file], {readFile: () => text, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t)});
+  const code = await simulateCli(['--json', '--cells', file], {readFile: () => text, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t)});
   return {code, out: JSON.parse(stdout), stderr};
 }
 
@@ -54,13 +54,13 @@ function positionOf(text: string, needle: string, from = 0): {line: number; col:
 }
 
 describe('a JSON scenario reads as its YAML twin', () => {
-  it.each(FIXTURES)('%s', (fixture) => {
+  it.each(FIXTURES)('%s', async (fixture) => {
     const yamlText = readFileSync(path.join(ROOT, fixture), 'utf8');
     const jsonText = jsonTwin(yamlText);
     // The twin takes the JSON path (JSON.parse accepts it), not the YAML parser.
     expect(readJson(jsonText)).toBeDefined();
-    const fromYaml = simulate('s.yaml', yamlText);
-    const fromJson = simulate('s.json', jsonText);
+    const fromYaml = await simulate('s.yaml', yamlText);
+    const fromJson = await simulate('s.json', jsonText);
     expect(fromJson.code).toBe(fromYaml.code);
     expect(withoutPositions(fromJson.out)).toEqual(withoutPositions(fromYaml.out));
     expect(fromJson.stderr.replace(/\S+\.(yaml|json):\d+:\d+/g, 'FILE:N')).toBe(fromYaml.stderr.replace(/\S+\.(yaml|json):\d+:\d+/g, 'FILE:N'));
@@ -70,8 +70,8 @@ describe('a JSON scenario reads as its YAML twin', () => {
 describe('positions in JSON', () => {
   const deathstar = jsonTwin(readFileSync(path.join(ROOT, 'tests/fixtures/scenarios/deathstar-l7.yaml'), 'utf8'));
 
-  it('an explanation names the line of the rule in the JSON text', () => {
-    const {out} = simulate('deathstar.json', deathstar);
+  it('an explanation names the line of the rule in the JSON text', async () => {
+    const {out} = await simulate('deathstar.json', deathstar);
     const rule = (out as {scenarios: {results: {explanation: {side: string; rules?: {line: number; col: number}[]}[]}[]}[]}).scenarios[0].results[0].explanation.find((e) => e.side === 'ingress')!.rules![0];
     // rule1's ingress[0] is the object that opens the line before its "fromEndpoints".
     const fromEndpoints = positionOf(deathstar, '"fromEndpoints"');

@@ -9,7 +9,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {main} from '../../scripts/runner.mjs';
+import {main} from '../../src/cli/main';
 import {memoryOutput} from '../../src/runner/output';
 import {isRunning, ROOT, startRunner, standinCluster, type Call, type StandinCluster} from './standin-cluster';
 

@@ -6,9 +6,10 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../scripts/runner.mjs';
+import {main} from '../../src/cli/main';
 import {CILIUM_VERSION, KIND_CONTEXT, KIND_NODE_IMAGE} from '../../src/runner/constants';
 import {memoryOutput} from '../../src/runner/output';
+import {runInMemory} from '../cli-harness';
 
 const ROOT = resolve(__dirname, '../..');
 const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
@@ -150,8 +151,8 @@ describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
     const withHubble = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--hubble', '--dry-run']);
     expect(withHubble.commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
     for (const command of ['run', 'verify']) {
-      const out = memoryOutput();
-      expect(await main([command, '--help'], {out, root: ROOT})).toBe(0);
+      const {code, out} = await runInMemory([command, '--help']);
+      expect(code).toBe(0);
       const help = out.lines.join('\n');
       expect(help).toMatch(/--hubble\s+attach Hubble flows[\s\S]*kube-system/);
       expect(help).toContain('--target context');
@@ -189,34 +190,43 @@ describe('a mistyped --step', () => {
 });
 
 describe('argv', () => {
-  it('bad flags give one line and the usage, exit 2', async () => {
-    const out = memoryOutput();
-    expect(await main(['run', 'deathstar', '--targt', 'kind'], {out, root: ROOT})).toBe(2);
-    expect(out.lines[0]).toMatch(/^netpol-labs run: Unknown option '--targt'/);
-    expect(out.lines[1]).toMatch(/^usage: netpol-labs run LAB /);
-    expect(out.lines).toHaveLength(2);
+  it('bad flags give one line and the usage on stderr, exit 2', async () => {
+    const {code, out, err} = await runInMemory(['run', 'deathstar', '--targt', 'kind']);
+    expect(code).toBe(2);
+    expect(err.lines[0]).toMatch(/^netpol-labs run: Unknown option '--targt'/);
+    expect(err.lines[1]).toMatch(/^usage: netpol-labs run LAB /);
+    expect(err.lines).toHaveLength(2);
+    expect(out.lines).toEqual([]);
   });
 
   it('rejects an unknown target and a missing lab', async () => {
-    const out = memoryOutput();
-    expect(await main(['run', 'deathstar', '--target', 'minikube'], {out, root: ROOT})).toBe(2);
-    expect(out.lines[0]).toBe('netpol-labs run: unknown --target "minikube"; expected kind, sim or context');
-    const out2 = memoryOutput();
-    expect(await main(['run'], {out: out2, root: ROOT})).toBe(2);
-    expect(out2.lines[0]).toContain('which lab?');
+    const bad = await runInMemory(['run', 'deathstar', '--target', 'minikube']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.lines[0]).toBe('netpol-labs run: unknown --target "minikube"; expected sim, kind or context');
+    const missing = await runInMemory(['run']);
+    expect(missing.code).toBe(2);
+    expect(missing.err.lines[0]).toContain('which lab?');
   });
 
   it('names the labs when the lab does not exist', async () => {
-    const out = memoryOutput();
-    expect(await main(['run', 'deathstr', '--dry-run'], {out, env: {PATH: emptyPath}, root: ROOT})).toBe(1);
+    const {code, out} = await runInMemory(['run', 'deathstr', '--dry-run'], {env: {PATH: emptyPath}});
+    expect(code).toBe(1);
     expect(out.lines[0]).toContain('no lab "deathstr"; labs are deathstar');
   });
 
   it('--help for each command', async () => {
-    for (const command of ['up', 'down', 'status', 'run', 'verify', 'reset']) {
-      const out = memoryOutput();
-      expect(await main([command, '--help'], {out, root: ROOT})).toBe(0);
+    for (const command of ['simulate', 'up', 'down', 'status', 'run', 'verify', 'reset']) {
+      const {code, out} = await runInMemory([command, '--help']);
+      expect(code).toBe(0);
       expect(out.lines[0]).toMatch(new RegExp(`^usage: netpol-labs ${command}`));
+      expect(out.lines.join('\n')).toMatch(/-h, --help\s+show this help/);
     }
+  });
+
+  it('an unknown command lists the commands, exit 2', async () => {
+    const {code, err} = await runInMemory(['simulat']);
+    expect(code).toBe(2);
+    expect(err.lines[0]).toBe('netpol-labs: unknown command "simulat"');
+    expect(err.lines.join('\n')).toMatch(/^ {2}simulate {2}predict probe verdicts/m);
   });
 });

@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../scripts/runner.mjs';
+import {main} from '../../src/cli/main';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {reportWriteError} from '../../src/runner/commands';
 import {memoryOutput} from '../../src/runner/output';
