@@ -2,15 +2,14 @@
  * A strict reader over a parsed document that keeps positions: every value knows where it was
  * written and its path (`spec.ingress[0].toPorts`), so a validation error can say
  * `file:line:col: what is wrong; what would be right`. YAML is read by the yaml library into
- * positioned nodes. Strict JSON is read by JSON.parse into plain data, its positions found on
- * demand (json-source.ts: much faster on large machine-made files); JSON that JSON.parse refuses
- * goes to the YAML parser (YAML 1.2 is a superset of JSON). Val reads both with one set of rules
- * and messages.
+ * positioned nodes; strict JSON by jsonc-parser into positioned nodes too (json-source.ts: much
+ * faster on large machine-made files), and text that is not strict JSON goes to the YAML parser
+ * (YAML 1.2 is a superset of JSON). Val reads both trees with one set of rules and messages.
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
-import type {Segment} from 'jsonc-parser';
+import {getNodeValue, type Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {looksLikeJson, readJson, type JsonPositions} from './json-source';
+import {looksLikeJson, readJson, TOO_DEEP, type JsonNode} from './json-source';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -20,11 +19,11 @@ export interface ReadContext {
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
-  /** Set when the text was strict JSON: values are then plain data, and positions come from here. */
-  json?: JsonPositions;
+  /** Set when the text was strict JSON: nodes are then jsonc-parser's, not the yaml library's. */
+  json?: boolean;
 }
 
-/** A document of the text: its root (a yaml node, or plain data for JSON) and its errors. */
+/** A document of the text: its root (a yaml node, or a jsonc-parser node for JSON) and its errors. */
 export interface SourceDocument {
   contents: unknown;
   errors: readonly unknown[];
@@ -40,9 +39,16 @@ const MAX_ALIAS_COUNT = 100;
 export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: SourceDocument[]} {
   const lines = new LineCounter();
   const json = looksLikeJson(text) ? readJson(text) : undefined;
+  if (json === TOO_DEEP) {
+    errors.push(errorAt({file, line: 1, col: 1}, 'too-deep', 'this JSON text nests arrays and objects deeper than the reader can follow (thousands of levels); no Kubernetes object needs that, so check how the file was made'));
+    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: []};
+  }
   if (json) {
-    for (const d of json.duplicates) errors.push(errorAt({file, ...json.positions.lineColAt(d.offset)}, 'duplicate-key', DUPLICATE_KEY_MESSAGE));
-    return {ctx: {file, lines, errors, aliases: new Map(), json: json.positions}, docs: [{contents: json.value, errors: json.duplicates}]};
+    // Lines as the yaml parser counts them: the first starts at 0, each other one after a "\n".
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    for (const d of json.duplicates) errors.push(errorAt({file, ...lines.linePos(d.offset)}, 'duplicate-key', duplicateKeyMessage(d.key)));
+    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
@@ -56,11 +62,12 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
     for (const e of doc.errors) {
       const at = lines.linePos(e.pos[0]);
       const duplicate = e.code === 'DUPLICATE_KEY';
+      const key = duplicate ? scalarAt(doc, e.pos[0]) : undefined;
       errors.push(
         errorAt(
           {file, line: at.line, col: at.col},
           duplicate ? 'duplicate-key' : 'yaml-syntax',
-          duplicate ? DUPLICATE_KEY_MESSAGE : `YAML syntax error: ${firstLine(e.message)}; fix the syntax at this position`,
+          duplicate ? duplicateKeyMessage(key ?? text.slice(e.pos[0], e.pos[1])) : `YAML syntax error: ${firstLine(e.message)}; fix the syntax at this position`,
         ),
       );
     }
@@ -70,7 +77,25 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
   return {ctx, docs};
 }
 
-const DUPLICATE_KEY_MESSAGE = 'this key is written twice in the same mapping; keep one of them';
+/** The message for a key written twice in one mapping. */
+function duplicateKeyMessage(key: string): string {
+  return `the key ${JSON.stringify(key)} is written twice in the same mapping; keep one of them`;
+}
+
+/** The value of the scalar written at `offset` (the yaml library reports a duplicate key by its start). */
+function scalarAt(doc: Document.Parsed, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Scalar: (_key, node) => {
+      if (node.range?.[0] === offset) {
+        found = String(node.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
 
 /**
  * Maps every alias of `doc` to its anchored node (the last anchor of that name before the alias,
@@ -126,8 +151,7 @@ interface Entry {
  * A value in the document with its path and position; absent values point at their parent.
  *
  * Each value knows the value holding it and its key or index there, so its path
- * (`spec.ingress[0].toPorts`) is built only for a message, and a JSON value's position is found
- * only when asked for.
+ * (`spec.ingress[0].toPorts`) is built only for a message.
  *
  * An alias (`matchLabels: *labels`) reads as the node its anchor marks, as kubectl reads it.
  * Positions: an error about the aliased value as a whole (its type, a missing field) points at
@@ -136,7 +160,7 @@ interface Entry {
  * path is always the path of the use (`spec.podSelector.matchLabels`).
  */
 export class Val {
-  /** A yaml node (YAML), or plain data (JSON); null or undefined when absent. */
+  /** A yaml node (YAML), or a jsonc-parser node (JSON); null or undefined when absent. */
   readonly node: unknown;
   /** Where an alias was used, when this value came through one. */
   private readonly aliasOffset: number | undefined;
@@ -148,7 +172,7 @@ export class Val {
     readonly parent: Val | undefined,
     /** This value's key or index in `parent`. */
     readonly segment: Segment | undefined,
-    /** YAML: offset to report when the node is absent (the parent's start, or the key's). */
+    /** Offset to report when the node is absent (the parent's start, or the key's). */
     private readonly fallbackOffset = 0,
     /** The key of a mapping entry rather than its value (an unknown field is reported at its key). */
     private readonly isKey = false,
@@ -164,7 +188,7 @@ export class Val {
 
   /** The root value of a document. */
   static root(ctx: ReadContext, doc: SourceDocument): Val {
-    return new Val(ctx, doc.contents, undefined, undefined, ctx.json ? 0 : ((doc.contents as Node | null)?.range?.[0] ?? 0));
+    return new Val(ctx, doc.contents, undefined, undefined, 0);
   }
 
   /** Where this value is, for messages: `spec.ingress[0].toPorts` (a key has its mapping's path). */
@@ -175,35 +199,25 @@ export class Val {
     return base ? `${base}.${this.segment}` : this.segment;
   }
 
-  /** Offset of this value in YAML text (the alias use for an aliased value; the parent's when absent). */
+  /** Offset of this value in the text (the alias use for an aliased value; the parent's when absent). */
   get offset(): number {
-    return this.aliasOffset ?? (this.node as Node | null | undefined)?.range?.[0] ?? this.fallbackOffset;
+    if (this.aliasOffset !== undefined) return this.aliasOffset;
+    const at = this.ctx.json ? (this.node as JsonNode | null | undefined)?.offset : (this.node as Node | null | undefined)?.range?.[0];
+    return at ?? this.fallbackOffset;
   }
 
   /** Position of this value (or of its parent when absent). */
   get pos(): SourceRef {
-    if (this.ctx.json) return this.ctx.json.sourceRef(this.ctx.file, () => this.jsonWhere());
     const {line, col} = this.ctx.lines.linePos(this.offset);
     return {file: this.ctx.file, line, col};
-  }
-
-  /** JSON: the path from the root to this value (to its parent when absent), and whether it is a key. */
-  private jsonWhere(): {path: Segment[]; key: boolean} {
-    let v: Val = this;
-    while (v.node === undefined && !v.isKey && v.parent) v = v.parent;
-    const key = v.isKey;
-    const path: Segment[] = [];
-    for (let at: Val | undefined = v; at?.parent; at = at.parent) path.push(at.segment!);
-    return {path: path.reverse(), key};
   }
 
   /** What kind of value this is, in either format. */
   private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
     const n = this.node;
     if (this.ctx.json) {
-      if (n === undefined) return 'none';
-      if (Array.isArray(n)) return 'seq';
-      return n !== null && typeof n === 'object' ? 'map' : 'scalar';
+      const type = (n as JsonNode | null | undefined)?.type;
+      return type === undefined ? 'none' : type === 'object' ? 'map' : type === 'array' ? 'seq' : 'scalar';
     }
     return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
   }
@@ -253,29 +267,22 @@ export class Val {
     return out;
   }
 
-  /** The Val of a key, to report an error at: YAML's is read with the entry, JSON's made now. */
-  private keyVal(name: string | undefined, yamlKey: Val | undefined): Val {
-    return yamlKey ?? new Val(this.ctx, name, this, name, 0, true);
-  }
-
   /**
    * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
-   * value that is not a mapping), and for YAML the key's Val (keyVal makes JSON's on request).
+   * value that is not a mapping), and the key's own Val (to report an error at the key).
    */
-  private eachEntry(visit: (name: string | undefined, value: Val, yamlKey: Val | undefined) => void): void {
-    const kind = this.kind;
-    if (kind !== 'map') return;
+  private eachEntry(visit: (name: string | undefined, value: Val, key: Val) => void): void {
+    if (this.kind !== 'map') return;
+    const start = this.offset;
     if (this.ctx.json) {
-      const map = this.node as Record<string, unknown>;
-      let names = Object.keys(map);
-      // Object.keys lists keys that read as array indices first; the text decides the order.
-      if (names.some(isArrayIndex)) names = this.ctx.json.keysAsWritten(this.jsonWhere().path) ?? names;
-      for (const name of names) visit(name, new Val(this.ctx, map[name], this, name), undefined);
+      for (const property of (this.node as JsonNode).children ?? []) {
+        const [keyNode, valueNode] = property.children!;
+        const key = new Val(this.ctx, keyNode, this, undefined, start, true);
+        visit(keyNode.value, new Val(this.ctx, valueNode, this, keyNode.value, key.offset), key);
+      }
       return;
     }
-    const node = this.node as Node & {items: Pair<Node, Node>[]};
-    const start = node.range?.[0] ?? 0;
-    for (const item of node.items) {
+    for (const item of (this.node as Node & {items: Pair<Node, Node>[]}).items) {
       const key = new Val(this.ctx, item.key, this, undefined, start, true);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
       visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), key);
@@ -289,12 +296,12 @@ export class Val {
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    this.eachEntry((key, value, yamlKey) => {
+    this.eachEntry((key, value, keyVal) => {
       if (key === undefined) {
-        this.keyVal(key, yamlKey).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        keyVal.fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
       } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        this.keyVal(key, yamlKey).fail(
+        keyVal.fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
@@ -308,10 +315,9 @@ export class Val {
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
-    if (this.ctx.json) return (this.node as unknown[]).map((n, i) => new Val(this.ctx, n, this, i));
-    const node = this.node as Node & {items: Node[]};
-    const start = node.range?.[0] ?? 0;
-    return node.items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
+    const start = this.offset;
+    if (this.ctx.json) return ((this.node as JsonNode).children ?? []).map((n, i) => new Val(this.ctx, n, this, i, start));
+    return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
 
   /** Reads a string (numbers and booleans are refused: Kubernetes would refuse them too). */
@@ -362,11 +368,11 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    this.eachEntry((name, value, yamlKey) => {
+    this.eachEntry((name, value, keyVal) => {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        this.keyVal(name, yamlKey).fail('invalid-label', `${this.path} key ${keyProblem}`);
+        keyVal.fail('invalid-label', `${this.path} key ${keyProblem}`);
         return;
       }
       const v = value.scalar();
@@ -392,25 +398,17 @@ export class Val {
 
   /** The raw scalar value, or undefined for collections and absent values. */
   scalar(): unknown {
-    if (this.ctx.json) return this.kind === 'scalar' ? this.node : undefined;
+    if (this.ctx.json) return this.kind === 'scalar' ? (this.node as JsonNode).value : undefined;
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
-    if (this.ctx.json) return this.node;
     if (this.node == null) return undefined;
+    if (this.ctx.json) return getNodeValue(this.node as JsonNode);
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }
-}
-
-/** Whether a key is one JavaScript orders first among an object's keys (a canonical array index). */
-function isArrayIndex(key: string): boolean {
-  const first = key.charCodeAt(0);
-  // Most keys start with a letter: decided without a regular expression.
-  if (!(first >= 48 && first <= 57)) return false;
-  return /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
 }
 
 /** The fields of a mapping read by Val.fields. */

@@ -1,5 +1,5 @@
-// JSON input has a path of its own (src/policy/json-source.ts: JSON.parse for the values, a key
-// count for duplicate keys, positions found on demand). These tests hold it to the YAML path,
+// JSON input has a reader of its own (src/policy/json-source.ts: jsonc-parser's positioned tree,
+// duplicate keys found in it). These tests hold it to the YAML path,
 // which reads the same document through the yaml library: the same verdicts, explanations and
 // errors, with positions that point into the JSON text. Expected positions are found by searching
 // the test's own text, not taken from the reader.
@@ -57,8 +57,8 @@ describe('a JSON scenario reads as its YAML twin', () => {
   it.each(FIXTURES)('%s', async (fixture) => {
     const yamlText = readFileSync(path.join(ROOT, fixture), 'utf8');
     const jsonText = jsonTwin(yamlText);
-    // The twin takes the JSON path (JSON.parse accepts it), not the YAML parser.
-    expect(readJson(jsonText)).toBeDefined();
+    // The twin takes the JSON reader, not the YAML parser.
+    expect(readJson(jsonText)).toHaveProperty('root');
     const fromYaml = await simulate('s.yaml', yamlText);
     const fromJson = await simulate('s.json', jsonText);
     expect(fromJson.code).toBe(fromYaml.code);
@@ -114,15 +114,24 @@ describe('JSON read in the order written', () => {
     const errors = parsePolicyDocuments(text, 'p.json').errors.map(formatError);
     const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
     expect(second.line).toBe(2);
-    expect(errors).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(errors).toEqual([`p.json:${second.line}:${second.col}: the key "name" is written twice in the same mapping; keep one of them`]);
     const unknown = parsePolicyDocuments(text.replace('"name": "b", ', ''), 'p.json').errors[0];
     expect([unknown.line, unknown.col]).toEqual([2, positionOf(text.replace('"name": "b", ', ''), '"bad"').col]);
   });
 
-  it('reads nesting deeper than the call stack without a crash', () => {
-    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  it('nesting deeper than the parsers can follow is one clear error, not a crash', () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const text = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ${deep}}}`;
+    expect(parsePolicyDocuments(text, 'p.json').errors.map((e) => `${e.code} ${formatError(e)}`)).toEqual([
+      'too-deep p.json:1:1: this JSON text nests arrays and objects deeper than the reader can follow (thousands of levels); no Kubernetes object needs that, so check how the file was made',
+    ]);
+  });
+
+  it('reads nesting a hundred levels deep', () => {
+    const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
     const text = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ${deep}}}`;
     const r = parsePolicyDocuments(text, 'p.json');
+    expect(r.errors).toEqual([]);
     expect(r.others.map((o) => o.kind)).toEqual(['ConfigMap']);
   });
 });
@@ -135,14 +144,14 @@ describe('duplicate keys in JSON', () => {
     const text = policy('{"name": "a", "namespace": "x", "name": "b"}');
     const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
     const r = parsePolicyDocuments(text, 'p.json');
-    expect(r.errors.map((e) => `${e.code} ${formatError(e)}`)).toEqual([`duplicate-key p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(r.errors.map((e) => `${e.code} ${formatError(e)}`)).toEqual([`duplicate-key p.json:${second.line}:${second.col}: the key "name" is written twice in the same mapping; keep one of them`]);
     expect(r.policies).toEqual([]);
   });
 
   it('count the same key written with an escape as the same key', () => {
     const text = policy('{"name": "a", "namespace": "x", "n\\u0061me": "b"}');
     const second = positionOf(text, '"n\\u0061me"');
-    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: the key "name" is written twice in the same mapping; keep one of them`]);
   });
 
   it('are not found in text that only looks like keys inside strings', () => {
@@ -153,19 +162,21 @@ describe('duplicate keys in JSON', () => {
   });
 
   it('are found when the keys and values involved hold colons', () => {
-    // Keys are counted by colons outside strings; colons inside keys and values must not hide one.
     const text = policy('{"name": "a", "namespace": "x", "labels": {"k8s:app": "a:b", "k8s:app": "c:d"}}');
     const second = positionOf(text, '"k8s:app"', text.indexOf('"k8s:app"') + 1);
-    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: the key "k8s:app" is written twice in the same mapping; keep one of them`]);
   });
 
-  it('are found when an escaped colon would even out the count', () => {
-    // "\u003a" is a colon in the parsed string but not in the text: one such escape and one
-    // duplicate key would cancel out in a count of colons.
+  it('are found when a value holds an escaped colon', () => {
     const text = policy('{"name": "a", "namespace": "x", "annotations": {"note": "\\u003a"}, "name": "b"}');
     const second = positionOf(text, '"name"', text.indexOf('"name"') + 1);
     const r = parsePolicyDocuments(text, 'p.json');
-    expect(r.errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: this key is written twice in the same mapping; keep one of them`]);
+    expect(r.errors.map(formatError)).toEqual([`p.json:${second.line}:${second.col}: the key "name" is written twice in the same mapping; keep one of them`]);
+  });
+
+  it('name the key in YAML too, at the second key', () => {
+    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\n  namespace: x\n  name: b\nspec: {podSelector: {}}\n';
+    expect(parsePolicyDocuments(text, 'p.yaml').errors.map(formatError)).toEqual(['p.yaml:6:3: the key "name" is written twice in the same mapping; keep one of them']);
   });
 
   it('in different objects are not duplicates', () => {
