@@ -1,9 +1,13 @@
 /**
  * The all-pairs matrix, bit-parallel: for each destination the set of admitted sources and for
- * each source the set of reachable destinations are ORs of the rules' precomputed peer sets, so a
- * verdict costs two bit tests, and totals without cells a popcount per 32 pairs. Pairs involving
- * host-network pods (which carry node identities) go through evaluateProbe, the reference path;
- * tests check the two agree.
+ * each source the set of reachable destinations are ORs of the rules' precomputed peer sets. One
+ * evaluation path gives every verdict: row s of `reach` holds the destinations pod s may reach
+ * (its egress row AND the transposed ingress rows), totals are popcounts of those rows, and
+ * cells, when asked for, are read from the same bits.
+ *
+ * Pairs involving host-network pods are the exception: those pods carry their node's identity
+ * (host or remote-node, relative to the other pod), which the per-rule pod sets do not hold, so
+ * their bits are set from evaluateProbe, the reference path. Tests check the two agree.
  */
 import {bitset, fullBitset, orInto, type Bitset} from './bitset';
 import type {Model} from './compile';
@@ -27,8 +31,6 @@ type PortMatch = Bitset | boolean;
 function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
   const pods = model.cluster.pods;
   const n = pods.length;
-  const totals: MatrixTotals = {port, protocol, allowed: 0, dropped: 0, 'l7-denied': 0};
-  const cells: NonNullable<MatrixTotals['cells']> = [];
   const never = model.datapath === 'cilium' && model.mode === 'never';
   const always = model.datapath === 'cilium' && model.mode === 'always';
   const base: Traffic = {protocol, port, icmpType: 0, family: 'IPv4'};
@@ -53,13 +55,15 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
   };
 
   // Row i of `inAllowed` (the sources pod i admits) and of `outAllowed` (the destinations pod i
-  // may reach) are the words [i * W, (i + 1) * W) of one flat array each: one allocation per
-  // port instead of several per pod.
+  // may reach) are the words [i * W, (i + 1) * W) of one flat array each.
   const inAllowed = new Uint32Array(n * W);
   const outAllowed = new Uint32Array(n * W);
   const all = fullBitset(n);
   const allow = bitset(n);
   const deny = bitset(n);
+  // Pods selected by the same rules have the same row: each distinct list of rules is computed
+  // once and copied (pods of one Deployment, or of one namespace under namespace-wide policies).
+  const rowOf = [new Map<string, number>(), new Map<string, number>()];
 
   /**
    * Writes into row i of `into` what one side of pod i lets through: the rules `ids` selecting it,
@@ -71,14 +75,21 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
       into.set(all, at);
       return;
     }
+    // On ingress a rule with named ports is checked against pod i's own container ports, so
+    // that row depends on more than the rule list.
+    const key = ingress && ids.some((ri) => named[ri]) ? undefined : ids.join(',');
+    const seen = key === undefined ? undefined : rowOf[ingress ? 0 : 1].get(key);
+    if (seen !== undefined) {
+      into.copyWithin(at, seen * W, seen * W + W);
+      return;
+    }
+    if (key !== undefined) rowOf[ingress ? 0 : 1].set(key, i);
     let isolated = always;
     allow.fill(0);
     deny.fill(0);
     for (const ri of ids) {
       const r = model.rules[ri];
       if (r.rule.defaultDeny) isolated = true;
-      // On ingress the destination is pod i: a rule with named ports is checked against its
-      // container ports alone, not against every pod's.
       const m = ingress && named[ri] ? l4Matches(r.rule.l4, {...base, dstNamedPorts: pods[i].namedPorts}) : matchOf(ri);
       if (m === false) continue;
       const target = r.rule.action === 'deny' ? deny : allow;
@@ -98,39 +109,39 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
     side(i, model.egressRules[i], false, outAllowed);
   }
 
-  const hostNetwork = pods.some((p) => p.hostNetwork);
-  if (!withCells && !hostNetwork) {
-    // Totals only: the pair (s, d) is allowed when row s of outAllowed has d and row d of
-    // inAllowed has s, i.e. row s of the transpose of inAllowed has d. So each source's count is
-    // the popcount of (its out row AND its transposed in row), a word at a time.
-    const inBySource = transpose(inAllowed, n, W);
-    let allowed = 0;
+  // The pair (s, d) is allowed when row s of outAllowed has d and row d of inAllowed has s, i.e.
+  // row s of the transpose of inAllowed has d: `reach` row s is the AND of the two rows.
+  const reach = transpose(inAllowed, n, W);
+  for (let i = 0; i < reach.length; i++) reach[i] &= outAllowed[i];
+  const setReach = (s: number, d: number, allowed: boolean) => {
+    if (allowed) reach[s * W + (d >>> 5)] |= 1 << (d & 31);
+    else reach[s * W + (d >>> 5)] &= ~(1 << (d & 31));
+  };
+  for (let s = 0; s < n; s++) setReach(s, s, false); // a pod and itself is not a pair
+  for (let h = 0; h < n; h++) {
+    if (!pods[h].hostNetwork) continue;
+    const verdict = (s: number, d: number) => evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
+    for (let other = 0; other < n; other++) {
+      if (other === h) continue;
+      setReach(h, other, verdict(h, other));
+      setReach(other, h, verdict(other, h));
+    }
+  }
+
+  let allowed = 0;
+  for (let i = 0; i < reach.length; i++) allowed += popcount(reach[i]);
+  const totals: MatrixTotals = {port, protocol, allowed, dropped: n * (n - 1) - allowed, 'l7-denied': 0};
+  if (withCells) {
+    const cells: NonNullable<MatrixTotals['cells']> = [];
     for (let s = 0; s < n; s++) {
-      for (let w = 0, at = s * W; w < W; w++) allowed += popcount(outAllowed[at + w] & inBySource[at + w]);
-      // A pod and itself is not a pair.
-      if ((outAllowed[s * W + (s >>> 5)] & inBySource[s * W + (s >>> 5)] & (1 << (s & 31))) !== 0) allowed--;
-    }
-    totals.allowed = allowed;
-    totals.dropped = n * (n - 1) - allowed;
-    return totals;
-  }
-  for (let s = 0; s < n; s++) {
-    const sWord = s >>> 5;
-    const sBit = 1 << (s & 31);
-    for (let d = 0; d < n; d++) {
-      if (s === d) continue;
-      let allowed: boolean;
-      if (hostNetwork && (pods[s].hostNetwork || pods[d].hostNetwork)) {
-        allowed = evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
-      } else {
-        allowed = (outAllowed[s * W + (d >>> 5)] & (1 << (d & 31))) !== 0 && (inAllowed[d * W + sWord] & sBit) !== 0;
+      for (let d = 0; d < n; d++) {
+        if (s === d) continue;
+        const verdict = (reach[s * W + (d >>> 5)] & (1 << (d & 31))) !== 0 ? 'allowed' : 'dropped';
+        cells.push({from: pods[s].key, to: pods[d].key, verdict});
       }
-      if (allowed) totals.allowed++;
-      else totals.dropped++;
-      if (withCells) cells.push({from: pods[s].key, to: pods[d].key, verdict: allowed ? 'allowed' : 'dropped'});
     }
+    totals.cells = cells;
   }
-  if (withCells) totals.cells = cells;
   return totals;
 }
 
