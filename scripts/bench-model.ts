@@ -1,5 +1,5 @@
 /**
- * The benchmark's generated model (issue 3 "Speed"): 1,000 pods in 50 namespaces and 500 mixed
+ * The benchmark's generated model: 1,000 pods in 50 namespaces and 500 mixed
  * policies (NetworkPolicy, CiliumNetworkPolicy with L7 and deny rules, clusterwide policies), as
  * a scenario document with a matrix on two ports. The benchmark writes it to a file (JSON and
  * YAML) so that what it times is what `netpol-labs simulate` does with a file. Deterministic.
@@ -25,8 +25,11 @@ export interface BenchSize {
   policies: number;
 }
 
-/** The issue's target: 50 x 20 pods, 500 policies. */
+/** The everyday model: 50 x 20 pods, 500 policies. */
 export const BENCH_SIZE: BenchSize = {namespaces: 50, podsPerNamespace: 20, policies: 500};
+
+/** The large model: 100 x 100 pods, 5,000 policies. */
+export const LARGE_SIZE: BenchSize = {namespaces: 100, podsPerNamespace: 100, policies: 5000};
 
 /** A scenario document (see src/policy/scenario.ts) with the generated cluster, policies and matrix. */
 export interface BenchScenario {

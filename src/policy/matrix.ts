@@ -12,6 +12,7 @@
 import {bitset, fullBitset, orInto, type Bitset} from './bitset';
 import type {Model} from './compile';
 import {evaluateProbe, l4Matches, type Traffic} from './evaluate';
+import type {PodInfo} from './cluster';
 import type {L4, L4Protocol, MatrixTotals} from './types';
 
 /** Evaluates every ordered pair of distinct pods on each port. */
@@ -36,8 +37,18 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
   const base: Traffic = {protocol, port, icmpType: 0, family: 'IPv4'};
   const W = (n + 31) >>> 5;
 
-  // Per rule, found on first use: which destinations its ports admit (a rule with named ports
-  // depends on the destination pod's container ports).
+  // A rule with named ports depends on the destination pod's container ports. Pods that name
+  // the same ports resolve them alike, so each distinct set of named ports is checked once.
+  const portSets = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
+  const portSetOf = pods.map((pod) => {
+    const key = [...pod.namedPorts].map(([name, p]) => `${name}=${p.protocol}/${p.port}`).sort().join(',');
+    let set = portSets.get(key);
+    if (!set) portSets.set(key, (set = {ports: pod.namedPorts, pods: bitset(n)}));
+    set.pods[pod.index >>> 5] |= 1 << (pod.index & 31);
+    return key;
+  });
+
+  // Per rule, found on first use: which destinations its ports admit.
   const portMatch: (PortMatch | undefined)[] = new Array(model.rules.length);
   const matchOf = (ri: number): PortMatch => {
     let m = portMatch[ri];
@@ -46,7 +57,7 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
       if (!named[ri]) m = l4Matches(l4, base);
       else {
         const b = bitset(n);
-        for (let d = 0; d < n; d++) if (l4Matches(l4, {...base, dstNamedPorts: pods[d].namedPorts})) b[d >>> 5] |= 1 << (d & 31);
+        for (const set of portSets.values()) if (l4Matches(l4, {...base, dstNamedPorts: set.ports})) orInto(b, set.pods);
         m = b;
       }
       portMatch[ri] = m;
@@ -76,14 +87,15 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
       return;
     }
     // On ingress a rule with named ports is checked against pod i's own container ports, so
-    // that row depends on more than the rule list.
-    const key = ingress && ids.some((ri) => named[ri]) ? undefined : ids.join(',');
-    const seen = key === undefined ? undefined : rowOf[ingress ? 0 : 1].get(key);
+    // that row depends on its set of named ports as well.
+    const key = ingress && ids.some((ri) => named[ri]) ? `${portSetOf[i]}|${ids.join(',')}` : ids.join(',');
+    const rows = rowOf[ingress ? 0 : 1];
+    const seen = rows.get(key);
     if (seen !== undefined) {
       into.copyWithin(at, seen * W, seen * W + W);
       return;
     }
-    if (key !== undefined) rowOf[ingress ? 0 : 1].set(key, i);
+    rows.set(key, i);
     let isolated = always;
     allow.fill(0);
     deny.fill(0);
