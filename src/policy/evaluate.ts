@@ -7,7 +7,7 @@ import {hasBit} from './bitset';
 import {canonicalIp, parseIp} from './cidr';
 import type {PodInfo} from './cluster';
 import {inCidr, reservedIdentity, type CompiledRule, type Model, type PeerIdentity} from './compile';
-import {errorAt} from './errors';
+import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
 import {matches} from './selector';
@@ -103,8 +103,8 @@ function portProtocolMessage(portName: string, owner: string, protocol: L4Protoc
 }
 
 function suggest(name: string, candidates: string[]): string {
-  const near = candidates.filter((c) => c.endsWith(`/${name.split('/').pop()}`) || c.split('/').pop()!.startsWith(name.split('/').pop()!.slice(0, 3)));
-  return near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : '';
+  const near = closest(name, candidates);
+  return near ? ` (did you mean "${near}"?)` : '';
 }
 
 /**

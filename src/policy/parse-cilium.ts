@@ -8,6 +8,7 @@ import {RE2JS} from 're2js';
 import {parseCidr} from './cidr';
 import {readCidrWithExcept} from './read-cidr';
 import {listNames} from './errors';
+import {isPortName} from './names';
 import type {Fields, Val} from './reader';
 import {normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
 import {ENTITIES, type DnsRule, type Entity, type HttpRule, type L4, type L4Protocol, type Peer, type PolicyRule, type PortGroup, type PortMatch, type Selector, type Subject} from './types';
@@ -223,7 +224,6 @@ function readService(e: Val, namespace: string | undefined): Peer | undefined {
   return selector ? {kind: 'service', selector, namespace: ns, source: e.pos} : undefined;
 }
 
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ANY'] as const;
 
 function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<string, {type: string; at: Val}>): PortGroup | undefined {
@@ -287,7 +287,7 @@ function readCiliumPort(v: Val): PortMatch | undefined {
       const n = Number(raw);
       if (n > 65535) return pv.fail('invalid-port', `${pv.path} is "${raw}"; a port number must be from 0 to 65535 ("0" means every port)`);
       port = n === 0 ? undefined : n; // "0" = all ports (what Cilium generates for a K8s port without number)
-    } else if (raw.length <= 15 && PORT_NAME.test(raw)) {
+    } else if (isPortName(raw)) {
       name = raw;
     } else {
       return pv.fail('invalid-port', `${pv.path} is "${raw}", which is neither a port number nor a valid port name`);

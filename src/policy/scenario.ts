@@ -6,13 +6,13 @@
 import {canonicalIp, parseIp} from './cidr';
 import {indexCluster} from './cluster';
 import {closest} from './errors';
+import {DNS_LABEL} from './names';
 import {labelChecks} from './selector';
 import {ProbeResolutionError, resolveProbe} from './evaluate';
 import {readObject} from './parse-policies';
 import {readDocuments, Val, type Fields} from './reader';
 import type {Cluster, Container, DnsEntry, External, L4Protocol, MatrixSpec, Namespace, Node, Pod, PolicyError, PolicyObject, Probe, ProbeEnd, Scenario, Service} from './types';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const L4: readonly L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /** Parses and validates a scenario. On any error `scenario` is still returned when the shape allowed it, but callers should not evaluate it. */
