@@ -177,10 +177,17 @@ export interface Selector {
   matchExpressions: {key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[]}[];
 }
 
-/** Cilium entities (Cilium docs, security/policy/layer3.rst "Entities based"). */
+/**
+ * Every entity Cilium accepts (cilium/cilium pkg/policy/api/entity.go EntitySelectorMapping;
+ * Documentation/security/policy/layer3.rst "Entities based"). The reader refuses any other name,
+ * as Cilium does ("unsupported entity"), and refuses kube-apiserver, which this engine does not
+ * model (a scenario does not say which nodes run the API server).
+ */
 export const ENTITIES = [
   'all',
   'world',
+  'world-ipv4',
+  'world-ipv6',
   'cluster',
   'host',
   'remote-node',
@@ -189,6 +196,7 @@ export const ENTITIES = [
   'health',
   'init',
   'unmanaged',
+  'none',
 ] as const;
 export type Entity = (typeof ENTITIES)[number];
 
