@@ -86,14 +86,12 @@ export interface ServicePort {
 export interface Service {
   namespace: string;
   name: string;
+  /** The Service's own metadata.labels, what toServices k8sServiceSelector selects on. */
+  labels?: Labels;
   clusterIP?: string;
+  /** spec.selector: the labels of its backend pods. */
   selector?: Labels;
   ports: ServicePort[];
-}
-
-/** An address outside the cluster. */
-export interface External {
-  ip: string;
 }
 
 /** Everything that exists in the simulated cluster. */
@@ -104,7 +102,6 @@ export interface Cluster {
   nodes?: Node[];
   pods: Pod[];
   services?: Service[];
-  external?: External[];
 }
 
 /** A DNS answer the Cilium DNS proxy has seen, which toFQDNs rules turn into allowed IPs. */
