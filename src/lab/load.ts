@@ -1,6 +1,6 @@
 import type {z} from 'zod';
 import {parsePolicyDocuments} from '../policy';
-import {editDistance} from '../policy/errors';
+import {closest} from '../policy/errors';
 import type {LabError} from './errors';
 import {requestPath} from './request-path';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
@@ -325,7 +325,7 @@ function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue): LabErro
 /** "did you mean" for a near miss (a typo or a plural), then the full list of allowed keys. */
 function suggest(key: string, allowedList: string): string {
   const allowed = allowedList.split(', ');
-  const near = allowed.find((k) => k !== key && (key.startsWith(k) || k.startsWith(key) || editDistance(k, key) <= 2));
+  const near = closest(key, allowed.filter((k) => k !== key));
   return `${near ? `did you mean "${near}"? ` : ''}allowed keys are ${allowedList}`;
 }
 

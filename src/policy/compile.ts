@@ -5,7 +5,7 @@
  */
 import {bitset, orInto, setBit, type Bitset} from './bitset';
 import {cidrContains, parseCidr, parseIp, type Cidr} from './cidr';
-import {indexCluster, type ClusterIndex, type NodeInfo, type PodInfo} from './cluster';
+import {indexCluster, type ClusterIndex, type NodeInfo, type PodInfo, type ServiceInfo} from './cluster';
 import {matches} from './selector';
 import {LabelIndex} from './selector-index';
 import type {Cluster, Datapath, DnsEntry, EnforcementMode, Peer, PolicyObject, PolicyRule, RuleRef, Scenario, Selector, Subject} from './types';
@@ -182,14 +182,31 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
   return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? []};
 }
 
-/** Whether a service peer (toServices) admits the pod: it backs one of the services named. */
-function serviceAdmitsPod(peer: Peer & {kind: 'service'}, pod: PodInfo, cluster: ClusterIndex): boolean {
-  return cluster.services.some(
+/**
+ * The Services a toServices peer selects: by name, or by a selector on the Services' own
+ * metadata.labels (cilium/cilium pkg/policy/k8s/service.go serviceRefMatches,
+ * serviceSelectorMatches).
+ */
+export function servicesOfPeer(peer: Peer & {kind: 'service'}, cluster: ClusterIndex): ServiceInfo[] {
+  return cluster.services.filter(
     (s) =>
       (peer.namespace === undefined || s.service.namespace === peer.namespace) &&
-      (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.selector ?? {})) &&
-      s.backends.includes(pod),
+      (peer.name !== undefined ? s.service.name === peer.name : matches(peer.selector!, s.service.labels ?? {})),
   );
+}
+
+/**
+ * Whether a toServices peer admits the pod. Cilium turns a selected Service that has a selector
+ * into a generated toEndpoints selector: its spec.selector plus its namespace, matched on
+ * identity labels like any endpoint selector (service.go processRule, appendSelector). Services
+ * without a selector become CIDRs of their EndpointSlices, which never match pods; parseScenario
+ * refuses those, as a scenario cannot describe EndpointSlices.
+ */
+function serviceAdmitsPod(peer: Peer & {kind: 'service'}, pod: PodInfo, cluster: ClusterIndex): boolean {
+  return servicesOfPeer(peer, cluster).some((s) => {
+    const selector = s.service.selector ?? {};
+    return Object.keys(selector).length > 0 && pod.namespace === s.service.namespace && matches({matchLabels: selector, matchExpressions: []}, pod.identity);
+  });
 }
 
 /** Inside the CIDR and outside every except. */

@@ -7,11 +7,11 @@ import {hasBit} from './bitset';
 import {canonicalIp, parseIp} from './cidr';
 import type {PodInfo} from './cluster';
 import {inCidr, reservedIdentity, type CompiledRule, type Model, type PeerIdentity} from './compile';
-import {errorAt} from './errors';
+import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
 import {matches} from './selector';
-import type {Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
+import type {Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
 /** The probe field an unresolved probe is about, for parseScenario to point at. */
 export type ProbeField = 'to' | 'port' | 'protocol';
@@ -103,8 +103,8 @@ function portProtocolMessage(portName: string, owner: string, protocol: L4Protoc
 }
 
 function suggest(name: string, candidates: string[]): string {
-  const near = candidates.filter((c) => c.endsWith(`/${name.split('/').pop()}`) || c.split('/').pop()!.startsWith(name.split('/').pop()!.slice(0, 3)));
-  return near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : '';
+  const near = closest(name, candidates);
+  return near ? ` (did you mean "${near}"?)` : '';
 }
 
 /**
@@ -210,7 +210,7 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
         break;
       }
       case 'entity':
-        if (p.entity === 'all' || p.entity === reserved || (p.entity === 'cluster' && peer.kind === 'node')) return true;
+        if (entityAdmits(p.entity, peer, reserved, ip?.kind() === 'ipv6')) return true;
         break;
       case 'cidr': {
         const c = r.cidrs.get(p);
@@ -234,6 +234,31 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
     }
   }
   return false;
+}
+
+/**
+ * Whether an entity admits a node or an outside address (pods are settled in compile). world is
+ * world-ipv4 and world-ipv6 together, cluster includes the nodes (entity.go InitEntities). No
+ * modelled peer carries ingress, health, init or unmanaged: a scenario has no Cilium Envoy
+ * ingress, health endpoint, initialising or unmanaged endpoint. none selects nothing.
+ */
+function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6: boolean): boolean {
+  switch (entity) {
+    case 'all':
+      return true;
+    case 'world':
+    case 'host':
+    case 'remote-node':
+      return entity === reserved;
+    case 'world-ipv4':
+      return reserved === 'world' && !ipv6;
+    case 'world-ipv6':
+      return reserved === 'world' && ipv6;
+    case 'cluster':
+      return peer.kind === 'node';
+    default:
+      return false;
+  }
 }
 
 function fqdnAllows(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): boolean {

@@ -8,9 +8,10 @@ import {RE2JS} from 're2js';
 import {parseCidr} from './cidr';
 import {readCidrWithExcept} from './read-cidr';
 import {listNames} from './errors';
+import {isPortName} from './names';
 import type {Fields, Val} from './reader';
-import {normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
-import {ENTITIES, type DnsRule, type Entity, type HttpRule, type L4, type L4Protocol, type Peer, type PolicyRule, type PortGroup, type PortMatch, type Selector, type Subject} from './types';
+import {EVERYTHING, normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
+import {ENTITIES, type DnsRule, type HttpRule, type L4, type L4Protocol, type Peer, type PolicyRule, type PortGroup, type PortMatch, type Selector, type Subject} from './types';
 
 const NS_KEY = 'io.kubernetes.pod.namespace';
 const NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -29,12 +30,77 @@ const SECTION_FIELDS: Record<Section, string[]> = {
 
 /** Fields that Cilium knows but this engine does not model: refused rather than silently ignored. */
 const UNSUPPORTED: Record<string, string> = {
-  fromRequires: 'fromRequires was deprecated in Cilium 1.17 and removed in 1.19 (layer3.rst); express the requirement in fromEndpoints',
-  toRequires: 'toRequires was deprecated in Cilium 1.17 and removed in 1.19 (layer3.rst); express the requirement in toEndpoints',
   fromGroups: 'fromGroups (cloud provider groups) is not modelled by this simulator; use fromCIDRSet with the addresses',
   toGroups: 'toGroups (cloud provider groups) is not modelled by this simulator; use toCIDRSet with the addresses',
   authentication: 'mutual authentication is not modelled by this simulator; remove the authentication field',
 };
+
+/** The Cilium release whose rules the engine reproduces (its validation, its CRD fields). */
+export const CILIUM_VERSION = '1.20';
+
+/** Fields removed from the CiliumNetworkPolicy CRD: when, where it is said, what the rule turns into, what to write. */
+const REMOVED: Record<string, {version: string; source: string; becomes: string; instead: string}> = {
+  fromRequires: {
+    version: '1.19',
+    source: 'deprecated in 1.17, Documentation/security/policy/layer3.rst',
+    becomes: 'the requirement disappears and the rule admits its other peers without it',
+    instead: 'write the required labels into every fromEndpoints selector of the policies that select these endpoints',
+  },
+  toRequires: {
+    version: '1.19',
+    source: 'deprecated in 1.17, Documentation/security/policy/layer3.rst',
+    becomes: 'the requirement disappears and the rule admits its other peers without it',
+    instead: 'write the required labels into every toEndpoints selector of the policies that select these endpoints',
+  },
+  kafka: {
+    version: '1.20',
+    source: 'Kafka-aware L7 policy and proxylib removed, cilium/cilium PR #43557 and PR #44610',
+    becomes: 'the port keeps no L7 rules, which silently turns this L7 rule into an L4 allow of every request on the port',
+    instead: 'allow the port at L4 and enforce topic access in the Kafka brokers (ACLs), or remove the rule',
+  },
+  l7proto: {
+    version: '1.20',
+    source: 'proxylib L7 parsers removed, cilium/cilium PR #43557 and PR #44610',
+    becomes: 'the port keeps no L7 rules, which silently turns this L7 rule into an L4 allow of every request on the port',
+    instead: 'use http rules if the protocol is HTTP, or allow the port at L4 and filter in the application',
+  },
+  l7: {
+    version: '1.20',
+    source: 'proxylib L7 parsers removed, cilium/cilium PR #43557 and PR #44610',
+    becomes: 'the port keeps no L7 rules, which silently turns this L7 rule into an L4 allow of every request on the port',
+    instead: 'use http rules if the protocol is HTTP, or allow the port at L4 and filter in the application',
+  },
+};
+
+/** Reports a field Cilium removed, with what a cluster does with it. */
+function refuseRemoved(v: Val, field: string): void {
+  const r = REMOVED[field];
+  v.fail(
+    'removed-field',
+    `${v.path}: ${field} was removed from CiliumNetworkPolicy in Cilium ${r.version} (${r.source}), and this simulator models Cilium ${CILIUM_VERSION}. ` +
+      `On such a cluster kubectl apply (strict field validation) rejects the whole object; a client without strict validation gets the unknown field pruned with only a warning, so ${r.becomes}. ` +
+      `Instead, ${r.instead}`,
+  );
+}
+
+/**
+ * The L3 peer fields of a section, as Cilium counts them (rule_validation.go l3Members): a rule
+ * may use one kind only.
+ */
+const L3_FIELDS: Record<Section, string[]> = {
+  ingress: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes', 'fromGroups'],
+  ingressDeny: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes', 'fromGroups'],
+  egress: ['toCIDR', 'toCIDRSet', 'toEndpoints', 'toEntities', 'toServices', 'toGroups', 'toNodes', 'toFQDNs'],
+  egressDeny: ['toCIDR', 'toCIDRSet', 'toEndpoints', 'toEntities', 'toServices', 'toGroups', 'toNodes'],
+};
+
+const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ANY'] as const;
+
+/** Cilium's limits on one toPorts entry and one icmps entry (rule_validation.go maxPorts, maxICMPFields). */
+const MAX_PORTS = 40;
+const MAX_ICMP_FIELDS = 40;
+
+const WHY = "Cilium refuses the whole policy (pkg/policy/api/rule_validation.go), so it would be in force nowhere";
 
 /** Reads the rule(s) of a Cilium policy: `spec` and/or `specs`. */
 export function readCiliumPolicy(top: Fields, clusterwide: boolean, namespace: string | undefined): PolicyRule[] {
@@ -53,20 +119,39 @@ export function readCiliumPolicy(top: Fields, clusterwide: boolean, namespace: s
   return rules;
 }
 
+const SECTIONS = ['ingress', 'ingressDeny', 'egress', 'egressDeny'] as const;
+
 function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: string | undefined, l7Types: Map<string, {type: string; at: Val}>): PolicyRule[] {
   const f = v.fields(RULE_FIELDS, 'a Cilium policy rule');
   if (!f) return [];
-  if (f.present('nodeSelector')) {
-    f.get('nodeSelector').fail('unsupported', `${f.get('nodeSelector').path}: host policies (nodeSelector) are not modelled by this simulator; use an endpointSelector`);
+  const where = v.path || 'the rule';
+  const hasEndpoints = f.present('endpointSelector');
+  const hasNodes = f.present('nodeSelector');
+  if (hasEndpoints && hasNodes) {
+    f.get('nodeSelector').fail('selector-conflict', `${where} has both endpointSelector and nodeSelector; ${WHY} ("rule cannot have both EndpointSelector and NodeSelector"). Keep endpointSelector to select pods, or nodeSelector alone for a host policy`);
     return [];
   }
-  const sel = f.require('endpointSelector', 'which endpoints the rule applies to, e.g. {matchLabels: {app: web}}');
-  if (!sel) return [];
-  const selector = readSelector(sel, 'the endpoints this rule applies to', 'cilium');
-  if (!selector) return [];
+  if (!hasEndpoints && !hasNodes) {
+    f.owner.fail('missing-field', `${where} needs an "endpointSelector" field (which endpoints the rule applies to, e.g. {matchLabels: {app: web}}); ${WHY} ("rule must have one of EndpointSelector or NodeSelector")`);
+    return [];
+  }
+  // "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny" (Rule.Validate):
+  // empty lists count as absent, so `ingress: []` alone is refused too.
+  const sectionItems = Object.fromEntries(SECTIONS.map((section) => [section, f.get(section).items(`${section} rules`) ?? []])) as Record<Section, Val[]>;
+  if (SECTIONS.every((section) => sectionItems[section].length === 0)) {
+    f.owner.fail(
+      'no-rules',
+      `${where} has no rules: ingress, ingressDeny, egress and egressDeny are all missing or empty, and ${WHY} ("rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny"). ` +
+        'For a default deny write one empty rule, e.g. "ingress: [{}]"',
+    );
+    return [];
+  }
+  const hostPolicy = hasNodes;
+  const subjectVal = hasNodes ? f.get('nodeSelector') : f.get('endpointSelector');
+  const selector = readSelector(subjectVal, hasNodes ? 'the nodes this host policy applies to' : 'the endpoints this rule applies to', 'cilium');
   f.get('description').string('a description');
   f.get('labels').items('rule labels');
-  const subject: Subject = {namespace: clusterwide ? undefined : namespace, selector: normaliseCiliumSelector(selector), on: 'identity'};
+  const subject: Subject = {namespace: clusterwide ? undefined : namespace, selector: normaliseCiliumSelector(selector ?? EVERYTHING), on: 'identity'};
 
   const ddf = f.get('enableDefaultDeny').absent ? undefined : f.get('enableDefaultDeny').fields(['ingress', 'egress'], 'per-direction default deny switches');
   const defaultDeny = {
@@ -75,13 +160,10 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
   };
 
   const out: PolicyRule[] = [];
-  for (const section of ['ingress', 'ingressDeny', 'egress', 'egressDeny'] as const) {
+  for (const section of SECTIONS) {
     const direction: Direction = section.startsWith('ingress') ? 'ingress' : 'egress';
-    // `ingress: []` yields no entries at all, so it does not isolate [inferred from C-ENTRY
-    // RulesToPolicyEntries, which loops over the rules; api.Rule doc: "If omitted or empty, this
-    // rule does not apply at ingress"].
-    (f.get(section).items(`${section} rules`) ?? []).forEach((item, i) => {
-      const rule = readSectionRule(item, section, clusterwide, namespace, l7Types);
+    sectionItems[section].forEach((item, i) => {
+      const rule = readSectionRule(item, section, clusterwide, namespace, l7Types, hostPolicy);
       if (!rule) return;
       out.push({
         direction,
@@ -96,7 +178,12 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
       });
     });
   }
-  return out;
+  if (hostPolicy) {
+    // Read in full first, so that what Cilium refuses in it is reported too.
+    f.get('nodeSelector').fail('unsupported', `${f.get('nodeSelector').path}: host policies (nodeSelector) are not modelled by this simulator; use an endpointSelector`);
+    return [];
+  }
+  return selector ? out : [];
 }
 
 function readSectionRule(
@@ -105,17 +192,36 @@ function readSectionRule(
   clusterwide: boolean,
   namespace: string | undefined,
   l7Types: Map<string, {type: string; at: Val}>,
+  hostPolicy: boolean,
 ): {peers: Peer[] | 'any'; l4: L4 | null} | undefined {
   const f = item.fields(SECTION_FIELDS[section], `a CiliumNetworkPolicy ${section} rule`);
   if (!f) return undefined;
   for (const [field, why] of Object.entries(UNSUPPORTED)) {
     if (f.has(field)) f.get(field).fail('unsupported', `${f.get(field).path}: ${why}`);
   }
+  for (const field of ['fromRequires', 'toRequires']) if (f.has(field)) refuseRemoved(f.get(field), field);
   const from = section.startsWith('ingress') ? 'from' : 'to';
-  const l3Fields = [`${from}Endpoints`, `${from}CIDR`, `${from}CIDRSet`, `${from}Entities`, `${from}Nodes`, 'toServices', 'toFQDNs'].filter((k) => SECTION_FIELDS[section].includes(k));
-  const written = l3Fields.filter((k) => f.has(k));
-  if (f.has('toFQDNs') && written.length > 1) {
-    f.get('toFQDNs').fail('fqdn-combined', `${f.get('toFQDNs').path} cannot be combined with ${listNames(written.filter((k) => k !== 'toFQDNs'))} in one rule (layer3.rst); put toFQDNs in an egress rule of its own`);
+  // Only non-empty lists count, as in Cilium (len(...) > 0).
+  const written = L3_FIELDS[section].filter((k) => (f.get(k).isSeq ? (f.get(k).items('peers') ?? []).length > 0 : f.present(k)));
+  if (written.length > 1) {
+    const [first, second] = written;
+    f.get(second).fail(
+      'l3-conflict',
+      `${item.path} combines ${first} and ${second} in one rule; ${WHY} ("combining ${first} and ${second} is not supported yet"). ` +
+        `Put each kind of peer in a rule of its own in ${section}: rules are ORed, so two rules admit what you meant`,
+    );
+  }
+  const toPortsWritten = (f.get('toPorts').isSeq ? (f.get('toPorts').items('port rules') ?? []) : []).length > 0;
+  if (toPortsWritten && f.get('icmps').isSeq && (f.get('icmps').items('ICMP rules') ?? []).length > 0) {
+    f.get('icmps').fail('icmps-with-toports', `${item.path} has both icmps and toPorts; ${WHY} ("the ICMPs block may only be present without ToPorts"). Put icmps in a rule of its own, with the same peers`);
+  }
+  for (const k of [`${from}Nodes`]) {
+    if (f.present(k)) {
+      f.get(k).fail(
+        'unsupported',
+        `${f.get(k).path}: ${k} takes effect only when the agent runs with enable-node-selector-labels (Helm nodeSelectorLabels: true); a default Cilium ${CILIUM_VERSION} agent refuses the rule ("FromNodes/ToNodes rules can only be applied when the flag is set", rule_validation.go), and this simulator models the default agent. Use ${from}Entities: [remote-node] or [host]`,
+      );
+    }
   }
   const peers: Peer[] = [];
   for (const e of f.get(`${from}Endpoints`).items('endpoint selectors') ?? []) {
@@ -124,7 +230,9 @@ function readSectionRule(
   }
   for (const e of f.get(`${from}Entities`).items('entities') ?? []) {
     const name = e.oneOf(ENTITIES, 'entity', 'unknown-entity');
-    if (name) peers.push({kind: 'entity', entity: name as Entity, source: e.pos});
+    if (name === 'kube-apiserver') {
+      e.fail('unsupported', `${e.path}: the kube-apiserver entity is not modelled by this simulator: a scenario does not say which nodes or addresses run the API server, so it cannot tell which probes carry that identity. Use ${from}CIDR with the API server's address`);
+    } else if (name) peers.push({kind: 'entity', entity: name, source: e.pos});
   }
   for (const e of f.get(`${from}CIDR`).items('CIDRs') ?? []) {
     const text = e.string('a CIDR');
@@ -165,7 +273,7 @@ function readSectionRule(
   const groups: PortGroup[] = [];
   const toPorts = f.get('toPorts').items('port rules') ?? [];
   for (const p of toPorts) {
-    const g = readPortRule(p, deny, section, l7Types);
+    const g = readPortRule(p, deny, section, l7Types, hostPolicy);
     if (g) groups.push(g);
   }
   const icmps: L4['icmps'] = [];
@@ -175,7 +283,7 @@ function readSectionRule(
   // "Non-nil but empty L3 is implicitly treated as a wildcard selector if any L4 PortRules are
   // also specified" (types/policyentry.go): a rule with only toPorts/icmps admits every peer,
   // while an empty rule `{}` admits nothing but still isolates (egress-default-deny example).
-  if (written.length === 0) return {peers: hasL4 ? 'any' : [], l4};
+  if (!L3_FIELDS[section].some((k) => f.has(k))) return {peers: hasL4 ? 'any' : [], l4};
   return {peers, l4};
 }
 
@@ -223,81 +331,123 @@ function readService(e: Val, namespace: string | undefined): Peer | undefined {
   return selector ? {kind: 'service', selector, namespace: ns, source: e.pos} : undefined;
 }
 
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const CILIUM_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ANY'] as const;
 
-function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<string, {type: string; at: Val}>): PortGroup | undefined {
+function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<string, {type: string; at: Val}>, hostPolicy: boolean): PortGroup | undefined {
   const allowed = deny ? ['ports'] : ['ports', 'rules', 'serverNames', 'terminatingTLS', 'originatingTLS', 'listener'];
   const f = p.fields(allowed, deny ? 'a deny port rule (ports only: deny rules carry no L7 rules)' : 'a port rule');
   if (!f) return undefined;
   for (const k of ['serverNames', 'terminatingTLS', 'originatingTLS', 'listener']) {
     if (f.has(k)) f.get(k).fail('unsupported', `${f.get(k).path}: TLS interception, SNI and custom listeners are not modelled by this simulator`);
   }
-  const ports: PortMatch[] = [];
-  for (const pp of f.get('ports').items('ports') ?? []) {
-    const m = readCiliumPort(pp);
-    if (m) ports.push(m);
-  }
+  const portItems = f.get('ports').items('ports') ?? [];
+  if (portItems.length > MAX_PORTS) f.get('ports').fail('too-many-ports', `${f.get('ports').path} lists ${portItems.length} ports; ${WHY} ("too many ports, the max is ${MAX_PORTS}"). Split them over several toPorts entries`);
+  const read = portItems.map(readCiliumPort).filter((r) => r !== undefined);
+  const ports = read.map((r) => r.match);
   const group: PortGroup = {ports, source: p.pos};
-  if (f.present('rules')) {
-    const rv = f.get('rules');
-    const rf = rv.fields(['http', 'dns', 'kafka', 'l7proto', 'l7'], 'L7 rules (http or dns)');
-    if (!rf) return undefined;
-    const kinds = ['http', 'dns', 'kafka', 'l7proto', 'l7'].filter((k) => rf.has(k));
-    if (kinds.filter((k) => k !== 'l7').length > 1) {
-      return rv.fail('l7-conflict', `${rv.path} names ${kinds.join(' and ')}; a port can carry only one L7 protocol, so Cilium rejects this rule. Split it into separate toPorts entries on different ports`);
+  if (!f.present('rules')) return group;
+  const rv = f.get('rules');
+  const rf = rv.fields(['http', 'dns', 'kafka', 'l7proto', 'l7'], 'L7 rules (http or dns)');
+  if (!rf) return undefined;
+  for (const k of ['kafka', 'l7proto', 'l7']) if (rf.has(k)) refuseRemoved(rf.get(k), k);
+  const kinds = ['http', 'dns'].filter((k) => rf.has(k));
+  // Cilium's L7Rules.IsEmpty looks at whether a list is written, not at its length.
+  if (kinds.length === 0) return group;
+  if (kinds.length > 1) {
+    return rv.fail('l7-conflict', `${rv.path} names ${kinds.join(' and ')}; a port can carry only one L7 protocol, and ${WHY} ("multiple L7 protocol rule types specified in single rule"). Split it into separate toPorts entries on different ports`);
+  }
+  const type = kinds[0] as 'http' | 'dns';
+  const l7 = rf.get(type);
+  const ingress = section.startsWith('ingress');
+  if (hostPolicy) {
+    l7.fail('l7-in-host-policy', `${l7.path}: a host policy (nodeSelector) cannot carry L7 rules; ${WHY} ("L7 policy is not supported on host ${ingress ? 'ingress' : 'egress'} yet"). Allow the port at L4 in the host policy, and put L7 rules in a policy with an endpointSelector`);
+  }
+  if (type === 'dns' && ingress) {
+    l7.fail('dns-on-ingress', `${l7.path}: DNS rules filter the lookups a pod makes, so they belong in egress; ${WHY} ("DNS rules are not allowed on ingress"). Move the rule to egress with toPorts port "53" to the DNS server`);
+  }
+  let problem = false;
+  for (const r of read) {
+    // "DNS L7 rules can be TCP, UDP or ANY, all others are TCP only" (PortRule.Validate); an
+    // omitted protocol is ANY.
+    if (type === 'http' && r.protocol !== 'TCP') {
+      problem = true;
+      const at = r.f.present('protocol') ? r.f.get('protocol') : r.val;
+      at.fail('l7-not-tcp', `${r.val.path} is ${r.f.present('protocol') ? `protocol ${r.protocol}` : 'written without a protocol, which is ANY (TCP, UDP and SCTP)'}, and HTTP rules apply only to TCP; ${WHY} ("L7 rules can only apply to TCP (not ${r.protocol}) except for DNS rules"). Write protocol: TCP`);
     }
-    for (const k of ['kafka', 'l7proto', 'l7']) {
-      if (rf.has(k)) rf.get(k).fail('unsupported', `${rf.get(k).path}: ${k} L7 rules are not modelled by this simulator (it models http and dns)`);
+    if (r.zero) {
+      problem = true;
+      r.f.get('port').fail('l7-port-zero', `${r.f.get('port').path} is "0" (every port), and L7 rules need a definite port to send to the proxy; ${WHY} ("L7 rules can not be used when a port is 0"). Name the port the ${type.toUpperCase()} traffic uses, e.g. "${type === 'dns' ? '53' : '80'}"`);
     }
-    if (rf.has('http')) group.http = (rf.get('http').items('HTTP rules') ?? []).map(readHttpRule).filter((r) => r !== undefined);
-    if (rf.has('dns')) group.dns = (rf.get('dns').items('DNS rules') ?? []).map(readDnsRule).filter((r) => r !== undefined);
-    const type = rf.has('http') ? 'http' : rf.has('dns') ? 'dns' : undefined;
-    if (type) {
-      // Rules with identical port/protocol are merged per port; different L7 types on the same
-      // port make Cilium reject the policy (layer7.rst). Checked within this policy object.
-      for (const m of ports) {
-        for (const proto of m.protocols) {
-          const key = `${section.startsWith('ingress') ? 'in' : 'out'}/${m.port ?? m.name ?? 0}/${proto}`;
-          const seen = l7Types.get(key);
-          if (seen && seen.type !== type) {
-            rv.fail('l7-conflict', `${rv.path} puts ${type} rules on port ${m.port ?? m.name}/${proto}, which ${seen.at.path} already gives ${seen.type} rules; one port can carry only one L7 protocol`);
-          } else if (!seen) {
-            l7Types.set(key, {type, at: rv});
-          }
-        }
+    if (type === 'dns' && r.match.endPort !== undefined && r.match.port !== undefined && r.match.endPort > r.match.port) {
+      problem = true;
+      r.f.get('endPort').fail('dns-port-range', `${r.f.get('endPort').path}: DNS rules need a single port, not a range; ${WHY} ("DNS rules do not support port ranges"). Remove endPort and use port "53"`);
+    }
+  }
+  if (type === 'dns' && portItems.length === 0) {
+    problem = true;
+    l7.fail('dns-needs-port', `${l7.path}: DNS rules need the DNS port listed in ports; ${WHY} ("port 53 must be specified for DNS rules"). Add ports: [{port: "53", protocol: ANY}]`);
+  }
+  if (problem) return undefined;
+  if (type === 'http') group.http = (l7.items('HTTP rules') ?? []).map(readHttpRule).filter((r) => r !== undefined);
+  else group.dns = (l7.items('DNS rules') ?? []).map(readDnsRule).filter((r) => r !== undefined);
+  // Rules with identical port/protocol are merged per port; different L7 types on the same
+  // port make Cilium reject the policy (layer7.rst). Checked within this policy object.
+  for (const m of ports) {
+    for (const proto of m.protocols) {
+      const key = `${ingress ? 'in' : 'out'}/${m.port ?? m.name ?? 0}/${proto}`;
+      const seen = l7Types.get(key);
+      if (seen && seen.type !== type) {
+        rv.fail('l7-conflict', `${rv.path} puts ${type} rules on port ${m.port ?? m.name}/${proto}, which ${seen.at.path} already gives ${seen.type} rules; one port can carry only one L7 protocol`);
+      } else if (!seen) {
+        l7Types.set(key, {type, at: rv});
       }
     }
   }
   return group;
 }
 
-function readCiliumPort(v: Val): PortMatch | undefined {
+/** A port entry as read: the match, and what the L7 checks need to know of it. */
+interface ReadPort {
+  match: PortMatch;
+  /** Port "0": every port. */
+  zero: boolean;
+  /** As written, ANY when omitted (Cilium ParseL4Proto of ""). */
+  protocol: (typeof CILIUM_PROTOCOLS)[number];
+  val: Val;
+  f: Fields;
+}
+
+function readCiliumPort(v: Val): ReadPort | undefined {
   const f = v.fields(['port', 'endPort', 'protocol'], 'a port and protocol');
   if (!f) return undefined;
   const pv = f.get('port');
   const raw = pv.scalar();
   let port: number | undefined;
   let name: string | undefined;
+  let zero = false;
   if (typeof raw === 'number') {
     // The CRD types port as a string; the API server rejects an integer here.
     return pv.fail('wrong-type', `${pv.path} must be text in a Cilium policy, not the number ${raw}; quote it: "${raw}"`);
-  } else if (typeof raw === 'string') {
+  } else if (typeof raw === 'string' && raw !== '') {
     if (/^\d+$/.test(raw)) {
       const n = Number(raw);
       if (n > 65535) return pv.fail('invalid-port', `${pv.path} is "${raw}"; a port number must be from 0 to 65535 ("0" means every port)`);
-      port = n === 0 ? undefined : n; // "0" = all ports (what Cilium generates for a K8s port without number)
-    } else if (raw.length <= 15 && PORT_NAME.test(raw)) {
+      zero = n === 0;
+      port = zero ? undefined : n; // "0" = all ports (what Cilium generates for a K8s port without number)
+    } else if (isPortName(raw)) {
       name = raw;
     } else {
       return pv.fail('invalid-port', `${pv.path} is "${raw}", which is neither a port number nor a valid port name`);
     }
-  } else if (!pv.absent) {
+  } else if (pv.absent || raw === '') {
+    // PortProtocol.Validate: "port must be specified" (unless the agent enables extended IP
+    // protocols, which is off by default).
+    return v.fail('missing-port', `${v.path || 'this port entry'} has no port; ${WHY} ("port must be specified"). Write port: "0" for every port of the protocol, or the port number`);
+  } else {
     return pv.fail('wrong-type', `${pv.path} must be a port number or name in quotes, not ${pv.describe()}`);
   }
-  const proto = f.present('protocol') ? f.get('protocol').oneOf(CILIUM_PROTOCOLS, 'protocol') : 'ANY';
-  if (proto === undefined) return undefined;
-  const protocols: L4Protocol[] = proto === 'ANY' ? ['TCP', 'UDP', 'SCTP'] : [proto];
+  const protocol = f.present('protocol') ? f.get('protocol').oneOf(CILIUM_PROTOCOLS, 'protocol') : 'ANY';
+  if (protocol === undefined) return undefined;
+  const protocols: L4Protocol[] = protocol === 'ANY' ? ['TCP', 'UDP', 'SCTP'] : [protocol];
   const m: PortMatch = {protocols};
   if (port !== undefined) m.port = port;
   if (name !== undefined) m.name = name;
@@ -309,7 +459,7 @@ function readCiliumPort(v: Val): PortMatch | undefined {
     if (port !== undefined && endPort < port) return ev.fail('endport-below-port', `${ev.path} is ${endPort}, below port ${port}; endPort must be greater than or equal to port`);
     if (port !== undefined) m.endPort = endPort;
   }
-  return m;
+  return {match: m, zero, protocol, val: v, f};
 }
 
 /** ICMP type names Cilium accepts (CamelCase, layer4.rst), IPv4 then IPv6 numbering. */
@@ -320,7 +470,9 @@ const ICMP_NAMES: Record<'IPv4' | 'IPv6', Record<string, number>> = {
 
 function readIcmp(v: Val, out: L4['icmps']): void {
   const f = v.fields(['fields'], 'ICMP fields');
-  for (const fv of f?.get('fields').items('ICMP type matches') ?? []) {
+  const fields = f?.get('fields').items('ICMP type matches') ?? [];
+  if (fields.length > MAX_ICMP_FIELDS) f!.get('fields').fail('too-many-icmp-types', `${f!.get('fields').path} lists ${fields.length} ICMP types; ${WHY} ("too many types, the max is ${MAX_ICMP_FIELDS}"). Split them over several icmps entries`);
+  for (const fv of fields) {
     const ff = fv.fields(['family', 'type'], 'an ICMP family and type');
     if (!ff) continue;
     const family = ff.present('family') ? ff.get('family').oneOf(['IPv4', 'IPv6'] as const, 'ICMP family') : 'IPv4';

@@ -5,7 +5,8 @@
  */
 import {readCidrWithExcept} from './read-cidr';
 import type {Val} from './reader';
-import {readSelector} from './selector';
+import {isPortName} from './names';
+import {EVERYTHING, readSelector} from './selector';
 import type {L4, L4Protocol, Peer, PolicyRule, PortMatch, Subject} from './types';
 
 const PROTOCOLS: readonly L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -15,7 +16,7 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
   const f = spec.fields(['podSelector', 'policyTypes', 'ingress', 'egress'], 'a NetworkPolicy spec');
   if (!f) return [];
   const podSelector = readSelector(f.get('podSelector'), 'the pods this policy applies to');
-  const subject: Subject = {namespace, selector: podSelector ?? {matchLabels: {}, matchExpressions: []}, on: 'pod-labels'};
+  const subject: Subject = {namespace, selector: podSelector ?? EVERYTHING, on: 'pod-labels'};
 
   const ingressItems = f.get('ingress').items('ingress rules') ?? [];
   const egressItems = f.get('egress').items('egress rules') ?? [];
@@ -113,8 +114,6 @@ function readPeer(p: Val, namespace: string): Peer | undefined {
   };
 }
 
-/** IANA_SVC_NAME, what the API server requires of a named port. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 function readPort(p: Val): PortMatch | undefined {
   const f = p.fields(['protocol', 'port', 'endPort'], 'a NetworkPolicy port');
@@ -152,7 +151,7 @@ export function readPortValue(v: Val): number | string | undefined | null {
     return null;
   }
   if (typeof raw === 'string') {
-    if (raw.length <= 15 && PORT_NAME.test(raw)) return raw;
+    if (isPortName(raw)) return raw;
     v.fail('invalid-port', `${v.path} is "${raw}", which is neither a port number nor a valid port name (lower-case letters, digits and "-", at most 15 characters, at least one letter)`);
     return null;
   }

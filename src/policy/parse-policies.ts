@@ -6,7 +6,8 @@
 import {readNetworkPolicySpec} from './parse-k8s';
 import {readCiliumPolicy} from './parse-cilium';
 import {closest} from './errors';
-import {labelChecks} from './selector';
+import {DNS_LABEL, DNS_SUBDOMAIN} from './names';
+import {EVERYTHING, labelChecks} from './selector';
 import {readDocuments, Val} from './reader';
 import type {OtherObject, PolicyError, PolicyKind, PolicyObject} from './types';
 
@@ -21,10 +22,6 @@ const METADATA_FIELDS = [
   'managedFields', 'finalizers', 'ownerReferences', 'generateName', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink',
 ];
 
-/** DNS-1123 label, what Kubernetes requires of namespace names. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** DNS-1123 subdomain, what Kubernetes requires of most object names. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Options for reading policies. */
 export interface ReadPolicyOptions {
@@ -189,7 +186,7 @@ function readNetworkPolicySpecEmpty(root: Val, namespace: string) {
       action: 'allow' as const,
       label: 'policyTypes',
       source: root.pos,
-      subject: {namespace, selector: {matchLabels: {}, matchExpressions: []}, on: 'pod-labels' as const},
+      subject: {namespace, selector: EVERYTHING, on: 'pod-labels' as const},
       defaultDeny: true,
       peers: [],
       l4: null,

@@ -5,14 +5,15 @@
  */
 import {canonicalIp, parseIp} from './cidr';
 import {indexCluster} from './cluster';
-import {closest} from './errors';
+import {closest, errorAt} from './errors';
+import {servicesOfPeer} from './compile';
+import {DNS_LABEL} from './names';
 import {labelChecks} from './selector';
 import {ProbeResolutionError, resolveProbe} from './evaluate';
 import {readObject} from './parse-policies';
 import {readDocuments, Val, type Fields} from './reader';
-import type {Cluster, Container, DnsEntry, External, L4Protocol, MatrixSpec, Namespace, Node, Pod, PolicyError, PolicyObject, Probe, ProbeEnd, Scenario, Service} from './types';
+import type {Cluster, Container, DnsEntry, L4Protocol, MatrixSpec, Namespace, Node, Pod, PolicyError, PolicyObject, Probe, ProbeEnd, Scenario, Service} from './types';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const L4: readonly L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /** Parses and validates a scenario. On any error `scenario` is still returned when the shape allowed it, but callers should not evaluate it. */
@@ -59,6 +60,7 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     if (r?.policy) scenario.policies.push(r.policy);
   }
   checkDuplicatePolicies(scenario.policies, errors);
+  checkSelectorlessServices(scenario, errors);
   const read: ReadProbe[] = [];
   for (const p of top.get('probes').items('probes') ?? []) {
     const r = readProbe(p, scenario.cluster);
@@ -92,6 +94,35 @@ function checkProbesResolve(read: ReadProbe[], cluster: Cluster): void {
       const field = e.field === 'port' ? (f.has('portName') ? 'portName' : 'port') : e.field;
       const where = field && f.has(field) ? f.get(field) : at;
       where.fail(e.error.code, `${at.path}: ${e.error.message}`);
+    }
+  }
+}
+
+/**
+ * toServices of a Service without a selector: Cilium allows the addresses of its EndpointSlices as
+ * CIDRs (Documentation/security/policy/layer3.rst "Services based"; pkg/policy/k8s/service.go
+ * appendEndpoints), and a scenario does not describe EndpointSlices, so such a rule is refused
+ * rather than evaluated as matching nothing.
+ */
+function checkSelectorlessServices(scenario: Scenario, errors: PolicyError[]): void {
+  let index: ReturnType<typeof indexCluster> | undefined;
+  for (const policy of scenario.policies) {
+    for (const rule of policy.rules) {
+      if (rule.peers === 'any') continue;
+      for (const peer of rule.peers) {
+        if (peer.kind !== 'service') continue;
+        index ??= indexCluster(scenario.cluster);
+        for (const s of servicesOfPeer(peer, index)) {
+          if (Object.keys(s.service.selector ?? {}).length > 0) continue;
+          errors.push(
+            errorAt(
+              peer.source,
+              'unsupported',
+              `this toServices entry selects Service ${s.key}, which has no selector; Cilium then allows the addresses of its EndpointSlices as CIDRs (layer3.rst "Services based"), and a scenario cannot list EndpointSlices. Give the Service a selector, or write toCIDR with the addresses of its endpoints`,
+            ),
+          );
+        }
+      }
     }
   }
 }
@@ -215,12 +246,14 @@ function readCluster(v: Val): Cluster {
     cluster.pods.push(pod);
   }
   for (const s of f.get('services').items('services') ?? []) {
-    const sf = s.fields(['namespace', 'name', 'clusterIP', 'selector', 'ports'], 'a service');
+    const sf = s.fields(['namespace', 'name', 'labels', 'clusterIP', 'selector', 'ports'], 'a service');
     if (!sf) continue;
     const ns = sf.require('namespace', 'the service namespace') && readName(sf.get('namespace'), 'namespace name');
     const svcName = sf.require('name', 'the service name') && readName(sf.get('name'), 'service name');
     if (ns === undefined || svcName === undefined || !checkNamespace(sf.get('namespace'), ns)) continue;
     const svc: Service = {namespace: ns, name: svcName, ports: []};
+    const svcLabels = sf.get('labels').stringMap('the Service\'s own labels (metadata.labels)', labelChecks());
+    if (svcLabels) svc.labels = svcLabels;
     const ip = readIpField(sf.get('clusterIP'), 'ClusterIP');
     if (ip) {
       svc.clusterIP = ip;
@@ -251,13 +284,10 @@ function readCluster(v: Val): Cluster {
     }
     cluster.services = [...(cluster.services ?? []), svc];
   }
-  for (const e of f.get('external').items('external addresses') ?? []) {
-    const ef = e.fields(['ip'], 'an external address');
-    const ip = ef?.require('ip', 'an address outside the cluster') && readIpField(ef.get('ip'), 'external address');
-    if (ip !== undefined) {
-      claimIp(ef!.get('ip'), ip, 'an external address');
-      cluster.external = [...(cluster.external ?? []), {ip} as External];
-    }
+  if (f.has('external')) {
+    // Any address that is no pod, node or Service is outside the cluster (world): a list of
+    // them would change no verdict, and a field that is read and then ignored misleads.
+    f.get('external').fail('unsupported', `${f.get('external').path} is not supported: every address that is not a pod, a node or a Service is already outside the cluster (the world entity), so the list would change nothing. Remove it and probe the address directly, e.g. to: {ip: 8.8.8.8}`);
   }
   return cluster;
 }

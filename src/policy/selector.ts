@@ -3,6 +3,7 @@
  * metav1.LabelSelector: matchLabels and every matchExpression must hold; an empty selector
  * matches everything (K-API, networking/v1 types.go podSelector doc).
  */
+import {DNS_SUBDOMAIN} from './names';
 import type {Val} from './reader';
 import type {Labels, Selector} from './types';
 
@@ -10,8 +11,6 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
 /** Name part of a label key and a label value (K-API validation IsQualifiedName / IsValidLabelValue). */
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-/** Prefix of a label key: a DNS-1123 subdomain of at most 253 characters. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Cilium selector key may start with the label's source: `k8s:`, `any:`, `reserved:`... */
 const CILIUM_SOURCE = /^[a-z][a-z0-9-]*:/;
 
@@ -50,11 +49,11 @@ export function labelChecks(syntax: LabelSyntax = 'k8s') {
 }
 
 /** The selector that matches everything. */
-export const EVERYTHING: Selector = {matchLabels: {}, matchExpressions: []};
+export const EVERYTHING: Selector = Object.freeze({matchLabels: Object.freeze({}), matchExpressions: Object.freeze([])}) as unknown as Selector;
 
 /** Reads a LabelSelector; unknown fields and bad operators are errors. */
 export function readSelector(v: Val, what: string, syntax: LabelSyntax = 'k8s'): Selector | undefined {
-  if (v.absent) return {matchLabels: {}, matchExpressions: []};
+  if (v.absent) return EVERYTHING;
   const f = v.fields(['matchLabels', 'matchExpressions'], what);
   if (!f) return undefined;
   const matchLabels = f.get('matchLabels').stringMap('labels to match', labelChecks(syntax)) ?? {};

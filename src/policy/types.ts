@@ -86,14 +86,12 @@ export interface ServicePort {
 export interface Service {
   namespace: string;
   name: string;
+  /** The Service's own metadata.labels, what toServices k8sServiceSelector selects on. */
+  labels?: Labels;
   clusterIP?: string;
+  /** spec.selector: the labels of its backend pods. */
   selector?: Labels;
   ports: ServicePort[];
-}
-
-/** An address outside the cluster. */
-export interface External {
-  ip: string;
 }
 
 /** Everything that exists in the simulated cluster. */
@@ -104,7 +102,6 @@ export interface Cluster {
   nodes?: Node[];
   pods: Pod[];
   services?: Service[];
-  external?: External[];
 }
 
 /** A DNS answer the Cilium DNS proxy has seen, which toFQDNs rules turn into allowed IPs. */
@@ -177,10 +174,17 @@ export interface Selector {
   matchExpressions: {key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[]}[];
 }
 
-/** Cilium entities (Cilium docs, security/policy/layer3.rst "Entities based"). */
+/**
+ * Every entity Cilium accepts (cilium/cilium pkg/policy/api/entity.go EntitySelectorMapping;
+ * Documentation/security/policy/layer3.rst "Entities based"). The reader refuses any other name,
+ * as Cilium does ("unsupported entity"), and refuses kube-apiserver, which this engine does not
+ * model (a scenario does not say which nodes run the API server).
+ */
 export const ENTITIES = [
   'all',
   'world',
+  'world-ipv4',
+  'world-ipv6',
   'cluster',
   'host',
   'remote-node',
@@ -189,6 +193,7 @@ export const ENTITIES = [
   'health',
   'init',
   'unmanaged',
+  'none',
 ] as const;
 export type Entity = (typeof ENTITIES)[number];
 

@@ -2,7 +2,7 @@
 // (C-DOC: cilium/cilium Documentation/security/policy/*.rst; C-TEST: pkg/policy/rule_test.go),
 // as digested in shared/notes/policy-semantics.md 1b. Each case cites its source.
 import {describe, expect, it} from 'vitest';
-import {evaluateScenario, type Probe} from '../../src/policy';
+import {evaluateScenario, parsePolicyDocuments, type Probe} from '../../src/policy';
 import {e2eCluster, policies, probe, reachability, table} from './model';
 
 const cnp = (ns: string, name: string, spec: string) => `apiVersion: cilium.io/v2
@@ -31,8 +31,10 @@ describe('default deny and empty rules', () => {
   it('CNP egress: [{}] is egress default deny (layer3.rst "Ingress/Egress Default Deny", egress-default-deny.yaml)', () => {
     expect(table({cluster: e2eCluster(), policies: policies(cnp('x', 'egress-default-deny', 'endpointSelector: {}\negress: [{}]'))})).toEqual(reachability(true, [['x/', '*', false]]));
   });
-  it('CNP ingress: [] does not isolate [inferred from C-ENTRY: no rules, no entries]', () => {
-    expect(table({cluster: e2eCluster(), policies: policies(cnp('x', 'empty', 'endpointSelector: {}\ningress: []'))})).toEqual(reachability(true, []));
+  it('a CNP whose only section is ingress: [] is refused, not a no-op (rule_validation.go Rule.Validate: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny"; empty lists count as absent)', () => {
+    const r = parsePolicyDocuments(cnp('x', 'empty', 'endpointSelector: {}\ningress: []'), 'p.yaml');
+    expect(r.policies).toEqual([]);
+    expect(r.errors.map((e) => `${e.code} ${e.line}:${e.col}`)).toEqual(['no-rules 5:3']);
   });
   it('enableDefaultDeny.ingress false: the rule allows without isolating (api/rule.go EnableDefaultDeny doc)', () => {
     const yaml = cnp('x', 'no-default-deny', 'endpointSelector: {matchLabels: {pod: a}}\nenableDefaultDeny: {ingress: false}\ningress:\n- fromEndpoints: [{matchLabels: {pod: b}}]');

@@ -1,7 +1,7 @@
 // Bad input: what the API server or Cilium would reject, and scenario mistakes, reported as
 // file:line:col with the exact text a user sees. Rejection rules: K-API ValidateIPBlock (except
 // must be a strict subset of cidr), K-API endPort doc (needs a numeric port), rule_test.go
-// TestPolicyEntityValidation (unknown entity), C-XDS (RE2 regexes for Envoy), layer7.rst (one L7
+// TestPolicyEntityValidation and entity.go EntitySelectorMapping (unknown entity), C-XDS (RE2 regexes for Envoy), layer7.rst (one L7
 // protocol per port), strict field validation (unknown field).
 import {describe, expect, it} from 'vitest';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
@@ -27,7 +27,7 @@ describe('policies the API server or Cilium would reject', () => {
   });
   it('unknown entity, with the closest name', () => {
     expect(errors(cnp('  ingress:\n  - fromEntities: [wrold]\n'))).toEqual([
-      'unknown-entity p.yaml:7:20: spec.ingress[0].fromEntities[0] is "wrold", which is not a valid entity; use "all", "world", "cluster", "host", "remote-node", "kube-apiserver", "ingress", "health", "init" or "unmanaged" (did you mean "world"?)',
+      'unknown-entity p.yaml:7:20: spec.ingress[0].fromEntities[0] is "wrold", which is not a valid entity; use "all", "world", "world-ipv4", "world-ipv6", "cluster", "host", "remote-node", "kube-apiserver", "ingress", "health", "init", "unmanaged" or "none" (did you mean "world"?)',
     ]);
   });
   it('invalid regular expression', () => {
@@ -37,7 +37,7 @@ describe('policies the API server or Cilium would reject', () => {
   });
   it('two L7 protocols on one port', () => {
     expect(errors(cnp('  egress:\n  - toPorts:\n    - ports: [{port: "53", protocol: ANY}]\n      rules:\n        http: [{}]\n        dns: [{matchPattern: "*"}]\n'))).toEqual([
-      'l7-conflict p.yaml:10:9: spec.egress[0].toPorts[0].rules names http and dns; a port can carry only one L7 protocol, so Cilium rejects this rule. Split it into separate toPorts entries on different ports',
+      'l7-conflict p.yaml:10:9: spec.egress[0].toPorts[0].rules names http and dns; a port can carry only one L7 protocol, and Cilium refuses the whole policy (pkg/policy/api/rule_validation.go), so it would be in force nowhere ("multiple L7 protocol rule types specified in single rule"). Split it into separate toPorts entries on different ports',
     ]);
   });
   it('unknown field, with the closest name', () => {

@@ -37,7 +37,6 @@ export function e2eCluster(extraPods: Pod[] = []): Cluster {
       {name: 'node-2', ip: '172.18.0.3', labels: {role: 'worker-2'}},
     ],
     pods: [...pods, ...extraPods],
-    external: [{ip: '8.8.8.8'}, {ip: '192.0.2.10'}],
   };
 }
 
