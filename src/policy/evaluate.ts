@@ -120,6 +120,8 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
   let port = probe.port;
   let l4proto: L4Protocol | 'ICMP' = protocol;
   let defaultHost: string;
+  /** The port in the URL the client used, which is what its Host header names. */
+  let dialledPort = probe.port;
   if ('service' in dstEnd) {
     const svc = model.cluster.serviceByKey.get(dstEnd.service)!;
     defaultHost = `${svc.service.name}.${svc.service.namespace}.svc.cluster.local`;
@@ -143,6 +145,9 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       if (!named) fail(probe, `service ${svc.key} targets port "${target}", which backend ${backend.key} does not declare in its container ports`, 'unresolved-port', 'to');
       targetPort = named.port;
     }
+    // A client puts the port it dialled in Host, the Service port, not the backend's targetPort
+    // (RFC 9110 section 7.2: Host carries the authority of the target URI).
+    dialledPort = sp.port;
     port = targetPort;
     notes.push({
       side: 'probe',
@@ -164,6 +169,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       const named = dstEnd.pod.namedPorts.get(probe.portName);
       if (!named) fail(probe, `pod ${dstEnd.pod.key} has no container port named "${probe.portName}"; its named ports are ${[...dstEnd.pod.namedPorts.keys()].join(', ') || '(none)'}`, 'unresolved-port', 'port');
       port = named.port;
+      dialledPort = named.port;
       // As for a Service port name: the named port's protocol, unless the probe says another.
       if (probe.protocol !== undefined && probe.protocol !== named.protocol) fail(probe, portProtocolMessage(probe.portName, `pod ${dstEnd.pod.key}`, named.protocol, probe.protocol), 'invalid-probe');
       l4proto = named.protocol;
@@ -179,7 +185,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
     family: parseIp(dstIp)?.kind() === 'ipv6' ? 'IPv6' : 'IPv4',
     ...(dst.kind === 'pod' ? {dstNamedPorts: dst.pod.namedPorts} : {}),
   };
-  if (port !== undefined && port !== 80 && probe.http && !probe.http.host) defaultHost += `:${port}`;
+  if (dialledPort !== undefined && dialledPort !== 80 && probe.http && !probe.http.host) defaultHost += `:${dialledPort}`;
   return {src, dst, traffic, ...(probe.http ? {request: effectiveRequest(probe.http, defaultHost)} : {}), notes};
 }
 
@@ -442,6 +448,46 @@ function notEnforced(dir: 'ingress' | 'egress', end: PeerIdentity, text?: string
   };
 }
 
+/**
+ * Ingress from the pod's own node. Kubernetes: always allowed (networking/v1 types.go ingress
+ * doc: "OR if the traffic source is the pod's local node"). Cilium allows the local host by
+ * default (allow-localhost), but an ingressDeny that matches the host still drops it: the agent
+ * inserts the local-host allow with the deny entries preferred (pkg/policy/mapstate.go
+ * DetermineAllowLocalhostIngress, DenyPreferredInsert), because "if the user explicitly writes a
+ * policy that says deny from host ... Cilium really should drop such traffic" (cilium/cilium
+ * PR #12716, which added deny policies).
+ */
+function localNodeIngress(model: Model, pod: PodInfo, node: PeerIdentity & {kind: 'node'}, t: Traffic): Side {
+  const where = `ingress to ${pod.key}`;
+  if (model.datapath === 'cilium') {
+    const denies = model.ingressRules[pod.index].map((i) => model.rules[i]).filter((r) => r.rule.action === 'deny' && peerMatches(model, r, node, pod) && l4Matches(r.rule.l4, t));
+    if (denies.length > 0) {
+      const refs = denies.map((r) => r.ref);
+      return {
+        decision: 'dropped',
+        l7: {kind: 'none'},
+        explanation: {
+          side: 'ingress',
+          effect: 'dropped',
+          reason: 'deny-rule',
+          rules: refs,
+          text: `${where}: its own node ${node.node.name} (host) on ${describeTraffic(t)} matches deny rule ${describeRules(refs)}; Cilium allows the local host by default, but a deny rule that matches the host overrides that allowance (mapstate.go DenyPreferredInsert)`,
+        },
+      };
+    }
+  }
+  return {
+    decision: 'allowed',
+    l7: {kind: 'none'},
+    explanation: {
+      side: 'ingress',
+      effect: 'allowed',
+      reason: 'local-node',
+      text: `${where}: traffic from its own node ${node.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default, and no deny rule matches the host)`,
+    },
+  };
+}
+
 /** Evaluates one probe. Throws ProbeResolutionError when a name or port does not resolve. */
 export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResult {
   const {src, dst, traffic, request, notes} = resolveProbe(model, probe);
@@ -455,19 +501,10 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   } else {
     egress = src.kind === 'pod' ? evalSide(model, 'egress', src.pod, dst, traffic) : notEnforced('egress', src);
     if (dst.kind !== 'pod') ingress = notEnforced('ingress', dst);
-    else if (src.kind === 'node' && src.node.name === dst.pod.node.name) {
-      ingress = {
-        decision: 'allowed',
-        l7: {kind: 'none'},
-        explanation: {
-          side: 'ingress',
-          effect: 'allowed',
-          reason: 'local-node',
-          text: `ingress to ${dst.pod.key}: traffic from its own node ${src.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default)`,
-        },
-      };
-    } else ingress = evalSide(model, 'ingress', dst.pod, src, traffic);
+    else if (src.kind === 'node' && src.node.name === dst.pod.node.name) ingress = localNodeIngress(model, dst.pod, src, traffic);
+    else ingress = evalSide(model, 'ingress', dst.pod, src, traffic);
   }
+  if (model.datapath === 'cilium') explanation.push(...nonIdentityNotes(model, [src, dst]));
   if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) {
     explanation.push({side: 'probe', effect: 'note', reason: 'inferred', text: 'a pod reaching itself is implementation-defined', inferred: 'evaluated like any other pair; the upstream e2e suite ignores loopback (kubernetes#95879)'});
   }
@@ -521,6 +558,27 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   }
   if (request) result.http = {status: null, body: null};
   return result;
+}
+
+/**
+ * Notes for the probe's pods that carry a label some Cilium selector names but Cilium leaves out
+ * of identities (pkg/labelsfilter defaults): the selector cannot see it on the cilium datapath.
+ */
+function nonIdentityNotes(model: Model, ends: PeerIdentity[]): Explanation[] {
+  const notes: Explanation[] = [];
+  for (const {ref, key} of model.nonIdentityKeys) {
+    const carriers = ends.filter((e): e is PeerIdentity & {kind: 'pod'} => e.kind === 'pod' && Object.prototype.hasOwnProperty.call(e.pod.labels, key));
+    for (const e of new Set(carriers.map((c) => c.pod))) {
+      notes.push({
+        side: 'probe',
+        effect: 'note',
+        reason: 'not-identity-label',
+        rules: [ref],
+        text: `${describeRule(ref)} selects on label ${key}, which ${e.key} carries but Cilium leaves out of security identities (default identity-relevant labels, pkg/labelsfilter), so on the cilium datapath that selector never sees it`,
+      });
+    }
+  }
+  return notes;
 }
 
 function uniqueRefs(refs: RuleRef[]): RuleRef[] {

@@ -10,11 +10,10 @@ import {readCidrWithExcept} from './read-cidr';
 import {listNames} from './errors';
 import {isPortName} from './names';
 import type {Fields, Val} from './reader';
-import {EVERYTHING, normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
+import {EVERYTHING, NAMESPACE_LABELS_PREFIX, normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
 import {ENTITIES, type DnsRule, type HttpRule, type L4, type L4Protocol, type Peer, type PolicyRule, type PortGroup, type PortMatch, type Selector, type Subject} from './types';
 
 const NS_KEY = 'io.kubernetes.pod.namespace';
-const NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 type Direction = 'ingress' | 'egress';
 type Section = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
@@ -294,7 +293,7 @@ function readSectionRule(
  */
 function scopePeerSelector(s: Selector, clusterwide: boolean, namespace: string | undefined): Selector {
   const keys = selectorKeys(s);
-  if (keys.some((k) => k === NS_KEY || k.startsWith(NS_LABELS_PREFIX) || k.startsWith('reserved:'))) return s;
+  if (keys.some((k) => k === NS_KEY || k.startsWith(NAMESPACE_LABELS_PREFIX) || k.startsWith('reserved:'))) return s;
   if (clusterwide || namespace === undefined) {
     return {matchLabels: s.matchLabels, matchExpressions: [...s.matchExpressions, {key: NS_KEY, operator: 'Exists', values: []}]};
   }

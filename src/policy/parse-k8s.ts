@@ -21,14 +21,12 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
   const ingressItems = f.get('ingress').items('ingress rules') ?? [];
   const egressItems = f.get('egress').items('egress rules') ?? [];
   const typesVal = f.get('policyTypes');
-  let types: ('Ingress' | 'Egress')[];
-  if (f.present('policyTypes')) {
-    types = (typesVal.items('policy types') ?? []).map((t) => t.oneOf(['Ingress', 'Egress'] as const, 'policy type')).filter((t) => t !== undefined);
-  } else {
-    // API server defaulting (K-API PolicyTypes doc): Ingress always, Egress iff there are egress
-    // rules. Objects read back from a cluster always carry the defaulted list.
-    types = ['Ingress', ...(egressItems.length > 0 ? (['Egress'] as const) : [])];
-  }
+  const listed = (typesVal.items('policy types') ?? []).map((t) => t.oneOf(['Ingress', 'Egress'] as const, 'policy type')).filter((t) => t !== undefined);
+  // API server defaulting, which also applies to an empty list: "if len(spec.PolicyTypes) == 0"
+  // (kubernetes pkg/apis/networking/v1/defaults.go SetDefaults_NetworkPolicy): Ingress always,
+  // Egress iff there are egress rules. Objects read back from a cluster carry the defaulted list.
+  const typesGiven = listed.length > 0;
+  const types: ('Ingress' | 'Egress')[] = typesGiven ? listed : ['Ingress', ...(egressItems.length > 0 ? (['Egress'] as const) : [])];
 
   const rules: PolicyRule[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
@@ -43,7 +41,7 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
         direction,
         action: 'allow',
         label: written ? direction : 'policyTypes',
-        source: (written ? f.get(direction) : f.present('policyTypes') ? typesVal : spec).pos,
+        source: (written ? f.get(direction) : typesGiven ? typesVal : spec).pos,
         subject,
         defaultDeny: true,
         peers: [],
