@@ -5,7 +5,7 @@
  * and the others are still evaluated; the exit code is then 2.
  */
 import {readFileSync} from 'node:fs';
-import {decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
+import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
 
 /** Where the command writes; injectable for tests. */
 export interface SimulateIO {
@@ -23,7 +23,9 @@ const nodeIO: SimulateIO = {
 export const USAGE = `usage: netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...
 
 Predicts, without a cluster, what Kubernetes and Cilium do with the policies of each scenario
-file (YAML or JSON) and says why.
+file (YAML or JSON) and says why. The cilium datapath models Cilium ${CILIUM_VERSION} with its default
+agent options: a policy that Cilium ${CILIUM_VERSION} refuses, or that uses a field it removed, is an
+error (exit code 2), never a verdict.
 
   --json                 one JSON document for all files
   --cells                with a matrix, every cell (JSON) as well as the totals
@@ -93,6 +95,7 @@ export function runSimulate(argv: string[], io: SimulateIO = nodeIO): number {
   if (args.json) {
     io.stdout(
       `${JSON.stringify({
+        cilium: CILIUM_VERSION,
         scenarios: reports.map((r) => ({file: r.file, results: r.results, ...(r.matrix ? {matrix: r.matrix} : {}), ...(r.errors?.length ? {errors: r.errors} : {})})),
       }, null, 2)}\n`,
     );
