@@ -336,6 +336,11 @@ interface Side {
   l7: L7;
 }
 
+/** A side decided at L3/L4, with no L7 policy to apply: its decision is the explanation's effect. */
+function decided(explanation: Explanation & {effect: 'allowed' | 'dropped'}): Side {
+  return {decision: explanation.effect, l7: {kind: 'none'}, explanation};
+}
+
 function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, peer: PeerIdentity, t: Traffic): Side {
   const ids = dir === 'ingress' ? model.ingressRules[subject.index] : model.egressRules[subject.index];
   const where = dir === 'ingress' ? `ingress to ${subject.key}` : `egress from ${subject.key}`;
@@ -356,17 +361,13 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
     (r.rule.action === 'deny' ? denies : allows).push(r);
   }
   if (denies.length > 0) {
-    return {
-      decision: 'dropped',
-      l7: {kind: 'none'},
-      explanation: {
-        side: dir,
-        effect: 'dropped',
-        reason: 'deny-rule',
-        rules: denies.map((r) => r.ref),
-        text: `${where}: ${who} on ${describeTraffic(t)} matches deny rule ${describeRules(denies.map((r) => r.ref))}; deny rules take precedence over every allow, NetworkPolicy included (deny.rst)`,
-      },
-    };
+    return decided({
+      side: dir,
+      effect: 'dropped',
+      reason: 'deny-rule',
+      rules: denies.map((r) => r.ref),
+      text: `${where}: ${who} on ${describeTraffic(t)} matches deny rule ${describeRules(denies.map((r) => r.ref))}; deny rules take precedence over every allow, NetworkPolicy included (deny.rst)`,
+    });
   }
   if (allows.length > 0) {
     return {
@@ -383,21 +384,17 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
   }
   if (isolators.length > 0 || always) {
     const why = isolators.length > 0 ? `isolated for ${dir} by ${describeRules(isolators, true)}` : `isolated for ${dir} by policyEnforcementMode always`;
-    return {
-      decision: 'dropped',
-      l7: {kind: 'none'},
-      explanation: {
-        side: dir,
-        effect: 'dropped',
-        reason: 'default-deny',
-        rules: isolators,
-        text:
-          `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
-          (ignoredCidrs.length > 0
-            ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
-            : ''),
-      },
-    };
+    return decided({
+      side: dir,
+      effect: 'dropped',
+      reason: 'default-deny',
+      rules: isolators,
+      text:
+        `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
+        (ignoredCidrs.length > 0
+          ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
+          : ''),
+    });
   }
   return {
     decision: 'allowed',
@@ -463,29 +460,21 @@ function localNodeIngress(model: Model, pod: PodInfo, node: PeerIdentity & {kind
     const denies = model.ingressRules[pod.index].map((i) => model.rules[i]).filter((r) => r.rule.action === 'deny' && peerMatches(model, r, node, pod) && l4Matches(r.rule.l4, t));
     if (denies.length > 0) {
       const refs = denies.map((r) => r.ref);
-      return {
-        decision: 'dropped',
-        l7: {kind: 'none'},
-        explanation: {
-          side: 'ingress',
-          effect: 'dropped',
-          reason: 'deny-rule',
-          rules: refs,
-          text: `${where}: its own node ${node.node.name} (host) on ${describeTraffic(t)} matches deny rule ${describeRules(refs)}; Cilium allows the local host by default, but a deny rule that matches the host overrides that allowance (mapstate.go DenyPreferredInsert)`,
-        },
-      };
+      return decided({
+        side: 'ingress',
+        effect: 'dropped',
+        reason: 'deny-rule',
+        rules: refs,
+        text: `${where}: its own node ${node.node.name} (host) on ${describeTraffic(t)} matches deny rule ${describeRules(refs)}; Cilium allows the local host by default, but a deny rule that matches the host overrides that allowance (mapstate.go DenyPreferredInsert)`,
+      });
     }
   }
-  return {
-    decision: 'allowed',
-    l7: {kind: 'none'},
-    explanation: {
-      side: 'ingress',
-      effect: 'allowed',
-      reason: 'local-node',
-      text: `${where}: traffic from its own node ${node.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default, and no deny rule matches the host)`,
-    },
-  };
+  return decided({
+    side: 'ingress',
+    effect: 'allowed',
+    reason: 'local-node',
+    text: `${where}: traffic from its own node ${node.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default, and no deny rule matches the host)`,
+  });
 }
 
 /** Evaluates one probe. Throws ProbeResolutionError when a name or port does not resolve. */

@@ -13,6 +13,10 @@ function run(yaml: string, datapath?: 'cilium' | 'kubernetes'): ProbeResult[] {
 }
 const verdicts = (yaml: string, datapath?: 'cilium' | 'kubernetes') => run(yaml, datapath).map((r) => r.verdict);
 
+/** A CiliumNetworkPolicy as an item of a scenario's policies list. */
+const cnp = (name: string, namespace: string, spec: string) =>
+  `  - apiVersion: cilium.io/v2\n    kind: CiliumNetworkPolicy\n    metadata: {name: ${name}, namespace: ${namespace}}\n    spec:\n${spec.replace(/^/gm, '      ')}`;
+
 const CLUSTER = `cluster:
   namespaces: [{name: x}]
   nodes: [{name: node-1}, {name: node-2}]
@@ -62,14 +66,10 @@ describe('toServices', () => {
     - {namespace: x, name: api, labels: {expose: "yes"}, selector: {app: b}, ports: [{port: 80}, {name: metrics, port: 81}]}
     - {namespace: x, name: other, selector: {expose: "yes"}, ports: [{port: 80}]}
 policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: to-exposed, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: a}}
-      egress:
-        - toServices: [{k8sServiceSelector: {selector: {matchLabels: {expose: "yes"}}}}]
-          toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+${cnp('to-exposed', 'x', `endpointSelector: {matchLabels: {app: a}}
+egress:
+  - toServices: [{k8sServiceSelector: {selector: {matchLabels: {expose: "yes"}}}}]
+    toPorts: [{ports: [{port: "80", protocol: TCP}]}]`)}
 probes:
   - {from: {pod: x/a}, to: {service: x/api}, port: 80}
   - {from: {pod: x/a}, to: {pod: x/b}, port: 81}
@@ -95,15 +95,11 @@ describe('HTTP Host of a probe to a Service', () => {
   services:
     - {namespace: x, name: web, selector: {app: web}, ports: [{port: 8080, targetPort: 80}]}
 policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: by-host, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: web}}
-      ingress:
-        - toPorts:
-            - ports: [{port: "80", protocol: TCP}]
-              rules: {http: [{host: "web\\\\.x\\\\.svc\\\\.cluster\\\\.local:8080"}]}
+${cnp('by-host', 'x', `endpointSelector: {matchLabels: {app: web}}
+ingress:
+  - toPorts:
+      - ports: [{port: "80", protocol: TCP}]
+        rules: {http: [{host: "web\\\\.x\\\\.svc\\\\.cluster\\\\.local:8080"}]}`)}
 probes:
   - {from: {pod: x/a}, to: {service: x/web}, port: 8080, http: {method: GET, path: /}}
 `;
@@ -123,12 +119,8 @@ describe('deny rules against the local host', () => {
 `;
   it('an ingressDeny of the host entity drops traffic from the pod\'s own node', () => {
     const yaml = `${CLUSTER}policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: deny-host, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: b}}
-      ingressDeny: [{fromEntities: [host]}]
+${cnp('deny-host', 'x', `endpointSelector: {matchLabels: {app: b}}
+ingressDeny: [{fromEntities: [host]}]`)}
 ${probes}`;
     const results = run(yaml);
     expect(results.map((r) => r.verdict)).toEqual(['dropped', 'allowed']);
@@ -136,12 +128,8 @@ ${probes}`;
   });
   it('without a deny, the local host is allowed even under default deny', () => {
     const yaml = `${CLUSTER}policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: isolate, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: b}}
-      ingress: [{}]
+${cnp('isolate', 'x', `endpointSelector: {matchLabels: {app: b}}
+ingress: [{}]`)}
 ${probes}`;
     expect(verdicts(yaml)).toEqual(['allowed', 'allowed']);
   });
@@ -161,13 +149,9 @@ describe('Cilium selector keys and identity labels', () => {
     - {namespace: y, name: b, labels: {app: b}}
     - {namespace: y, name: c, labels: {app: c}}
 policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: from-team, namespace: y}
-    spec:
-      endpointSelector: {matchLabels: {app: b}}
-      ingress:
-        - fromEndpoints: [{matchLabels: {"k8s:io.cilium.k8s.namespace.labels.${key}": "yes"}}]
+${cnp('from-team', 'y', `endpointSelector: {matchLabels: {app: b}}
+ingress:
+  - fromEndpoints: [{matchLabels: {"k8s:io.cilium.k8s.namespace.labels.${key}": "yes"}}]`)}
 probes:
   - {from: {pod: x/a}, to: {pod: y/b}, port: 80}
   - {from: {pod: y/c}, to: {pod: y/b}, port: 80}
@@ -185,12 +169,8 @@ probes:
     - {namespace: x, name: a, labels: {app: a, pod-template-hash: 5d8f, app.kubernetes.io/name: client}}
     - {namespace: x, name: b, labels: {app: b}}
 policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: by-label, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: b}}
-      ingress: [{fromEndpoints: [{matchLabels: {${selector}}}]}]
+${cnp('by-label', 'x', `endpointSelector: {matchLabels: {app: b}}
+ingress: [{fromEndpoints: [{matchLabels: {${selector}}}]}]`)}
 probes:
   - {from: {pod: x/a}, to: {pod: x/b}, port: 80}
 `;
@@ -211,12 +191,8 @@ describe('entities', () => {
   // selects nothing.
   it('world-ipv4, world-ipv6 and none', () => {
     const yaml = (entity: string) => `${CLUSTER}policies:
-  - apiVersion: cilium.io/v2
-    kind: CiliumNetworkPolicy
-    metadata: {name: out, namespace: x}
-    spec:
-      endpointSelector: {matchLabels: {app: a}}
-      egress: [{toEntities: [${entity}]}]
+${cnp('out', 'x', `endpointSelector: {matchLabels: {app: a}}
+egress: [{toEntities: [${entity}]}]`)}
 probes:
   - {from: {pod: x/a}, to: {ip: 8.8.8.8}, port: 53, protocol: UDP}
   - {from: {pod: x/a}, to: {ip: "2001:4860:4860::8888"}, port: 53, protocol: UDP}
