@@ -393,7 +393,8 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
         `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
         (ignoredCidrs.length > 0
           ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
-          : ''),
+          : '') +
+        absentEntities(model, ids),
     });
   }
   return {
@@ -401,6 +402,30 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
     l7: {kind: 'none'},
     explanation: {side: dir, effect: 'allowed', reason: 'not-isolated', text: `${where}: no policy isolates ${subject.key} for ${dir}, so everything is allowed`},
   };
+}
+
+/** Entities that no peer of a scenario carries (see entityAdmits), with who would. */
+const ABSENT_ENTITIES: Partial<Record<Entity, string>> = {
+  ingress: "Cilium's Envoy forwarding Ingress or Gateway API traffic",
+  health: "Cilium's health endpoints",
+  init: 'endpoints whose identity is not resolved yet',
+  unmanaged: 'endpoints Cilium does not manage',
+  none: 'nothing at all',
+};
+
+/** Says so when an allow rule of the side names an entity no probe of a scenario can carry. */
+function absentEntities(model: Model, ids: number[]): string {
+  const notes: string[] = [];
+  for (const i of ids) {
+    const r = model.rules[i];
+    if (r.rule.action !== 'allow' || r.rule.peers === 'any') continue;
+    for (const p of r.rule.peers) {
+      if (p.kind !== 'entity') continue;
+      const who = ABSENT_ENTITIES[p.entity];
+      if (who) notes.push(`the ${p.entity} entity in ${describeRule(r.ref)} admits only ${who}, and no probe of a scenario comes from there`);
+    }
+  }
+  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
 function cidrCoversPeer(r: CompiledRule, peer: PeerIdentity): boolean {

@@ -531,7 +531,9 @@ function readHttpRule(v: Val): HttpRule | undefined {
       hf.get('secret').fail('unsupported', `${hf.get('secret').path}: header values from Secrets are not modelled by this simulator; write the value`);
       continue;
     }
-    const name = hf.require('name', 'the header name')?.string('a header name');
+    let name = hf.require('name', 'the header name')?.string('a header name');
+    // PortRuleHTTP.Sanitize (pkg/policy/api/http.go): "Header name missing".
+    if (name === '') name = hf.get('name').fail('missing-field', `${hf.get('name').path} is empty; Cilium refuses a header match without a header name ("Header name missing"). Write the header's name`);
     const value = hf.get('value').string('a header value');
     const mismatch = hf.present('mismatch') ? hf.get('mismatch').oneOf(['LOG', 'ADD', 'DELETE', 'REPLACE'] as const, 'mismatch action') : undefined;
     if (name !== undefined) rule.headerMatches.push({name, ...(value !== undefined ? {value} : {}), ...(mismatch ? {mismatch} : {})});

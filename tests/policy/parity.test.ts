@@ -2,7 +2,7 @@
 // written as scenario files (YAML) and run through parseScenario + evaluateScenario, as
 // `netpol-labs simulate` runs them.
 import {describe, expect, it} from 'vitest';
-import {evaluateScenario, parseScenario, type ProbeResult} from '../../src/policy';
+import {clusterFromObjects, evaluateScenario, parsePolicyDocuments, parseScenario, type ProbeResult} from '../../src/policy';
 
 function run(yaml: string, datapath?: 'cilium' | 'kubernetes'): ProbeResult[] {
   const {scenario, errors} = parseScenario(yaml, 's.yaml');
@@ -200,5 +200,34 @@ probes:
     expect(verdicts(yaml('world-ipv4'))).toEqual(['allowed', 'dropped']);
     expect(verdicts(yaml('world-ipv6'))).toEqual(['dropped', 'allowed']);
     expect(verdicts(yaml('none'))).toEqual(['dropped', 'dropped']);
+  });
+});
+
+describe('entities no probe carries', () => {
+  // layer3.rst "Entities based": "The ingress entity represents the Cilium Envoy instance that
+  // handles ingress L7 traffic"; a pod is never that identity, so the rule admits no probe of a
+  // scenario, and the verdict says so rather than leaving the rule silently unmatched.
+  it('fromEntities: [ingress] admits no pod, and the drop says why', () => {
+    const yaml = `${CLUSTER}policies:
+${cnp('from-envoy', 'x', `endpointSelector: {matchLabels: {app: b}}
+ingress: [{fromEntities: [ingress]}]`)}
+probes:
+  - {from: {pod: x/a}, to: {pod: x/b}, port: 80}
+`;
+    const [r] = run(yaml);
+    expect(r.verdict).toBe('dropped');
+    expect(r.explanation.find((e) => e.side === 'ingress')?.text).toContain("the ingress entity in CiliumNetworkPolicy x/from-envoy ingress[0]");
+  });
+});
+
+describe('Services read from manifests', () => {
+  // pkg/policy/k8s/service.go serviceSelectorMatches: a k8sServiceSelector matches the Service
+  // object's metadata.labels, so a lab's Service manifest must keep them.
+  it('clusterFromObjects keeps a Service\'s own labels', () => {
+    const {others} = parsePolicyDocuments(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: x, labels: {expose: "yes"}}\nspec: {selector: {app: b}, ports: [{port: 80}]}\n',
+      'app.yaml',
+    );
+    expect(clusterFromObjects(others).services?.[0]).toMatchObject({name: 'api', labels: {expose: 'yes'}, selector: {app: 'b'}});
   });
 });
