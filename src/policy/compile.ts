@@ -1,7 +1,7 @@
 /**
  * Compiles a cluster and a set of policies into a Model: for every rule, which pods it applies to
  * and which pods it admits as peers, as bit sets computed once. Evaluating a probe or a matrix then
- * never re-matches labels per pair (the speed target of issue 3).
+ * never re-matches labels per pair.
  */
 import {bitset, orInto, setBit, type Bitset} from './bitset';
 import {cidrContains, parseCidr, parseIp, type Cidr} from './cidr';

@@ -1,7 +1,10 @@
 /**
- * Evaluates one probe against a compiled Model, following the decision procedure of
- * shared/notes/policy-semantics.md 1d: egress at the source, ingress at the destination (the
- * post-DNAT backend for a Service), deny before allow, default deny when isolated, then L7.
+ * Evaluates one probe against a compiled Model: egress at the source, ingress at the destination
+ * (the post-DNAT backend for a Service), deny before allow, default deny when isolated, then L7.
+ * Sources cited below by short name: K-API kubernetes/api networking/v1/types.go; K-DOC the
+ * Kubernetes "Network Policies" concept page; C-TEST cilium/cilium pkg/policy/rule_test.go;
+ * C-ENVOY cilium/proxy cilium/network_policy.cc; layer4.rst, layer7.rst, deny.rst are
+ * cilium/cilium Documentation/security/policy/*.rst.
  */
 import {hasBit} from './bitset';
 import {canonicalIp, parseIp} from './cidr';

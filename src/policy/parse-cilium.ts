@@ -1,8 +1,9 @@
 /**
  * CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy (cilium.io/v2) -> normalised rules, with
- * Cilium's validation and namespace scoping. Sources (shared/notes/policy-semantics.md 1b):
- * C-UTIL (pkg/k8s/apis/cilium.io/utils/utils.go), C-ENTRY (pkg/policy/utils), C-DOC
- * (Documentation/security/policy/*.rst), C-TEST (pkg/policy/rule_test.go).
+ * Cilium's validation and namespace scoping. Sources, all in cilium/cilium: C-UTIL
+ * (pkg/k8s/apis/cilium.io/utils/utils.go), C-ENTRY (pkg/policy/utils/utils.go), C-DOC
+ * (Documentation/security/policy/*.rst), C-TEST (pkg/policy/rule_test.go), C-XDS
+ * (pkg/envoy/server.go), and for what Cilium refuses pkg/policy/api/rule_validation.go.
  */
 import {RE2JS} from 're2js';
 import {parseCidr} from './cidr';
@@ -320,7 +321,9 @@ function readService(e: Val, namespace: string | undefined): Peer | undefined {
     const sf = f.get('k8sService').fields(['serviceName', 'namespace'], 'a service name and namespace');
     if (!sf) return undefined;
     const name = sf.require('serviceName', 'the Service name')?.string('a Service name');
-    const ns = sf.get('namespace').string('a namespace') ?? namespace ?? 'default';
+    // No namespace: the policy's own for a CNP; for a CCNP every namespace, as
+    // pkg/policy/k8s/service.go serviceRefMatches treats an empty namespace.
+    const ns = sf.get('namespace').string('a namespace') ?? namespace;
     return name === undefined ? undefined : {kind: 'service', name, namespace: ns, source: e.pos};
   }
   const sf = f.get('k8sServiceSelector').fields(['selector', 'namespace'], 'a service selector and namespace');

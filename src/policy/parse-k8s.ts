@@ -1,7 +1,8 @@
 /**
  * Kubernetes NetworkPolicy (networking.k8s.io/v1) -> normalised rules, with the API server's
  * validation and defaulting. Sources: K-API (kubernetes/api networking/v1/types.go) and K-DOC
- * (network-policies concept page), as digested in shared/notes/policy-semantics.md section 1a.
+ * (the Kubernetes "Network Policies" concept page, kubernetes/website
+ * content/en/docs/concepts/services-networking/network-policies.md).
  */
 import {readCidrWithExcept} from './read-cidr';
 import type {Val} from './reader';
