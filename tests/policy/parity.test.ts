@@ -219,3 +219,29 @@ probes:
     expect(r.explanation.find((e) => e.side === 'ingress')?.text).toContain("the ingress entity in CiliumNetworkPolicy x/from-envoy ingress[0]");
   });
 });
+
+describe('toServices k8sService in a clusterwide policy', () => {
+  // pkg/policy/k8s/service.go serviceRefMatches: "(ref.Namespace == svcID.Namespace() ||
+  // ref.Namespace == \"\") && ref.ServiceName == svcID.Name()": without a namespace the name matches
+  // in every namespace, and a CiliumClusterwideNetworkPolicy has no namespace of its own to add.
+  it('a k8sService without namespace matches the Service wherever it is', () => {
+    const yaml = `cluster:
+  namespaces: [{name: x}, {name: y}]
+  pods:
+    - {namespace: x, name: a, labels: {app: a}}
+    - {namespace: y, name: api, labels: {app: api}}
+  services:
+    - {namespace: y, name: api, selector: {app: api}, ports: [{port: 80}]}
+policies:
+  - apiVersion: cilium.io/v2
+    kind: CiliumClusterwideNetworkPolicy
+    metadata: {name: to-api}
+    spec:
+      endpointSelector: {matchLabels: {app: a}}
+      egress: [{toServices: [{k8sService: {serviceName: api}}]}]
+probes:
+  - {from: {pod: x/a}, to: {service: y/api}, port: 80}
+`;
+    expect(verdicts(yaml)).toEqual(['allowed']);
+  });
+});
