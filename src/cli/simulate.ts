@@ -5,7 +5,7 @@
  * and the others are still evaluated; the exit code is then 2.
  */
 import {UsageError, type CliDeps, type Command} from './command';
-import {decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
+import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
 
 interface Args {
   json: boolean;
@@ -18,7 +18,10 @@ export const simulate: Command = {
   name: 'simulate',
   summary: 'predict probe verdicts for scenario files, without a cluster',
   usage: 'netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...',
-  about: 'Predicts, without a cluster, what Kubernetes and Cilium do with the policies of each scenario\nfile (YAML or JSON) and says why.',
+  about: `Predicts, without a cluster, what Kubernetes and Cilium do with the policies of each scenario
+file (YAML or JSON) and says why. The cilium datapath models Cilium ${CILIUM_VERSION} with its default
+agent options: a policy that Cilium ${CILIUM_VERSION} refuses, or that uses a field it removed, is an
+error (exit code 2), never a verdict.`,
   options: {
     json: {type: 'boolean', help: 'one JSON document for all files'},
     cells: {type: 'boolean', help: 'with a matrix, every cell (JSON) as well as the totals'},
@@ -57,6 +60,7 @@ function simulateFiles(files: string[], args: Args, io: Pick<CliDeps, 'stdout' |
   if (args.json) {
     io.stdout(
       `${JSON.stringify({
+        cilium: CILIUM_VERSION,
         scenarios: reports.map((r) => ({file: r.file, results: r.results, ...(r.matrix ? {matrix: r.matrix} : {}), ...(r.errors?.length ? {errors: r.errors} : {})})),
       }, null, 2)}\n`,
     );

@@ -4,7 +4,8 @@
  * bad references with positions; a programmatic caller gets sensible defaults instead.
  */
 import {canonicalIp} from './cidr';
-import {matches} from './selector';
+import {identityLabels} from './identity-labels';
+import {matches, NAMESPACE_LABELS_PREFIX} from './selector';
 import type {Cluster, L4Protocol, Labels, Service} from './types';
 
 /** A pod with everything resolved. */
@@ -61,7 +62,7 @@ export const IDENTITY_KEYS = {
   namespace: 'io.kubernetes.pod.namespace',
   serviceAccount: 'io.cilium.k8s.policy.serviceaccount',
   cluster: 'io.cilium.k8s.policy.cluster',
-  namespaceLabels: 'io.cilium.k8s.namespace.labels.',
+  namespaceLabels: NAMESPACE_LABELS_PREFIX,
 } as const;
 
 /** Deterministic address allocator that skips addresses already taken. */
@@ -136,7 +137,8 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     const hostNetwork = p.hostNetwork ?? false;
     const labels = p.labels ?? {};
     const serviceAccount = p.serviceAccount ?? 'default';
-    const identity: Labels = {...labels, ...namespaceIdentity(p.namespace), [IDENTITY_KEYS.serviceAccount]: serviceAccount, [IDENTITY_KEYS.cluster]: clusterName};
+    // Only identity-relevant labels are part of the identity that Cilium selectors match.
+    const identity: Labels = identityLabels({...labels, ...namespaceIdentity(p.namespace), [IDENTITY_KEYS.serviceAccount]: serviceAccount, [IDENTITY_KEYS.cluster]: clusterName});
     const namedPorts = new Map<string, {port: number; protocol: L4Protocol}>();
     for (const c of p.containers ?? []) {
       for (const cp of c.ports ?? []) if (cp.name) namedPorts.set(cp.name, {port: cp.containerPort, protocol: cp.protocol ?? 'TCP'});

@@ -1,12 +1,13 @@
 /**
  * Compiles a cluster and a set of policies into a Model: for every rule, which pods it applies to
  * and which pods it admits as peers, as bit sets computed once. Evaluating a probe or a matrix then
- * never re-matches labels per pair (the speed target of issue 3).
+ * never re-matches labels per pair.
  */
 import {bitset, orInto, setBit, type Bitset} from './bitset';
 import {cidrContains, parseCidr, parseIp, type Cidr} from './cidr';
 import {indexCluster, type ClusterIndex, type NodeInfo, type PodInfo, type ServiceInfo} from './cluster';
-import {matches} from './selector';
+import {isIdentityLabel} from './identity-labels';
+import {matches, selectorKeys} from './selector';
 import {LabelIndex} from './selector-index';
 import type {Cluster, Datapath, DnsEntry, EnforcementMode, Peer, PolicyObject, PolicyRule, RuleRef, Scenario, Selector, Subject} from './types';
 
@@ -33,6 +34,11 @@ export interface Model {
   ingressRules: number[][];
   egressRules: number[][];
   dnsCache: DnsEntry[];
+  /**
+   * Keys that Cilium selectors name but Cilium leaves out of identities (identity-labels.ts): such
+   * a selector never sees the label, whatever the pod carries.
+   */
+  nonIdentityKeys: {ref: RuleRef; key: string}[];
 }
 
 /** What compile() needs: a whole scenario, or just a cluster and policies. */
@@ -75,6 +81,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     return b;
   };
   const subjectCache = new Map<Subject, Bitset>();
+  const nonIdentityKeys: Model['nonIdentityKeys'] = [];
   // Pod addresses, parsed once when an ipBlock first needs them (kubernetes datapath only).
   let podAddresses: ReturnType<typeof parseIp>[] | undefined;
   for (const policy of input.policies) {
@@ -166,6 +173,12 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           }
         }
       }
+      if (s.on === 'identity') {
+        const selectors = [s.selector, ...(rule.peers === 'any' ? [] : rule.peers.flatMap((p) => (p.kind === 'endpoints' ? [p.selector] : [])))];
+        for (const key of new Set(selectors.flatMap(selectorKeys))) {
+          if (!key.startsWith('reserved:') && !isIdentityLabel(key)) nonIdentityKeys.push({ref: compiled.ref, key});
+        }
+      }
       const index = rules.length;
       rules.push(compiled);
       const byPod = rule.direction === 'ingress' ? ingressRules : egressRules;
@@ -179,7 +192,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
       }
     }
   }
-  return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? []};
+  return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? [], nonIdentityKeys};
 }
 
 /**

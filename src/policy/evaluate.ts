@@ -1,7 +1,10 @@
 /**
- * Evaluates one probe against a compiled Model, following the decision procedure of
- * shared/notes/policy-semantics.md 1d: egress at the source, ingress at the destination (the
- * post-DNAT backend for a Service), deny before allow, default deny when isolated, then L7.
+ * Evaluates one probe against a compiled Model: egress at the source, ingress at the destination
+ * (the post-DNAT backend for a Service), deny before allow, default deny when isolated, then L7.
+ * Sources cited below by short name: K-API kubernetes/api networking/v1/types.go; K-DOC the
+ * Kubernetes "Network Policies" concept page; C-TEST cilium/cilium pkg/policy/rule_test.go;
+ * C-ENVOY cilium/proxy cilium/network_policy.cc; layer4.rst, layer7.rst, deny.rst are
+ * cilium/cilium Documentation/security/policy/*.rst.
  */
 import {hasBit} from './bitset';
 import {canonicalIp, parseIp} from './cidr';
@@ -120,6 +123,8 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
   let port = probe.port;
   let l4proto: L4Protocol | 'ICMP' = protocol;
   let defaultHost: string;
+  /** The port in the URL the client used, which is what its Host header names. */
+  let dialledPort = probe.port;
   if ('service' in dstEnd) {
     const svc = model.cluster.serviceByKey.get(dstEnd.service)!;
     defaultHost = `${svc.service.name}.${svc.service.namespace}.svc.cluster.local`;
@@ -143,6 +148,9 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       if (!named) fail(probe, `service ${svc.key} targets port "${target}", which backend ${backend.key} does not declare in its container ports`, 'unresolved-port', 'to');
       targetPort = named.port;
     }
+    // A client puts the port it dialled in Host, the Service port, not the backend's targetPort
+    // (RFC 9110 section 7.2: Host carries the authority of the target URI).
+    dialledPort = sp.port;
     port = targetPort;
     notes.push({
       side: 'probe',
@@ -164,6 +172,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
       const named = dstEnd.pod.namedPorts.get(probe.portName);
       if (!named) fail(probe, `pod ${dstEnd.pod.key} has no container port named "${probe.portName}"; its named ports are ${[...dstEnd.pod.namedPorts.keys()].join(', ') || '(none)'}`, 'unresolved-port', 'port');
       port = named.port;
+      dialledPort = named.port;
       // As for a Service port name: the named port's protocol, unless the probe says another.
       if (probe.protocol !== undefined && probe.protocol !== named.protocol) fail(probe, portProtocolMessage(probe.portName, `pod ${dstEnd.pod.key}`, named.protocol, probe.protocol), 'invalid-probe');
       l4proto = named.protocol;
@@ -179,7 +188,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
     family: parseIp(dstIp)?.kind() === 'ipv6' ? 'IPv6' : 'IPv4',
     ...(dst.kind === 'pod' ? {dstNamedPorts: dst.pod.namedPorts} : {}),
   };
-  if (port !== undefined && port !== 80 && probe.http && !probe.http.host) defaultHost += `:${port}`;
+  if (dialledPort !== undefined && dialledPort !== 80 && probe.http && !probe.http.host) defaultHost += `:${dialledPort}`;
   return {src, dst, traffic, ...(probe.http ? {request: effectiveRequest(probe.http, defaultHost)} : {}), notes};
 }
 
@@ -330,6 +339,11 @@ interface Side {
   l7: L7;
 }
 
+/** A side decided at L3/L4, with no L7 policy to apply: its decision is the explanation's effect. */
+function decided(explanation: Explanation & {effect: 'allowed' | 'dropped'}): Side {
+  return {decision: explanation.effect, l7: {kind: 'none'}, explanation};
+}
+
 function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, peer: PeerIdentity, t: Traffic): Side {
   const ids = dir === 'ingress' ? model.ingressRules[subject.index] : model.egressRules[subject.index];
   const where = dir === 'ingress' ? `ingress to ${subject.key}` : `egress from ${subject.key}`;
@@ -350,17 +364,13 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
     (r.rule.action === 'deny' ? denies : allows).push(r);
   }
   if (denies.length > 0) {
-    return {
-      decision: 'dropped',
-      l7: {kind: 'none'},
-      explanation: {
-        side: dir,
-        effect: 'dropped',
-        reason: 'deny-rule',
-        rules: denies.map((r) => r.ref),
-        text: `${where}: ${who} on ${describeTraffic(t)} matches deny rule ${describeRules(denies.map((r) => r.ref))}; deny rules take precedence over every allow, NetworkPolicy included (deny.rst)`,
-      },
-    };
+    return decided({
+      side: dir,
+      effect: 'dropped',
+      reason: 'deny-rule',
+      rules: denies.map((r) => r.ref),
+      text: `${where}: ${who} on ${describeTraffic(t)} matches deny rule ${describeRules(denies.map((r) => r.ref))}; deny rules take precedence over every allow, NetworkPolicy included (deny.rst)`,
+    });
   }
   if (allows.length > 0) {
     return {
@@ -377,27 +387,48 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
   }
   if (isolators.length > 0 || always) {
     const why = isolators.length > 0 ? `isolated for ${dir} by ${describeRules(isolators, true)}` : `isolated for ${dir} by policyEnforcementMode always`;
-    return {
-      decision: 'dropped',
-      l7: {kind: 'none'},
-      explanation: {
-        side: dir,
-        effect: 'dropped',
-        reason: 'default-deny',
-        rules: isolators,
-        text:
-          `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
-          (ignoredCidrs.length > 0
-            ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
-            : ''),
-      },
-    };
+    return decided({
+      side: dir,
+      effect: 'dropped',
+      reason: 'default-deny',
+      rules: isolators,
+      text:
+        `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
+        (ignoredCidrs.length > 0
+          ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
+          : '') +
+        absentEntities(model, ids),
+    });
   }
   return {
     decision: 'allowed',
     l7: {kind: 'none'},
     explanation: {side: dir, effect: 'allowed', reason: 'not-isolated', text: `${where}: no policy isolates ${subject.key} for ${dir}, so everything is allowed`},
   };
+}
+
+/** Entities that no peer of a scenario carries (see entityAdmits), with who would. */
+const ABSENT_ENTITIES: Partial<Record<Entity, string>> = {
+  ingress: "Cilium's Envoy forwarding Ingress or Gateway API traffic",
+  health: "Cilium's health endpoints",
+  init: 'endpoints whose identity is not resolved yet',
+  unmanaged: 'endpoints Cilium does not manage',
+  none: 'nothing at all',
+};
+
+/** Says so when an allow rule of the side names an entity no probe of a scenario can carry. */
+function absentEntities(model: Model, ids: number[]): string {
+  const notes: string[] = [];
+  for (const i of ids) {
+    const r = model.rules[i];
+    if (r.rule.action !== 'allow' || r.rule.peers === 'any') continue;
+    for (const p of r.rule.peers) {
+      if (p.kind !== 'entity') continue;
+      const who = ABSENT_ENTITIES[p.entity];
+      if (who) notes.push(`the ${p.entity} entity in ${describeRule(r.ref)} admits only ${who}, and no probe of a scenario comes from there`);
+    }
+  }
+  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
 function cidrCoversPeer(r: CompiledRule, peer: PeerIdentity): boolean {
@@ -442,6 +473,38 @@ function notEnforced(dir: 'ingress' | 'egress', end: PeerIdentity, text?: string
   };
 }
 
+/**
+ * Ingress from the pod's own node. Kubernetes: always allowed (networking/v1 types.go ingress
+ * doc: "OR if the traffic source is the pod's local node"). Cilium allows the local host by
+ * default (allow-localhost), but an ingressDeny that matches the host still drops it: the agent
+ * inserts the local-host allow with the deny entries preferred (pkg/policy/mapstate.go
+ * DetermineAllowLocalhostIngress, DenyPreferredInsert), because "if the user explicitly writes a
+ * policy that says deny from host ... Cilium really should drop such traffic" (cilium/cilium
+ * PR #12716, which added deny policies).
+ */
+function localNodeIngress(model: Model, pod: PodInfo, node: PeerIdentity & {kind: 'node'}, t: Traffic): Side {
+  const where = `ingress to ${pod.key}`;
+  if (model.datapath === 'cilium') {
+    const denies = model.ingressRules[pod.index].map((i) => model.rules[i]).filter((r) => r.rule.action === 'deny' && peerMatches(model, r, node, pod) && l4Matches(r.rule.l4, t));
+    if (denies.length > 0) {
+      const refs = denies.map((r) => r.ref);
+      return decided({
+        side: 'ingress',
+        effect: 'dropped',
+        reason: 'deny-rule',
+        rules: refs,
+        text: `${where}: its own node ${node.node.name} (host) on ${describeTraffic(t)} matches deny rule ${describeRules(refs)}; Cilium allows the local host by default, but a deny rule that matches the host overrides that allowance (mapstate.go DenyPreferredInsert)`,
+      });
+    }
+  }
+  return decided({
+    side: 'ingress',
+    effect: 'allowed',
+    reason: 'local-node',
+    text: `${where}: traffic from its own node ${node.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default, and no deny rule matches the host)`,
+  });
+}
+
 /** Evaluates one probe. Throws ProbeResolutionError when a name or port does not resolve. */
 export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResult {
   const {src, dst, traffic, request, notes} = resolveProbe(model, probe);
@@ -455,19 +518,10 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   } else {
     egress = src.kind === 'pod' ? evalSide(model, 'egress', src.pod, dst, traffic) : notEnforced('egress', src);
     if (dst.kind !== 'pod') ingress = notEnforced('ingress', dst);
-    else if (src.kind === 'node' && src.node.name === dst.pod.node.name) {
-      ingress = {
-        decision: 'allowed',
-        l7: {kind: 'none'},
-        explanation: {
-          side: 'ingress',
-          effect: 'allowed',
-          reason: 'local-node',
-          text: `ingress to ${dst.pod.key}: traffic from its own node ${src.node.name} is always allowed (K-API ingress doc; Cilium allows local host by default)`,
-        },
-      };
-    } else ingress = evalSide(model, 'ingress', dst.pod, src, traffic);
+    else if (src.kind === 'node' && src.node.name === dst.pod.node.name) ingress = localNodeIngress(model, dst.pod, src, traffic);
+    else ingress = evalSide(model, 'ingress', dst.pod, src, traffic);
   }
+  if (model.datapath === 'cilium') explanation.push(...nonIdentityNotes(model, [src, dst]));
   if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) {
     explanation.push({side: 'probe', effect: 'note', reason: 'inferred', text: 'a pod reaching itself is implementation-defined', inferred: 'evaluated like any other pair; the upstream e2e suite ignores loopback (kubernetes#95879)'});
   }
@@ -521,6 +575,27 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   }
   if (request) result.http = {status: null, body: null};
   return result;
+}
+
+/**
+ * Notes for the probe's pods that carry a label some Cilium selector names but Cilium leaves out
+ * of identities (pkg/labelsfilter defaults): the selector cannot see it on the cilium datapath.
+ */
+function nonIdentityNotes(model: Model, ends: PeerIdentity[]): Explanation[] {
+  const notes: Explanation[] = [];
+  for (const {ref, key} of model.nonIdentityKeys) {
+    const carriers = ends.filter((e): e is PeerIdentity & {kind: 'pod'} => e.kind === 'pod' && Object.prototype.hasOwnProperty.call(e.pod.labels, key));
+    for (const e of new Set(carriers.map((c) => c.pod))) {
+      notes.push({
+        side: 'probe',
+        effect: 'note',
+        reason: 'not-identity-label',
+        rules: [ref],
+        text: `${describeRule(ref)} selects on label ${key}, which ${e.key} carries but Cilium leaves out of security identities (default identity-relevant labels, pkg/labelsfilter), so on the cilium datapath that selector never sees it`,
+      });
+    }
+  }
+  return notes;
 }
 
 function uniqueRefs(refs: RuleRef[]): RuleRef[] {

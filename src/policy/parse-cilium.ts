@@ -1,8 +1,9 @@
 /**
  * CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy (cilium.io/v2) -> normalised rules, with
- * Cilium's validation and namespace scoping. Sources (shared/notes/policy-semantics.md 1b):
- * C-UTIL (pkg/k8s/apis/cilium.io/utils/utils.go), C-ENTRY (pkg/policy/utils), C-DOC
- * (Documentation/security/policy/*.rst), C-TEST (pkg/policy/rule_test.go).
+ * Cilium's validation and namespace scoping. Sources, all in cilium/cilium: C-UTIL
+ * (pkg/k8s/apis/cilium.io/utils/utils.go), C-ENTRY (pkg/policy/utils/utils.go), C-DOC
+ * (Documentation/security/policy/*.rst), C-TEST (pkg/policy/rule_test.go), C-XDS
+ * (pkg/envoy/server.go), and for what Cilium refuses pkg/policy/api/rule_validation.go.
  */
 import {RE2JS} from 're2js';
 import {parseCidr} from './cidr';
@@ -10,11 +11,10 @@ import {readCidrWithExcept} from './read-cidr';
 import {listNames} from './errors';
 import {isPortName} from './names';
 import type {Fields, Val} from './reader';
-import {EVERYTHING, normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
+import {EVERYTHING, NAMESPACE_LABELS_PREFIX, normaliseCiliumSelector, readSelector, selectorKeys} from './selector';
 import {ENTITIES, type DnsRule, type HttpRule, type L4, type L4Protocol, type Peer, type PolicyRule, type PortGroup, type PortMatch, type Selector, type Subject} from './types';
 
 const NS_KEY = 'io.kubernetes.pod.namespace';
-const NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 type Direction = 'ingress' | 'egress';
 type Section = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
@@ -294,7 +294,7 @@ function readSectionRule(
  */
 function scopePeerSelector(s: Selector, clusterwide: boolean, namespace: string | undefined): Selector {
   const keys = selectorKeys(s);
-  if (keys.some((k) => k === NS_KEY || k.startsWith(NS_LABELS_PREFIX) || k.startsWith('reserved:'))) return s;
+  if (keys.some((k) => k === NS_KEY || k.startsWith(NAMESPACE_LABELS_PREFIX) || k.startsWith('reserved:'))) return s;
   if (clusterwide || namespace === undefined) {
     return {matchLabels: s.matchLabels, matchExpressions: [...s.matchExpressions, {key: NS_KEY, operator: 'Exists', values: []}]};
   }
@@ -321,7 +321,9 @@ function readService(e: Val, namespace: string | undefined): Peer | undefined {
     const sf = f.get('k8sService').fields(['serviceName', 'namespace'], 'a service name and namespace');
     if (!sf) return undefined;
     const name = sf.require('serviceName', 'the Service name')?.string('a Service name');
-    const ns = sf.get('namespace').string('a namespace') ?? namespace ?? 'default';
+    // No namespace: the policy's own for a CNP; for a CCNP every namespace, as
+    // pkg/policy/k8s/service.go serviceRefMatches treats an empty namespace.
+    const ns = sf.get('namespace').string('a namespace') ?? namespace;
     return name === undefined ? undefined : {kind: 'service', name, namespace: ns, source: e.pos};
   }
   const sf = f.get('k8sServiceSelector').fields(['selector', 'namespace'], 'a service selector and namespace');
@@ -532,7 +534,9 @@ function readHttpRule(v: Val): HttpRule | undefined {
       hf.get('secret').fail('unsupported', `${hf.get('secret').path}: header values from Secrets are not modelled by this simulator; write the value`);
       continue;
     }
-    const name = hf.require('name', 'the header name')?.string('a header name');
+    let name = hf.require('name', 'the header name')?.string('a header name');
+    // PortRuleHTTP.Sanitize (pkg/policy/api/http.go): "Header name missing".
+    if (name === '') name = hf.get('name').fail('missing-field', `${hf.get('name').path} is empty; Cilium refuses a header match without a header name ("Header name missing"). Write the header's name`);
     const value = hf.get('value').string('a header value');
     const mismatch = hf.present('mismatch') ? hf.get('mismatch').oneOf(['LOG', 'ADD', 'DELETE', 'REPLACE'] as const, 'mismatch action') : undefined;
     if (name !== undefined) rule.headerMatches.push({name, ...(value !== undefined ? {value} : {}), ...(mismatch ? {mismatch} : {})});

@@ -1,7 +1,8 @@
 /**
  * Kubernetes NetworkPolicy (networking.k8s.io/v1) -> normalised rules, with the API server's
  * validation and defaulting. Sources: K-API (kubernetes/api networking/v1/types.go) and K-DOC
- * (network-policies concept page), as digested in shared/notes/policy-semantics.md section 1a.
+ * (the Kubernetes "Network Policies" concept page, kubernetes/website
+ * content/en/docs/concepts/services-networking/network-policies.md).
  */
 import {readCidrWithExcept} from './read-cidr';
 import type {Val} from './reader';
@@ -21,14 +22,12 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
   const ingressItems = f.get('ingress').items('ingress rules') ?? [];
   const egressItems = f.get('egress').items('egress rules') ?? [];
   const typesVal = f.get('policyTypes');
-  let types: ('Ingress' | 'Egress')[];
-  if (f.present('policyTypes')) {
-    types = (typesVal.items('policy types') ?? []).map((t) => t.oneOf(['Ingress', 'Egress'] as const, 'policy type')).filter((t) => t !== undefined);
-  } else {
-    // API server defaulting (K-API PolicyTypes doc): Ingress always, Egress iff there are egress
-    // rules. Objects read back from a cluster always carry the defaulted list.
-    types = ['Ingress', ...(egressItems.length > 0 ? (['Egress'] as const) : [])];
-  }
+  const listed = (typesVal.items('policy types') ?? []).map((t) => t.oneOf(['Ingress', 'Egress'] as const, 'policy type')).filter((t) => t !== undefined);
+  // API server defaulting, which also applies to an empty list: "if len(spec.PolicyTypes) == 0"
+  // (kubernetes pkg/apis/networking/v1/defaults.go SetDefaults_NetworkPolicy): Ingress always,
+  // Egress iff there are egress rules. Objects read back from a cluster carry the defaulted list.
+  const typesGiven = listed.length > 0;
+  const types: ('Ingress' | 'Egress')[] = typesGiven ? listed : ['Ingress', ...(egressItems.length > 0 ? (['Egress'] as const) : [])];
 
   const rules: PolicyRule[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
@@ -43,7 +42,7 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
         direction,
         action: 'allow',
         label: written ? direction : 'policyTypes',
-        source: (written ? f.get(direction) : f.present('policyTypes') ? typesVal : spec).pos,
+        source: (written ? f.get(direction) : typesGiven ? typesVal : spec).pos,
         subject,
         defaultDeny: true,
         peers: [],

@@ -1,5 +1,5 @@
 /**
- * Scenario files (issue 3): a cluster, the complete set of policies in force, probes and an
+ * Scenario files: a cluster, the complete set of policies in force, probes and an
  * optional matrix, in YAML or JSON. Strict: unknown fields are errors, references are checked,
  * and every error carries file:line:col.
  */

@@ -11,6 +11,8 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
 /** Name part of a label key and a label value (K-API validation IsQualifiedName / IsValidLabelValue). */
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+/** The prefix of the identity labels Cilium makes from a pod's namespace labels. */
+export const NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 /** A Cilium selector key may start with the label's source: `k8s:`, `any:`, `reserved:`... */
 const CILIUM_SOURCE = /^[a-z][a-z0-9-]*:/;
 
@@ -24,7 +26,11 @@ export type LabelSyntax = 'k8s' | 'cilium';
  * never match a pod's or namespace's label (the API server refuses those), so it is a mistake.
  */
 export function labelKeyProblem(key: string, syntax: LabelSyntax = 'k8s'): string | undefined {
-  const bare = syntax === 'cilium' ? key.replace(CILIUM_SOURCE, '') : key;
+  let bare = syntax === 'cilium' ? key.replace(CILIUM_SOURCE, '') : key;
+  // Cilium writes a namespace's labels into identities as io.cilium.k8s.namespace.labels.<key>
+  // (pkg/k8s/apis/cilium.io const PodNamespaceMetaLabels): what must be a valid label key is the
+  // namespace's <key>, however long the whole string gets.
+  if (syntax === 'cilium' && bare.startsWith(NAMESPACE_LABELS_PREFIX)) bare = bare.slice(NAMESPACE_LABELS_PREFIX.length);
   const slash = bare.lastIndexOf('/');
   const prefix = slash >= 0 ? bare.slice(0, slash) : undefined;
   const name = slash >= 0 ? bare.slice(slash + 1) : bare;

@@ -320,7 +320,8 @@ export interface Explanation {
   /**
    * Why: `rule` (an allow rule matched), `deny-rule`, `default-deny` (isolated, nothing matched),
    * `not-isolated`, `local-node`, `not-enforced` (enforcement mode never, or not a pod),
-   * `l7-rule`, `l7-wildcard`, `l7-no-match`, `backend`, `inferred`.
+   * `l7-rule`, `l7-wildcard`, `l7-no-match`, `backend`, `inferred`, `not-identity-label` (a
+   * selector names a label Cilium leaves out of identities), `local-node-denied`.
    */
   reason: string;
   /** The deciding rules (allow or deny), or for default-deny the policies that isolated the pod. */
