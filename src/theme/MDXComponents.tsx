@@ -1,3 +1,4 @@
+import React from 'react';
 import MDXComponents from '@theme-original/MDXComponents';
 import KubectlDiff from '@site/src/components/KubectlDiff';
 import LabManifest from '@site/src/components/LabManifest';
@@ -5,10 +6,21 @@ import LabSteps from '@site/src/components/LabSteps';
 import Outcome from '@site/src/components/Outcome';
 import ProbeTable from '@site/src/components/ProbeTable';
 import RunStep from '@site/src/components/RunStep';
+import ScrollBox from '@site/src/components/ScrollBox';
+
+/** A Markdown table, in a box that scrolls sideways on its own when the table is wider than the column. */
+function Table(props: React.ComponentProps<'table'>): React.ReactNode {
+  return (
+    <ScrollBox label="Table (scrolls sideways)">
+      <table {...props} />
+    </ScrollBox>
+  );
+}
 
 /** The components every lesson can use without importing them. */
 export default {
   ...MDXComponents,
+  table: Table,
   KubectlDiff,
   LabManifest,
   LabSteps,

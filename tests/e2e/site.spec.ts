@@ -1,18 +1,15 @@
 // The built site in a real browser, as a learner meets it. Run after `npm run build`.
-import {mkdirSync, readFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {BUDGET, pageKind, recordScripts, totalGzip} from './page-weight';
+import {builtPages, diagramPages, pageSlug} from './site-pages';
 
 const SCREENSHOTS = 'reports/screenshots';
 
-/** Every page of the built site, from the sitemap Docusaurus writes (so a new lesson is covered). */
-function builtPages(): string[] {
-  const sitemap = readFileSync('build/sitemap.xml', 'utf8');
-  const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
-  return [...new Set(paths)].filter((p) => p !== '/search').sort();
-}
-
 const pages = builtPages();
+const diagrams = diagramPages();
 const lessonPages = pages.filter((p) => p.startsWith('/docs/'));
 const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
 
@@ -45,19 +42,96 @@ async function codeBlockTexts(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * How far the page scrolls sideways (0 when it does not), and the outermost elements that stick out
+ * past the right edge of the window to cause it. Content inside a box that scrolls or clips on its
+ * own is fine, and so is a fixed element (it never scrolls the page: the hidden "skip to content" link).
+ */
+async function sidewaysScroll(page: Page): Promise<{excess: number; culprits: string[]}> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const excess = root.scrollWidth - width;
+    const culprits: string[] = [];
+    if (excess <= 0) return {excess: 0, culprits};
+    const contained = (el: Element): boolean => {
+      for (let p: Element | null = el; p && p !== document.body; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        if (style.position === 'fixed' || (p !== el && style.overflowX !== 'visible')) return true;
+      }
+      return false;
+    };
+    const reported: Element[] = [];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 1 || contained(el)) continue;
+      if (reported.some((r) => r.contains(el))) continue;
+      reported.push(el);
+      const classes = typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean).slice(0, 2).join('.') : '';
+      const text = ((el as HTMLElement).innerText ?? '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      culprits.push(`<${el.tagName.toLowerCase()}${classes ? `.${classes}` : ''}> to ${Math.round(box.right)} px: "${text}"`);
+    }
+    return {excess, culprits};
+  });
+}
+
 test('the sitemap lists the lessons', () => {
   expect(lessonPages.length).toBeGreaterThanOrEqual(8);
   expect(pages).toContain('/');
+  expect(pages).toContain('/playground');
 });
 
-for (const path of pages) {
-  test(`page ${path} loads with no console error`, async ({page}) => {
-    const problems = await openClean(page, path);
-    await expect(page.locator('h1').first()).toBeVisible();
-    mkdirSync(SCREENSHOTS, {recursive: true});
-    const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replace(/\//g, '__');
-    await page.screenshot({path: `${SCREENSHOTS}/${name}.png`, fullPage: true});
-    expect(problems).toEqual([]);
+// One visit per page and width checks everything a learner sees there, so the suite stays quick.
+// The phone is dark and the laptop light: each page is seen, checked by axe (colour contrast
+// included) and photographed in both colour modes.
+const SCREENS = [
+  {name: 'phone', width: 390, height: 844, colorScheme: 'dark'},
+  {name: 'laptop', width: 1280, height: 900, colorScheme: 'light'},
+] as const;
+
+for (const screen of SCREENS) {
+  test.describe(`${screen.name} ${screen.width} px, ${screen.colorScheme}`, () => {
+    test.use({viewport: {width: screen.width, height: screen.height}, colorScheme: screen.colorScheme});
+
+    for (const path of pages) {
+      test(`page ${path} renders, fits, is accessible and light`, async ({page}) => {
+        const scripts = recordScripts(page);
+        const problems = await openClean(page, path);
+        await expect(page.locator('h1').first()).toBeVisible();
+        await expect(page.locator('html')).toHaveAttribute('data-theme', screen.colorScheme);
+        // First, so that a failing page still leaves its picture in the report.
+        mkdirSync(SCREENSHOTS, {recursive: true});
+        await page.screenshot({path: `${SCREENSHOTS}/${pageSlug(path)}-${screen.width}.png`, fullPage: true});
+
+        // An admonition MDX did not understand (e.g. the old `:::warning Title` syntax) stays as text.
+        const text = await page.locator('body').innerText();
+        expect(text.split('\n').filter((line) => line.includes(':::')), 'literal ::: in the rendered text').toEqual([]);
+
+        // No sideways scrolling of the page: wide tables and code scroll inside their own box.
+        const sideways = await sidewaysScroll(page);
+        expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
+
+        // Diagrams render, and the diagram library is fetched only where there is one.
+        const kind = pageKind(path, diagrams);
+        const files = await scripts();
+        const diagram = page.locator('.docusaurus-mermaid-container svg');
+        if (kind === 'diagram') await expect(diagram.first()).toBeVisible();
+        else await expect(diagram).toHaveCount(0);
+        expect(files.some((f) => f.diagramLibrary), 'mermaid fetched').toBe(kind === 'diagram');
+        const total = totalGzip(files);
+        const list = files.map((f) => `${(f.gzipBytes / 1000).toFixed(1)} KB ${new URL(f.url).pathname}`).join('\n');
+        expect(total, `gzip JavaScript of ${path} (${kind}), over its budget:\n${list}`).toBeLessThanOrEqual(BUDGET[kind]);
+
+        // WCAG A/AA rules, axe-core's own set; minor and moderate findings are not failures.
+        const axe = await new AxeBuilder({page}).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const serious = axe.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
+        expect(serious, 'axe serious or critical violations').toEqual([]);
+
+        expect(problems).toEqual([]);
+      });
+    }
   });
 }
 
