@@ -74,7 +74,10 @@ const config: Config = {
     },
     footer: {
       style: 'dark',
-      copyright: 'netpol-labs: every lab on this site is verified in CI.',
+      // What is verified where, and nothing more: .ci/run (npm test) runs `verify --target sim`;
+      // .github/workflows/labs.yml runs `verify --target kind` on every push and nightly.
+      copyright:
+        'netpol-labs: every lab is checked in the simulator on every commit (CI), and on kind with Cilium by the GitHub workflow .github/workflows/labs.yml.',
     },
     mermaid: {
       theme: {light: 'neutral', dark: 'dark'},
