@@ -201,12 +201,45 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   await expect(page).toHaveURL(/\/docs\/deathstar\//);
 });
 
-test('dark mode switches the code highlight colours too', async ({page}) => {
-  await page.goto('/docs/deathstar/kubernetes-l3-l4', {waitUntil: 'networkidle'});
-  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
-  const background = await page
-    .locator('.theme-code-block-highlighted-line')
-    .first()
-    .evaluate((line) => getComputedStyle(line).backgroundColor);
-  expect(background).not.toBe('rgba(0, 0, 0, 0)');
+test.describe('the navbar colour-mode toggle', () => {
+  test.use({colorScheme: 'light'});
+
+  test('switches the page, the code and its highlighted lines from light to dark', async ({page}) => {
+    await page.goto('/docs/deathstar/kubernetes-l3-l4', {waitUntil: 'networkidle'});
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    const colours = () =>
+      page.evaluate(() => {
+        const style = (selector: string, property: 'backgroundColor' | 'color') => {
+          const el = document.querySelector(selector);
+          if (!el) throw new Error(`no ${selector} on the page`);
+          return getComputedStyle(el)[property];
+        };
+        return {
+          page: style('html', 'backgroundColor'),
+          text: style('article p', 'color'),
+          code: style('.theme-code-block pre', 'backgroundColor'),
+          highlighted: style('.theme-code-block-highlighted-line', 'backgroundColor'),
+          comment: style('.theme-code-block .token.comment', 'color'),
+        };
+      });
+    const light = await colours();
+
+    // As a reader does it: the toggle in the navbar (it cycles through system, light and dark).
+    const toggle = page.locator('.navbar').getByRole('button', {name: /dark and light mode/i}).first();
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== 'dark'; i++) await toggle.click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    const dark = await colours();
+
+    for (const key of Object.keys(light) as (keyof typeof light)[]) {
+      expect(dark[key], `${key}: the same colour in light and dark mode`).not.toBe(light[key]);
+    }
+    // r + g + b; a transparent background shows the browser's white canvas.
+    const brightness = (rgb: string) => {
+      const [r, g, b, alpha = 1] = (rgb.match(/[\d.]+/g) ?? []).map(Number);
+      return alpha === 0 ? 765 : r + g + b;
+    };
+    expect(brightness(dark.page), 'the dark page background is darker').toBeLessThan(brightness(light.page));
+    expect(brightness(dark.code), 'the dark code background is darker').toBeLessThan(brightness(light.code));
+    expect(brightness(dark.text), 'the dark text is lighter').toBeGreaterThan(brightness(light.text));
+  });
 });

@@ -8,7 +8,7 @@ import {HighlightStyle, syntaxHighlighting} from '@codemirror/language';
 import {yaml} from '@codemirror/lang-yaml';
 import {readable} from '@site/src/plugins/contrast';
 import {useColorMode} from '@docusaurus/theme-common';
-import type {EditorHandle} from './editorHandle';
+import {KEYBOARD_HINT_ID, type EditorHandle} from './editorHandle';
 
 export interface CodeEditorProps {
   value: string;
@@ -41,7 +41,7 @@ const readableOneDark = [
 export default function CodeEditor({value, onChange, onReady, label}: CodeEditorProps): React.ReactNode {
   const {colorMode} = useColorMode();
   const viewRef = useRef<EditorView | null>(null);
-  const extensions = useMemo(() => [yaml(), EditorView.lineWrapping, EditorView.contentAttributes.of({'aria-label': label})], [label]);
+  const extensions = useMemo(() => [yaml(), EditorView.lineWrapping, EditorView.contentAttributes.of({'aria-label': label, 'aria-describedby': KEYBOARD_HINT_ID})], [label]);
 
   const onCreateEditor = useCallback(
     (view: EditorView) => {
