@@ -2,11 +2,11 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
-/** Every page path in build/sitemap.xml, sorted; `/search` is left out (it only shows results for a query). */
+/** Every page path in build/sitemap.xml, sorted. */
 export function builtPages(): string[] {
   const sitemap = readFileSync('build/sitemap.xml', 'utf8');
   const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
-  return [...new Set(paths)].filter((p) => p !== '/search').sort();
+  return [...new Set(paths)].sort();
 }
 
 /** A file name for a page's artifacts: `home` for `/`, `docs__deathstar__hubble` for `/docs/deathstar/hubble`. */

@@ -115,8 +115,19 @@ for (const screen of SCREENS) {
         const kind = pageKind(path, diagrams);
         const files = await scripts();
         const diagram = page.locator('.docusaurus-mermaid-container svg');
-        if (kind === 'diagram') await expect(diagram.first()).toBeVisible();
-        else await expect(diagram).toHaveCount(0);
+        if (kind === 'diagram') {
+          await expect(diagram.first()).toBeVisible();
+          // The text as drawn: the font size times the scale the SVG is shown at (a wide diagram
+          // squeezed into a phone's column came out at 4-6 px). 12 px is the smallest we accept.
+          const drawn = await diagram.evaluateAll((svgs) =>
+            svgs.map((svg) => {
+              const label = svg.querySelector('.nodeLabel, .label, text');
+              const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+              return label ? parseFloat(getComputedStyle(label).fontSize) * scale : 0;
+            }),
+          );
+          for (const [i, size] of drawn.entries()) expect(size, `text of diagram ${i + 1}, drawn size in px`).toBeGreaterThanOrEqual(12);
+        } else await expect(diagram).toHaveCount(0);
         expect(files.some((f) => f.diagramLibrary), 'mermaid fetched').toBe(kind === 'diagram');
         const total = totalGzip(files);
         const list = files.map((f) => `${(f.gzipBytes / 1000).toFixed(1)} KB ${new URL(f.url).pathname}`).join('\n');
@@ -187,6 +198,38 @@ test('search finds the deathstar lessons', async ({page}) => {
   const results = page.locator('article a[href*="/docs/deathstar"]');
   await expect(results.first()).toBeVisible();
   expect(await results.count()).toBeGreaterThan(1);
+});
+
+/** The result links of the search page for `query`, without the `_highlight` parameters. */
+async function searchResultLinks(page: Page, query: string): Promise<string[]> {
+  await page.goto(`/search?q=${encodeURIComponent(query)}`, {waitUntil: 'networkidle'});
+  await expect(page.getByRole('heading', {level: 1})).toHaveText(`Search results for "${query}"`);
+  await expect(page.locator('article h2 a').first()).toBeVisible();
+  return page.locator('article h2 a').evaluateAll((links) =>
+    links.map((a) => {
+      const url = new URL((a as HTMLAnchorElement).href);
+      return url.pathname + url.hash;
+    }),
+  );
+}
+
+test('search finds paths and field names that appear only in code', async ({page}) => {
+  // Each appears on that page inside code: an inline `code` span, a manifest or a probe table.
+  const cases = [
+    ['/v1/exhaust-port', '/docs/deathstar/cilium-l7'],
+    ['toPorts', '/docs/deathstar/cilium-l3-l4'],
+    ['endpointSelector', '/docs/deathstar/cilium-l3-l4'],
+  ];
+  for (const [query, lesson] of cases) {
+    const links = await searchResultLinks(page, query);
+    expect(links.map((l) => l.replace(/#.*/, '')), `results for ${query}`).toContain(lesson);
+  }
+});
+
+test('search lists each result once', async ({page}) => {
+  const links = await searchResultLinks(page, 'deathstar');
+  expect(links.length).toBeGreaterThan(5);
+  expect(links.filter((link, i) => links.indexOf(link) !== i), 'listed more than once').toEqual([]);
 });
 
 test('the navbar search suggests lessons as you type', async ({page}) => {
