@@ -111,6 +111,14 @@ for (const screen of SCREENS) {
         const sideways = await sidewaysScroll(page);
         expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
 
+        // On a laptop a lesson's probe table fits its column: no column (the outcome) hidden to the right.
+        if (screen.width >= 1280) {
+          const tables = await page.locator('[data-testid="probe-table"]').evaluateAll((els) =>
+            els.map((table) => ({step: table.getAttribute('data-step'), width: table.scrollWidth, column: table.parentElement!.clientWidth})),
+          );
+          for (const t of tables) expect(t.width, `probe table of ${t.step} is wider than its column`).toBeLessThanOrEqual(t.column);
+        }
+
         // Diagrams render, and the diagram library is fetched only where there is one.
         const kind = pageKind(path, diagrams);
         const files = await scripts();
