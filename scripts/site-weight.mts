@@ -2,25 +2,26 @@
 // browser fetch until the network is idle, each file counted gzip-compressed, against its budget.
 // The browser tests (tests/e2e/site.spec.ts) fail above the same budgets; this prints the figures.
 import {spawn} from 'node:child_process';
+import {createRequire} from 'node:module';
 import {chromium} from '@playwright/test';
-import {executablePath, freePort, launchArgs, serveCommand} from '../tests/e2e/browser';
+import {executablePath, freePort, launchArgs, serveArgs} from '../tests/e2e/browser';
 import {BUDGET, pageKind, recordScripts, totalGzip} from '../tests/e2e/page-weight';
 import {builtPages, diagramPages} from '../tests/e2e/site-pages';
 
 const port = freePort();
 const base = `http://127.0.0.1:${port}`;
-// detached: the server is its own process group, so stopping it stops npx and docusaurus together.
-const server = spawn(serveCommand(port), {shell: true, stdio: 'ignore', detached: true});
-const stopServer = () => {
-  if (server.pid) process.kill(-server.pid, 'SIGTERM');
-};
+// Docusaurus's own entry point under this Node, not npx through a shell: one process, which
+// stopping by its pid really stops.
+const docusaurus = createRequire(import.meta.url).resolve('@docusaurus/core/bin/docusaurus.mjs');
+const server = spawn(process.execPath, [docusaurus, ...serveArgs(port)], {stdio: 'ignore'});
+const stopServer = () => server.kill('SIGTERM');
 
 async function waitForServer(): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await fetch(`${base}/`).then((r) => r.ok, () => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the site server (${serveCommand(port)}) did not answer within 60 s`);
+  throw new Error(`the site server (docusaurus ${serveArgs(port).join(' ')}) did not answer within 60 s`);
 }
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;

@@ -31,7 +31,12 @@ export function freePort(): number {
   return Number(execFileSync(process.execPath, ['-e', script], {encoding: 'utf8'}));
 }
 
-/** The command that serves the built site (build/) on `port`. */
+/** The arguments of `docusaurus serve` for the built site (build/) on `port`. */
+export function serveArgs(port: number): string[] {
+  return ['serve', '--host', '127.0.0.1', '--port', String(port), '--no-open'];
+}
+
+/** The command that serves the built site (build/) on `port`, as Playwright's webServer runs it. */
 export function serveCommand(port: number): string {
-  return `npx docusaurus serve --host 127.0.0.1 --port ${port} --no-open`;
+  return `npx docusaurus ${serveArgs(port).join(' ')}`;
 }
