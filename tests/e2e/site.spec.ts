@@ -75,6 +75,29 @@ async function sidewaysScroll(page: Page): Promise<{excess: number; culprits: st
   });
 }
 
+/**
+ * Words of the page's headings that the browser split across two lines (a break at a hyphen or
+ * between words is fine): "CiliumNetworkPolicy" broken after "CiliumNetwork" on a phone.
+ */
+async function splitHeadingWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const split: string[] = [];
+    for (const heading of Array.from(document.querySelectorAll('main h1, main h2, main h3'))) {
+      const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of (node.textContent ?? '').matchAll(/[^\s-]+/g)) {
+          const range = document.createRange();
+          range.setStart(node, word.index);
+          range.setEnd(node, word.index + word[0].length);
+          const lines = new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) split.push(`${heading.tagName.toLowerCase()} "${heading.textContent}": "${word[0]}"`);
+        }
+      }
+    }
+    return split;
+  });
+}
+
 test('the sitemap lists the lessons', () => {
   expect(lessonPages.length).toBeGreaterThanOrEqual(8);
   expect(pages).toContain('/');
@@ -108,6 +131,7 @@ for (const screen of SCREENS) {
         expect(text.split('\n').filter((line) => line.includes(':::')), 'literal ::: in the rendered text').toEqual([]);
 
         // No sideways scrolling of the page: wide tables and code scroll inside their own box.
+        expect(await splitHeadingWords(page), 'heading words broken across lines').toEqual([]);
         const sideways = await sidewaysScroll(page);
         expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
 
