@@ -61,7 +61,7 @@ const config: Config = {
       },
     ],
   ],
-  plugins: ['./src/plugins/raw-source'],
+  plugins: ['./src/plugins/raw-source', './src/plugins/lab-data', './src/plugins/page-chunks'],
   themeConfig: {
     colorMode: {defaultMode: 'light', respectPrefersColorScheme: true},
     navbar: {

@@ -1,6 +1,5 @@
 import React from 'react';
 import MDXComponents from '@theme-original/MDXComponents';
-import KubectlDiff from '@site/src/components/KubectlDiff';
 import LabManifest from '@site/src/components/LabManifest';
 import LabSteps from '@site/src/components/LabSteps';
 import Outcome from '@site/src/components/Outcome';
@@ -17,11 +16,13 @@ function Table(props: React.ComponentProps<'table'>): React.ReactNode {
   );
 }
 
-/** The components every lesson can use without importing them. */
+/**
+ * The components every lesson can use without importing them. KubectlDiff is not among them: it
+ * needs the YAML parser in the browser, so the one lesson that shows a diff imports it itself.
+ */
 export default {
   ...MDXComponents,
   table: Table,
-  KubectlDiff,
   LabManifest,
   LabSteps,
   Outcome,

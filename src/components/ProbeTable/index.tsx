@@ -1,12 +1,13 @@
 import React from 'react';
 import Outcome from '@site/src/components/Outcome';
 import ScrollBox from '@site/src/components/ScrollBox';
-import {labFromText, requestPath, stepOf} from './labText';
+import type {LabFile} from '@site/src/lab/schema';
+import {requestPath, stepOf} from './labText';
 import styles from './styles.module.css';
 
 export interface ProbeTableProps {
-  /** The text of the lab's lab.yaml, imported with `?raw`. */
-  labYaml: string;
+  /** The lab, imported validated with `import lab from '@site/labs/<lab>/lab.yaml?lab'`. */
+  lab: LabFile;
   /** The step id in lab.yaml, e.g. `cilium-l7`. An unknown id fails the build. */
   step: string;
 }
@@ -15,8 +16,7 @@ export interface ProbeTableProps {
  * The probes of one lab step, rendered from lab.yaml: who asks, what request, the expected
  * outcome and why. The same data the runner checks on a cluster.
  */
-export default function ProbeTable({labYaml, step: stepId}: ProbeTableProps): React.ReactNode {
-  const lab = labFromText(labYaml, 'ProbeTable');
+export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.ReactNode {
   const step = stepOf(lab, stepId, 'ProbeTable');
   return (
     // On a phone the rows reflow into cards (styles.module.css); the explicit roles keep the table's
