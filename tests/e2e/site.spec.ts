@@ -130,8 +130,10 @@ for (const screen of SCREENS) {
         const text = await page.locator('body').innerText();
         expect(text.split('\n').filter((line) => line.includes(':::')), 'literal ::: in the rendered text').toEqual([]);
 
-        // No sideways scrolling of the page: wide tables and code scroll inside their own box.
+        // Headings break between words, never inside one.
         expect(await splitHeadingWords(page), 'heading words broken across lines').toEqual([]);
+
+        // No sideways scrolling of the page: wide tables and code scroll inside their own box.
         const sideways = await sidewaysScroll(page);
         expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
 
