@@ -137,6 +137,13 @@ for (const screen of SCREENS) {
         const sideways = await sidewaysScroll(page);
         expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
 
+        // Sample output (```console) wraps: what a lesson asks you to read at the end of a Hubble
+        // line is never hidden to the right of its box.
+        const hiddenOutput = await page.locator('.language-console pre').evaluateAll((blocks) =>
+          blocks.filter((pre) => pre.scrollWidth > pre.clientWidth).map((pre) => (pre.textContent ?? '').slice(0, 60)),
+        );
+        expect(hiddenOutput, 'sample output cut off at the right edge').toEqual([]);
+
         // On a laptop a lesson's probe table fits its column: no column (the outcome) hidden to the right.
         if (screen.width >= 1280) {
           const tables = await page.locator('[data-testid="probe-table"]').evaluateAll((els) =>
