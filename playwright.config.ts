@@ -1,14 +1,18 @@
-import {existsSync} from 'node:fs';
 import {defineConfig} from '@playwright/test';
+import {executablePath, freePort, launchArgs, serveCommand} from './tests/e2e/browser';
 
 /**
  * Browser tests against the built site (`npm run build` first). Debian's chromium where it is
  * installed (CI installs it), Playwright's own browser otherwise (`npx playwright install chromium`
  * on a laptop). When no browser can start, the tests fail: they are never skipped.
+ *
+ * The tests start their own server, on a port free when the run starts. Playwright loads this file
+ * in the runner and again in every worker; the runner picks the port and its workers inherit it
+ * through E2E_PORT. A server already on that port is never reused (it could be someone else's build):
+ * Playwright then stops with "is already used".
  */
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
-const PORT = Number(process.env.E2E_PORT ?? 3123);
+process.env.E2E_PORT ??= String(freePort());
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -21,25 +25,12 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath,
-      // As root on a machine with no outside network: no sandbox, and none of Chromium's
-      // background connections (they are refused here and would only add noise).
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: {executablePath, args: launchArgs},
   },
   webServer: {
-    command: `npx docusaurus serve --host 127.0.0.1 --port ${PORT} --no-open`,
+    command: serveCommand(PORT),
     url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 60_000,
   },
 });

@@ -38,7 +38,8 @@ const POINTS: Point[] = [
       <>
         Each step of a lab lists probes: a pod, an HTTP request and the outcome it must get, <Outcome value="allowed" compact />,{' '}
         <Outcome value="dropped" compact /> or <Outcome value="l7-denied" compact />. The runner applies exactly the
-        step&apos;s policies on a kind cluster with Cilium and checks each probe.
+        step&apos;s policies and checks each probe. Every lab is checked in the simulator on every commit (CI), and on
+        a kind cluster with Cilium by the GitHub workflow <code>.github/workflows/labs.yml</code>.
       </>
     ),
   },

@@ -1,15 +1,28 @@
+import React from 'react';
 import MDXComponents from '@theme-original/MDXComponents';
-import KubectlDiff from '@site/src/components/KubectlDiff';
 import LabManifest from '@site/src/components/LabManifest';
 import LabSteps from '@site/src/components/LabSteps';
 import Outcome from '@site/src/components/Outcome';
 import ProbeTable from '@site/src/components/ProbeTable';
 import RunStep from '@site/src/components/RunStep';
+import ScrollBox from '@site/src/components/ScrollBox';
 
-/** The components every lesson can use without importing them. */
+/** A Markdown table, in a box that scrolls sideways on its own when the table is wider than the column. */
+function Table(props: React.ComponentProps<'table'>): React.ReactNode {
+  return (
+    <ScrollBox label="Table (scrolls sideways)">
+      <table {...props} />
+    </ScrollBox>
+  );
+}
+
+/**
+ * The components every lesson can use without importing them. KubectlDiff is not among them: it
+ * needs the YAML parser in the browser, so the one lesson that shows a diff imports it itself.
+ */
 export default {
   ...MDXComponents,
-  KubectlDiff,
+  table: Table,
   LabManifest,
   LabSteps,
   Outcome,

@@ -208,6 +208,48 @@ test('the kubernetes datapath keeps the NetworkPolicy step and differs only on i
   expect(problems).toEqual([]);
 });
 
+/** Presses Tab until `target` has the focus; fails after `max` presses. */
+async function tabTo(page: Page, target: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.locator(target).evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${target} never got the focus in ${max} presses of Tab`);
+}
+
+test('the playground works with the keyboard alone', async ({page}) => {
+  const problems = await openPlayground(page);
+  const step = stepById('cilium-l7');
+  const steps = lab.steps.map((s) => s.id);
+  const next = steps[steps.indexOf('cilium-l7') + 1];
+
+  // The step list: reached with Tab, changed with the arrow keys.
+  await tabTo(page, '[data-testid="playground-step"]');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-step', next);
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-step', 'cilium-l7');
+
+  // Into the editor (the reset button is disabled, so not a tab stop), and an edit: with no policy
+  // at all nothing isolates the deathstar, so every probe is allowed (Kubernetes NetworkPolicy:
+  // pods are non-isolated until a policy selects them; the same holds for Cilium, default-allow step).
+  await tabTo(page, '.cm-content');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('# no policy');
+  await expectPredictions(page, step.probes.map(() => 'allowed'));
+
+  // Out of the editor as the hint says (Esc, then Tab; CodeMirror keeps Tab alone for indenting),
+  // back to the reset button, and reset with Enter.
+  await expect(page.locator('#playground-keyboard-hint')).toContainText('Esc');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByTestId('playground-reset')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => editorText(page)).toBe(initialEditorText(step));
+  await expectPredictions(page, step.probes.map((p) => p.expect));
+  expect(problems).toEqual([]);
+});
+
 test.describe('dark mode', () => {
   test.use({colorScheme: 'dark'});
 

@@ -1,18 +1,15 @@
 // The built site in a real browser, as a learner meets it. Run after `npm run build`.
-import {mkdirSync, readFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {BUDGET, pageKind, recordScripts, totalGzip} from './page-weight';
+import {builtPages, diagramPages, pageSlug} from './site-pages';
 
 const SCREENSHOTS = 'reports/screenshots';
 
-/** Every page of the built site, from the sitemap Docusaurus writes (so a new lesson is covered). */
-function builtPages(): string[] {
-  const sitemap = readFileSync('build/sitemap.xml', 'utf8');
-  const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
-  return [...new Set(paths)].filter((p) => p !== '/search').sort();
-}
-
 const pages = builtPages();
+const diagrams = diagramPages();
 const lessonPages = pages.filter((p) => p.startsWith('/docs/'));
 const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
 
@@ -45,19 +42,148 @@ async function codeBlockTexts(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * How far the page scrolls sideways (0 when it does not), and the outermost elements that stick out
+ * past the right edge of the window to cause it. Content inside a box that scrolls or clips on its
+ * own is fine, and so is a fixed element (it never scrolls the page: the hidden "skip to content" link).
+ */
+async function sidewaysScroll(page: Page): Promise<{excess: number; culprits: string[]}> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const excess = root.scrollWidth - width;
+    const culprits: string[] = [];
+    if (excess <= 0) return {excess: 0, culprits};
+    const contained = (el: Element): boolean => {
+      for (let p: Element | null = el; p && p !== document.body; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        if (style.position === 'fixed' || (p !== el && style.overflowX !== 'visible')) return true;
+      }
+      return false;
+    };
+    const reported: Element[] = [];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 1 || contained(el)) continue;
+      if (reported.some((r) => r.contains(el))) continue;
+      reported.push(el);
+      const classes = typeof el.className === 'string' ? el.className.split(/\s+/).filter(Boolean).slice(0, 2).join('.') : '';
+      const text = ((el as HTMLElement).innerText ?? '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      culprits.push(`<${el.tagName.toLowerCase()}${classes ? `.${classes}` : ''}> to ${Math.round(box.right)} px: "${text}"`);
+    }
+    return {excess, culprits};
+  });
+}
+
+/**
+ * Words of the page's headings that the browser split across two lines (a break at a hyphen or
+ * between words is fine): "CiliumNetworkPolicy" broken after "CiliumNetwork" on a phone.
+ */
+async function splitHeadingWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const split: string[] = [];
+    for (const heading of Array.from(document.querySelectorAll('main h1, main h2, main h3'))) {
+      const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of (node.textContent ?? '').matchAll(/[^\s-]+/g)) {
+          const range = document.createRange();
+          range.setStart(node, word.index);
+          range.setEnd(node, word.index + word[0].length);
+          const lines = new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) split.push(`${heading.tagName.toLowerCase()} "${heading.textContent}": "${word[0]}"`);
+        }
+      }
+    }
+    return split;
+  });
+}
+
 test('the sitemap lists the lessons', () => {
   expect(lessonPages.length).toBeGreaterThanOrEqual(8);
   expect(pages).toContain('/');
+  expect(pages).toContain('/playground');
 });
 
-for (const path of pages) {
-  test(`page ${path} loads with no console error`, async ({page}) => {
-    const problems = await openClean(page, path);
-    await expect(page.locator('h1').first()).toBeVisible();
-    mkdirSync(SCREENSHOTS, {recursive: true});
-    const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replace(/\//g, '__');
-    await page.screenshot({path: `${SCREENSHOTS}/${name}.png`, fullPage: true});
-    expect(problems).toEqual([]);
+// One visit per page and width checks everything a learner sees there, so the suite stays quick.
+// The phone is dark and the laptop light: each page is seen, checked by axe (colour contrast
+// included) and photographed in both colour modes.
+const SCREENS = [
+  {name: 'phone', width: 390, height: 844, colorScheme: 'dark'},
+  {name: 'laptop', width: 1280, height: 900, colorScheme: 'light'},
+] as const;
+
+for (const screen of SCREENS) {
+  test.describe(`${screen.name} ${screen.width} px, ${screen.colorScheme}`, () => {
+    test.use({viewport: {width: screen.width, height: screen.height}, colorScheme: screen.colorScheme});
+
+    for (const path of pages) {
+      test(`page ${path} renders, fits, is accessible and light`, async ({page}) => {
+        const scripts = recordScripts(page);
+        const problems = await openClean(page, path);
+        await expect(page.locator('h1').first()).toBeVisible();
+        await expect(page.locator('html')).toHaveAttribute('data-theme', screen.colorScheme);
+        // First, so that a failing page still leaves its picture in the report.
+        mkdirSync(SCREENSHOTS, {recursive: true});
+        await page.screenshot({path: `${SCREENSHOTS}/${pageSlug(path)}-${screen.width}.png`, fullPage: true});
+
+        // An admonition MDX did not understand (e.g. the old `:::warning Title` syntax) stays as text.
+        const text = await page.locator('body').innerText();
+        expect(text.split('\n').filter((line) => line.includes(':::')), 'literal ::: in the rendered text').toEqual([]);
+
+        // Headings break between words, never inside one.
+        expect(await splitHeadingWords(page), 'heading words broken across lines').toEqual([]);
+
+        // No sideways scrolling of the page: wide tables and code scroll inside their own box.
+        const sideways = await sidewaysScroll(page);
+        expect(sideways.excess, `the page scrolls sideways at ${screen.width} px; too wide:\n${sideways.culprits.join('\n')}`).toBe(0);
+
+        // Sample output (```console) wraps: what a lesson asks you to read at the end of a Hubble
+        // line is never hidden to the right of its box.
+        const hiddenOutput = await page.locator('.language-console pre').evaluateAll((blocks) =>
+          blocks.filter((pre) => pre.scrollWidth > pre.clientWidth).map((pre) => (pre.textContent ?? '').slice(0, 60)),
+        );
+        expect(hiddenOutput, 'sample output cut off at the right edge').toEqual([]);
+
+        // On a laptop a lesson's probe table fits its column: no column (the outcome) hidden to the right.
+        if (screen.width >= 1280) {
+          const tables = await page.locator('[data-testid="probe-table"]').evaluateAll((els) =>
+            els.map((table) => ({step: table.getAttribute('data-step'), width: table.scrollWidth, column: table.parentElement!.clientWidth})),
+          );
+          for (const t of tables) expect(t.width, `probe table of ${t.step} is wider than its column`).toBeLessThanOrEqual(t.column);
+        }
+
+        // Diagrams render, and the diagram library is fetched only where there is one.
+        const kind = pageKind(path, diagrams);
+        const files = await scripts();
+        const diagram = page.locator('.docusaurus-mermaid-container svg');
+        if (kind === 'diagram') {
+          await expect(diagram.first()).toBeVisible();
+          // The text as drawn: the font size times the scale the SVG is shown at (a wide diagram
+          // squeezed into a phone's column came out at 4-6 px). 12 px is the smallest we accept.
+          const drawn = await diagram.evaluateAll((svgs) =>
+            svgs.map((svg) => {
+              const label = svg.querySelector('.nodeLabel, .label, text');
+              const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+              return label ? parseFloat(getComputedStyle(label).fontSize) * scale : 0;
+            }),
+          );
+          for (const [i, size] of drawn.entries()) expect(size, `text of diagram ${i + 1}, drawn size in px`).toBeGreaterThanOrEqual(12);
+        } else await expect(diagram).toHaveCount(0);
+        expect(files.some((f) => f.diagramLibrary), 'mermaid fetched').toBe(kind === 'diagram');
+        const total = totalGzip(files);
+        const list = files.map((f) => `${(f.gzipBytes / 1000).toFixed(1)} KB ${new URL(f.url).pathname}`).join('\n');
+        expect(total, `gzip JavaScript of ${path} (${kind}), over its budget:\n${list}`).toBeLessThanOrEqual(BUDGET[kind]);
+
+        // WCAG A/AA rules, axe-core's own set; minor and moderate findings are not failures.
+        const axe = await new AxeBuilder({page}).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const serious = axe.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
+        expect(serious, 'axe serious or critical violations').toEqual([]);
+
+        expect(problems).toEqual([]);
+      });
+    }
   });
 }
 
@@ -115,6 +241,38 @@ test('search finds the deathstar lessons', async ({page}) => {
   expect(await results.count()).toBeGreaterThan(1);
 });
 
+/** The result links of the search page for `query`, without the `_highlight` parameters. */
+async function searchResultLinks(page: Page, query: string): Promise<string[]> {
+  await page.goto(`/search?q=${encodeURIComponent(query)}`, {waitUntil: 'networkidle'});
+  await expect(page.getByRole('heading', {level: 1})).toHaveText(`Search results for "${query}"`);
+  await expect(page.locator('article h2 a').first()).toBeVisible();
+  return page.locator('article h2 a').evaluateAll((links) =>
+    links.map((a) => {
+      const url = new URL((a as HTMLAnchorElement).href);
+      return url.pathname + url.hash;
+    }),
+  );
+}
+
+test('search finds paths and field names that appear only in code', async ({page}) => {
+  // Each appears on that page inside code: an inline `code` span, a manifest or a probe table.
+  const cases = [
+    ['/v1/exhaust-port', '/docs/deathstar/cilium-l7'],
+    ['toPorts', '/docs/deathstar/cilium-l3-l4'],
+    ['endpointSelector', '/docs/deathstar/cilium-l3-l4'],
+  ];
+  for (const [query, lesson] of cases) {
+    const links = await searchResultLinks(page, query);
+    expect(links.map((l) => l.replace(/#.*/, '')), `results for ${query}`).toContain(lesson);
+  }
+});
+
+test('search lists each result once', async ({page}) => {
+  const links = await searchResultLinks(page, 'deathstar');
+  expect(links.length).toBeGreaterThan(5);
+  expect(links.filter((link, i) => links.indexOf(link) !== i), 'listed more than once').toEqual([]);
+});
+
 test('the navbar search suggests lessons as you type', async ({page}) => {
   await page.goto('/', {waitUntil: 'networkidle'});
   const input = page.getByRole('searchbox').or(page.locator('input.navbar__search-input')).first();
@@ -127,12 +285,45 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   await expect(page).toHaveURL(/\/docs\/deathstar\//);
 });
 
-test('dark mode switches the code highlight colours too', async ({page}) => {
-  await page.goto('/docs/deathstar/kubernetes-l3-l4', {waitUntil: 'networkidle'});
-  await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'dark'));
-  const background = await page
-    .locator('.theme-code-block-highlighted-line')
-    .first()
-    .evaluate((line) => getComputedStyle(line).backgroundColor);
-  expect(background).not.toBe('rgba(0, 0, 0, 0)');
+test.describe('the navbar colour-mode toggle', () => {
+  test.use({colorScheme: 'light'});
+
+  test('switches the page, the code and its highlighted lines from light to dark', async ({page}) => {
+    await page.goto('/docs/deathstar/kubernetes-l3-l4', {waitUntil: 'networkidle'});
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    const colours = () =>
+      page.evaluate(() => {
+        const style = (selector: string, property: 'backgroundColor' | 'color') => {
+          const el = document.querySelector(selector);
+          if (!el) throw new Error(`no ${selector} on the page`);
+          return getComputedStyle(el)[property];
+        };
+        return {
+          page: style('html', 'backgroundColor'),
+          text: style('article p', 'color'),
+          code: style('.theme-code-block pre', 'backgroundColor'),
+          highlighted: style('.theme-code-block-highlighted-line', 'backgroundColor'),
+          comment: style('.theme-code-block .token.comment', 'color'),
+        };
+      });
+    const light = await colours();
+
+    // As a reader does it: the toggle in the navbar (it cycles through system, light and dark).
+    const toggle = page.locator('.navbar').getByRole('button', {name: /dark and light mode/i}).first();
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== 'dark'; i++) await toggle.click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    const dark = await colours();
+
+    for (const key of Object.keys(light) as (keyof typeof light)[]) {
+      expect(dark[key], `${key}: the same colour in light and dark mode`).not.toBe(light[key]);
+    }
+    // r + g + b; a transparent background shows the browser's white canvas.
+    const brightness = (rgb: string) => {
+      const [r, g, b, alpha = 1] = (rgb.match(/[\d.]+/g) ?? []).map(Number);
+      return alpha === 0 ? 765 : r + g + b;
+    };
+    expect(brightness(dark.page), 'the dark page background is darker').toBeLessThan(brightness(light.page));
+    expect(brightness(dark.code), 'the dark code background is darker').toBeLessThan(brightness(light.code));
+    expect(brightness(dark.text), 'the dark text is lighter').toBeGreaterThan(brightness(light.text));
+  });
 });

@@ -1,11 +1,10 @@
 import React from 'react';
 import Link from '@docusaurus/Link';
-import {labFromText} from '@site/src/components/ProbeTable/labText';
+import type {LabFile} from '@site/src/lab/schema';
 import styles from './styles.module.css';
 
 /** The steps of a lab in order, from lab.yaml, each linked to its lesson and listing its policies. */
-export default function LabSteps({labYaml}: {labYaml: string}): React.ReactNode {
-  const lab = labFromText(labYaml, 'LabSteps');
+export default function LabSteps({lab}: {lab: LabFile}): React.ReactNode {
   return (
     <ol className={styles.steps} data-testid="lab-steps" data-lab={lab.id}>
       {lab.steps.map((step) => (

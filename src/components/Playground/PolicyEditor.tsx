@@ -1,6 +1,7 @@
 import React, {Suspense, lazy} from 'react';
 import BrowserOnly from '@docusaurus/BrowserOnly';
 import type {CodeEditorProps} from './CodeEditor';
+import {KEYBOARD_HINT_ID} from './editorHandle';
 import styles from './styles.module.css';
 
 const CodeEditor = lazy(() => import('./CodeEditor'));
@@ -26,6 +27,9 @@ export default function PolicyEditor(props: CodeEditorProps & {file: string; edi
           Reset to the lab's policies
         </button>
       </div>
+      <p className={styles.keyboardHint} id={KEYBOARD_HINT_ID}>
+        Tab indents inside the editor; press <kbd>Esc</kbd> then <kbd>Tab</kbd> to move on.
+      </p>
       <BrowserOnly fallback={fallback}>
         {() => (
           <Suspense fallback={fallback}>

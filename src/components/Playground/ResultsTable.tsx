@@ -1,6 +1,7 @@
 import React from 'react';
 import clsx from 'clsx';
 import Outcome from '@site/src/components/Outcome';
+import ScrollBox from '@site/src/components/ScrollBox';
 import type {Step} from '@site/src/lab/load';
 import {decidingExplanation} from '@site/src/policy';
 import type {PlaygroundResult, PlaygroundRow} from './evaluate';
@@ -31,43 +32,48 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
         {summary}
         {pending && <span className={styles.pending}> Updating…</span>}
       </p>
-      <div className={styles.tableWrapper}>
-        <table className={styles.table}>
-          <thead>
-            <tr>
-              <th scope="col">Who</th>
-              <th scope="col">Request</th>
-              <th scope="col">Expected</th>
-              <th scope="col">Predicted</th>
-              <th scope="col">Match</th>
-              <th scope="col">Why (the engine's reasoning)</th>
+      {/* On a phone the rows reflow into cards (reflow-table in src/css/custom.css); the explicit
+          roles keep the table's meaning for screen readers, which Chrome drops when display changes. */}
+      <ScrollBox label="Predictions, one row per probe">
+        <table className={`reflow-table ${styles.table}`} role="table">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">Who</th>
+              <th role="columnheader" scope="col">Request</th>
+              <th role="columnheader" scope="col">Expected</th>
+              <th role="columnheader" scope="col">Predicted</th>
+              <th role="columnheader" scope="col">Match</th>
+              <th role="columnheader" scope="col">Why (the engine's reasoning)</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {step.probes.map((probe, index) => {
               const row = rows?.find((r) => r.index === index);
               return (
                 <tr
                   key={`${step.id}-${index}`}
+                  role="row"
                   data-testid="playground-row"
                   data-probe={index}
                   data-expected={probe.expect}
                   data-predicted={row?.predicted ?? 'unavailable'}
                   className={clsx(row && row.predicted !== row.expected && styles.mismatch)}>
-                  <td>
+                  <td role="cell" data-label="Who">
                     <code>{probe.from}</code>
                   </td>
-                  <td>
+                  <td role="cell" data-label="Request">
                     <code className={styles.request}>{`${probe.method} ${probe.target.path}`}</code>
                     <div className={styles.muted}>
                       to <code>{`${probe.target.service}:${probe.target.port}`}</code>
                     </div>
                   </td>
-                  <td>
+                  <td role="cell" data-label="Expected">
                     <Outcome value={probe.expect} compact />
                   </td>
-                  <td>{row ? <Outcome value={row.predicted} compact /> : <span className={styles.muted}>unavailable</span>}</td>
-                  <td className={styles.match}>
+                  <td role="cell" data-label="Predicted">
+                    {row ? <Outcome value={row.predicted} compact /> : <span className={styles.muted}>unavailable</span>}
+                  </td>
+                  <td role="cell" className={styles.match} data-label="Match">
                     {row ? (
                       row.predicted === row.expected ? (
                         <span className={styles.yes} aria-label="matches">✓</span>
@@ -78,7 +84,7 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
                       <span className={styles.muted} aria-label="unknown">–</span>
                     )}
                   </td>
-                  <td className={styles.why}>
+                  <td role="cell" className={styles.why} data-label="Why">
                     {row ? (
                       <Reasoning row={row} editorFile={editorFile} onJump={onJump} />
                     ) : (
@@ -90,7 +96,7 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
     </div>
   );
 }

@@ -1,11 +1,13 @@
 import React from 'react';
 import Outcome from '@site/src/components/Outcome';
-import {labFromText, requestPath, stepOf} from './labText';
+import ScrollBox from '@site/src/components/ScrollBox';
+import type {LabFile} from '@site/src/lab/schema';
+import {requestPath, stepOf} from './labText';
 import styles from './styles.module.css';
 
 export interface ProbeTableProps {
-  /** The text of the lab's lab.yaml, imported with `?raw`. */
-  labYaml: string;
+  /** The lab, imported validated with `import lab from '@site/labs/<lab>/lab.yaml?lab'`. */
+  lab: LabFile;
   /** The step id in lab.yaml, e.g. `cilium-l7`. An unknown id fails the build. */
   step: string;
 }
@@ -14,35 +16,37 @@ export interface ProbeTableProps {
  * The probes of one lab step, rendered from lab.yaml: who asks, what request, the expected
  * outcome and why. The same data the runner checks on a cluster.
  */
-export default function ProbeTable({labYaml, step: stepId}: ProbeTableProps): React.ReactNode {
-  const lab = labFromText(labYaml, 'ProbeTable');
+export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.ReactNode {
   const step = stepOf(lab, stepId, 'ProbeTable');
   return (
-    <div className={styles.wrapper}>
-      <table className={styles.table} data-testid="probe-table" data-lab={lab.id} data-step={step.id}>
+    // On a phone the rows reflow into cards (styles.module.css); the explicit roles keep the table's
+    // meaning for screen readers, which Chrome drops from a table whose display is changed.
+    <ScrollBox label={`Probes of step ${step.id}`} className={styles.wrapper}>
+      <table className={`reflow-table ${styles.table}`} role="table" data-testid="probe-table" data-lab={lab.id} data-step={step.id}>
         <caption className={styles.caption}>
           Probes of step <code>{step.id}</code>: {step.title}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Who</th>
-            <th scope="col">Request</th>
-            <th scope="col">Expected outcome</th>
-            <th scope="col">Why</th>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th role="columnheader" scope="col">Who</th>
+            <th role="columnheader" scope="col">Request</th>
+            <th role="columnheader" scope="col">Expected outcome</th>
+            <th role="columnheader" scope="col">Why</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {step.probes.map((probe, index) => (
             <tr
               // Probes have no id of their own; their position in lab.yaml is stable.
               key={`${step.id}-${index}`}
+              role="row"
               data-testid="probe-row"
               data-expect={probe.expect}
               className={styles[probe.expect]}>
-              <td className={styles.who}>
+              <td role="cell" className={styles.who} data-label="Who">
                 <code>{probe.from}</code>
               </td>
-              <td>
+              <td role="cell" data-label="Request">
                 <code className={styles.request}>{`${probe.method} ${requestPath(probe.url)}`}</code>
                 {probe.body && (
                   <div className={styles.body}>
@@ -50,14 +54,16 @@ export default function ProbeTable({labYaml, step: stepId}: ProbeTableProps): Re
                   </div>
                 )}
               </td>
-              <td>
+              <td role="cell" data-label="Expected outcome">
                 <Outcome value={probe.expect} stacked />
               </td>
-              <td className={styles.why}>{probe.why}</td>
+              <td role="cell" className={styles.why} data-label="Why">
+                {probe.why}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }

@@ -1,22 +1,4 @@
-import {parse} from 'yaml';
-import {labSchema, type LabFile, type StepFile} from '@site/src/lab/schema';
-
-/**
- * Parses the raw text of a lab.yaml (imported with `?raw`) and validates it with the lab schema.
- * Runs at build time during static rendering, so a mistake fails `npm run build` with a message
- * instead of rendering an empty table.
- */
-export function labFromText(labYaml: string, who: string): LabFile {
-  if (typeof labYaml !== 'string' || labYaml.length === 0) {
-    throw new Error(`${who}: "labYaml" must be the text of a lab.yaml; import it with "?raw"`);
-  }
-  const result = labSchema.safeParse(parse(labYaml));
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new Error(`${who}: lab.yaml does not match the lab schema:\n${issues}`);
-  }
-  return result.data;
-}
+import type {LabFile, StepFile} from '@site/src/lab/schema';
 
 /** The step with this id, or an Error that names it and the ids that exist. */
 export function stepOf(lab: LabFile, stepId: string, who: string): StepFile {

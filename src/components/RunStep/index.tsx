@@ -2,12 +2,13 @@ import React from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Tabs from '@theme/Tabs';
 import TabItem from '@theme/TabItem';
-import {labFromText, stepOf} from '@site/src/components/ProbeTable/labText';
+import type {LabFile} from '@site/src/lab/schema';
+import {stepOf} from '@site/src/components/ProbeTable/labText';
 import styles from './styles.module.css';
 
 export interface RunStepProps {
-  /** The text of the lab's lab.yaml, imported with `?raw`. */
-  labYaml: string;
+  /** The lab, imported validated with `import lab from '@site/labs/<lab>/lab.yaml?lab'`. */
+  lab: LabFile;
   /** The step id in lab.yaml. An unknown id fails the build. */
   step: string;
 }
@@ -28,8 +29,7 @@ const EXPECT_COMMENT = {
  * kubectl. Everything is derived from lab.yaml, so the commands list exactly the step's
  * policies and probes.
  */
-export default function RunStep({labYaml, step: stepId}: RunStepProps): React.ReactNode {
-  const lab = labFromText(labYaml, 'RunStep');
+export default function RunStep({lab, step: stepId}: RunStepProps): React.ReactNode {
   const step = stepOf(lab, stepId, 'RunStep');
   const dir = `labs/${lab.id}`;
   const ns = lab.namespace;

@@ -1,0 +1,57 @@
+// What a page costs a reader's browser in JavaScript: every script file the page fetches until the
+// network is idle, each counted gzip-compressed. Shared by the browser tests (which fail above the
+// budget) and `npm run weight` (which prints the figures).
+import {gzipSync} from 'node:zlib';
+import type {Page} from '@playwright/test';
+
+/** One script file a page fetched. */
+export interface ScriptFile {
+  url: string;
+  /** Bytes as served. */
+  bytes: number;
+  /** Bytes after gzip -9: what a server compressing its responses would send, the same on every run. */
+  gzipBytes: number;
+  /** Whether this is mermaid's core (the file that defines `mermaidAPI`), the diagram library. */
+  diagramLibrary: boolean;
+}
+
+/** The budget classes: a diagram needs mermaid, the playground needs CodeMirror and the engine. */
+export type PageKind = 'page' | 'diagram' | 'playground';
+
+/** Budgets in bytes (1 KB = 1000 bytes), gzip-compressed JavaScript per page. */
+export const BUDGET: Record<PageKind, number> = {
+  page: 300_000,
+  diagram: 450_000,
+  playground: 450_000,
+};
+
+/**
+ * Starts recording the script files `page` fetches; call before `page.goto`. The returned function
+ * waits for every recorded body and gives the files, largest first.
+ */
+export function recordScripts(page: Page): () => Promise<ScriptFile[]> {
+  const pending: Promise<ScriptFile>[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'script') return;
+    pending.push(
+      response.body().then((body) => ({
+        url: response.url(),
+        bytes: body.length,
+        gzipBytes: gzipSync(body, {level: 9}).length,
+        diagramLibrary: body.includes('mermaidAPI'),
+      })),
+    );
+  });
+  return async () => (await Promise.all(pending)).sort((a, b) => b.gzipBytes - a.gzipBytes);
+}
+
+/** Which budget a page falls under, given the pages that have a diagram (`diagramPages()`). */
+export function pageKind(path: string, diagramPages: readonly string[]): PageKind {
+  if (path.replace(/\/$/, '') === '/playground') return 'playground';
+  return diagramPages.includes(path) ? 'diagram' : 'page';
+}
+
+/** Sum of the files' gzip sizes. */
+export function totalGzip(files: ScriptFile[]): number {
+  return files.reduce((sum, f) => sum + f.gzipBytes, 0);
+}
