@@ -142,7 +142,7 @@ describe('a lab on a (scripted) cluster', () => {
     const xwing = l7.probes.find((p) => p.from === 'xwing')!;
     expect(xwing).toMatchObject({passed: false, expected: 'dropped', observed: 'allowed'});
     expect(xwing.reproduce).toBe(
-      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing",
+      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --header 'Host: deathstar.star-wars.svc.cluster.local' --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local./v1/request-landing",
     );
     const r = report([result]);
     expect(r.passed).toBe(false);

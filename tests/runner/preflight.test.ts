@@ -40,7 +40,7 @@ describe('preflight', () => {
       cilium: 'echo "cilium-cli: v0.19.7 compiled with go1.24 on linux/amd64"; echo "cilium image (default): v1.20.0"',
     });
     const report = await preflight(new ExecaExecutor({env: {PATH: bin}}), {tools: [...KIND_NEEDS.tools], ciliumOrHelm: true}, {PATH: bin});
-    expect(report.installer).toBe('cilium');
+    expect(report.installer).toBe('cilium-cli');
     expect(report.checks.find((c) => c.tool === 'kind')?.version).toBe('0.33.0');
     expect(report.checks.find((c) => c.tool === 'kubectl')?.version).toBe('1.37.0');
     expect(report.checks.find((c) => c.tool === 'cilium')?.version).toBe('0.19.7');
