@@ -20,6 +20,7 @@
  *   as JSON (default: Docker 29 with the containerd image store).
  * - STANDIN_HELM_RELEASE: a fixture file with the Helm release of Cilium, or `none` (default: the
  *   release `up` installs).
+ * - STANDIN_NO_AGENT=1: no cilium DaemonSet (with STANDIN_HELM_RELEASE=none: Cilium never installed).
  * - STANDIN_NOT_READY: a workload (`daemonset/cilium-envoy`) whose rollout never completes.
  * - STANDIN_ENVOY=embedded: cilium-config says `external-envoy-proxy: "false"` and there is no
  *   cilium-envoy DaemonSet.
@@ -42,7 +43,7 @@ const argv = process.argv.slice(2);
 fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({pid: process.pid, tool, args: argv}) + '\n');
 const stateFile = path.join(process.env.STANDIN_STATE, 'state.json');
 const load = () => Object.assign({namespace: null, policies: {}, currentContext: 'dev-cluster', created: false}, fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {});
-const fixture = (name) => fs.readFileSync(path.join(ROOT, 'tests/runner/fixtures', name), 'utf8');
+const fixture = (name) => fs.readFileSync(path.resolve(ROOT, 'tests/runner/fixtures', name), 'utf8');
 const env = (name, fallback) => process.env[name] || fallback;
 const save = (s) => fs.writeFileSync(stateFile, JSON.stringify(s, null, 2));
 const has = (w) => argv.includes(w);
@@ -120,7 +121,7 @@ if (verb === 'apply') {
   save(state);
   done();
 }
-if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done('daemonset.apps/cilium\n');
+if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done(process.env.STANDIN_NO_AGENT ? '' : 'daemonset.apps/cilium\n');
 if (verb === 'get' && args[1] === 'namespace') {
   done(state.namespace && state.namespace.name === args[2] ? JSON.stringify({kind: 'Namespace', metadata: {name: args[2], labels: state.namespace.labels}}) : '');
 }
