@@ -128,7 +128,7 @@ export async function preflight(
       // getLatestStableVersion): offline or behind a slow proxy it hangs or fails after the line
       // that matters. The binary is there, so the CLI is installed; only its version may be unknown.
       const version = parseVersion(tool, result.stdout);
-      const why = result.timedOut ? `did not finish within ${Math.round(versionTimeoutMs / 1000)} s` : `exited ${result.exitCode ?? '?'}`;
+      const why = result.timedOut ? `did not finish within ${versionTimeoutMs / 1000} s` : `exited ${result.exitCode ?? '?'}`;
       return {tool, path, version, note: `"cilium version --client" ${why} (it asks the network for the latest Cilium release); ${version ? 'version read from its first line' : 'version unknown'}`};
     }
     if (!succeeded(result)) {

@@ -215,6 +215,21 @@ describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
     expect(commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
   });
 
+  it("on kind, each step also waits for the agents' policy revision: read before the change, waited for after it, before the probes", async () => {
+    const {commands, lines} = await plan(['run', 'deathstar', '--target', 'kind', '--step', 'cilium-l7', '--dry-run']);
+    const agent = `kubectl --context ${KIND_CONTEXT} exec --namespace kube-system CILIUM_AGENT_POD --container cilium-agent -- cilium-dbg policy`;
+    // cilium-cli's own call: -o jsonpath='{.revision}', the quotes part of the argument (shell-quoted here).
+    const get = commands.indexOf(`${agent} get -o 'jsonpath='\\''{.revision}'\\'''`);
+    const apply = commands.findIndex((c) => c.includes(' apply --filename - < labs/deathstar/rule1-l7.yaml'));
+    const wait = commands.indexOf(`${agent} wait REVISION+1 --max-wait-time 30`);
+    const probe = commands.findIndex((c) => c.includes(' -- curl '));
+    expect(get, commands.join('\n')).toBeGreaterThan(0);
+    expect(get).toBeLessThan(apply);
+    expect(apply).toBeLessThan(wait);
+    expect(wait).toBeLessThan(probe);
+    expect(lines.join('\n')).toContain("# wait until every Cilium agent's endpoints realised a newer policy revision than before the change");
+  });
+
   it('verify --target context takes --hubble too, and --help documents it', async () => {
     const {code, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
     expect(code).toBe(0);
