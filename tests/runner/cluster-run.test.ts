@@ -150,7 +150,7 @@ describe('a lab on a (scripted) cluster', () => {
     // Step k8s-allow-empire: revision read before the apply, waited for after it, before any probe.
     // (The first apply is the app; the second, step k8s-allow-empire's NetworkPolicy.)
     const apply = cluster.log.map((l, i) => (l.includes(' apply ') ? i : -1)).filter((i) => i >= 0)[1];
-    const get = cluster.log.slice(0, apply).findLastIndex((l) => l.includes('cilium-dbg policy get'));
+    const get = cluster.log.slice(0, apply).map((l) => l.includes('cilium-dbg policy get')).lastIndexOf(true);
     const wait = cluster.log.findIndex((l, i) => i > apply && l.includes('cilium-dbg policy wait'));
     const probe = cluster.log.findIndex((l, i) => i > apply && l.includes(' -- curl '));
     expect(get).toBeGreaterThan(0);

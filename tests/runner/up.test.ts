@@ -57,7 +57,7 @@ describe('up --preload on a fresh machine', () => {
     expect(lines[create + 1]).toBe('kubectl config use-context dev-cluster');
     // cilium CLI found first: it installs, after the images are in.
     const install = lines.indexOf(`cilium install --context kind-netpol-labs --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false`);
-    expect(install).toBeGreaterThan(lines.findLastIndex((l) => l.startsWith('kind load ')));
+    expect(install).toBeGreaterThan(lines.map((l) => l.startsWith('kind load ')).lastIndexOf(true));
     expect(output).toMatch(/ready: kind cluster netpol-labs with Cilium 1\.20\.2 .*Envoy runs as the cilium-envoy DaemonSet/);
   });
 
