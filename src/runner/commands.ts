@@ -16,7 +16,7 @@ import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from 
 import {runLabOnSim} from './sim';
 
 /**
- * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
+ * The runner's commands, called by src/cli/lab-commands.ts after it parsed argv. Each returns the exit
  * code: 0 when everything held, 1 when an expectation failed or something broke, 2 for usage
  * errors, 130 after Ctrl-C.
  */
