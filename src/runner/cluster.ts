@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
-import {ciliumInstallCommands, ciliumWorkloads, describeEnvoy, envoyMode, newestRelease, releaseProblems, releaseSecretsCommand, type Workload} from './cilium-install';
+import {ciliumInstallCommands, ciliumWorkloads, describeEnvoy, envoyMode, newestRelease, releaseProblems, releaseSecretsCommand, type HelmRelease, type Workload} from './cilium-install';
 import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, TIMEOUTS} from './constants';
 import {CommandFailed, formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {Kubectl} from './kubectl';
@@ -103,7 +103,12 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
   if (!succeeded(secrets) || !succeeded(agent)) {
     throw new ClusterNotReusable([`its API server does not answer: ${(secrets.stderr || agent.stderr).trim().split('\n').pop() || `exit ${secrets.exitCode}`}`]);
   }
-  const release = newestRelease(secrets.stdout);
+  let release: HelmRelease | undefined;
+  try {
+    release = newestRelease(secrets.stdout);
+  } catch (error) {
+    throw new ClusterNotReusable([`Cilium's Helm release could not be read (${error instanceof Error ? error.message : String(error)})`]);
+  }
   if (!release && agent.stdout.trim() === '') {
     out.line('Cilium is not installed in it yet (an earlier `up` stopped before installing it)');
     return true;
