@@ -8,11 +8,12 @@
  *   (https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0) list the node images built for it:
  *   v1.37.0, v1.36.4, v1.35.8 and v1.34.11, each with its @sha256 digest, and say a node image must be
  *   pinned by that digest to be one built for the release.
- * - Cilium only guarantees the Kubernetes versions its docs list as e2e tested
- *   (Documentation/network/kubernetes/compatibility.rst, "Kubernetes Compatibility"; 1.19 lists
- *   1.32-1.35), and a release branch keeps the list it branched with. Kubernetes 1.37 came out after
- *   Cilium 1.20 branched, so v1.37.0 is outside the list; v1.35.8 is the newest kind v0.33.0 image
- *   inside it. (1.20's own table could not be read from here; if it lists 1.36, v1.36.4 is newer.)
+ * - Cilium guarantees only the Kubernetes versions its docs list as e2e tested, and a release branch
+ *   keeps the list it branched with (https://docs.cilium.io/en/v1.20/network/kubernetes/compatibility/,
+ *   Documentation/network/kubernetes/compatibility.rst). 1.20's table could not be read from the
+ *   sources available when this was checked; 1.19's lists 1.32-1.35. v1.35.8 is the newest kind
+ *   v0.33.0 image in that window, the safe choice until 1.20's table is read: if it lists 1.36, move
+ *   to v1.36.4 (same release notes); kind's default v1.37.0 only if it lists 1.37.
  * - Cilium 1.20.2 is the newest 1.20 patch whose release (https://github.com/cilium/cilium/releases/tag/v1.20.2)
  *   could be confirmed on that date.
  * - cilium-cli v0.19.7 (https://github.com/cilium/cilium-cli/releases).
