@@ -51,12 +51,13 @@ export interface UpOptions {
   cleanup?: Executor;
 }
 
-/** The cluster exists but cannot be used as it is; the message says what is wrong and what to do. */
+/** The cluster cannot be used as it is; the message says what is wrong and what to do. */
 export class ClusterNotReusable extends Error {
-  constructor(problems: string[]) {
+  /** `fresh`: Cilium was just installed and did not become ready, rather than an existing cluster found lacking. */
+  constructor(problems: string[], fresh = false) {
     super(
-      `kind cluster ${CLUSTER_NAME} exists but is not one the labs can use:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-        `Delete it and start again: netpol-labs down && netpol-labs up`,
+      `${fresh ? `Cilium did not become ready in kind cluster ${CLUSTER_NAME}` : `kind cluster ${CLUSTER_NAME} exists but is not one the labs can use`}:\n` +
+        `${problems.map((p) => `  - ${p}`).join('\n')}\nDelete it and start again: netpol-labs down && netpol-labs up`,
     );
     this.name = 'ClusterNotReusable';
   }
@@ -71,34 +72,33 @@ export class ClusterNotReusable extends Error {
 export async function up(executor: Executor, out: Output, options: UpOptions): Promise<void> {
   const kubectl = new Kubectl(KIND_CONTEXT);
   const clusters = await kindClusters(executor);
-  let install = true;
-  if (clusters.includes(CLUSTER_NAME)) {
-    install = await checkReusable(executor, kubectl, out, options.ciliumVersion);
-  } else {
-    await createCluster(executor, out, options);
-  }
+  const state = clusters.includes(CLUSTER_NAME) ? await checkReusable(executor, kubectl, out, options.ciliumVersion) : 'new';
+  if (state === 'new') await createCluster(executor, out, options);
   if (options.preload) await preload(executor, out, options);
-  if (install) {
+  if (state !== 'complete') {
     out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on)`);
     for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion)) await must(executor, command);
   }
   const mode = await envoyMode(executor, kubectl);
-  const failed = await waitReady(executor, kubectl, ciliumWorkloads(mode), '300s');
-  if (failed.length > 0) throw new ClusterNotReusable(failed);
+  // A reused cluster was found ready a moment ago; a new install is waited for.
+  if (state !== 'complete') {
+    const failed = await waitReady(executor, kubectl, ciliumWorkloads(mode), '300s');
+    if (failed.length > 0) throw new ClusterNotReusable(failed, true);
+  }
   out.line(`ready: kind cluster ${CLUSTER_NAME} with Cilium ${options.ciliumVersion} (agent, operator, Hubble relay); ${describeEnvoy(mode)}`);
 }
 
 /**
- * Decides whether an existing cluster can be used. Returns true when Cilium still has to be
- * installed (no release and no agent), false when it is complete; throws ClusterNotReusable otherwise.
+ * Decides whether an existing cluster can be used: `complete` (nothing to do), `no-cilium` (Cilium
+ * still has to be installed: no release and no agent); throws ClusterNotReusable otherwise.
  */
-async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string): Promise<boolean> {
+async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string): Promise<'complete' | 'no-cilium'> {
   out.line(`cluster ${CLUSTER_NAME} exists: checking that it is complete before reusing it (context ${KIND_CONTEXT})`);
   const secrets = await executor.run(releaseSecretsCommand(kubectl));
   const agent = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name', '--ignore-not-found'], {timeoutMs: TIMEOUTS.quick}));
   if (executor.dryRun) {
     out.line(`# reuse only if the Helm release "cilium" is deployed at ${version} with the values above and every workload is ready; otherwise stop and say what is wrong`);
-    return false;
+    return 'complete';
   }
   if (!succeeded(secrets) || !succeeded(agent)) {
     throw new ClusterNotReusable([`its API server does not answer: ${(secrets.stderr || agent.stderr).trim().split('\n').pop() || `exit ${secrets.exitCode}`}`]);
@@ -111,14 +111,14 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
   }
   if (!release && agent.stdout.trim() === '') {
     out.line('Cilium is not installed in it yet (an earlier `up` stopped before installing it)');
-    return true;
+    return 'no-cilium';
   }
   const problems = releaseProblems(release, version);
   if (problems.length > 0) throw new ClusterNotReusable(problems);
   const failed = await waitReady(executor, kubectl, ciliumWorkloads(await envoyMode(executor, kubectl)), '60s');
   if (failed.length > 0) throw new ClusterNotReusable(failed);
   out.line(`reusing it: Cilium ${version} is deployed with the labs' settings and every workload is ready`);
-  return false;
+  return 'complete';
 }
 
 /** Waits for each workload's rollout and for the nodes; returns what did not become ready. */

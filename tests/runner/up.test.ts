@@ -61,6 +61,13 @@ describe('up --preload on a fresh machine', () => {
     expect(output).toMatch(/ready: kind cluster netpol-labs with Cilium 1\.20\.2 .*Envoy runs as the cilium-envoy DaemonSet/);
   });
 
+  it('a new install that never becomes ready names the workload and how to start over', async () => {
+    const {code, output} = await up([], {STANDIN_KIND: 'no-cluster', STANDIN_NOT_READY: 'daemonset/cilium-envoy'});
+    expect(code, output).toBe(1);
+    expect(output).toContain('netpol-labs: Cilium did not become ready in kind cluster netpol-labs:\n  - daemonset/cilium-envoy in kube-system is not ready within 300s: error: timed out waiting for the condition');
+    expect(output).toContain('Delete it and start again: netpol-labs down && netpol-labs up');
+  });
+
   it('with no current context before, none after', async () => {
     const {code, output, cluster} = await up([], {STANDIN_KIND: 'no-cluster'}, {currentContext: null});
     expect(code, output).toBe(0);
