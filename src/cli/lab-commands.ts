@@ -6,6 +6,7 @@ import {CILIUM_VERSION, KIND_CONTEXT} from '../runner/constants';
 import {TARGETS, type Target} from '../runner/context-guard';
 import {downCommand, resetCommand, runCommand, statusCommand, upCommand, type CommandContext} from '../runner/commands';
 import {killRunning} from '../runner/exec';
+import {INSTALLERS, type Installer} from '../runner/preflight';
 import {stdinPauser, type StepPauser} from '../runner/prompt';
 import {UsageError, type CliDeps, type Command, type OptionSpec, type OptionValues} from './command';
 
@@ -57,7 +58,7 @@ async function withContext(deps: CliDeps, dryRun: boolean, body: (ctx: CommandCo
   let pauser: StepPauser | undefined;
   const pause = (prompt: string) => (pauser ??= stdinPauser(process.stdin, process.stderr, controller.signal)).pause(prompt);
   try {
-    return await body({out: deps.out, env: deps.env, dryRun, signal: controller.signal, root: deps.root, pause});
+    return await body({out: deps.out, stdout: deps.stdout, env: deps.env, dryRun, signal: controller.signal, root: deps.root, pause});
   } finally {
     pauser?.close();
     process.off('SIGINT', onSigint);
@@ -67,12 +68,21 @@ async function withContext(deps: CliDeps, dryRun: boolean, body: (ctx: CommandCo
 const up: Command = {
   name: 'up',
   summary: 'create (or reuse) the kind cluster netpol-labs with Cilium and Hubble',
-  usage: 'netpol-labs up [--cilium-version V] [--workers N] [--preload] [--dry-run]',
-  about: `Create (or reuse) the kind cluster netpol-labs without its default CNI, install Cilium ${CILIUM_VERSION} with Hubble, and wait for the agent, the operator and cilium-envoy.`,
+  usage: 'netpol-labs up [--cilium-version V] [--workers N] [--installer cilium-cli|helm] [--preload] [--dry-run]',
+  about:
+    `Create the kind cluster netpol-labs without its default CNI (or reuse it when it is complete), install Cilium ${CILIUM_VERSION} with Hubble, ` +
+    'and wait for the agent, the operator, Envoy and Hubble relay. Your current kubectl context is left as it was.',
   options: {
     'cilium-version': {type: 'string', value: 'V', help: `Cilium version to install (default ${CILIUM_VERSION})`},
     workers: {type: 'string', value: 'N', help: 'worker nodes besides the control plane (default 1)'},
-    preload: {type: 'boolean', help: 'pull every image once and load it into the nodes with kind load'},
+    installer: {type: 'string', value: 'cilium-cli|helm', help: 'which tool installs Cilium (default: the cilium CLI when found, else helm)'},
+    preload: {
+      type: 'boolean',
+      help: [
+        'pull every image once and load it into the nodes (for the containerd image store of Docker 28+:',
+        'docker save --platform, then kind load image-archive). A failed load is a warning: the nodes pull instead',
+      ],
+    },
     'dry-run': DRY_RUN,
   },
   positionals: NO_POSITIONALS,
@@ -81,7 +91,11 @@ const up: Command = {
     if (!Number.isInteger(workers) || workers < 0 || workers > 5) throw new UsageError(`--workers must be a whole number from 0 to 5 (got "${values.workers}")`);
     const version = values['cilium-version'] as string | undefined;
     if (version !== undefined && !/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(version)) throw new UsageError(`--cilium-version must look like ${CILIUM_VERSION} (got "${version}")`);
-    const args = {ciliumVersion: version?.replace(/^v/, ''), workers, preload: values.preload === true};
+    const installer = values.installer as string | undefined;
+    if (installer !== undefined && !(INSTALLERS as readonly string[]).includes(installer)) {
+      throw new UsageError(`unknown --installer "${installer}"; expected ${INSTALLERS.join(' or ')}`);
+    }
+    const args = {ciliumVersion: version?.replace(/^v/, ''), workers, preload: values.preload === true, installer: installer as Installer | undefined};
     return withContext(deps, values['dry-run'] === true, (ctx) => upCommand(args, ctx));
   },
 };

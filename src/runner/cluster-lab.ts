@@ -2,6 +2,7 @@ import type {Lab, Probe, Step} from '../lab/load';
 import type {KubeObject} from '../lab/manifests';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
+import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
 import {collectFlows, flowsForProbe} from './hubble';
 import {Kubectl} from './kubectl';
 import {manifestStream, namespaceObject, ownerSelector, labelled, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
@@ -41,9 +42,10 @@ export interface ClusterLabOptions {
   removeAtEnd: boolean;
   stepId?: string;
   /**
-   * Attach Hubble flows as evidence: reads them with `kubectl exec` into every cilium-agent pod in
-   * kube-system. On by default for kind (the runner's own cluster); opt-in (--hubble) for a context,
-   * where everything else happens only in the lab's namespace.
+   * Reach into the Cilium agents (`kubectl exec` into every cilium-agent pod in kube-system): attach
+   * Hubble flows as evidence, and wait for the agents' policy revision as a convergence signal. On
+   * by default for kind (the runner's own cluster); opt-in (--hubble) for a context, where
+   * everything else happens only in the lab's namespace.
    */
   hubble: boolean;
   /** Pauses before each step (workshops); resolves when the user presses Enter. */
@@ -131,8 +133,14 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
       checkAbort();
     }
+    let revision: RevisionSignal;
     try {
-      inForce = await syncPolicies(executor, kubectl, lab, step, inForce, out);
+      // Read before the change, so "newer than this" is what the agents must reach after it.
+      const before = options.hubble ? await readRevisions(executor, kubectl) : undefined;
+      const synced = await syncPolicies(executor, kubectl, lab, step, inForce, out);
+      inForce = synced.inForce;
+      checkAbort();
+      revision = await revisionSignal(executor, kubectl, before, synced.changed, out);
     } catch (error) {
       if (error instanceof Interrupted) throw error;
       checkAbort();
@@ -140,7 +148,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
       return result;
     }
-    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort);
+    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, revision);
     result.steps.push(stepResult);
     // A dry run observed nothing, so it has no table to show.
     if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
@@ -190,26 +198,50 @@ async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Ou
 /**
  * Makes the lab's policies exactly the step's set: apply the step's manifests, then delete every
  * policy the runner created for this lab that the step does not list. Only objects carrying the
- * lab's owner labels are ever deleted. Returns the new set in force.
+ * lab's owner labels are ever deleted. Returns the new set in force, and whether anything changed
+ * (kubectl apply prints `<kind>/<name> unchanged` for an object it left as it was).
  */
-async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[], out: Output): Promise<PolicyRef[]> {
+async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[], out: Output): Promise<{inForce: PolicyRef[]; changed: boolean}> {
   await refuseForeignClusterScoped(executor, kubectl, lab, step, out);
   const listed = await must(executor, kubectl.command(['get', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--output', 'json']));
   // In a dry run the cluster answers nothing; what the previous steps applied is what would be there.
   const present = executor.dryRun ? previous : parsePolicyList(listed.stdout);
   const wanted = stepPolicies(step.policies);
+  let changed = executor.dryRun;
   if (step.policies.length > 0) {
-    await must(executor, kubectl.command(['apply', '--filename', '-'], {
+    const applied = await must(executor, kubectl.command(['apply', '--filename', '-'], {
       input: manifestStream(step.policies, lab.id, lab.namespace),
       inputLabel: `${step.policies.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`,
     }));
+    changed ||= applied.stdout.split('\n').some((l) => l.trim() !== '' && !/\sunchanged$/.test(l.trim()));
   }
   const keep = new Set(wanted.map(policyKey));
   for (const ref of present.filter((p) => !keep.has(policyKey(p)))) {
     const scope = ref.kind === 'CiliumClusterwideNetworkPolicy' ? [] : ['--namespace', lab.namespace];
     await must(executor, kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']));
+    changed = true;
   }
-  return wanted;
+  return {inForce: wanted, changed};
+}
+
+/** What the agents' policy revision says about a step's convergence. */
+interface RevisionSignal {
+  /** True: every agent realised the change; false: it did not in time; undefined: not used. */
+  realised?: boolean;
+  detail: string;
+}
+
+/**
+ * Waits for the agents' policy revision after a change, when the agents may be reached (kind, or
+ * a context with --hubble). Behaviour is polled as well in every case; this says which signal
+ * proved convergence, and why the revision was not one of them.
+ */
+async function revisionSignal(executor: Executor, kubectl: Kubectl, before: Revisions | undefined, changed: boolean, out: Output): Promise<RevisionSignal> {
+  if (!before) return {detail: 'policy revision not read (--target context without --hubble: nothing is run in kube-system)'};
+  if (!before.ok) return {detail: `policy revision not readable: ${before.error}`};
+  if (!changed) return {realised: true, detail: 'no policy changed, so no new revision to wait for'};
+  if (executor.dryRun) out.line(`# wait until every Cilium agent's endpoints realised a newer policy revision than before the change (at most ${REVISION_WAIT_S} s), then poll the behaviour too`);
+  return waitForRevisions(executor, kubectl, before.byPod);
 }
 
 /** Step kinds that live outside any namespace: one of the same name may belong to anyone. */
@@ -267,6 +299,7 @@ async function playStep(
   options: ClusterLabOptions,
   sleep: (ms: number) => Promise<void>,
   checkAbort: () => void,
+  revision: RevisionSignal,
 ): Promise<StepResult> {
   const {executor, out} = options;
   const started = new Date(Date.now() - 1000);
@@ -276,13 +309,19 @@ async function playStep(
   const interval = options.pollIntervalMs ?? 2_000;
   let converged: boolean | undefined;
   let note: string | undefined;
+  let convergedBy: string | undefined;
 
   if (executor.dryRun) {
     out.line(`# converge: repeat the ${safe.length} harmless probe(s) below every ${interval / 1000} s until each matches on ${CONVERGE_CONSECUTIVE} consecutive rounds (deadline ${deadlineMs / 1000} s), then assert once`);
   } else if (safe.length === 0) {
-    // Nothing harmless to watch: give the agents a fixed settle time rather than guess.
-    note = 'no harmless probe to watch convergence; waited a fixed 10 s before asserting';
-    await sleep(10_000);
+    if (revision.realised) {
+      converged = true;
+      convergedBy = revision.detail;
+    } else {
+      // Nothing harmless to watch and no revision: give the agents a fixed settle time rather than guess.
+      note = `no harmless probe to watch convergence and ${revision.detail}; waited a fixed 10 s before asserting`;
+      await sleep(10_000);
+    }
   } else {
     const deadline = Date.now() + deadlineMs;
     let streak = 0;
@@ -301,8 +340,11 @@ async function playStep(
     }
     out.endProgress();
     converged = streak >= CONVERGE_CONSECUTIVE;
-    if (!converged) note = `the harmless probes did not all show their expected outcome within ${deadlineMs / 1000} s; asserting anyway`;
+    const behaviour = `behaviour: every harmless probe as expected on ${CONVERGE_CONSECUTIVE} consecutive rounds (round ${round})`;
+    if (!converged) note = `the harmless probes did not all show their expected outcome within ${deadlineMs / 1000} s; asserting anyway (${revision.detail})`;
+    else convergedBy = revision.realised ? `${revision.detail}, and ${behaviour}` : `${behaviour} only; ${revision.detail}`;
   }
+  if (convergedBy) out.line(`  converged: ${convergedBy}`);
 
   checkAbort();
   // The assertion: every harmless probe once, in parallel.
@@ -331,7 +373,7 @@ async function playStep(
 
   const probes = step.probes.map((p) => results.get(p)!);
   if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out);
-  return {id: step.id, title: step.title, converged, note, probes};
+  return {id: step.id, title: step.title, converged, ...(convergedBy ? {convergedBy} : {}), note, probes};
 }
 
 /** Waits until the Deployments behind a crashed Service are Ready again. */

@@ -2,15 +2,19 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
-import {CILIUM_HELM_REPO, CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, TIMEOUTS} from './constants';
-import {CommandFailed, must, succeeded, type Command, type Executor} from './exec';
+import {ciliumInstallCommands, ciliumWorkloads, describeEnvoy, envoyMode, newestRelease, releaseProblems, releaseSecretsCommand, type HelmRelease, type Workload} from './cilium-install';
+import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, TIMEOUTS} from './constants';
+import {CommandFailed, formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {Kubectl} from './kubectl';
 import type {Output} from './output';
+import type {Installer} from './preflight';
+import {preload} from './preload';
 
 /**
  * The kind cluster's lifecycle: create (or reuse) `netpol-labs` with the default CNI disabled,
- * install a pinned Cilium with Hubble, wait for the agent, the operator and cilium-envoy, and
- * delete it again. Nothing here touches any other cluster or context.
+ * install a pinned Cilium with Hubble, wait for the agent, the operator, Envoy and Hubble relay,
+ * and delete it again. Nothing here touches any other cluster; the user's current context is put
+ * back after kind changed it.
  */
 
 /** kind's cluster config: no default CNI (Cilium is the CNI), one control plane and N workers. */
@@ -26,36 +30,18 @@ export function kindConfig(workers: number): string {
   return `# kind cluster for netpol-labs: the default CNI is disabled because Cilium is installed instead.\n${stringify(config)}`;
 }
 
-/**
- * Helm values for Cilium, identical for the cilium CLI (`--set`) and helm. Why each one:
- * - hubble + relay: flows are attached to probe results as evidence;
- * - bpf.monitorAggregation=none: complete flow output, so a single dropped SYN shows up;
- * - ipam.mode=kubernetes, image.pullPolicy=IfNotPresent: kind's pod CIDRs, and preloaded images are used;
- * - *.image.useDigest=false: `kind load` images are found by tag only, digests would force a pull.
- */
-export const CILIUM_VALUES: readonly string[] = [
-  'hubble.enabled=true',
-  'hubble.relay.enabled=true',
-  'bpf.monitorAggregation=none',
-  'ipam.mode=kubernetes',
-  'image.pullPolicy=IfNotPresent',
-  'image.useDigest=false',
-  'operator.image.useDigest=false',
-  'envoy.image.useDigest=false',
-  'hubble.relay.image.useDigest=false',
-];
-
-const setFlags = (): string[] => CILIUM_VALUES.flatMap((v) => ['--set', v]);
-
-/** The workloads that must be ready before any step (cilium-envoy serves every L7 rule). */
-export const CILIUM_WORKLOADS = ['daemonset/cilium', 'deployment/cilium-operator', 'daemonset/cilium-envoy', 'deployment/hubble-relay'] as const;
+/** Names of kind clusters (`kind get clusters` prints one per line). */
+async function kindClusters(executor: Executor): Promise<string[]> {
+  const result = await must(executor, {file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick});
+  return result.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No kind clusters'));
+}
 
 /** Options of `netpol-labs up`. */
 export interface UpOptions {
   ciliumVersion: string;
   workers: number;
   preload: boolean;
-  installer: 'cilium' | 'helm';
+  installer: Installer;
   /** Images the labs need (starwars, json-mock), preloaded with --preload. */
   appImages: string[];
   /**
@@ -65,120 +51,146 @@ export interface UpOptions {
   cleanup?: Executor;
 }
 
-/** Commands of the Cilium install, for either installer. */
-export function ciliumInstallCommands(installer: 'cilium' | 'helm', version: string): Command[] {
-  if (installer === 'cilium') {
-    return [
-      {file: 'cilium', args: ['install', '--context', KIND_CONTEXT, '--version', version, ...setFlags()], timeoutMs: TIMEOUTS.ciliumInstall},
-      // --interactive=false: print plain lines instead of redrawing a status box (CI logs).
-      {
-        file: 'cilium',
-        args: ['status', '--context', KIND_CONTEXT, '--wait', '--wait-duration', '10m', '--interactive=false'],
-        timeoutMs: TIMEOUTS.ciliumWait,
-      },
-    ];
+/** The cluster cannot be used as it is; the message says what is wrong and what to do. */
+export class ClusterNotReusable extends Error {
+  /** `fresh`: Cilium was just installed and did not become ready, rather than an existing cluster found lacking. */
+  constructor(problems: string[], fresh = false) {
+    super(
+      `${fresh ? `Cilium did not become ready in kind cluster ${CLUSTER_NAME}` : `kind cluster ${CLUSTER_NAME} exists but is not one the labs can use`}:\n` +
+        `${problems.map((p) => `  - ${p}`).join('\n')}\nDelete it and start again: netpol-labs down && netpol-labs up`,
+    );
+    this.name = 'ClusterNotReusable';
   }
-  return [
-    {file: 'helm', args: ['repo', 'add', 'cilium', CILIUM_HELM_REPO, '--force-update'], timeoutMs: TIMEOUTS.quick * 3},
-    {
-      file: 'helm',
-      args: ['upgrade', '--install', 'cilium', 'cilium/cilium', '--kube-context', KIND_CONTEXT, '--namespace', 'kube-system',
-        '--version', version, ...setFlags(), '--wait', '--timeout', '10m'],
-      timeoutMs: TIMEOUTS.ciliumWait,
-    },
-  ];
-}
-
-/** The command that renders Cilium's manifests without installing, to learn which images it uses. */
-export function ciliumRenderCommand(installer: 'cilium' | 'helm', version: string): Command {
-  if (installer === 'cilium') {
-    return {file: 'cilium', args: ['install', '--context', KIND_CONTEXT, '--version', version, ...setFlags(), '--dry-run'], timeoutMs: TIMEOUTS.ciliumInstall};
-  }
-  return {
-    file: 'helm',
-    args: ['template', 'cilium', 'cilium/cilium', '--namespace', 'kube-system', '--version', version, ...setFlags()],
-    timeoutMs: TIMEOUTS.ciliumInstall,
-  };
-}
-
-/** Every `image:` of rendered manifests, de-duplicated, in order. */
-export function imagesInManifests(rendered: string): string[] {
-  const images = new Set<string>();
-  for (const m of rendered.matchAll(/^\s*(?:-\s*)?image:\s*["']?([^\s"']+)["']?\s*$/gm)) images.add(m[1]);
-  return [...images];
-}
-
-/** Names of kind clusters (`kind get clusters` prints one per line). */
-async function kindClusters(executor: Executor): Promise<string[]> {
-  const result = await must(executor, {file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick});
-  return result.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No kind clusters'));
 }
 
 /**
- * Creates (or reuses) the cluster and makes Cilium ready. Idempotent: a second `up` finds the
- * cluster and the Cilium DaemonSet and only waits for readiness.
+ * Creates (or reuses) the cluster and makes Cilium ready. A cluster is reused only when it is
+ * complete: Cilium's Helm release deployed at the pinned version with the values the labs need, and
+ * every workload ready. A cluster without Cilium (an earlier `up` stopped before installing it)
+ * gets it installed; anything else is reported, with `netpol-labs down` as the way out.
  */
 export async function up(executor: Executor, out: Output, options: UpOptions): Promise<void> {
   const kubectl = new Kubectl(KIND_CONTEXT);
   const clusters = await kindClusters(executor);
-  if (clusters.includes(CLUSTER_NAME)) {
-    out.line(`cluster ${CLUSTER_NAME} exists: reusing it (context ${KIND_CONTEXT})`);
-  } else {
-    out.line(`creating kind cluster ${CLUSTER_NAME} (${KIND_NODE_IMAGE}, ${options.workers} worker(s), default CNI disabled)`);
-    const config = kindConfig(options.workers);
-    // A temporary file: kind reads its config from a path. In a dry run nothing is written; the plan
-    // shows the config instead.
-    const dir = executor.dryRun ? join(tmpdir(), 'netpol-labs-XXXXXX') : mkdtempSync(join(tmpdir(), 'netpol-labs-'));
-    const file = join(dir, 'kind-config.yaml');
-    if (executor.dryRun) out.line(`# ${file}:\n${config.trimEnd().split('\n').map((l) => `#   ${l}`).join('\n')}`);
-    else writeFileSync(file, config);
-    try {
-      // No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
-      // here would only time out (the reason kind-action users set wait: 0 without a CNI).
-      const create: Command = {
-        file: 'kind',
-        args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, '--config', file],
-        timeoutMs: TIMEOUTS.kindCreate,
-      };
-      const created = await executor.run(create);
-      if (!succeeded(created)) {
-        // kind removes its nodes when it fails on its own, but not when it is killed (Ctrl-C, our
-        // timeout): the half-made cluster would then be listed by `kind get clusters` and reused by
-        // the next run. This run was creating it, so deleting it deletes only what the runner made.
-        out.line(`kind create cluster did not finish: deleting the partly created cluster ${CLUSTER_NAME} so the next run starts clean`);
-        await (options.cleanup ?? executor).run({file: 'kind', args: ['delete', 'cluster', '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.kindDelete});
-        throw new CommandFailed(create, created);
-      }
-    } finally {
-      if (!executor.dryRun) rmSync(dir, {recursive: true, force: true});
-    }
-  }
-
-  const installed = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name', '--ignore-not-found']));
-  const ciliumPresent = succeeded(installed) && installed.stdout.trim() !== '';
+  const state = clusters.includes(CLUSTER_NAME) ? await checkReusable(executor, kubectl, out, options.ciliumVersion) : 'new';
+  if (state === 'new') await createCluster(executor, out, options);
   if (options.preload) await preload(executor, out, options);
-  if (ciliumPresent) {
-    out.line('Cilium is installed: waiting until it is ready');
-  } else {
-    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium' ? 'the cilium CLI' : 'helm'} (Hubble on)`);
+  if (state !== 'complete') {
+    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on)`);
     for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion)) await must(executor, command);
   }
-  for (const workload of CILIUM_WORKLOADS) {
-    await must(executor, kubectl.command(['rollout', 'status', workload, '--namespace', 'kube-system', '--timeout=300s'], {timeoutMs: 320_000}));
+  const mode = await envoyMode(executor, kubectl);
+  // A reused cluster was found ready a moment ago; a new install is waited for.
+  if (state !== 'complete') {
+    const failed = await waitReady(executor, kubectl, ciliumWorkloads(mode), '300s');
+    if (failed.length > 0) throw new ClusterNotReusable(failed, true);
   }
-  await must(executor, kubectl.command(['wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=300s'], {timeoutMs: 320_000}));
-  out.line(`ready: kind cluster ${CLUSTER_NAME} with Cilium (agent, operator, cilium-envoy, Hubble relay)`);
+  out.line(`ready: kind cluster ${CLUSTER_NAME} with Cilium ${options.ciliumVersion} (agent, operator, Hubble relay); ${describeEnvoy(mode)}`);
 }
 
-/** Pulls each image once and loads it into the kind nodes, so no node pulls from a registry. */
-async function preload(executor: Executor, out: Output, options: UpOptions): Promise<void> {
-  const rendered = await must(executor, ciliumRenderCommand(options.installer, options.ciliumVersion));
-  const images = [...imagesInManifests(rendered.stdout), ...options.appImages];
-  if (executor.dryRun) out.line('# images: those rendered above (cilium, operator, envoy, hubble-relay) and the labs\' images');
-  for (const image of [...new Set(images)]) {
-    const local = await executor.run({file: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', image], timeoutMs: TIMEOUTS.quick});
-    if (!succeeded(local) || executor.dryRun) await must(executor, {file: 'docker', args: ['pull', image], timeoutMs: TIMEOUTS.image});
-    await must(executor, {file: 'kind', args: ['load', 'docker-image', image, '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.image});
+/**
+ * Decides whether an existing cluster can be used: `complete` (nothing to do), `no-cilium` (Cilium
+ * still has to be installed: no release and no agent); throws ClusterNotReusable otherwise.
+ */
+async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string): Promise<'complete' | 'no-cilium'> {
+  out.line(`cluster ${CLUSTER_NAME} exists: checking that it is complete before reusing it (context ${KIND_CONTEXT})`);
+  const secrets = await executor.run(releaseSecretsCommand(kubectl));
+  const agent = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name', '--ignore-not-found'], {timeoutMs: TIMEOUTS.quick}));
+  if (executor.dryRun) {
+    out.line(`# reuse only if the Helm release "cilium" is deployed at ${version} with the values above and every workload is ready; otherwise stop and say what is wrong`);
+    return 'complete';
+  }
+  if (!succeeded(secrets) || !succeeded(agent)) {
+    throw new ClusterNotReusable([`its API server does not answer: ${(secrets.stderr || agent.stderr).trim().split('\n').pop() || `exit ${secrets.exitCode}`}`]);
+  }
+  let release: HelmRelease | undefined;
+  try {
+    release = newestRelease(secrets.stdout);
+  } catch (error) {
+    throw new ClusterNotReusable([`Cilium's Helm release could not be read (${error instanceof Error ? error.message : String(error)})`]);
+  }
+  if (!release && agent.stdout.trim() === '') {
+    out.line('Cilium is not installed in it yet (an earlier `up` stopped before installing it)');
+    return 'no-cilium';
+  }
+  const problems = releaseProblems(release, version);
+  if (problems.length > 0) throw new ClusterNotReusable(problems);
+  const failed = await waitReady(executor, kubectl, ciliumWorkloads(await envoyMode(executor, kubectl)), '60s');
+  if (failed.length > 0) throw new ClusterNotReusable(failed);
+  out.line(`reusing it: Cilium ${version} is deployed with the labs' settings and every workload is ready`);
+  return 'complete';
+}
+
+/** Waits for each workload's rollout and for the nodes; returns what did not become ready. */
+async function waitReady(executor: Executor, kubectl: Kubectl, workloads: Workload[], timeout: string): Promise<string[]> {
+  const failed: string[] = [];
+  const limitMs = Number.parseInt(timeout, 10) * 1000 + 20_000;
+  for (const workload of workloads) {
+    const r = await executor.run(kubectl.command(['rollout', 'status', workload, '--namespace', 'kube-system', `--timeout=${timeout}`], {timeoutMs: limitMs}));
+    if (!succeeded(r)) failed.push(`${workload} in kube-system is not ready within ${timeout}: ${lastLine(r.stderr || r.stdout) || (r.timedOut ? 'timed out' : `exit ${r.exitCode}`)}`);
+  }
+  const nodes = await executor.run(kubectl.command(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${timeout}`], {timeoutMs: limitMs}));
+  if (!succeeded(nodes)) failed.push(`not every node is Ready within ${timeout}: ${lastLine(nodes.stderr || nodes.stdout) || `exit ${nodes.exitCode}`}`);
+  return failed;
+}
+
+const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
+
+/**
+ * `kind create cluster`, and the user's kubectl context put back afterwards: kind makes the new
+ * cluster's context the current one (kind docs, "Interacting With Your Cluster"), and the runner
+ * names its context in every command anyway, so a user's `kubectl` keeps pointing where it did.
+ */
+async function createCluster(executor: Executor, out: Output, options: UpOptions): Promise<void> {
+  out.line(`creating kind cluster ${CLUSTER_NAME} (${KIND_NODE_IMAGE}, ${options.workers} worker(s), default CNI disabled)`);
+  const current = await executor.run({file: 'kubectl', args: ['config', 'current-context'], timeoutMs: TIMEOUTS.quick});
+  // kubectl exits 1 with "current-context is not set" when there is none.
+  const previous = executor.dryRun ? 'PREVIOUS_CONTEXT' : succeeded(current) ? current.stdout.trim() : '';
+  const config = kindConfig(options.workers);
+  // A temporary file: kind reads its config from a path. In a dry run nothing is written; the plan
+  // shows the config instead.
+  const dir = executor.dryRun ? join(tmpdir(), 'netpol-labs-XXXXXX') : mkdtempSync(join(tmpdir(), 'netpol-labs-'));
+  const file = join(dir, 'kind-config.yaml');
+  if (executor.dryRun) out.line(`# ${file}:\n${config.trimEnd().split('\n').map((l) => `#   ${l}`).join('\n')}`);
+  else writeFileSync(file, config);
+  try {
+    // No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
+    // here would only time out (the reason kind-action users set wait: 0 without a CNI).
+    const create: Command = {
+      file: 'kind',
+      args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, '--config', file],
+      timeoutMs: TIMEOUTS.kindCreate,
+    };
+    const created = await executor.run(create);
+    if (!succeeded(created)) {
+      // kind removes its nodes when it fails on its own, but not when it is killed (Ctrl-C, our
+      // timeout): the half-made cluster would then be listed by `kind get clusters` and reused by
+      // the next run. This run was creating it, so deleting it deletes only what the runner made.
+      out.line(`kind create cluster did not finish: deleting the partly created cluster ${CLUSTER_NAME} so the next run starts clean`);
+      await (options.cleanup ?? executor).run({file: 'kind', args: ['delete', 'cluster', '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.kindDelete});
+      throw new CommandFailed(create, created);
+    }
+  } finally {
+    if (!executor.dryRun) rmSync(dir, {recursive: true, force: true});
+  }
+  await restoreContext(executor, out, previous);
+}
+
+/** Puts the user's current kubectl context back after kind switched it to kind-netpol-labs. */
+async function restoreContext(executor: Executor, out: Output, previous: string): Promise<void> {
+  if (previous === KIND_CONTEXT) return;
+  const command: Command = previous
+    ? {file: 'kubectl', args: ['config', 'use-context', previous], timeoutMs: TIMEOUTS.quick}
+    : {file: 'kubectl', args: ['config', 'unset', 'current-context'], timeoutMs: TIMEOUTS.quick};
+  const r = await executor.run(command);
+  if (executor.dryRun) {
+    out.line(`# kind made ${KIND_CONTEXT} the current kubectl context; the line above puts the previous one back (the runner always passes --context itself)`);
+  } else if (succeeded(r)) {
+    out.line(previous
+      ? `kind switched your current kubectl context; it is ${previous} again (netpol-labs always names ${KIND_CONTEXT} itself)`
+      : `kind set a current kubectl context where there was none; unset it again (netpol-labs always names ${KIND_CONTEXT} itself)`);
+  } else {
+    out.line(`warning: kind left ${KIND_CONTEXT} as your current kubectl context and putting ${previous || 'none'} back failed: ${lastLine(r.stderr)}; run: ${formatCommand(command)}`);
   }
 }
 
@@ -198,6 +210,8 @@ export interface ClusterStatus {
   cluster: boolean;
   nodes?: {name: string; ready: boolean}[];
   workloads: {name: string; ready: string; ok: boolean}[];
+  /** Where Envoy runs (its own DaemonSet, or inside the agent). */
+  envoy?: string;
   labNamespaces: string[];
 }
 
@@ -215,7 +229,9 @@ export async function status(executor: Executor): Promise<ClusterStatus> {
       ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     }));
   }
-  for (const workload of CILIUM_WORKLOADS) {
+  const mode = await envoyMode(executor, kubectl);
+  result.envoy = describeEnvoy(mode);
+  for (const workload of ciliumWorkloads(mode)) {
     const [kind, name] = workload.split('/');
     const jsonpath = kind === 'daemonset' ? '{.status.numberReady}/{.status.desiredNumberScheduled}' : '{.status.readyReplicas}/{.spec.replicas}';
     const r = await executor.run(kubectl.command(['get', workload, '--namespace', 'kube-system', '--output', `jsonpath=${jsonpath}`], {timeoutMs: TIMEOUTS.quick}));
@@ -236,6 +252,7 @@ export function formatStatus(s: ClusterStatus): string {
   const lines = [`kind cluster ${CLUSTER_NAME}: exists (context ${KIND_CONTEXT})`];
   for (const n of s.nodes ?? []) lines.push(`  node ${n.name}: ${n.ready ? 'Ready' : 'NotReady'}`);
   for (const w of s.workloads) lines.push(`  ${w.name}: ${w.ok ? 'ready' : 'not ready'} (${w.ready || 'unknown'})`);
+  if (s.envoy) lines.push(`  ${s.envoy}`);
   lines.push(`  lab namespaces: ${s.labNamespaces.length ? s.labNamespaces.join(', ') : 'none'}`);
   return lines.join('\n');
 }

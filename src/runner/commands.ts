@@ -4,19 +4,19 @@ import {formatLabError, type Lab} from '../lab';
 import {listLabDirs, readLab} from '../lab/node/read-lab';
 import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
-import {down, formatStatus, status, up} from './cluster';
+import {ClusterNotReusable, down, formatStatus, status, up} from './cluster';
 import {CILIUM_VERSION, KIND_CONTEXT, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {resolveContext, type Target} from './context-guard';
 import {CommandFailed, DryRunExecutor, ExecaExecutor, formatCommand, succeeded, type Executor} from './exec';
 import {Kubectl} from './kubectl';
 import {appImages} from './objects';
 import type {Output} from './output';
-import {formatPreflight, preflight, type Needs} from './preflight';
+import {formatPreflight, preflight, type Installer, type Needs} from './preflight';
 import {formatSummary, summarize, toJUnit, type LabResult, type RunReport} from './report';
 import {runLabOnSim} from './sim';
 
 /**
- * The runner's commands, called by scripts/runner.mts after it parsed argv. Each returns the exit
+ * The runner's commands, called by src/cli/lab-commands.ts after it parsed argv. Each returns the exit
  * code: 0 when everything held, 1 when an expectation failed or something broke, 2 for usage
  * errors, 130 after Ctrl-C.
  */
@@ -39,6 +39,8 @@ export function findRoot(from = process.cwd()): string {
 /** What every command gets from the entry point. */
 export interface CommandContext {
   out: Output;
+  /** Raw text to stdout: documents other programs read (`run --json`), never mixed with `out`'s lines there. */
+  stdout(text: string): void;
   env: NodeJS.ProcessEnv;
   dryRun: boolean;
   signal?: AbortSignal;
@@ -73,6 +75,8 @@ async function checkTools(executor: Executor, ctx: CommandContext, needs: Needs)
     } else {
       ctx.out.line(formatPreflight(report));
     }
+  } else if (report.checks.some((c) => c.note)) {
+    ctx.out.line(formatPreflight(report));
   }
   return report;
 }
@@ -106,6 +110,8 @@ export interface UpArgs {
   ciliumVersion?: string;
   workers?: number;
   preload?: boolean;
+  /** Which tool installs Cilium; default: the cilium CLI when found, else helm. */
+  installer?: Installer;
 }
 
 /** `netpol-labs up`. */
@@ -113,13 +119,13 @@ export async function upCommand(args: UpArgs, ctx: CommandContext): Promise<numb
   const executor = makeExecutor(ctx);
   if (ctx.dryRun) ctx.out.line('# DRY RUN: the commands `netpol-labs up` would run, in order; none is run');
   return guard(ctx, async () => {
-    const report = await checkTools(executor, ctx, KIND_NEEDS);
+    const report = await checkTools(executor, ctx, {...KIND_NEEDS, installer: args.installer});
     if (!report.ok && !ctx.dryRun) return 1;
     await up(executor, ctx.out, {
       ciliumVersion: args.ciliumVersion ?? CILIUM_VERSION,
       workers: args.workers ?? 1,
       preload: args.preload ?? false,
-      installer: report.installer ?? 'cilium',
+      installer: report.installer ?? args.installer ?? 'cilium-cli',
       appImages: appImages(loadAllLabs(ctx.root ?? findRoot()).labs),
       cleanup: cleanupExecutor(ctx),
     });
@@ -167,8 +173,41 @@ export interface RunArgs {
   jsonFile?: string;
 }
 
+/** What a run was asked to do, checked before any external command: the labs and where. */
+interface RunPlan {
+  labs: Lab[];
+  /** The kubeconfig context (undefined for sim). */
+  context?: string;
+  /** `run LAB` or `verify`, as the dry-run header names it. */
+  what: string;
+}
+
 /** `netpol-labs run LAB` (labs = [one]) and `netpol-labs verify` (every lab). */
 export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext): Promise<number> {
+  const plan = planRun(labNames, args, ctx);
+  if (typeof plan === 'number') return plan;
+  const started = Date.now();
+  const executor = makeExecutor(ctx);
+  if (ctx.dryRun) ctx.out.line(`# DRY RUN: the commands \`netpol-labs ${plan.what} --target ${args.target}\` would run, in order; none is run`);
+  const results: LabResult[] = [];
+  const code = await guard(ctx, async () => {
+    if (args.target !== 'sim') {
+      const prepared = await prepareTarget(plan, args, executor, ctx);
+      if (prepared !== undefined) return prepared;
+    }
+    return probeLabs(plan, args, executor, ctx, results);
+  });
+  if (code !== undefined) return code;
+  if (ctx.dryRun) return 0;
+  return reportRun(plan, args, results, started, ctx);
+}
+
+/**
+ * Checks a run's request before any external command: the context the target may use, the labs
+ * (every error located), a mistyped --step, and report paths that could not be written. Returns
+ * the exit code when the request is refused.
+ */
+function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext): RunPlan | number {
   const decision = resolveContext(args.target, args.context);
   if (!decision.ok) {
     ctx.out.line(`netpol-labs: ${decision.error}`);
@@ -207,84 +246,91 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
       return 2;
     }
   }
-  const started = Date.now();
-  const results: LabResult[] = [];
-  const executor = makeExecutor(ctx);
-  const context = decision.context;
-  if (ctx.dryRun) {
-    const what = labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`;
-    ctx.out.line(`# DRY RUN: the commands \`netpol-labs ${what} --target ${args.target}\` would run, in order; none is run`);
+  return {labs, context: decision.context, what: labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`};
+}
+
+/**
+ * Makes the target ready: the tools, then for kind the cluster (created or reused only when
+ * complete), for a named context a check that it runs Cilium. Returns an exit code to stop.
+ */
+async function prepareTarget(plan: RunPlan, args: RunArgs, executor: Executor, ctx: CommandContext): Promise<number | undefined> {
+  const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
+  if (!report.ok && !ctx.dryRun) return 1;
+  if (args.target === 'kind') {
+    await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium-cli', appImages: appImages(plan.labs), cleanup: cleanupExecutor(ctx)});
+    return undefined;
   }
+  // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
+  // Checked through Cilium's policy CRD, which is cluster-scoped, so nothing is read in the
+  // cluster's kube-system (the runner works only in the lab's namespace there).
+  const kubectl = new Kubectl(plan.context!);
+  const cilium = await executor.run(kubectl.command(['get', 'customresourcedefinition', CILIUM_POLICY_CRD, '--output', 'name'], {timeoutMs: TIMEOUTS.quick}));
+  if (!succeeded(cilium) && !ctx.dryRun) {
+    ctx.out.line(`netpol-labs: context ${plan.context} has no Cilium (no CustomResourceDefinition ${CILIUM_POLICY_CRD}): ${cilium.stderr.trim() || `exit ${cilium.exitCode}`}`);
+    return 1;
+  }
+  return undefined;
+}
 
-  const code = await guard(ctx, async () => {
-    if (args.target === 'sim') {
-      ctx.out.line('SIMULATED: verdicts come from the policy engine (src/policy), not from a cluster; no packets are sent');
-      if (ctx.dryRun) {
-        ctx.out.line('# the sim target runs no external command');
-        return 0;
-      }
-      for (const lab of labs) {
-        const pause = args.interactive ? ctx.pause : undefined;
-        results.push(await runLabOnSim(lab, ctx.out, {stepId: args.step, pause, signal: ctx.signal}));
-        if (pause && ctx.signal?.aborted) {
-          ctx.out.line('interrupted');
-          return 130;
-        }
-      }
-      return undefined;
+/**
+ * Plays every lab on the target, collecting results. Returns an exit code when the run stops
+ * early (Ctrl-C: 130, after removing the interrupted lab's policies), undefined when it finished.
+ */
+async function probeLabs(plan: RunPlan, args: RunArgs, executor: Executor, ctx: CommandContext, results: LabResult[]): Promise<number | undefined> {
+  if (args.target === 'sim') {
+    ctx.out.line('SIMULATED: verdicts come from the policy engine (src/policy), not from a cluster; no packets are sent');
+    if (ctx.dryRun) {
+      ctx.out.line('# the sim target runs no external command');
+      return 0;
     }
-
-    const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
-    if (!report.ok && !ctx.dryRun) return 1;
-    if (args.target === 'kind') {
-      await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium', appImages: appImages(labs), cleanup: cleanupExecutor(ctx)});
-    } else {
-      // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
-      // Checked through Cilium's policy CRD, which is cluster-scoped, so nothing is read in the
-      // cluster's kube-system (the runner works only in the lab's namespace there).
-      const kubectl = new Kubectl(context!);
-      const cilium = await executor.run(kubectl.command(['get', 'customresourcedefinition', CILIUM_POLICY_CRD, '--output', 'name'], {timeoutMs: TIMEOUTS.quick}));
-      if (!succeeded(cilium) && !ctx.dryRun) {
-        ctx.out.line(`netpol-labs: context ${context} has no Cilium (no CustomResourceDefinition ${CILIUM_POLICY_CRD}): ${cilium.stderr.trim() || `exit ${cilium.exitCode}`}`);
-        return 1;
-      }
-    }
-    for (const lab of labs) {
-      try {
-        results.push(
-          await runLabOnCluster(lab, {
-            executor,
-            out: ctx.out,
-            context: context!,
-            removeAtEnd: args.target === 'context',
-            // kind is the runner's own cluster; on a user's cluster, exec into its agents only when asked.
-            hubble: args.target === 'kind' || args.hubble === true,
-            stepId: args.step,
-            // A dry run prints the plan in one go: nothing is applied, so there is nothing to pause before.
-            pause: args.interactive && !ctx.dryRun ? ctx.pause : undefined,
-            signal: ctx.signal,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof Interrupted) {
-          ctx.out.line(`\ninterrupted: removing the policies of lab ${lab.id} so the next run starts clean`);
-          const cleaned = await cleanupAfterInterrupt(cleanupExecutor(ctx)!, context!, lab);
-          ctx.out.line(cleaned ? 'cleaned up; the next run starts from a clean state' : `could not clean up; run: netpol-labs reset ${lab.id}${args.target === 'context' ? ` --target context --context ${context}` : ''}`);
-          return 130;
-        }
-        throw error;
+    const pause = args.interactive ? ctx.pause : undefined;
+    for (const lab of plan.labs) {
+      results.push(await runLabOnSim(lab, ctx.out, {stepId: args.step, pause, signal: ctx.signal}));
+      if (pause && ctx.signal?.aborted) {
+        ctx.out.line('interrupted');
+        return 130;
       }
     }
     return undefined;
-  });
-  if (code !== undefined) return code;
-  if (ctx.dryRun) return 0;
+  }
+  const context = plan.context!;
+  for (const lab of plan.labs) {
+    try {
+      results.push(
+        await runLabOnCluster(lab, {
+          executor,
+          out: ctx.out,
+          context,
+          removeAtEnd: args.target === 'context',
+          // kind is the runner's own cluster; on a user's cluster, exec into its agents only when asked.
+          hubble: args.target === 'kind' || args.hubble === true,
+          stepId: args.step,
+          // A dry run prints the plan in one go: nothing is applied, so there is nothing to pause before.
+          pause: args.interactive && !ctx.dryRun ? ctx.pause : undefined,
+          signal: ctx.signal,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Interrupted)) throw error;
+      ctx.out.line(`\ninterrupted: removing the policies of lab ${lab.id} so the next run starts clean`);
+      const cleaned = await cleanupAfterInterrupt(cleanupExecutor(ctx)!, context, lab);
+      ctx.out.line(cleaned ? 'cleaned up; the next run starts from a clean state' : `could not clean up; run: netpol-labs reset ${lab.id}${args.target === 'context' ? ` --target context --context ${context}` : ''}`);
+      return 130;
+    }
+  }
+  return undefined;
+}
 
+/**
+ * Prints the summary, writes the JUnit and JSON files verify was asked for and, with `run --json`,
+ * the report on stdout. Exit 0 only when every expectation held and every file was written.
+ */
+function reportRun(plan: RunPlan, args: RunArgs, results: LabResult[], started: number, ctx: CommandContext): number {
   const {passed, totals} = summarize(results);
   const report: RunReport = {
     target: args.target,
     simulated: args.target === 'sim',
-    ...(context ? {context} : {}),
+    ...(plan.context ? {context: plan.context} : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     labs: results,
@@ -301,7 +347,7 @@ export async function runCommand(labNames: string[] | 'all', args: RunArgs, ctx:
       writeFailed = true;
     }
   }
-  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) ctx.stdout(`${JSON.stringify(report, null, 2)}\n`);
   if (writeFailed) return 2;
   return passed ? 0 : 1;
 }
@@ -409,6 +455,10 @@ async function guard<T extends number | undefined>(ctx: CommandContext, body: ()
     }
     if (error instanceof Refused) {
       ctx.out.line(`netpol-labs: refused: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ClusterNotReusable) {
+      ctx.out.line(`netpol-labs: ${error.message}`);
       return 1;
     }
     if (error instanceof CommandFailed) {

@@ -1,10 +1,26 @@
 /**
  * Names and pinned versions of the real target. One place, so the runner, its dry-run plan, the
- * tests and .github/workflows/labs.yml agree. Versions come from
- * /work/shared/notes/cilium-lab-facts.md ("Cilium on kind", late 2026): Cilium 1.20.0 is the current
- * release, cilium-cli v0.19.7, kind v0.33.0 whose default node image is Kubernetes 1.37.0 (kind >= v0.32
- * is needed for `kind load` with 1.36+ node images). Bump them together and re-run the kind workflow.
+ * tests and .github/workflows/labs.yml agree (tests/runner/workflow.test.ts holds the workflow to
+ * these). Bump them together and re-run the kind workflow.
+ *
+ * Checked 2026-11-28 (VERSIONS_CHECKED):
+ * - kind v0.33.0 is the newest kind release; its release notes
+ *   (https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0) list the node images built for it:
+ *   v1.37.0, v1.36.4, v1.35.8 and v1.34.11, each with its @sha256 digest, and say a node image must be
+ *   pinned by that digest to be one built for the release.
+ * - Cilium guarantees only the Kubernetes versions its docs list as e2e tested, and a release branch
+ *   keeps the list it branched with (https://docs.cilium.io/en/v1.20/network/kubernetes/compatibility/,
+ *   Documentation/network/kubernetes/compatibility.rst). 1.20's table could not be read from the
+ *   sources available when this was checked; 1.19's lists 1.32-1.35. v1.35.8 is the newest kind
+ *   v0.33.0 image in that window, the safe choice until 1.20's table is read: if it lists 1.36, move
+ *   to v1.36.4 (same release notes); kind's default v1.37.0 only if it lists 1.37.
+ * - Cilium 1.20.2 is the newest 1.20 patch whose release (https://github.com/cilium/cilium/releases/tag/v1.20.2)
+ *   could be confirmed on that date.
+ * - cilium-cli v0.19.7 (https://github.com/cilium/cilium-cli/releases).
  */
+
+/** The date the versions below were last checked against their upstream release notes. */
+export const VERSIONS_CHECKED = '2026-11-28';
 
 /** The only kind cluster the runner creates, uses or deletes. */
 export const CLUSTER_NAME = 'netpol-labs';
@@ -15,20 +31,27 @@ export const KIND_CONTEXT = `kind-${CLUSTER_NAME}`;
 /** kind release the workflow installs and preflight expects (`kind version` prints `kind v0.33.0 ...`). */
 export const KIND_VERSION = 'v0.33.0';
 
+/** Kubernetes version of the node image (the workflow installs the kubectl of the same version). */
+export const KUBERNETES_VERSION = 'v1.35.8';
+
 /**
- * Node image: kind v0.33.0's default, Kubernetes 1.37.0. Pinned by tag, which is how kind's release
- * notes name it; passing it explicitly keeps the cluster the same when a user has another kind.
+ * Node image: Kubernetes 1.35.8 as built for kind v0.33.0, pinned by the digest its release notes
+ * give (a tag alone may name an image built for another kind release). Passing it explicitly keeps
+ * the cluster the same whichever kind default a user has.
  */
-export const KIND_NODE_IMAGE = 'kindest/node:v1.37.0';
+export const KIND_NODE_IMAGE = `kindest/node:${KUBERNETES_VERSION}@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0`;
 
 /** Cilium chart/agent version installed by `netpol-labs up` unless --cilium-version says otherwise. */
-export const CILIUM_VERSION = '1.20.0';
+export const CILIUM_VERSION = '1.20.2';
 
 /** cilium-cli release the workflow installs. */
 export const CILIUM_CLI_VERSION = 'v0.19.7';
 
 /** Helm repository of the Cilium chart (for users who have helm but not the cilium CLI). */
 export const CILIUM_HELM_REPO = 'https://helm.cilium.io/';
+
+/** The Helm release both installers create (cilium-cli installs through Helm under this name). */
+export const CILIUM_RELEASE = 'cilium';
 
 /** Oldest tool versions the runner is written against; older ones get a warning from preflight. */
 export const MIN_VERSIONS = {kind: '0.32.0', kubectl: '1.30.0', cilium: '0.16.0', helm: '3.12.0'} as const;

@@ -1,5 +1,5 @@
 import type {Observed} from '../lab/outcome';
-import {TIMEOUTS} from './constants';
+import {agentExec, ciliumAgentPods} from './agents';
 import {succeeded, type Executor} from './exec';
 import type {Kubectl} from './kubectl';
 
@@ -66,21 +66,12 @@ export async function collectFlows(
   namespace: string,
   since: Date,
 ): Promise<{flows: Flow[]; error?: string}> {
-  const pods = await executor.run(
-    kubectl.command(['get', 'pods', '--namespace', 'kube-system', '--selector', 'k8s-app=cilium', '--output', 'jsonpath={.items[*].metadata.name}'], {
-      timeoutMs: TIMEOUTS.quick,
-    }),
-  );
-  if (!succeeded(pods)) return {flows: [], error: `could not list Cilium agents: ${pods.stderr.trim() || `exit ${pods.exitCode}`}`};
-  const names = executor.dryRun ? ['CILIUM_AGENT_POD'] : pods.stdout.split(/\s+/).filter(Boolean);
+  const {pods: names, error} = await ciliumAgentPods(executor, kubectl);
+  if (error) return {flows: [], error};
   const flows: Flow[] = [];
   for (const pod of names) {
     const result = await executor.run(
-      kubectl.command(
-        ['exec', '--namespace', 'kube-system', pod, '--container', 'cilium-agent', '--',
-          'hubble', 'observe', '--since', since.toISOString(), '--namespace', namespace, '--last', '1000', '--output', 'json'],
-        {timeoutMs: TIMEOUTS.quick},
-      ),
+      agentExec(kubectl, pod, ['hubble', 'observe', '--since', since.toISOString(), '--namespace', namespace, '--last', '1000', '--output', 'json']),
     );
     if (!succeeded(result)) return {flows, error: `hubble observe failed in ${pod}: ${result.stderr.trim().split('\n').pop() ?? `exit ${result.exitCode}`}`};
     flows.push(...parseFlows(result.stdout));

@@ -25,6 +25,10 @@ const VERSION_COMMANDS: Record<Tool, string[]> = {
   helm: ['version', '--short'],
 };
 
+/** Which tool installs Cilium: `cilium install` (the cilium CLI) or `helm upgrade --install`. */
+export type Installer = 'cilium-cli' | 'helm';
+export const INSTALLERS: readonly Installer[] = ['cilium-cli', 'helm'];
+
 /** What preflight found about one tool. */
 export interface ToolCheck {
   tool: Tool;
@@ -33,14 +37,16 @@ export interface ToolCheck {
   version?: string;
   /** A problem other than "not installed" (daemon down, too old). */
   problem?: string;
+  /** Something worth saying that is not a problem (the version could not be read in time). */
+  note?: string;
 }
 
 /** The result of a preflight: what is there, what is missing, and the message to print. */
 export interface PreflightReport {
   ok: boolean;
   checks: ToolCheck[];
-  /** Which installs Cilium: the cilium CLI when present, helm otherwise. */
-  installer?: 'cilium' | 'helm';
+  /** Which installs Cilium: the one asked for, else the cilium CLI when present, else helm. */
+  installer?: Installer;
   /** Lines for the user: one per missing or broken tool, with how to fix it. */
   messages: string[];
 }
@@ -93,6 +99,8 @@ export function versionLess(a: string, b: string): boolean {
 export interface Needs {
   tools: Tool[];
   ciliumOrHelm: boolean;
+  /** The installer the user chose (--installer); then only that one will do. */
+  installer?: Installer;
 }
 
 /**
@@ -100,15 +108,29 @@ export interface Needs {
  * go through the executor, so a dry run lists them and runs none. Missing tools are reported all at
  * once, each with how to install it.
  */
-export async function preflight(executor: Executor, needs: Needs, env: NodeJS.ProcessEnv = process.env): Promise<PreflightReport> {
+export async function preflight(
+  executor: Executor,
+  needs: Needs,
+  env: NodeJS.ProcessEnv = process.env,
+  versionTimeoutMs: number = TIMEOUTS.quick,
+): Promise<PreflightReport> {
   const checks: ToolCheck[] = [];
   const messages: string[] = [];
   const check = async (tool: Tool): Promise<ToolCheck> => {
     const path = findOnPath(tool, env.PATH);
     if (!path) return {tool};
-    const command: Command = {file: tool, args: VERSION_COMMANDS[tool], timeoutMs: TIMEOUTS.quick};
+    const command: Command = {file: tool, args: VERSION_COMMANDS[tool], timeoutMs: versionTimeoutMs};
     const result = await executor.run(command);
     if (executor.dryRun) return {tool, path};
+    if (tool === 'cilium' && !succeeded(result)) {
+      // `cilium version --client` prints its own version first, then fetches the latest stable
+      // Cilium version over the network with no timeout (cilium-cli/cli/version.go,
+      // getLatestStableVersion): offline or behind a slow proxy it hangs or fails after the line
+      // that matters. The binary is there, so the CLI is installed; only its version may be unknown.
+      const version = parseVersion(tool, result.stdout);
+      const why = result.timedOut ? `did not finish within ${versionTimeoutMs / 1000} s` : `exited ${result.exitCode ?? '?'}`;
+      return {tool, path, version, note: `"cilium version --client" ${why} (it asks the network for the latest Cilium release); ${version ? 'version read from its first line' : 'version unknown'}`};
+    }
     if (!succeeded(result)) {
       const detail = (result.stderr || result.stdout).trim().split('\n').pop() ?? '';
       const problem = tool === 'docker'
@@ -126,11 +148,18 @@ export async function preflight(executor: Executor, needs: Needs, env: NodeJS.Pr
 
   for (const tool of needs.tools) checks.push(await check(tool));
   let installer: PreflightReport['installer'];
-  if (needs.ciliumOrHelm) {
+  if (needs.ciliumOrHelm && needs.installer) {
+    // The user chose: only that tool will do, and it is reported like any other missing tool.
+    const tool: Tool = needs.installer === 'cilium-cli' ? 'cilium' : 'helm';
+    const c = await check(tool);
+    checks.push(c);
+    if (c.path && !c.problem) installer = needs.installer;
+    else if (!c.path) messages.push(`missing: ${tool === 'cilium' ? 'the cilium CLI' : 'helm'} (--installer ${needs.installer})\n    ${INSTALL_HINTS[tool].replace(/^or /, '')}`);
+  } else if (needs.ciliumOrHelm) {
     const cilium = await check('cilium');
     checks.push(cilium);
     if (cilium.path && !cilium.problem) {
-      installer = 'cilium';
+      installer = 'cilium-cli';
     } else {
       const helm = await check('helm');
       checks.push(helm);
@@ -158,6 +187,7 @@ export function formatPreflight(report: PreflightReport): string {
     .map((c) => `${c.tool}${c.version ? ` ${c.version}` : ''}`)
     .join(', ');
   const lines = [`preflight: ${report.ok ? 'ok' : 'missing tools'}${found ? ` (found: ${found})` : ''}`];
+  for (const c of report.checks) if (c.note) lines.push(`  note: ${c.tool}: ${c.note}`);
   for (const m of report.messages) lines.push(`  ${m}`);
   return lines.join('\n');
 }

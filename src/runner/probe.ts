@@ -32,22 +32,54 @@ export interface HttpRequest {
 }
 
 /**
+ * A Service's fully qualified name, `<service>.<namespace>.svc.<cluster-domain>` (Kubernetes DNS
+ * specification, kubernetes/dns docs/specification.md, "A/AAAA Records"), without the root dot.
+ */
+const SERVICE_FQDN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc\.[a-z0-9.-]*[a-z0-9]$/;
+
+/**
+ * The URL curl connects to, and the Host header the server (and Cilium's L7 rules) must see.
+ *
+ * A pod's resolv.conf has `options ndots:5` and the cluster's search list (kubelet, "DNS for
+ * Services and Pods", https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/),
+ * so a name with fewer than five dots is first tried with every search suffix: four failed lookups
+ * (A and AAAA each) before the real one, spending the connect timeout that is meant to measure
+ * a dropped SYN. A trailing dot makes the name absolute, looked up once. The Host header stays the
+ * name as the lab wrote it, so an L7 rule on `host` sees exactly that.
+ */
+export function absoluteServiceUrl(url: string): {url: string; host?: string} {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {url};
+  }
+  if (!SERVICE_FQDN.test(parsed.hostname)) return {url};
+  const host = parsed.host; // with the port, when the URL names one
+  parsed.hostname = `${parsed.hostname}.`;
+  return {url: parsed.toString(), host};
+}
+
+/**
  * curl's argument array for one request. The same array runs in a pod (after `kubectl exec POD --`)
  * and, in the tests, on this machine against real servers.
  *
  * Without --fail curl exits 0 on 403 and 503, so the status code and body decide; --write-out adds
- * the status and the connect time even when curl fails (it prints 000 then).
+ * the status and the connect time even when curl fails (it prints 000 then). A Service name is made
+ * absolute (see absoluteServiceUrl) with the lab's name kept in the Host header.
  */
 export function curlArgs(request: HttpRequest): string[] {
+  const {url, host} = absoluteServiceUrl(request.url);
   return [
     '--silent',
     '--show-error',
     '--connect-timeout', String(CONNECT_TIMEOUT_S),
     '--max-time', String(MAX_TIME_S),
     '--request', request.method,
+    ...(host ? ['--header', `Host: ${host}`] : []),
     '--output', '-',
     '--write-out', WRITE_OUT,
-    request.url,
+    url,
   ];
 }
 

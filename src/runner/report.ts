@@ -38,6 +38,8 @@ export interface StepResult {
   title: string;
   /** Whether the behaviour settled before the assertion (cluster targets). */
   converged?: boolean;
+  /** Which signals proved convergence: the agents' policy revision, the behaviour, or both. */
+  convergedBy?: string;
   note?: string;
   probes: ProbeResult[];
 }

@@ -33,14 +33,20 @@ function truth(policies: Map<string, string>, from: string, method: string, path
 
 const ok = (stdout = ''): Partial<CommandResult> => ({exitCode: 0, stdout});
 
-/** A scripted cluster. `lag` polls pass after each change before the new policies take effect. */
+/**
+ * A scripted cluster. `lag` polls pass after each change before the new policies take effect,
+ * unless the runner waits for the agents' policy revision (`agents: 'realise'`), which, as in
+ * Cilium, returns once every endpoint realised the change. `agents: 'unreachable'`: exec into the
+ * agents fails.
+ */
 class FakeCluster implements Executor {
   readonly dryRun = false;
   readonly log: string[] = [];
   private live = new Map<string, string>();
   private effective = new Map<string, string>();
   private sinceChange = 0;
-  constructor(private readonly lag: number, private readonly enforce = true) {}
+  private revision = 1;
+  constructor(private readonly lag: number, private readonly enforce = true, private readonly agents: 'realise' | 'unreachable' = 'realise') {}
 
   async run(command: Command): Promise<CommandResult> {
     const args = command.args;
@@ -51,18 +57,38 @@ class FakeCluster implements Executor {
     expect(args.slice(0, 2)).toEqual(['--context', 'kind-netpol-labs']);
     const verb = args[2];
     if (verb === 'apply') {
+      // kubectl apply prints `<resource>.<group>/<name> created|configured|unchanged` per object.
+      const printed: string[] = [];
       for (const doc of parseAllDocuments(command.input ?? '')) {
         const o = (doc as {toJS(): {kind: string; metadata: {name: string}}}).toJS();
-        if (['NetworkPolicy', 'CiliumNetworkPolicy'].includes(o.kind)) this.live.set(`${o.kind}/${o.metadata.name}`, String(doc));
+        if (!['NetworkPolicy', 'CiliumNetworkPolicy'].includes(o.kind)) continue;
+        const key = `${o.kind}/${o.metadata.name}`;
+        const before = this.live.get(key);
+        const text = String(doc);
+        printed.push(`${o.kind === 'NetworkPolicy' ? 'networkpolicy.networking.k8s.io' : 'ciliumnetworkpolicy.cilium.io'}/${o.metadata.name} ${before === undefined ? 'created' : before === text ? 'unchanged' : 'configured'}`);
+        if (before !== text) this.revision++;
+        this.live.set(key, text);
       }
       this.sinceChange = 0;
-      return r(ok());
+      return r(ok(`${printed.join('\n')}\n`));
     }
     if (verb === 'delete' && args[3].includes('/')) {
       const [resource, name] = args[3].split('/');
       this.live.delete(`${resource.startsWith('networkpolicies') ? 'NetworkPolicy' : 'CiliumNetworkPolicy'}/${name}`);
+      this.revision++;
       this.sinceChange = 0;
       return r(ok());
+    }
+    if (verb === 'exec' && args.includes('cilium-dbg')) {
+      if (this.agents === 'unreachable') return r({exitCode: 1, stderr: 'error: unable to upgrade connection: container not found ("cilium-agent")'});
+      const sub = args.slice(args.indexOf('cilium-dbg') + 1);
+      // cilium-dbg policy get -o jsonpath='{.revision}' prints the value inside the quotes.
+      if (sub[0] === 'policy' && sub[1] === 'get') return r(ok(`'${this.revision}'`));
+      if (sub[0] === 'policy' && sub[1] === 'wait') {
+        if (Number(sub[2]) > this.revision || !this.enforce) return r({exitCode: 1, stderr: 'timeout waiting for revision'});
+        this.effective = new Map(this.live); // every endpoint realised it
+        return r(ok());
+      }
     }
     if (verb === 'get' && args.includes('json') && args[3].startsWith('networkpolicies')) {
       const items = [...this.live.keys()].map((k) => ({kind: k.split('/')[0], metadata: {name: k.split('/')[1]}}));
@@ -115,6 +141,23 @@ describe('a lab on a (scripted) cluster', () => {
     expect(r.totals).toEqual({probes: 17, passed: 17, failed: 0});
     expect(r.passed).toBe(true);
     expect(result.steps.every((s) => s.converged)).toBe(true);
+    // Both signals proved convergence on the runner's own cluster: the agents' revision, then behaviour.
+    // The first step removes nothing and applies nothing: no new revision to wait for.
+    expect(result.steps[0].convergedBy).toMatch(/^no policy changed, so no new revision to wait for, and behaviour: /);
+    for (const step of result.steps.slice(1)) {
+      expect(step.convergedBy, step.id).toMatch(/^policy revision realised by every Cilium agent's endpoints \(cilium-abc12 >= \d+, cilium-def34 >= \d+\), and behaviour: every harmless probe as expected on 2 consecutive rounds/);
+    }
+    // Step k8s-allow-empire: revision read before the apply, waited for after it, before any probe.
+    // (The first apply is the app; the second, step k8s-allow-empire's NetworkPolicy.)
+    const apply = cluster.log.map((l, i) => (l.includes(' apply ') ? i : -1)).filter((i) => i >= 0)[1];
+    const get = cluster.log.slice(0, apply).map((l) => l.includes('cilium-dbg policy get')).lastIndexOf(true);
+    const wait = cluster.log.findIndex((l, i) => i > apply && l.includes('cilium-dbg policy wait'));
+    const probe = cluster.log.findIndex((l, i) => i > apply && l.includes(' -- curl '));
+    expect(get).toBeGreaterThan(0);
+    expect(wait).toBeGreaterThan(apply);
+    expect(wait).toBeLessThan(probe);
+    // Waiting for the revision made the policies effective at once: no poll saw the old behaviour.
+    expect(cluster.log.filter((l) => l.includes(' -- curl ')).length).toBeLessThan(17 * 3);
     // The exhaust-port request is never part of the polling: it is sent once per step that has it.
     expect(cluster.log.filter((l) => l.includes('--request PUT')).length).toBe(2);
     // The xwing's drop carries Hubble's evidence.
@@ -139,10 +182,12 @@ describe('a lab on a (scripted) cluster', () => {
     expect(put.observed).toBe('not-run');
     expect(put.evidence).toContain('crashes the app');
     expect(cluster.log.some((l) => l.includes('--request PUT'))).toBe(false);
+    // Neither signal showed the step in force, and the note says both.
+    expect(l7.note).toContain('Cilium agent cilium-abc12 did not realise policy revision');
     const xwing = l7.probes.find((p) => p.from === 'xwing')!;
     expect(xwing).toMatchObject({passed: false, expected: 'dropped', observed: 'allowed'});
     expect(xwing.reproduce).toBe(
-      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing",
+      "kubectl --context kind-netpol-labs exec --namespace star-wars xwing -- curl --silent --show-error --connect-timeout 2 --max-time 10 --request POST --header 'Host: deathstar.star-wars.svc.cluster.local' --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local./v1/request-landing",
     );
     const r = report([result]);
     expect(r.passed).toBe(false);
@@ -162,5 +207,21 @@ describe('a lab on a (scripted) cluster', () => {
     const after = cluster.log.slice(cluster.log.findIndex((l) => l.includes('--request PUT')) + 1);
     expect(after[0]).toBe('kubectl --context kind-netpol-labs rollout status deployment/deathstar --namespace star-wars --timeout=180s');
     expect(after[1]).toBe('kubectl --context kind-netpol-labs wait --for=condition=Ready pod --selector org=empire,class=deathstar --namespace star-wars --timeout=180s');
+  });
+
+  it('says so when the agents cannot be reached: behaviour alone proved convergence', async () => {
+    const cluster = new FakeCluster(2, true, 'unreachable');
+    const result = await runLabOnCluster(lab, options(cluster));
+    expect(report([result]).totals).toEqual({probes: 17, passed: 17, failed: 0});
+    expect(result.steps[1].convergedBy).toMatch(
+      /^behaviour: every harmless probe as expected on 2 consecutive rounds \(round \d+\) only; policy revision not readable: could not read the policy revision of cilium-abc12: error: unable to upgrade connection: container not found \("cilium-agent"\)$/,
+    );
+  });
+
+  it('on a named context without --hubble, nothing runs in kube-system: behaviour only, and it says why', async () => {
+    const cluster = new FakeCluster(0);
+    const result = await runLabOnCluster(lab, {...options(cluster), hubble: false});
+    expect(cluster.log.filter((l) => l.includes('kube-system'))).toEqual([]);
+    expect(result.steps[2].convergedBy).toContain('only; policy revision not read (--target context without --hubble: nothing is run in kube-system)');
   });
 });

@@ -47,8 +47,10 @@ describe('run deathstar --target kind --dry-run', () => {
 
     // Step by step: exactly the step's policies, then the probes.
     const s2 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/deathstar-allow-empire.yaml`, app);
+    // The Service name is made absolute (trailing dot: one DNS lookup, no search list) while the
+    // Host header keeps the name the lab wrote.
     const xwingProbe = index(
-      `kubectl --context ${KIND_CONTEXT} exec --namespace star-wars xwing -- curl ${CURL} --request POST --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local/v1/request-landing`,
+      `kubectl --context ${KIND_CONTEXT} exec --namespace star-wars xwing -- curl ${CURL} --request POST --header 'Host: deathstar.star-wars.svc.cluster.local' --output - --write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://deathstar.star-wars.svc.cluster.local./v1/request-landing`,
       s2,
     );
     const s3 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l3-l4.yaml`, xwingProbe);
@@ -63,8 +65,11 @@ describe('run deathstar --target kind --dry-run', () => {
     const s6 = index(`kubectl --context ${KIND_CONTEXT} apply --filename - < labs/deathstar/rule1-l7-ingress.yaml`, s5);
     index(`kubectl --context ${KIND_CONTEXT} delete networkpolicies.networking.k8s.io/deathstar-allow-empire`, s6);
 
-    // Every kubectl call names the context explicitly; nothing else is ever used.
-    for (const c of commands.filter((x) => x.startsWith('kubectl '))) expect(c.startsWith(`kubectl --context ${KIND_CONTEXT} `), c).toBe(true);
+    // Every kubectl call names the context explicitly; nothing else is ever used. The only others
+    // read and put back the user's current context around `kind create cluster`, which switches it.
+    const kubeconfigOnly = ['kubectl config current-context', 'kubectl config use-context PREVIOUS_CONTEXT'];
+    expect(commands.filter((x) => x.startsWith('kubectl config '))).toEqual(kubeconfigOnly);
+    for (const c of commands.filter((x) => x.startsWith('kubectl ') && !kubeconfigOnly.includes(x))) expect(c.startsWith(`kubectl --context ${KIND_CONTEXT} `), c).toBe(true);
     // Deletions only ever target the lab namespace or the lab's own labelled objects.
     for (const c of commands.filter((x) => x.includes(' delete '))) {
       expect(c.includes('--namespace star-wars') || c.includes('--selector app.kubernetes.io/managed-by=netpol-labs'), c).toBe(true);
@@ -73,12 +78,78 @@ describe('run deathstar --target kind --dry-run', () => {
     expect(commands.filter((c) => c.includes(' -- curl ')).length).toBe(17);
   });
 
-  it('up --preload --dry-run renders Cilium to list its images and loads each into kind', async () => {
-    const {code, commands} = await plan(['up', '--preload', '--workers', '2', '--dry-run']);
-    expect(code).toBe(0);
-    expect(commands).toContain(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false --dry-run`);
-    expect(commands).toContain('kind load docker-image quay.io/cilium/starwars:v2.3 --name netpol-labs');
-    expect(commands).toContain('kind load docker-image quay.io/cilium/json-mock:v1.4.1 --name netpol-labs');
+  const SETS = '--set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false';
+  // kind nodes run on the host's platform (kind v0.33.0 release notes); Docker names it GOOS/GOARCH.
+  const PLATFORM = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
+
+  /** The up --preload plan for one installer, and the position of each command in it. */
+  async function upPlan(installer: 'helm' | 'cilium-cli') {
+    const result = await plan(['up', '--preload', '--installer', installer, '--dry-run']);
+    expect(result.code, result.lines.join('\n')).toBe(0);
+    const at = (command: string) => {
+      const i = result.commands.indexOf(command);
+      expect(i, `planned: ${command}\n${result.commands.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    return {...result, at};
+  }
+
+  /** What every plan must do in order on a fresh machine with Docker 29 (containerd image store). */
+  function expectFreshMachineOrder(commands: string[], at: (c: string) => number, render: number, install: number) {
+    const create = at(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config ${commands.find((c) => c.startsWith('kind create'))!.split('--config ')[1]}`);
+    // The node image is the one built for the pinned kind release, pinned by digest (kind's release notes).
+    expect(KIND_NODE_IMAGE).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
+    // The user's current context is read before and put back right after kind switched it.
+    expect(at('kubectl config current-context')).toBeLessThan(create);
+    expect(at('kubectl config use-context PREVIOUS_CONTEXT')).toBe(create + 1);
+    // Docker's image store and API are read before any image is loaded.
+    const facts = at("docker info --format '{{json .}}'");
+    expect(render).toBeGreaterThan(create);
+    for (const image of ['quay.io/cilium/starwars:v2.3', 'quay.io/cilium/json-mock:v1.4.1']) {
+      const archive = commands.find((c) => c.startsWith(`docker save --platform ${PLATFORM} --output `) && c.endsWith(` ${image}`));
+      expect(archive, `docker save --platform of ${image}`).toBeDefined();
+      const file = archive!.split(' --output ')[1].split(' ')[0];
+      const pull = at(`docker pull --platform ${PLATFORM} ${image}`);
+      const save = at(archive!);
+      const load = at(`kind load image-archive ${file} --name netpol-labs`);
+      expect(facts).toBeLessThan(pull);
+      expect(pull).toBeLessThan(save);
+      expect(save).toBeLessThan(load);
+      // Images are in the nodes before Cilium's pods start.
+      expect(load).toBeLessThan(install);
+    }
+    // kind load docker-image fails on the containerd image store (kind issue 3795): never planned there.
+    expect(commands.some((c) => c.startsWith('kind load docker-image'))).toBe(false);
+  }
+
+  it('up --preload --installer helm: the chart comes by --repo (no repository to add first), images by platform archive', async () => {
+    const {commands, at, lines} = await upPlan('helm');
+    const render = at(`helm template cilium cilium --repo https://helm.cilium.io/ --namespace kube-system --version ${CILIUM_VERSION} ${SETS}`);
+    const install = at(`helm upgrade --install cilium cilium --repo https://helm.cilium.io/ --kube-context ${KIND_CONTEXT} --namespace kube-system --version ${CILIUM_VERSION} ${SETS} --wait --timeout 10m`);
+    expect(render).toBeLessThan(install);
+    // Every chart reference names its repository: `cilium/cilium` would need `helm repo add cilium` first.
+    for (const c of commands.filter((x) => x.startsWith('helm '))) expect(c, c).toContain('--repo https://helm.cilium.io/');
+    expect(commands.some((c) => c.startsWith('cilium '))).toBe(false);
+    expectFreshMachineOrder(commands, at, render, install);
+    expect(lines.join('\n')).toContain('# assuming Docker 29 (API 1.52, containerd image store');
+  });
+
+  it('up --preload --installer cilium-cli: cilium renders, images by platform archive, then cilium installs and waits', async () => {
+    const {commands, at} = await upPlan('cilium-cli');
+    const render = at(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} ${SETS} --dry-run`);
+    const install = at(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} ${SETS}`);
+    at(`cilium status --context ${KIND_CONTEXT} --wait --wait-duration 10m --interactive=false`);
+    expect(commands.some((c) => c.startsWith('helm '))).toBe(false);
+    expectFreshMachineOrder(commands, at, render, install);
+    // Every workload, Envoy included, is waited for after the install.
+    const envoy = at(`kubectl --context ${KIND_CONTEXT} rollout status daemonset/cilium-envoy --namespace kube-system --timeout=300s`);
+    expect(envoy).toBeGreaterThan(install);
+  });
+
+  it('up --installer with an unknown tool is a usage error', async () => {
+    const {code, err} = await runInMemory(['up', '--installer', 'kubectl-apply', '--dry-run']);
+    expect(code).toBe(2);
+    expect(err.lines[0]).toBe('netpol-labs up: unknown --installer "kubectl-apply"; expected cilium-cli or helm');
   });
 
   it('down --dry-run deletes only the netpol-labs cluster', async () => {
@@ -142,6 +213,21 @@ describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
   it('is on by default for kind, the cluster the runner owns', async () => {
     const {commands} = await plan(['run', 'deathstar', '--target', 'kind', '--dry-run']);
     expect(commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
+  });
+
+  it("on kind, each step also waits for the agents' policy revision: read before the change, waited for after it, before the probes", async () => {
+    const {commands, lines} = await plan(['run', 'deathstar', '--target', 'kind', '--step', 'cilium-l7', '--dry-run']);
+    const agent = `kubectl --context ${KIND_CONTEXT} exec --namespace kube-system CILIUM_AGENT_POD --container cilium-agent -- cilium-dbg policy`;
+    // cilium-cli's own call: -o jsonpath='{.revision}', the quotes part of the argument (shell-quoted here).
+    const get = commands.indexOf(`${agent} get -o 'jsonpath='\\''{.revision}'\\'''`);
+    const apply = commands.findIndex((c) => c.includes(' apply --filename - < labs/deathstar/rule1-l7.yaml'));
+    const wait = commands.indexOf(`${agent} wait REVISION+1 --max-wait-time 30`);
+    const probe = commands.findIndex((c) => c.includes(' -- curl '));
+    expect(get, commands.join('\n')).toBeGreaterThan(0);
+    expect(get).toBeLessThan(apply);
+    expect(apply).toBeLessThan(wait);
+    expect(wait).toBeLessThan(probe);
+    expect(lines.join('\n')).toContain("# wait until every Cilium agent's endpoints realised a newer policy revision than before the change");
   });
 
   it('verify --target context takes --hubble too, and --help documents it', async () => {

@@ -40,7 +40,7 @@ describe('preflight', () => {
       cilium: 'echo "cilium-cli: v0.19.7 compiled with go1.24 on linux/amd64"; echo "cilium image (default): v1.20.0"',
     });
     const report = await preflight(new ExecaExecutor({env: {PATH: bin}}), {tools: [...KIND_NEEDS.tools], ciliumOrHelm: true}, {PATH: bin});
-    expect(report.installer).toBe('cilium');
+    expect(report.installer).toBe('cilium-cli');
     expect(report.checks.find((c) => c.tool === 'kind')?.version).toBe('0.33.0');
     expect(report.checks.find((c) => c.tool === 'kubectl')?.version).toBe('1.37.0');
     expect(report.checks.find((c) => c.tool === 'cilium')?.version).toBe('0.19.7');
@@ -69,5 +69,40 @@ describe('preflight', () => {
     expect(findOnPath('kind', `/nonexistent:${bin}`)).toBe(join(bin, 'kind'));
     expect(findOnPath('helm', bin)).toBeUndefined();
     expect(parseVersion('helm', 'v3.17.2+gcc0bbbd')).toBe('3.17.2');
+  });
+});
+
+describe('preflight with a cilium CLI that cannot reach the network', () => {
+  // cilium-cli/cli/version.go prints its own version, then fetches the latest stable Cilium version
+  // over the network with no timeout: offline it hangs after the first lines.
+  it('a hanging `cilium version --client` is "installed", with the version from its first line, not missing', async () => {
+    // helm is there too: a CLI that merely hangs must not make preflight fall back to it.
+    const bin = fakeBin({
+      cilium: 'echo "cilium-cli: v0.19.7 compiled with go1.25.4 on linux/amd64"; echo "cilium image (default): v1.20.2"; exec sleep 30',
+      helm: 'echo "v3.19.0+g3d8990f"',
+    });
+    const started = Date.now();
+    const report = await preflight(new ExecaExecutor({env: {PATH: `${bin}:/usr/bin:/bin`}}), {tools: [], ciliumOrHelm: true}, {PATH: bin}, 500);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(report.ok).toBe(true);
+    expect(report.installer).toBe('cilium-cli');
+    const cilium = report.checks.find((c) => c.tool === 'cilium')!;
+    expect(cilium).toMatchObject({version: '0.19.7'});
+    expect(cilium.problem).toBeUndefined();
+    expect(formatPreflight(report)).toContain('note: cilium: "cilium version --client" did not finish within 0.5 s (it asks the network for the latest Cilium release); version read from its first line');
+  });
+
+  it('one that fails before printing anything is installed with its version unknown', async () => {
+    const bin = fakeBin({cilium: 'echo "Get \\"https://raw.githubusercontent.com/cilium/cilium/main/stable.txt\\": dial tcp: lookup raw.githubusercontent.com: no such host" >&2; exit 1'});
+    const report = await preflight(new ExecaExecutor({env: {PATH: bin}}), {tools: [], ciliumOrHelm: true}, {PATH: bin}, 2_000);
+    expect(report).toMatchObject({ok: true, installer: 'cilium-cli', messages: []});
+    expect(report.checks[0].note).toContain('version unknown');
+  });
+
+  it('--installer helm needs helm, and says so when only the cilium CLI is there', async () => {
+    const bin = fakeBin({cilium: 'echo "cilium-cli: v0.19.7 compiled with go1.25.4 on linux/amd64"'});
+    const report = await preflight(new ExecaExecutor({env: {PATH: bin}}), {tools: [], ciliumOrHelm: true, installer: 'helm'}, {PATH: bin});
+    expect(report.ok).toBe(false);
+    expect(report.messages).toEqual(['missing: helm (--installer helm)\n    install helm 3: https://helm.sh/docs/intro/install/']);
   });
 });

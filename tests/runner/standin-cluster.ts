@@ -5,10 +5,27 @@
  * commands the runner sends; kubectl keeps the namespace and the policies it was given in a state
  * file, so a later run sees what an earlier one left. Nothing here opens a socket.
  *
+ * Docker, Helm and kind answer with outputs recorded from upstream (tests/runner/fixtures/README.md
+ * says where each shape comes from). kubectl's current context lives in the state file too, and
+ * `kind create cluster` switches it, as kind does.
+ *
  * Modes (environment of the runner, inherited by the stand-ins):
  * - STANDIN_CURL=hang: `kubectl exec ... curl` ignores SIGTERM and sleeps 300 s (only SIGKILL ends it);
  *   otherwise tiefighter lands and xwing times out (curl exit 28), like the k8s-allow-empire step.
  * - STANDIN_KIND=no-cluster-hang-create: `kind get clusters` lists none and `kind create cluster` hangs.
+ * - STANDIN_KIND=no-cluster: `kind get clusters` lists none until `kind create cluster` made it.
+ * - STANDIN_KIND_LOAD=containerd-store: `kind load docker-image` fails as it does on Docker's containerd
+ *   image store; `kind load image-archive` works.
+ * - STANDIN_DOCKER_VERSION / STANDIN_DOCKER_INFO: fixture files `docker version`/`docker info` print
+ *   as JSON (default: Docker 29 with the containerd image store).
+ * - STANDIN_HELM_RELEASE: a fixture file with the Helm release of Cilium, or `none` (default: the
+ *   release `up` installs).
+ * - STANDIN_NO_AGENT=1: no cilium DaemonSet (with STANDIN_HELM_RELEASE=none: Cilium never installed).
+ * - STANDIN_NOT_READY: a workload (`daemonset/cilium-envoy`) whose rollout never completes.
+ * - STANDIN_ENVOY=embedded: cilium-config says `external-envoy-proxy: "false"` and there is no
+ *   cilium-envoy DaemonSet.
+ * - STANDIN_CILIUM_VERSION=hang: `cilium version --client` prints its first line, then hangs like
+ *   the stable-version lookup without a network.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
@@ -25,28 +42,69 @@ const tool = path.basename(process.argv[1]);
 const argv = process.argv.slice(2);
 fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({pid: process.pid, tool, args: argv}) + '\n');
 const stateFile = path.join(process.env.STANDIN_STATE, 'state.json');
-const load = () => (fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {namespace: null, policies: {}});
+const load = () => Object.assign({namespace: null, policies: {}, currentContext: 'dev-cluster', created: false}, fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {});
+const fixture = (name) => fs.readFileSync(path.resolve(ROOT, 'tests/runner/fixtures', name), 'utf8');
+const env = (name, fallback) => process.env[name] || fallback;
 const save = (s) => fs.writeFileSync(stateFile, JSON.stringify(s, null, 2));
 const has = (w) => argv.includes(w);
 const done = (out = '', code = 0, err = '') => { process.stdout.write(out); process.stderr.write(err); process.exit(code); };
 const matches = (labels, selector) => selector.split(',').every((kv) => { const [k, v] = kv.split('='); return (labels || {})[k] === v; });
 const POLICY = {NetworkPolicy: 'networkpolicies.networking.k8s.io', CiliumNetworkPolicy: 'ciliumnetworkpolicies.cilium.io', CiliumClusterwideNetworkPolicy: 'ciliumclusterwidenetworkpolicies.cilium.io'};
 
-if (tool === 'docker') done(has('version') ? '27.3.1\n' : '');
-if (tool === 'cilium') done(has('version') ? 'cilium-cli: v0.19.7 compiled with go1.24.2 on linux/amd64\ncilium image (default): v1.20.0\n' : '');
+if (tool === 'docker') {
+  if (argv[0] === 'version' && argv[2] === '{{json .}}') done(fixture(env('STANDIN_DOCKER_VERSION', 'docker-version-29.json')));
+  if (argv[0] === 'version') done(JSON.parse(fixture(env('STANDIN_DOCKER_VERSION', 'docker-version-29.json'))).Server.Version + '\n');
+  if (argv[0] === 'info') done(fixture(env('STANDIN_DOCKER_INFO', 'docker-info-containerd.json')));
+  done();
+}
+if (tool === 'helm') {
+  if (argv[0] === 'version') done('v3.19.0+g3d8990f\n');
+  if (argv[0] === 'template') done(fixture('cilium-rendered.yaml'));
+  done();
+}
+if (tool === 'cilium') {
+  if (argv[0] === 'install' && has('--dry-run')) done(fixture('cilium-rendered.yaml'));
+  if (argv[0] === 'version') {
+    // cilium-cli/cli/version.go prints these lines, then asks the network for the stable version.
+    process.stdout.write('cilium-cli: v0.19.7 compiled with go1.25.4 on linux/amd64\ncilium image (default): v1.20.2\n');
+    if (process.env.STANDIN_CILIUM_VERSION === 'hang') { setTimeout(() => {}, 300000); return; }
+    done('cilium image (stable): v1.20.2\n');
+  }
+  done();
+}
 if (tool === 'kind') {
-  if (has('version')) done('kind v0.33.0 go1.24.2 linux/amd64\n');
-  const noCluster = process.env.STANDIN_KIND === 'no-cluster-hang-create';
-  if (argv[0] === 'get' && argv[1] === 'clusters') done(noCluster ? 'No kind clusters found.\n' : 'netpol-labs\n');
-  if (argv[0] === 'create' && noCluster) { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
+  if (argv[0] === 'version') done('kind v0.33.0 go1.25.4 linux/amd64\n');
+  const mode = process.env.STANDIN_KIND || '';
+  const state = load();
+  if (argv[0] === 'get' && argv[1] === 'clusters') done(mode.startsWith('no-cluster') && !state.created ? 'No kind clusters found.\n' : 'netpol-labs\n');
+  if (argv[0] === 'create' && mode === 'no-cluster-hang-create') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
+  if (argv[0] === 'create') { state.created = true; state.currentContext = 'kind-netpol-labs'; save(state); done(); }
+  if (argv[0] === 'load' && argv[1] === 'docker-image' && process.env.STANDIN_KIND_LOAD === 'containerd-store') done('', 1, fixture('kind-load-containerd-store.txt'));
   done();
 }
 // kubectl
-if (has('version')) done(JSON.stringify({clientVersion: {gitVersion: 'v1.37.0'}}) + '\n');
+if (argv[0] === 'version') done(JSON.stringify({clientVersion: {gitVersion: 'v1.35.8'}}) + '\n');
 const args = argv[0] === '--context' ? argv.slice(2) : argv;
 const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const state = load();
 const verb = args[0];
+if (verb === 'config') {
+  if (args[1] === 'current-context') done(state.currentContext ? state.currentContext + '\n' : '', state.currentContext ? 0 : 1, state.currentContext ? '' : 'error: current-context is not set\n');
+  if (args[1] === 'use-context') { state.currentContext = args[2]; save(state); done('Switched to context "' + args[2] + '".\n'); }
+  if (args[1] === 'unset') { state.currentContext = null; save(state); done(); }
+  done();
+}
+if (verb === 'get' && args[1] === 'secrets' && opt('--selector') === 'owner=helm,name=cilium') {
+  // Helm's secret storage: the release JSON, gzipped and base64-encoded (helm pkg/storage/driver/util.go),
+  // in data.release, which the API server base64-encodes again like all Secret data.
+  const which = env('STANDIN_HELM_RELEASE', 'helm-release-cilium.json');
+  if (which === 'none') done(JSON.stringify({apiVersion: 'v1', kind: 'List', items: []}));
+  const helmEncoded = require('node:zlib').gzipSync(fixture(which)).toString('base64');
+  const secret = {apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: {name: 'sh.helm.release.v1.cilium.v1', namespace: 'kube-system', labels: {name: 'cilium', owner: 'helm', status: 'deployed', version: '1'}}, data: {release: Buffer.from(helmEncoded).toString('base64')}};
+  done(JSON.stringify({apiVersion: 'v1', kind: 'List', items: [secret]}));
+}
+if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config') done(process.env.STANDIN_ENVOY === 'embedded' ? 'false' : 'true');
+if (verb === 'rollout' && args[2] === process.env.STANDIN_NOT_READY) done('Waiting for daemon set "cilium-envoy" rollout to finish: 0 of 1 updated pods are available...\n', 1, 'error: timed out waiting for the condition\n');
 if (verb === 'exec' && has('curl')) {
   if (process.env.STANDIN_CURL === 'hang') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
   if (has('xwing')) done('[netpol-labs code=000 dns=0.004120 connect=0.000000]', 28, 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28\n');
@@ -63,7 +121,7 @@ if (verb === 'apply') {
   save(state);
   done();
 }
-if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done('daemonset.apps/cilium\n');
+if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done(process.env.STANDIN_NO_AGENT ? '' : 'daemonset.apps/cilium\n');
 if (verb === 'get' && args[1] === 'namespace') {
   done(state.namespace && state.namespace.name === args[2] ? JSON.stringify({kind: 'Namespace', metadata: {name: args[2], labels: state.namespace.labels}}) : '');
 }
@@ -101,14 +159,24 @@ export interface Call {
   args: string[];
 }
 
+/** What the stand-in kubectl and kind hold, as a real API server and kubeconfig would. */
+export interface StandinState {
+  namespace: {name: string; labels: Record<string, string>} | null;
+  policies: Record<string, Record<string, string>>;
+  /** The kubeconfig's current context (null: none set). */
+  currentContext: string | null;
+  /** `kind create cluster` ran (with STANDIN_KIND=no-cluster). */
+  created: boolean;
+}
+
 export interface StandinCluster {
   bin: string;
   log: string;
   stateDir: string;
   calls(): Call[];
   /** Namespace and policies kubectl currently holds (what a real API server would). */
-  state(): {namespace: {name: string; labels: Record<string, string>} | null; policies: Record<string, Record<string, string>>};
-  setState(state: ReturnType<StandinCluster['state']>): void;
+  state(): StandinState;
+  setState(state: Partial<StandinState>): void;
 }
 
 export function standinCluster(): StandinCluster {
@@ -118,7 +186,7 @@ export function standinCluster(): StandinCluster {
   const stateDir = dir;
   mkdirSync(bin);
   const script = `#!${process.execPath}\nconst ROOT = ${JSON.stringify(ROOT)};\n(() => {${STANDIN}})();\n`;
-  for (const tool of ['docker', 'kind', 'kubectl', 'cilium']) {
+  for (const tool of ['docker', 'kind', 'kubectl', 'cilium', 'helm']) {
     writeFileSync(join(bin, tool), script);
     chmodSync(join(bin, tool), 0o755);
   }
@@ -129,7 +197,7 @@ export function standinCluster(): StandinCluster {
     log,
     stateDir,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call),
-    state: () => (existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {namespace: null, policies: {}}),
+    state: () => ({namespace: null, policies: {}, currentContext: 'dev-cluster', ...(existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {})}),
     setState: (s) => writeFileSync(stateFile, JSON.stringify(s)),
   };
 }

@@ -7,6 +7,7 @@ import {main} from '../../src/cli/main';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {reportWriteError} from '../../src/runner/commands';
 import {memoryOutput} from '../../src/runner/output';
+import {runInMemory} from '../cli-harness';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -70,5 +71,15 @@ describe('verify report paths', () => {
     const ok = join(dir, 'junit.xml');
     expect(reportWriteError('--junit', ok, '<testsuites/>')).toBeUndefined();
     expect(readFileSync(ok, 'utf8')).toBe('<testsuites/>');
+  });
+});
+
+describe('run --json', () => {
+  it('writes the report through the stdout the CLI was given (in process, nothing on the real stdout), the table through errOut', async () => {
+    const {code, out, err} = await runInMemory(['run', 'deathstar', '--target', 'sim', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out.lines.join('\n'));
+    expect(report).toMatchObject({target: 'sim', simulated: true, passed: true, totals: {probes: 17, passed: 17, failed: 0}});
+    expect(err.lines.join('\n')).toContain('SIMULATED: PASS: 17/17 probes as expected');
   });
 });

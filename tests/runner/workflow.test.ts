@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {parse} from 'yaml';
 import {describe, expect, it} from 'vitest';
-import {CILIUM_CLI_VERSION, KIND_NODE_IMAGE, KIND_VERSION} from '../../src/runner/constants';
+import {CILIUM_CLI_VERSION, KIND_NODE_IMAGE, KIND_VERSION, KUBERNETES_VERSION} from '../../src/runner/constants';
 
 const workflow = parse(readFileSync(resolve(__dirname, '../../.github/workflows/labs.yml'), 'utf8'));
 const runs = (job: string): string[] => workflow.jobs[job].steps.map((s: {run?: string}) => s.run ?? '').filter(Boolean);
@@ -12,7 +12,9 @@ describe('labs workflow', () => {
   it('pins the versions the runner is written against', () => {
     expect(workflow.env.KIND_VERSION).toBe(KIND_VERSION);
     expect(workflow.env.CILIUM_CLI_VERSION).toBe(CILIUM_CLI_VERSION);
-    expect(workflow.env.KUBECTL_VERSION).toBe(KIND_NODE_IMAGE.split(':')[1]);
+    // kubectl of the cluster's own Kubernetes version (the node image's tag, before its digest).
+    expect(workflow.env.KUBECTL_VERSION).toBe(KUBERNETES_VERSION);
+    expect(KIND_NODE_IMAGE.startsWith(`kindest/node:${KUBERNETES_VERSION}@sha256:`)).toBe(true);
     for (const job of Object.values(workflow.jobs) as {steps: {uses?: string}[]}[]) {
       for (const step of job.steps) if (step.uses) expect(step.uses, 'actions are pinned to a version').toMatch(/@v\d+(\.\d+\.\d+)?$/);
     }
@@ -48,5 +50,30 @@ describe('labs workflow', () => {
     // fail the job over its own default cluster, which never existed.
     const kindAction = workflow.jobs.kind.steps.find((s: {uses?: string}) => s.uses?.startsWith('helm/kind-action@'));
     expect(kindAction.with).toEqual({version: '${{ env.KIND_VERSION }}', kubectl_version: '${{ env.KUBECTL_VERSION }}', install_only: true, ignore_failed_clean: true});
+  });
+
+  it('on failure collects kind logs, a Cilium sysdump (or status and agent logs) and uploads them with the JUnit and JSON reports', () => {
+    type Step = {name?: string; if?: string; run?: string; uses?: string; with?: Record<string, unknown>};
+    const steps = workflow.jobs.kind.steps as Step[];
+    const position = (match: (s: Step) => boolean, what: string) => {
+      const i = steps.findIndex(match);
+      expect(i, what).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const verify = position((s) => s.run?.includes('verify --target kind --junit reports/junit.xml --json reports/labs.json') ?? false, 'the verify step');
+    const collect = position((s) => s.if === '${{ failure() }}' && (s.run?.includes('kind export logs') ?? false), 'a failure() step exporting kind logs');
+    const run = steps[collect].run!;
+    // Everything lands under reports/, which is what gets uploaded.
+    expect(run).toContain('kind export logs reports/diagnostics/kind-logs --name netpol-labs');
+    expect(run).toContain('cilium sysdump --context kind-netpol-labs --output-filename reports/diagnostics/cilium-sysdump');
+    // The fallback when sysdump fails: cilium status and the agents' logs.
+    expect(run).toMatch(/if ! cilium sysdump[\s\S]*cilium status --context kind-netpol-labs > reports\/diagnostics\/[\s\S]*kubectl --context kind-netpol-labs logs --namespace kube-system --selector k8s-app=cilium[^\n]*> reports\/diagnostics\//);
+    const upload = position((s) => s.uses?.startsWith('actions/upload-artifact@') ?? false, 'the upload step');
+    expect(steps[upload]).toMatchObject({if: '${{ !cancelled() }}', with: {name: 'labs-kind-reports', path: 'reports/'}});
+    const remove = position((s) => s.run === 'node scripts/netpol-labs.mjs down', 'the down step');
+    // Collected after verify and before the upload; the cluster is deleted only after both.
+    expect(verify).toBeLessThan(collect);
+    expect(collect).toBeLessThan(upload);
+    expect(upload).toBeLessThan(remove);
   });
 });
