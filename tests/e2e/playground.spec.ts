@@ -149,8 +149,9 @@ test('an invalid edit lists file:line:col errors and no stale prediction', async
   const file = editorFileName(lab, step);
   const original = initialEditorText(step);
 
-  // An entity Cilium does not know: a validation error at the value.
-  const galaxy = edit(original, '      toPorts:\n', '      fromEntities: [galaxy]\n      toPorts:\n');
+  // An entity Cilium does not know, in a rule of its own (with fromEndpoints in the same rule Cilium
+  // would refuse the combination too): one validation error, at the value.
+  const galaxy = edit(original, '  ingress:\n', '  ingress:\n    - fromEntities: [galaxy]\n');
   const lines = galaxy.split('\n');
   const line = lines.findIndex((l) => l.includes('galaxy')) + 1;
   const col = lines[line - 1].indexOf('galaxy') + 1;
