@@ -57,6 +57,8 @@ export function clusterFromObjects(objects: OtherObject[], defaultNamespace = 'd
         const svc: Service = {
           namespace: ns,
           name: o.name,
+          // Its own labels, what toServices k8sServiceSelector selects on (pkg/policy/k8s/service.go).
+          labels: {...(obj.metadata?.labels ?? {})},
           ...(typeof obj.spec?.clusterIP === 'string' && obj.spec.clusterIP !== 'None' ? {clusterIP: obj.spec.clusterIP} : {}),
           selector: {...(obj.spec?.selector ?? {})},
           ports: ((obj.spec?.ports ?? []) as Obj[]).map((p) => ({

@@ -24,11 +24,12 @@ describe('lab step to scenario', () => {
     expect(deathstar.containers).toEqual([{name: 'deathstar', ports: [{name: 'http', containerPort: 80, protocol: 'TCP'}]}]);
   });
 
-  it('keeps the Service with its selector and named target port', () => {
+  it('keeps the Service with its own labels (for toServices selectors), selector and named target port', () => {
     expect(scenario.cluster.services).toEqual([
       {
         namespace: 'star-wars',
         name: 'deathstar',
+        labels: {'app.kubernetes.io/name': 'deathstar'},
         selector: {org: 'empire', class: 'deathstar'},
         ports: [{name: 'http', port: 80, targetPort: 'http', protocol: 'TCP'}],
       },

@@ -2,7 +2,7 @@
 // written as scenario files (YAML) and run through parseScenario + evaluateScenario, as
 // `netpol-labs simulate` runs them.
 import {describe, expect, it} from 'vitest';
-import {evaluateScenario, parseScenario, type ProbeResult} from '../../src/policy';
+import {clusterFromObjects, evaluateScenario, parsePolicyDocuments, parseScenario, type ProbeResult} from '../../src/policy';
 
 function run(yaml: string, datapath?: 'cilium' | 'kubernetes'): ProbeResult[] {
   const {scenario, errors} = parseScenario(yaml, 's.yaml');
@@ -243,5 +243,17 @@ probes:
   - {from: {pod: x/a}, to: {service: y/api}, port: 80}
 `;
     expect(verdicts(yaml)).toEqual(['allowed']);
+  });
+});
+
+describe('Services read from manifests', () => {
+  // pkg/policy/k8s/service.go serviceSelectorMatches: a k8sServiceSelector matches the Service
+  // object's metadata.labels, so a lab's Service manifest must keep them.
+  it('clusterFromObjects keeps a Service\'s own labels', () => {
+    const {others} = parsePolicyDocuments(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: x, labels: {expose: "yes"}}\nspec: {selector: {app: b}, ports: [{port: 80}]}\n',
+      'app.yaml',
+    );
+    expect(clusterFromObjects(others).services?.[0]).toMatchObject({name: 'api', labels: {expose: 'yes'}, selector: {app: 'b'}});
   });
 });
