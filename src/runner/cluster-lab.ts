@@ -1,15 +1,17 @@
 import type {Lab, Probe, Step} from '../lab/load';
-import type {KubeObject} from '../lab/manifests';
-import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
+import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
 import {collectFlows, flowsForProbe} from './hubble';
 import {Kubectl} from './kubectl';
-import {manifestStream, namespaceObject, ownerSelector, labelled, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
+import {
+  applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommand,
+  namespaceCommand, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommand,
+} from './lab-commands';
+import {ownerSelector, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
-import {classify, curlArgs, isDestructive, type Classification} from './probe';
+import {classify, isDestructive, type Classification} from './probe';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
-import {stringify} from 'yaml';
 
 /**
  * Plays a lab on a real cluster (kind or a named context): deploy the app, then for each step make
@@ -57,8 +59,6 @@ export interface ClusterLabOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const PROBE_LIST = [POLICY_RESOURCES.NetworkPolicy, POLICY_RESOURCES.CiliumNetworkPolicy, POLICY_RESOURCES.CiliumClusterwideNetworkPolicy].join(',');
-
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -67,31 +67,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
       resolve();
     }, {once: true});
   });
-
-/** The object a probe's `from` names: a Pod, or a Deployment (kubectl exec picks one of its pods). */
-function execTarget(lab: Lab, from: string): string {
-  const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.metadata.name === from && (o.kind === 'Pod' || o.kind === 'Deployment'));
-  return object?.object.kind === 'Deployment' ? `deployment/${from}` : from;
-}
-
-/** The command that runs one probe: `kubectl --context C exec -n NS POD -- curl ...`. */
-export function probeCommand(kubectl: Kubectl, lab: Lab, probe: Probe): Command {
-  return kubectl.command(['exec', '--namespace', lab.namespace, execTarget(lab, probe.from), '--', 'curl', ...curlArgs({method: probe.method, url: probe.url})], {
-    timeoutMs: TIMEOUTS.probe,
-  });
-}
-
-/** Deployments whose pods back the Service a probe targets (to wait for them after a crash). */
-function backingDeployments(lab: Lab, probe: Probe): KubeObject[] {
-  const objects = lab.app.flatMap((m) => m.objects.map((o) => o.object));
-  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === probe.target.service);
-  const selector = (service?.spec as {selector?: Record<string, string>} | undefined)?.selector ?? {};
-  return objects.filter((o) => {
-    if (o.kind !== 'Deployment') return false;
-    const labels = (o.spec as {template?: {metadata?: {labels?: Record<string, string>}}}).template?.metadata?.labels ?? {};
-    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-  });
-}
 
 /** Plays one lab; returns its results (setup failures are recorded in `error`, not thrown). */
 export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Promise<LabResult> {
@@ -164,7 +139,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
 
 /** Refuses to use a lab namespace that exists but was not created by the runner. */
 async function ensureOwnNamespace(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
-  const r = await must(executor, kubectl.command(['get', 'namespace', lab.namespace, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
+  const r = await must(executor, namespaceCommand(kubectl, lab));
   if (!r.stdout.trim()) return;
   const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
   if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
@@ -177,22 +152,14 @@ async function ensureOwnNamespace(executor: Executor, kubectl: Kubectl, lab: Lab
 
 /** Deletes the policies the runner created for this lab (and only those). */
 async function removeLabPolicies(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
-  await must(executor, kubectl.command(['delete', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found']));
+  await must(executor, removePoliciesCommand(kubectl, lab));
 }
 
 /** Applies the app (labelled) and waits for its Deployments and Pods. */
 async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output): Promise<void> {
-  const ns = namespaceObject(lab);
-  const stream = [ns ? stringify(labelled(ns, lab.id, lab.namespace)) : '', manifestStream(lab.app, lab.id, lab.namespace)].filter(Boolean).join('---\n');
   out.line(`# ${lab.id}: deploying the app in namespace ${lab.namespace}`);
-  await must(executor, kubectl.command(['apply', '--filename', '-'], {input: stream, inputLabel: `${lab.app.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`}));
-  for (const {object} of lab.app.flatMap((m) => m.objects)) {
-    if (object.kind === 'Deployment') {
-      await must(executor, kubectl.command(['rollout', 'status', `deployment/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady}));
-    } else if (object.kind === 'Pod') {
-      await must(executor, kubectl.command(['wait', '--for=condition=Ready', `pod/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady}));
-    }
-  }
+  await must(executor, applyAppCommand(kubectl, lab));
+  for (const command of appReadyCommands(kubectl, lab)) await must(executor, command);
 }
 
 /**
@@ -203,22 +170,19 @@ async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Ou
  */
 async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[], out: Output): Promise<{inForce: PolicyRef[]; changed: boolean}> {
   await refuseForeignClusterScoped(executor, kubectl, lab, step, out);
-  const listed = await must(executor, kubectl.command(['get', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--output', 'json']));
+  const listed = await must(executor, listPoliciesCommand(kubectl, lab));
   // In a dry run the cluster answers nothing; what the previous steps applied is what would be there.
   const present = executor.dryRun ? previous : parsePolicyList(listed.stdout);
   const wanted = stepPolicies(step.policies);
   let changed = executor.dryRun;
-  if (step.policies.length > 0) {
-    const applied = await must(executor, kubectl.command(['apply', '--filename', '-'], {
-      input: manifestStream(step.policies, lab.id, lab.namespace),
-      inputLabel: `${step.policies.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`,
-    }));
+  const apply = applyPoliciesCommand(kubectl, lab, step);
+  if (apply) {
+    const applied = await must(executor, apply);
     changed ||= applied.stdout.split('\n').some((l) => l.trim() !== '' && !/\sunchanged$/.test(l.trim()));
   }
   const keep = new Set(wanted.map(policyKey));
   for (const ref of present.filter((p) => !keep.has(policyKey(p)))) {
-    const scope = ref.kind === 'CiliumClusterwideNetworkPolicy' ? [] : ['--namespace', lab.namespace];
-    await must(executor, kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']));
+    await must(executor, deletePolicyCommand(kubectl, lab, ref));
     changed = true;
   }
   return {inForce: wanted, changed};
@@ -244,26 +208,21 @@ async function revisionSignal(executor: Executor, kubectl: Kubectl, before: Revi
   return waitForRevisions(executor, kubectl, before.byPod);
 }
 
-/** Step kinds that live outside any namespace: one of the same name may belong to anyone. */
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['CiliumClusterwideNetworkPolicy']);
-
 /**
  * Before anything of a step is applied: every cluster-scoped object it holds must either not exist
  * yet or carry this lab's owner labels. `kubectl apply` would otherwise overwrite (and a later step
  * delete) an object someone else made; the lab namespace check does not cover these.
  */
 async function refuseForeignClusterScoped(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, out: Output): Promise<void> {
-  for (const {object} of step.policies.flatMap((m) => m.objects)) {
-    if (!CLUSTER_SCOPED.has(object.kind)) continue;
-    const ref = policyKey({kind: object.kind as PolicyRef['kind'], name: object.metadata.name});
-    if (executor.dryRun) out.line(`# ${object.kind} ${object.metadata.name} is cluster-scoped: refuse the step if it exists without the labels ${ownerSelector(lab.id)}`);
-    const r = await must(executor, kubectl.command(['get', ref, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
+  for (const ref of clusterScopedPolicies(step)) {
+    if (executor.dryRun) out.line(`# ${ref.kind} ${ref.name} is cluster-scoped: refuse the step if it exists without the labels ${ownerSelector(lab.id)}`);
+    const r = await must(executor, ownerCheckCommand(kubectl, ref));
     if (!r.stdout.trim()) continue;
     const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
     if (labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && labels[LAB_LABEL] === lab.id) continue;
     const whose = labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE ? ` (netpol-labs lab ${labels[LAB_LABEL] ?? '?'})` : '';
     throw new Refused(
-      `${object.kind} ${object.metadata.name} already exists in context ${kubectl.context} and belongs to someone else${whose}: ` +
+      `${ref.kind} ${ref.name} already exists in context ${kubectl.context} and belongs to someone else${whose}: ` +
         `it lacks this lab's labels ${ownerSelector(lab.id)}. The runner does not overwrite cluster-scoped objects it did not create; ` +
         `nothing of step ${step.id} was applied. Remove or rename that object yourself, or use another cluster.`,
     );
@@ -378,19 +337,10 @@ async function playStep(
 
 /** Waits until the Deployments behind a crashed Service are Ready again. */
 async function waitForRecovery(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe, out: Output, sleep: (ms: number) => Promise<void>) {
-  const deployments = backingDeployments(lab, probe);
   if (!executor.dryRun) out.line(`  ${probe.method} ${probe.target.path} reached ${probe.target.service}: waiting for it to restart and be Ready again`);
   else out.line(`# if ${probe.method} ${probe.target.path} gets through, the app panics ~2 s later: wait for it to be Ready again`);
   if (!executor.dryRun) await sleep(4_000); // the panic comes about 2 s after the response
-  for (const d of deployments) {
-    const selector = Object.entries((d.spec as {selector?: {matchLabels?: Record<string, string>}}).selector?.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    await executor.run(kubectl.command(['rollout', 'status', `deployment/${d.metadata.name}`, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000}));
-    if (selector) {
-      await executor.run(kubectl.command(['wait', '--for=condition=Ready', 'pod', '--selector', selector, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000}));
-    }
-  }
+  for (const command of recoveryCommands(kubectl, lab, probe)) await executor.run(command);
 }
 
 function baseResult(lab: Lab, step: Step, probe: Probe): Omit<ProbeResult, 'observed' | 'evidence' | 'passed' | 'bodyMatched' | 'durationMs'> & {passed: false; bodyMatched: false; durationMs: 0} {
@@ -456,6 +406,6 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
 /** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */
 export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab): Promise<boolean> {
   const kubectl = new Kubectl(context);
-  const r = await executor.run(kubectl.command(['delete', PROBE_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found'], {timeoutMs: 20_000}));
+  const r = await executor.run(removePoliciesCommand(kubectl, lab, 20_000));
   return succeeded(r);
 }

@@ -30,6 +30,21 @@ export function kindConfig(workers: number): string {
   return `# kind cluster for netpol-labs: the default CNI is disabled because Cilium is installed instead.\n${stringify(config)}`;
 }
 
+/**
+ * `kind create cluster` with the pinned node image and a config file; `-` reads the config from
+ * stdin (kind docs, "Ingress": `cat <<EOF | kind create cluster --config=-`), given as `input`.
+ * No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
+ * here would only time out (the reason kind-action users set wait: 0 without a CNI).
+ */
+export function kindCreateCommand(configFile: string, input?: string): Command {
+  return {
+    file: 'kind',
+    args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, `--config=${configFile}`],
+    timeoutMs: TIMEOUTS.kindCreate,
+    ...(input !== undefined ? {input} : {}),
+  };
+}
+
 /** Names of kind clusters (`kind get clusters` prints one per line). */
 async function kindClusters(executor: Executor): Promise<string[]> {
   const result = await must(executor, {file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick});
@@ -95,7 +110,7 @@ export async function up(executor: Executor, out: Output, options: UpOptions): P
 async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string): Promise<'complete' | 'no-cilium'> {
   out.line(`cluster ${CLUSTER_NAME} exists: checking that it is complete before reusing it (context ${KIND_CONTEXT})`);
   const secrets = await executor.run(releaseSecretsCommand(kubectl));
-  const agent = await executor.run(kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name', '--ignore-not-found'], {timeoutMs: TIMEOUTS.quick}));
+  const agent = await executor.run(agentPresentCommand(kubectl));
   if (executor.dryRun) {
     out.line(`# reuse only if the Helm release "cilium" is deployed at ${version} with the values above and every workload is ready; otherwise stop and say what is wrong`);
     return 'complete';
@@ -121,15 +136,32 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
   return 'complete';
 }
 
+/** `kubectl rollout status` of one of Cilium's workloads in kube-system, waiting at most `timeout`. */
+export function workloadReadyCommand(kubectl: Kubectl, workload: Workload, timeout: string): Command {
+  return kubectl.command(['rollout', 'status', workload, '--namespace', 'kube-system', `--timeout=${timeout}`], {timeoutMs: waitLimitMs(timeout)});
+}
+
+/** Waits until every node is Ready (they are not before the CNI, Cilium, runs). */
+export function nodesReadyCommand(kubectl: Kubectl, timeout: string): Command {
+  return kubectl.command(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${timeout}`], {timeoutMs: waitLimitMs(timeout)});
+}
+
+/** Is Cilium's agent there at all? Prints `daemonset.apps/cilium`, or nothing. */
+export function agentPresentCommand(kubectl: Kubectl): Command {
+  return kubectl.command(['get', 'daemonset', 'cilium', '--namespace', 'kube-system', '--output', 'name', '--ignore-not-found'], {timeoutMs: TIMEOUTS.quick});
+}
+
+/** kubectl's own --timeout, plus time for kubectl to report it. */
+const waitLimitMs = (timeout: string) => Number.parseInt(timeout, 10) * 1000 + 20_000;
+
 /** Waits for each workload's rollout and for the nodes; returns what did not become ready. */
 async function waitReady(executor: Executor, kubectl: Kubectl, workloads: Workload[], timeout: string): Promise<string[]> {
   const failed: string[] = [];
-  const limitMs = Number.parseInt(timeout, 10) * 1000 + 20_000;
   for (const workload of workloads) {
-    const r = await executor.run(kubectl.command(['rollout', 'status', workload, '--namespace', 'kube-system', `--timeout=${timeout}`], {timeoutMs: limitMs}));
+    const r = await executor.run(workloadReadyCommand(kubectl, workload, timeout));
     if (!succeeded(r)) failed.push(`${workload} in kube-system is not ready within ${timeout}: ${lastLine(r.stderr || r.stdout) || (r.timedOut ? 'timed out' : `exit ${r.exitCode}`)}`);
   }
-  const nodes = await executor.run(kubectl.command(['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${timeout}`], {timeoutMs: limitMs}));
+  const nodes = await executor.run(nodesReadyCommand(kubectl, timeout));
   if (!succeeded(nodes)) failed.push(`not every node is Ready within ${timeout}: ${lastLine(nodes.stderr || nodes.stdout) || `exit ${nodes.exitCode}`}`);
   return failed;
 }
@@ -154,13 +186,7 @@ async function createCluster(executor: Executor, out: Output, options: UpOptions
   if (executor.dryRun) out.line(`# ${file}:\n${config.trimEnd().split('\n').map((l) => `#   ${l}`).join('\n')}`);
   else writeFileSync(file, config);
   try {
-    // No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
-    // here would only time out (the reason kind-action users set wait: 0 without a CNI).
-    const create: Command = {
-      file: 'kind',
-      args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, '--config', file],
-      timeoutMs: TIMEOUTS.kindCreate,
-    };
+    const create = kindCreateCommand(file);
     const created = await executor.run(create);
     if (!succeeded(created)) {
       // kind removes its nodes when it fails on its own, but not when it is killed (Ctrl-C, our

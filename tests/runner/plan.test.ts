@@ -37,7 +37,7 @@ describe('run deathstar --target kind --dry-run', () => {
       expect(i, `expected a command starting with: ${prefix}`).toBeGreaterThanOrEqual(from);
       return i;
     };
-    const create = index(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config `);
+    const create = index(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=`);
     expect(lines.join('\n')).toContain('disableDefaultCNI: true');
     const install = index(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} --set hubble.enabled=true`, create);
     const wait = index(`cilium status --context ${KIND_CONTEXT} --wait --wait-duration 10m --interactive=false`, install);
@@ -96,7 +96,7 @@ describe('run deathstar --target kind --dry-run', () => {
 
   /** What every plan must do in order on a fresh machine with Docker 29 (containerd image store). */
   function expectFreshMachineOrder(commands: string[], at: (c: string) => number, render: number, install: number) {
-    const create = at(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config ${commands.find((c) => c.startsWith('kind create'))!.split('--config ')[1]}`);
+    const create = at(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=${commands.find((c) => c.startsWith('kind create'))!.split('--config=')[1]}`);
     // The node image is the one built for the pinned kind release, pinned by digest (kind's release notes).
     expect(KIND_NODE_IMAGE).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     // The user's current context is read before and put back right after kind switched it.
