@@ -11,7 +11,7 @@
  *
  * Modes (environment of the runner, inherited by the stand-ins):
  * - STANDIN_CURL=hang: `kubectl exec ... curl` ignores SIGTERM and sleeps 300 s (only SIGKILL ends it);
- *   otherwise tiefighter lands and xwing times out (curl exit 28), like the k8s-allow-empire step.
+ *   otherwise it answers from the policies in force, with the engine (standin-oracle.ts).
  * - STANDIN_KIND=no-cluster-hang-create: `kind get clusters` lists none and `kind create cluster` hangs.
  * - STANDIN_KIND=no-cluster: `kind get clusters` lists none until `kind create cluster` made it.
  * - STANDIN_KIND_LOAD=containerd-store: `kind load docker-image` fails as it does on Docker's containerd
@@ -28,6 +28,7 @@
  *   the stable-version lookup without a network.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
+import {buildSync} from 'esbuild';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -42,7 +43,7 @@ const tool = path.basename(process.argv[1]);
 const argv = process.argv.slice(2);
 fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({pid: process.pid, tool, args: argv}) + '\n');
 const stateFile = path.join(process.env.STANDIN_STATE, 'state.json');
-const load = () => Object.assign({namespace: null, policies: {}, currentContext: 'dev-cluster', created: false}, fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {});
+const load = () => Object.assign({namespace: null, policies: {}, objects: {}, currentContext: 'dev-cluster', created: false}, fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {});
 const fixture = (name) => fs.readFileSync(path.resolve(ROOT, 'tests/runner/fixtures', name), 'utf8');
 const env = (name, fallback) => process.env[name] || fallback;
 const save = (s) => fs.writeFileSync(stateFile, JSON.stringify(s, null, 2));
@@ -107,8 +108,8 @@ if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config') do
 if (verb === 'rollout' && args[2] === process.env.STANDIN_NOT_READY) done('Waiting for daemon set "cilium-envoy" rollout to finish: 0 of 1 updated pods are available...\n', 1, 'error: timed out waiting for the condition\n');
 if (verb === 'exec' && has('curl')) {
   if (process.env.STANDIN_CURL === 'hang') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
-  if (has('xwing')) done('[netpol-labs code=000 dns=0.004120 connect=0.000000]', 28, 'curl: (28) Failed to connect to deathstar.star-wars.svc.cluster.local port 80 after 2001 ms: Timeout was reached\ncommand terminated with exit code 28\n');
-  done('Ship landed\n[netpol-labs code=200 dns=0.004120 connect=0.004412]');
+  const answer = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).answerCurl(state, args);
+  done(answer.stdout, answer.code, answer.stderr);
 }
 if (verb === 'apply') {
   const input = fs.readFileSync(0, 'utf8');
@@ -116,6 +117,7 @@ if (verb === 'apply') {
     const o = doc.toJS();
     if (!o) continue;
     if (o.kind === 'Namespace') state.namespace = {name: o.metadata.name, labels: o.metadata.labels || {}};
+    state.objects = {...state.objects, [o.kind + '/' + o.metadata.name]: o};
     if (POLICY[o.kind]) state.policies[o.kind + '/' + o.metadata.name] = o.metadata.labels || {};
   }
   save(state);
@@ -137,7 +139,7 @@ if (verb === 'get' && args[1] === Object.values(POLICY).join(',')) {
   done(JSON.stringify({items}));
 }
 if (verb === 'delete' && args[1] === Object.values(POLICY).join(',')) {
-  for (const [key, labels] of Object.entries(state.policies)) if (matches(labels, opt('--selector'))) delete state.policies[key];
+  for (const [key, labels] of Object.entries(state.policies)) if (matches(labels, opt('--selector'))) { delete state.policies[key]; delete state.objects[key]; }
   save(state);
   done();
 }
@@ -145,10 +147,11 @@ if (verb === 'delete' && args[1].includes('/')) {
   const [resource, name] = args[1].split('/');
   const kind = Object.keys(POLICY).find((k) => POLICY[k] === resource);
   delete state.policies[kind + '/' + name];
+  delete state.objects[kind + '/' + name];
   save(state);
   done();
 }
-if (verb === 'delete' && args[1] === 'namespace') { state.namespace = null; save(state); done(); }
+if (verb === 'delete' && args[1] === 'namespace') { state.namespace = null; state.objects = {}; state.policies = {}; save(state); done(); }
 done();
 `;
 
@@ -191,13 +194,21 @@ export function standinCluster(): StandinCluster {
     chmodSync(join(bin, tool), 0o755);
   }
   writeFileSync(log, '');
+  // The engine behind `kubectl exec ... curl`, compiled once into one CommonJS file the stand-in loads.
+  buildSync({entryPoints: [join(ROOT, 'tests/runner/standin-oracle.ts')], outfile: join(dir, 'oracle.cjs'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    // jsonc-parser's default (UMD) entry loads its parts with dynamic requires; its ES module build bundles.
+    mainFields: ['module', 'main']});
   const stateFile = join(dir, 'state.json');
   return {
     bin,
     log,
     stateDir,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call),
-    state: () => ({namespace: null, policies: {}, currentContext: 'dev-cluster', ...(existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {})}),
+    // The applied objects (what the oracle answers from) stay out of what tests compare.
+    state: () => {
+      const {objects: _objects, ...rest} = {namespace: null, policies: {}, currentContext: 'dev-cluster', ...(existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {})};
+      return rest;
+    },
     setState: (s) => writeFileSync(stateFile, JSON.stringify(s)),
   };
 }
