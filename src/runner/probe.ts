@@ -1,5 +1,5 @@
 import type {Observed} from '../lab/outcome';
-import {ACCESS_DENIED as ENGINE_ACCESS_DENIED} from '../policy';
+import {ACCESS_DENIED as ENGINE_ACCESS_DENIED} from '../policy/l7';
 
 /**
  * Probes: the curl a client pod runs, and how its result becomes a named outcome. Classification

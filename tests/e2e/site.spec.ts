@@ -203,6 +203,19 @@ test('every lab manifest is shown verbatim in a CodeBlock, with its path as the 
   }
 });
 
+test("each lab's first lesson links to its zx script, and the site serves it", async ({page}) => {
+  for (const lab of labs) {
+    await openClean(page, `/docs/${lab.id}/`);
+    const link = page.getByRole('link', {name: `${lab.id}.mjs`});
+    await expect(link).toHaveAttribute('href', `/zx/${lab.id}.mjs`);
+    const response = await page.request.get(`/zx/${lab.id}.mjs`);
+    expect(response.status()).toBe(200);
+    const script = await response.text();
+    expect(script.startsWith('#!/usr/bin/env zx\n')).toBe(true);
+    expect(script).toContain(`netpol-labs export ${lab.id} --zx`);
+  }
+});
+
 test('the Kubernetes lesson highlights the lines it explains, with line numbers', async ({page}) => {
   await page.goto('/docs/deathstar/kubernetes-l3-l4', {waitUntil: 'networkidle'});
   const block = page.locator('.theme-code-block', {hasText: 'deathstar-allow-empire'}).first();

@@ -12,13 +12,19 @@ import type {AddressInfo, Socket} from 'node:net';
 import {join} from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ExecaExecutor} from '../../src/runner/exec';
+import {ExecaExecutor, type CommandResult} from '../../src/runner/exec';
 import {classify, curlArgs} from '../../src/runner/probe';
+import {ROOT} from '../cli-harness';
+import {scriptClassifier} from './zx-classifier';
 
 const executor = new ExecaExecutor();
 
+/** Every real result of this file, for the comparison with the zx script's classifier at the end. */
+const recorded: {what: string; result: CommandResult}[] = [];
+
 async function curl(method: string, url: string) {
   const result = await executor.run({file: 'curl', args: curlArgs({method, url}), timeoutMs: 20_000});
+  recorded.push({what: `${method} ${url}`, result});
   return {result, classification: classify(result)};
 }
 
@@ -222,6 +228,7 @@ s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
     const started = Date.now();
     const args = curlArgs({method: 'POST', url: 'http://deathstar.star-wars.svc.cluster.local/v1/request-landing'});
     const result = await executor.run({file: 'ip', args: ['netns', 'exec', ns, 'curl', ...args], timeoutMs: 20_000});
+    recorded.push({what: 'a name whose DNS queries go unanswered', result});
     const elapsed = Date.now() - started;
     expect(result.exitCode).toBe(28);
     expect(result.stderr).toMatch(/Resolving timed out/i);
@@ -235,4 +242,18 @@ s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
     expect(classification.evidence).toContain('egress to kube-dns');
     expect(classification.evidence).toContain('not a policy drop');
   }, 20_000);
+});
+
+// Runs after the describes above (vitest keeps a file's order), on what they recorded.
+describe('the exported zx script classifies the same real outputs as the runner', () => {
+  it('static/zx/deathstar.mjs and src/runner/probe.ts agree on every recorded result', async () => {
+    const classifyInScript = await scriptClassifier(join(ROOT, 'static/zx/deathstar.mjs'));
+    // allowed, l7-denied, 503, refused, stuck, dropped, DNS timeout: every one the tests above saw.
+    expect(recorded.length).toBeGreaterThanOrEqual(7);
+    for (const {what, result} of recorded) {
+      // Only what the script's run() hands to classify(): exit code, output and the timeout flag.
+      const run = {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut};
+      expect(classifyInScript(run), what).toEqual(classify(run));
+    }
+  });
 });

@@ -1,0 +1,121 @@
+/**
+ * The standalone zx scripts (`netpol-labs export LAB --zx`, kept in static/zx/): in sync with the
+ * labs, and run for real with zx against the stand-in cluster, whose `kubectl exec ... curl`
+ * answers from the policies in force (the engine). So a script passes only when every outcome it
+ * reads is the lab's expectation, and fails naming the probe when one is not.
+ */
+import {spawn} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {basename, join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import type {Lab} from '../../src/lab/load';
+import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {KIND_NODE_IMAGE} from '../../src/runner/constants';
+import {zxScript} from '../../src/runner/zx-script';
+import {runInMemory} from '../cli-harness';
+import {ROOT, standinCluster, type Call, type StandinCluster} from './standin-cluster';
+
+const ZX = join(ROOT, 'node_modules/zx/build/cli.js');
+const deathstar = readLabOrThrow(join(ROOT, 'labs/deathstar'));
+const temp: string[] = [];
+afterAll(() => {
+  for (const dir of temp) rmSync(dir, {recursive: true, force: true});
+});
+
+/** Runs a script with zx, the stand-ins first on PATH (no real kind, kubectl, cilium or helm). */
+function runScript(file: string, args: string[], cluster: StandinCluster, env: Record<string, string> = {}): Promise<{code: number | null; output: string}> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [ZX, file, ...args], {
+      cwd: tmpdir(),
+      env: {...process.env, PATH: `${cluster.bin}:/usr/bin:/bin`, STANDIN_LOG: cluster.log, STANDIN_STATE: cluster.stateDir, FORCE_COLOR: '0', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({code, output}));
+  });
+}
+
+const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
+
+describe('generated scripts', () => {
+  it.each(listLabDirs(ROOT).map((dir) => basename(dir)))('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
+    const lab = readLabOrThrow(join(ROOT, 'labs', id));
+    expect(readFileSync(join(ROOT, 'static/zx', `${id}.mjs`), 'utf8')).toBe(await zxScript(lab, ROOT));
+  });
+
+  it('`netpol-labs export deathstar --zx` prints that script', async () => {
+    const {code, out} = await runInMemory(['export', 'deathstar', '--zx']);
+    expect(code).toBe(0);
+    expect(`${out.lines.join('\n')}\n`).toBe(readFileSync(join(ROOT, 'static/zx/deathstar.mjs'), 'utf8'));
+  });
+
+  it('export without a format, or of a lab that does not exist, says what to write instead', async () => {
+    const noFormat = await runInMemory(['export', 'deathstar']);
+    expect(noFormat.code).toBe(2);
+    expect(noFormat.err.lines.join('\n')).toContain('--zx');
+    const noLab = await runInMemory(['export', 'deathstr', '--zx']);
+    expect(noLab.code).toBe(1);
+    expect(noLab.err.lines.join('\n')).toContain('no lab "deathstr"; labs are deathstar');
+  });
+});
+
+describe('the deathstar script run with zx against the stand-in cluster', () => {
+  it('on a machine without the cluster: creates it, installs Cilium, and every probe of every step holds', async () => {
+    const cluster = standinCluster();
+    const {code, output} = await runScript(join(ROOT, 'static/zx/deathstar.mjs'), [], cluster, {STANDIN_KIND: 'no-cluster', STANDIN_NO_AGENT: '1'});
+    const total = deathstar.steps.reduce((n, s) => n + s.probes.length, 0);
+    expect(code, output).toBe(0);
+    expect(output).toContain(`PASS: ${total}/${total} probes as expected`);
+    for (const step of deathstar.steps) {
+      for (const probe of step.probes) expect(output).toMatch(new RegExp(`PASS  ${probe.from} ${probe.method} ${probe.target.path.replace(/\//g, '\\/')} +expected ${probe.expect} +observed ${probe.expect} `));
+    }
+    const lines = cluster.calls().map(line);
+    // The cluster as `netpol-labs up` makes it, the config on stdin; the user's context put back.
+    const create = lines.findIndex((l) => l.startsWith('kind create cluster'));
+    expect(lines[create]).toBe(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=-`);
+    expect(lines[create + 1]).toBe('kubectl config use-context dev-cluster');
+    expect(cluster.state().currentContext).toBe('dev-cluster');
+    expect(lines.some((l) => l.startsWith('cilium install --context kind-netpol-labs --version '))).toBe(true);
+    // Every kubectl call names the kind context; nothing else is touched.
+    for (const l of lines.filter((x) => x.startsWith('kubectl ') && !x.startsWith('kubectl config '))) expect(l).toMatch(/^kubectl --context kind-netpol-labs /);
+    // The last step's policy is the one left in force, labelled as the lab's.
+    expect(Object.keys(cluster.state().policies)).toEqual(['CiliumNetworkPolicy/rule1']);
+  }, 120_000);
+
+  it('with one expected outcome changed, it exits 1 and names the probe that did not hold', async () => {
+    const lab: Lab = structuredClone(deathstar);
+    const step = lab.steps.find((s) => s.id === 'cilium-l7')!;
+    const probe = step.probes.find((p) => p.method === 'PUT' && p.target.path === '/v1/exhaust-port')!;
+    expect(probe.expect).toBe('l7-denied');
+    probe.expect = 'allowed';
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-labs-zx-'));
+    temp.push(dir);
+    const file = join(dir, 'deathstar.mjs');
+    writeFileSync(file, await zxScript(lab, ROOT));
+    const cluster = standinCluster();
+    const {code, output} = await runScript(file, ['--step', 'cilium-l7'], cluster);
+    expect(code, output).toBe(1);
+    expect(output).toContain('FAIL: 3/4 probes as expected; these did not hold:');
+    expect(output).toContain('cilium-l7: tiefighter PUT /v1/exhaust-port: expected allowed, observed l7-denied');
+  }, 120_000);
+
+  it('a step that does not exist is refused before anything is touched', async () => {
+    const cluster = standinCluster();
+    const {code, output} = await runScript(join(ROOT, 'static/zx/deathstar.mjs'), ['--step', 'cilium-l8'], cluster);
+    expect(code).toBe(2);
+    expect(output).toContain('lab deathstar has no step "cilium-l8"; its steps are no-policy, k8s-allow-empire, cilium-l3-l4, cilium-l7, l4-wildcards-l7, ingress-entity');
+    expect(cluster.calls()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a lab namespace that netpol-labs did not create', async () => {
+    const cluster = standinCluster();
+    cluster.setState({namespace: {name: 'star-wars', labels: {team: 'someone-else'}}});
+    const {code, output} = await runScript(join(ROOT, 'static/zx/deathstar.mjs'), [], cluster);
+    expect(code).toBe(2);
+    expect(output).toContain('refused: namespace star-wars exists in kind-netpol-labs and was not created by netpol-labs');
+    expect(cluster.calls().map(line).filter((l) => / (apply|delete) /.test(l))).toEqual([]);
+  }, 60_000);
+});
