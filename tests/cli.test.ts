@@ -1,5 +1,6 @@
 // The `netpol-labs` command as a user runs it from a checkout: a real process, real files, real
-// exit codes. Expected verdicts come from Cilium's star-wars guide (cilium-lab-facts.md): with the
+// exit codes. Expected verdicts come from Cilium's star-wars guide (cilium/cilium
+// Documentation/gettingstarted/demo.rst): with the
 // L7 rule1, tiefighter POST /v1/request-landing lands, PUT /v1/exhaust-port gets 403 "Access
 // denied", xwing is dropped.
 import {spawnSync} from 'node:child_process';

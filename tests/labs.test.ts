@@ -67,7 +67,7 @@ describe('labs', () => {
     });
 
     it('never expects a request that crashes the deathstar to get through', () => {
-      // PUT /v1/exhaust-port makes the starwars server panic about 2 s later (cilium-lab-facts.md).
+      // PUT /v1/exhaust-port makes the starwars server panic about 2 s later (github.com/cilium/starwars-docker).
       const crashing = lab!.steps
         .flatMap((s) => s.probes.map((p) => ({step: s.id, ...p})))
         .filter((p) => p.target.path.startsWith('/v1/exhaust-port') && p.expect === 'allowed');
@@ -120,7 +120,7 @@ describe('the deathstar lab', () => {
 
   it('expects the 403 body Envoy sends and the body the deathstar sends on landing', () => {
     const bodies = lab!.steps.flatMap((s) => s.probes).map((p) => [p.expect, p.body]);
-    // Envoy: "Access denied" (+CRLF); starwars: "Ship landed" (cilium-lab-facts.md).
+    // Envoy: "Access denied" (+CRLF); starwars: "Ship landed" (cilium/cilium Documentation/gettingstarted/demo.rst).
     expect(bodies).toContainEqual(['l7-denied', 'Access denied']);
     expect(bodies).toContainEqual(['allowed', 'Ship landed']);
   });

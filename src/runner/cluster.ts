@@ -23,7 +23,8 @@ export function kindConfig(workers: number): string {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
     name: CLUSTER_NAME,
-    // Nodes stay NotReady until Cilium runs; that is expected (facts note, "Cilium on kind").
+    // Nodes stay NotReady until Cilium runs; that is expected (Cilium docs, "Installation Using Kind":
+    // https://docs.cilium.io/en/stable/installation/kind/, which disables the default CNI the same way).
     networking: {disableDefaultCNI: true},
     nodes: [{role: 'control-plane'}, ...Array.from({length: workers}, () => ({role: 'worker'}))],
   };

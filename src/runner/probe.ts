@@ -3,8 +3,8 @@ import {ACCESS_DENIED as ENGINE_ACCESS_DENIED} from '../policy/l7';
 
 /**
  * Probes: the curl a client pod runs, and how its result becomes a named outcome. Classification
- * follows cilium-cli's connectivity tests (see /work/shared/notes/cilium-lab-facts.md, "Classifying a
- * probe"): a connect timeout is a drop at L3/L4; a 403 "Access denied" is Envoy denying at L7; 2xx is
+ * follows cilium-cli's connectivity tests (cilium/cilium cilium-cli/connectivity/check/result.go:
+ * ResultDropCurlTimeout, a drop is curl exit 28): a connect timeout is a drop at L3/L4; a 403 "Access denied" is Envoy denying at L7; 2xx is
  * allowed; anything else proves nothing about policy and is an `error`, never a drop.
  */
 
@@ -215,7 +215,10 @@ function oneLine(text: string): string {
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
-/** Requests that do damage when they get through (facts note: the deathstar really panics ~2 s later). */
+/**
+ * Requests that do damage when they get through: the deathstar answers "Panic: deathstar exploded" and
+ * its process really panics about 2 s later (github.com/cilium/starwars-docker; Cilium's demo.rst).
+ */
 const DESTRUCTIVE: {method: string; path: RegExp}[] = [{method: 'PUT', path: /^\/v1\/exhaust-port\/?(\?.*)?$/}];
 
 /** True for a request that crashes the app when it is let through; it is never sent while polling. */

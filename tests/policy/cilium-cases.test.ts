@@ -1,6 +1,6 @@
 // CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy cases from Cilium's docs and tests
-// (C-DOC: cilium/cilium Documentation/security/policy/*.rst; C-TEST: pkg/policy/rule_test.go),
-// as digested in shared/notes/policy-semantics.md 1b. Each case cites its source.
+// (C-DOC: cilium/cilium Documentation/security/policy/*.rst; C-TEST: pkg/policy/rule_test.go).
+// Each case cites its source.
 import {describe, expect, it} from 'vitest';
 import {evaluateScenario, parsePolicyDocuments, type Probe} from '../../src/policy';
 import {e2eCluster, policies, probe, reachability, table} from './model';

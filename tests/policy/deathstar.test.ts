@@ -1,8 +1,7 @@
 // The deathstar lab (labs/deathstar) evaluated by the engine, exactly as the lab runner's
 // simulator will: app manifests -> cluster, policy manifests -> policies, probes to the Service.
 // Expected values: the star-wars scenario of Cilium's HTTP getting-started guide
-// (cilium/cilium Documentation/gettingstarted/demo.rst; shared/notes/cilium-lab-facts.md
-// "The policies in the scenario"), and the L4-wildcards-L7 merge rule (layer7.rst: "If a layer 4
+// (cilium/cilium Documentation/gettingstarted/demo.rst, its policies in examples/minikube/), and the L4-wildcards-L7 merge rule (layer7.rst: "If a layer 4
 // rule is specified in the policy, and a similar layer 4 rule with layer 7 rules is also
 // specified, then the layer 7 portions of the latter rule will have no effect").
 import {readFileSync} from 'node:fs';

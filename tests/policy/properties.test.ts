@@ -1,4 +1,4 @@
-// Property tests (issue 3): adding an allow never removes an allowed pair, adding a deny never
+// Property tests: adding an allow never removes an allowed pair, adding a deny never
 // adds one, policy order never matters, the two datapaths agree when no ipBlock covers a pod or
 // node address, and the bit-parallel matrix agrees with the per-probe reference evaluator.
 import fc from 'fast-check';

@@ -1,10 +1,10 @@
 // An independent review suite for `netpol-labs simulate`, written from the sources only (the
-// Kubernetes API docs and e2e suite, the Cilium docs and unit tests, and
-// ../shared/notes/policy-semantics.md), never from the engine's evaluation code.
+// Kubernetes API docs and e2e suite, the Cilium docs and unit tests), never from the engine's
+// evaluation code.
 //
 // Every case runs the real CLI as a process (`node scripts/netpol-labs.mjs simulate --json ...`)
-// on a scenario file under tests/fixtures/review/ and checks the JSON the issue specifies
-// (issue 3): verdict, ingress/egress per side, http status/body for l7-denied, matrix totals and
+// on a scenario file under tests/fixtures/review/ and checks the JSON `simulate` documents
+// (README, "The netpol-labs command"): verdict, ingress/egress per side, http status/body for l7-denied, matrix totals and
 // cells, and exit code 2 with `file:line:col:` on stderr for bad input while the other files on
 // the same command line are still reported.
 //
@@ -291,7 +291,7 @@ describe.concurrent('Kubernetes NetworkPolicy semantics (both datapaths unless i
     await expectProbes('k8s-ipblock-except-external', 'cilium', [A, D_EG, D_EG]);
   }, TIMEOUT);
 
-  // Issue 3 scenario format: "datapath: ... optional; the flag overrides it".
+  // Scenario format: the datapath is optional and the --datapath flag overrides it.
   it('the scenario datapath applies without a flag and --datapath overrides it', async () => {
     await expectProbes('datapath-flag-overrides', undefined, [A]);
     await expectProbes('datapath-flag-overrides', 'cilium', [D_EG]);
@@ -315,7 +315,7 @@ describe.concurrent('matrix truth tables (--json totals, --cells)', () => {
     }, TIMEOUT);
   }
 
-  // Issue 3: "`matrix` only when asked, every cell only with --cells": without --cells, totals only.
+  // The matrix only when asked, every cell only with --cells: without --cells, totals only.
   it('without --cells the JSON matrix has totals only', async () => {
     const s = await simulate('k8s-default-deny-matrix');
     expect(s.matrix).toHaveLength(1);
@@ -324,7 +324,7 @@ describe.concurrent('matrix truth tables (--json totals, --cells)', () => {
     expect(s.results.map((r) => r.verdict)).toEqual(['dropped']);
   }, TIMEOUT);
 
-  // Issue 3 text output: "a matrix as a truth table (rows from, columns to; `.` allowed, `X`
+  // Text output: "a matrix as a truth table (rows from, columns to; `.` allowed, `X`
   // dropped, `4` l7-denied) in the style of the Kubernetes e2e tables".
   it('text mode prints the truth table: rows from, columns to', async () => {
     const run = await netpolLabs(['simulate', fixture('k8s-default-deny-matrix')]);
@@ -530,7 +530,7 @@ describe.concurrent('Cilium L7 HTTP', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// Bad input (issue 3): "a clear error with file:line:col, exit code 2, and the other files still
+// Bad input: "a clear error with file:line:col, exit code 2, and the other files still
 // evaluated and reported". The expected position is computed here from the fixture text (the
 // offending token), independently of the engine.
 
@@ -570,9 +570,9 @@ const BAD: BadCase[] = [
   // the rules key or either protocol.
   {name: 'err-two-l7-protocols', source: 'Cilium layer7.rst L7 union type', line: 'rules: {http:', tokens: ['rules', '{http', 'http', 'dns']},
   // Strict decoding: an unknown field (typo) names its key.
-  {name: 'err-unknown-field', source: 'issue 3: unknown fields are errors', line: 'podSelectr: {}', tokens: ['podSelectr']},
-  // issue 3: a probe naming a pod that does not exist: the pod reference.
-  {name: 'err-missing-pod', source: 'issue 3 bad input', line: 'to: {pod: x/zz}', tokens: ['x/zz']},
+  {name: 'err-unknown-field', source: 'unknown fields are errors', line: 'podSelectr: {}', tokens: ['podSelectr']},
+  // A probe naming a pod that does not exist: the pod reference.
+  {name: 'err-missing-pod', source: 'bad input', line: 'to: {pod: x/zz}', tokens: ['x/zz']},
 ];
 
 describe.concurrent('bad input: exit 2, file:line:col on stderr, other files still evaluated', () => {

@@ -1,6 +1,7 @@
 /**
  * The cluster flow against a scripted cluster: the executor answers kubectl the way a cluster with
- * Cilium would (curl output and exit codes as in the facts note), with policies that take effect a
+ * Cilium would (curl output and exit codes as cilium-cli's connectivity checks expect them:
+ * cilium/cilium cilium-cli/connectivity/check/result.go), with policies that take effect a
  * few polls after they are applied. It checks the order of decisions, not Cilium itself (the
  * classifier's real-traffic tests and the kind workflow do that).
  */
@@ -17,7 +18,7 @@ const lab = readLabOrThrow(resolve(__dirname, '../../labs/deathstar'));
 
 type Verdict = 'allowed' | 'dropped' | 'l7-denied' | 'exploded';
 
-/** What the deathstar lab's policies do, as the facts note describes Cilium enforcing them. */
+/** What the deathstar lab's policies do, as Cilium's star-wars guide (Documentation/gettingstarted/demo.rst) shows them enforced. */
 function truth(policies: Map<string, string>, from: string, method: string, path: string): Verdict {
   const k8s = policies.has('NetworkPolicy/deathstar-allow-empire');
   const rule1 = policies.get('CiliumNetworkPolicy/rule1');
