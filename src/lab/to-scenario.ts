@@ -1,4 +1,4 @@
-import {clusterFromObjects, parsePolicyDocuments, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type Scenario} from '../policy';
+import {clusterFromObjects, parsePolicyDocuments, selectorlessServiceErrors, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type Scenario} from '../policy';
 import type {Lab, Probe, Step} from './load';
 import type {KubeObject} from './manifests';
 
@@ -51,6 +51,7 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
     policies,
     probes: step.probes.map((probe) => labProbeToEngine(lab, probe)),
   };
+  errors.push(...selectorlessServiceErrors(scenario));
   return {scenario, errors};
 }
 

@@ -14,7 +14,7 @@ export {formatError} from './errors';
 export {formatExplanation, describeRule, describePolicy, decidingExplanation} from './explain';
 export {parsePolicyDocuments, type ReadPolicyOptions} from './parse-policies';
 export {CILIUM_VERSION} from './parse-cilium';
-export {parseScenario} from './scenario';
+export {parseScenario, selectorlessServiceErrors} from './scenario';
 export {compile, type Model, type CompileInput, type CompiledRule, type PeerIdentity} from './compile';
 export {evaluateProbe, resolveProbe, ProbeResolutionError} from './evaluate';
 export {evaluateMatrix} from './matrix';

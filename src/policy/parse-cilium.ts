@@ -261,10 +261,15 @@ function readSectionRule(
       if (!ff) continue;
       const matchName = ff.get('matchName').string('a DNS name');
       const matchPattern = ff.get('matchPattern').string('a DNS pattern');
-      if ((matchName === undefined) === (matchPattern === undefined)) {
+      if (matchName !== undefined && matchPattern !== undefined) {
+        ff.get('matchPattern').fail('fqdn-both', `${e.path} has both matchName and matchPattern; ${FQDN_WHY} ("only one of MatchName or MatchPattern is allowed in an FQDNSelector"). Write two entries in toFQDNs, one with each`);
+        continue;
+      }
+      if (matchName === undefined && matchPattern === undefined) {
         e.fail('invalid-fqdn', `${e.path} needs exactly one of matchName and matchPattern`);
         continue;
       }
+      if (!dnsSelectorValid(ff, matchName, matchPattern)) continue;
       peers.push({kind: 'fqdn', matchName: matchName?.toLowerCase(), matchPattern: matchPattern?.toLowerCase(), source: e.pos});
     }
   }
@@ -544,10 +549,37 @@ function readHttpRule(v: Val): HttpRule | undefined {
   return rule;
 }
 
+/**
+ * The characters Cilium allows in a DNS name and in a DNS pattern, in toFQDNs and in DNS rules
+ * alike (cilium/cilium pkg/policy/api/fqdn.go: allowedMatchNameChars, allowedPatternChars, checked
+ * by FQDNSelector.sanitize and PortRuleDNS.Sanitize).
+ */
+const MATCH_NAME_CHARS = /^[-a-zA-Z0-9_.]+$/;
+const MATCH_PATTERN_CHARS = /^[-a-zA-Z0-9_.*]+$/;
+
+/** Why a bad DNS selector matters: the same refusal as any other, from fqdn.go. */
+const FQDN_WHY = 'Cilium refuses the whole policy (pkg/policy/api/fqdn.go), so it would be in force nowhere';
+
+/** Fails at matchName or matchPattern when it holds a character Cilium refuses; true when both are fine. */
+function dnsSelectorValid(f: Fields, matchName: string | undefined, matchPattern: string | undefined): boolean {
+  if (matchName !== undefined && !MATCH_NAME_CHARS.test(matchName)) {
+    const field = f.get('matchName');
+    field.fail('fqdn-name-chars', `${field.path} is ${JSON.stringify(matchName)}, which has characters Cilium does not allow in a DNS name; ${FQDN_WHY} ("Invalid characters in MatchName"). Use only letters, digits, "-", "_" and "."; for a wildcard, write matchPattern`);
+    return false;
+  }
+  if (matchPattern !== undefined && !MATCH_PATTERN_CHARS.test(matchPattern)) {
+    const field = f.get('matchPattern');
+    field.fail('fqdn-pattern-chars', `${field.path} is ${JSON.stringify(matchPattern)}, which has characters Cilium does not allow in a DNS pattern; ${FQDN_WHY} ("Invalid characters in MatchPattern"). Use only letters, digits, "-", "_", "." and "*" (the only wildcard: not a regular expression)`);
+    return false;
+  }
+  return true;
+}
+
 function readDnsRule(v: Val): DnsRule | undefined {
   const f = v.fields(['matchName', 'matchPattern'], 'a DNS rule');
   if (!f) return undefined;
   const matchName = f.get('matchName').string('a DNS name');
   const matchPattern = f.get('matchPattern').string('a DNS pattern');
+  if (!dnsSelectorValid(f, matchName, matchPattern)) return undefined;
   return {...(matchName !== undefined ? {matchName} : {}), ...(matchPattern !== undefined ? {matchPattern} : {})};
 }

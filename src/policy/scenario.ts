@@ -60,7 +60,7 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     if (r?.policy) scenario.policies.push(r.policy);
   }
   checkDuplicatePolicies(scenario.policies, errors);
-  checkSelectorlessServices(scenario, errors);
+  errors.push(...selectorlessServiceErrors(scenario));
   const read: ReadProbe[] = [];
   for (const p of top.get('probes').items('probes') ?? []) {
     const r = readProbe(p, scenario.cluster);
@@ -102,9 +102,10 @@ function checkProbesResolve(read: ReadProbe[], cluster: Cluster): void {
  * toServices of a Service without a selector: Cilium allows the addresses of its EndpointSlices as
  * CIDRs (Documentation/security/policy/layer3.rst "Services based"; pkg/policy/k8s/service.go
  * appendEndpoints), and a scenario does not describe EndpointSlices, so such a rule is refused
- * rather than evaluated as matching nothing.
+ * rather than evaluated as matching nothing. Scenario files and labs (src/lab/to-scenario.ts) both check.
  */
-function checkSelectorlessServices(scenario: Scenario, errors: PolicyError[]): void {
+export function selectorlessServiceErrors(scenario: Scenario): PolicyError[] {
+  const errors: PolicyError[] = [];
   let index: ReturnType<typeof indexCluster> | undefined;
   for (const policy of scenario.policies) {
     for (const rule of policy.rules) {
@@ -125,6 +126,7 @@ function checkSelectorlessServices(scenario: Scenario, errors: PolicyError[]): v
       }
     }
   }
+  return errors;
 }
 
 function checkDuplicatePolicies(policies: PolicyObject[], errors: PolicyError[]): void {

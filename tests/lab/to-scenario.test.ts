@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {clientPod, labProbeToEngine, stepScenario} from '../../src/lab/to-scenario';
 import {labelled} from '../../src/runner/objects';
+import {parsePolicyDocuments} from '../../src/policy';
 
 const lab = readLabOrThrow('labs/deathstar');
 const owner = {'app.kubernetes.io/managed-by': 'netpol-labs', 'netpol-labs.io/lab': 'deathstar'};
@@ -64,5 +65,30 @@ describe('lab step to scenario', () => {
   it('uses the given policies in place of the step files', () => {
     const {scenario: edited} = stepScenario(lab, step('cilium-l7'), {policies: []});
     expect(edited.policies).toEqual([]);
+  });
+});
+
+describe('a lab whose policy selects a Service without a selector', () => {
+  // Documentation/security/policy/layer3.rst "Services based": for a Service without a selector,
+  // Cilium allows the addresses of its EndpointSlices, which a lab's manifests do not describe, so
+  // the step is refused as a scenario file would be, never evaluated as matching nothing.
+  it('reports the toServices entry, as parseScenario does for scenario files', () => {
+    const selectorless = {
+      ...lab,
+      app: lab.app.map((m) => ({
+        ...m,
+        objects: m.objects.map((o) => (o.object.kind === 'Service' ? {...o, object: {...o.object, spec: {...(o.object.spec as object), selector: undefined}}} : o)),
+      })),
+    };
+    const {policies} = parsePolicyDocuments(
+      'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: to-deathstar, namespace: star-wars}\nspec:\n  endpointSelector: {matchLabels: {class: tiefighter}}\n  egress: [{toServices: [{k8sService: {serviceName: deathstar, namespace: star-wars}}]}]\n',
+      'to-deathstar.yaml',
+    );
+    const {errors} = stepScenario(selectorless, step('no-policy'), {policies});
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({file: 'to-deathstar.yaml', line: 6});
+    expect(errors[0].message).toContain('Service star-wars/deathstar, which has no selector');
+    // With its selector the same policy is evaluated.
+    expect(stepScenario(lab, step('no-policy'), {policies}).errors).toEqual([]);
   });
 });

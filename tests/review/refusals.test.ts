@@ -5,7 +5,8 @@
 //
 // The refusals are Cilium's own checks, cilium/cilium pkg/policy/api/rule_validation.go (main,
 // the code of 1.20: Rule.Validate, IngressRule/EgressRule.Validate, PortRule.Validate,
-// PortProtocol.Validate, L7Rules.Validate, CIDRRule.Validate); the entity list is
+// PortProtocol.Validate, L7Rules.Validate, CIDRRule.Validate) and pkg/policy/api/fqdn.go (DNS names
+// and patterns); the entity list is
 // pkg/policy/api/entity.go EntitySelectorMapping. Removed fields: kafka, l7proto and l7 left the
 // CRD in 1.20 (cilium/cilium PR #43557, PR #44610), fromRequires/toRequires in 1.19
 // (Documentation/security/policy/layer3.rst "Additional Label Requirements").
@@ -76,6 +77,11 @@ const REFUSALS: Refusal[] = [
   {name: 'removed-l7', line: 'rules: {l7: [{cmd: get}]}', at: '[{cmd', says: ['rules.l7', 'removed', 'Cilium 1.20', 'L4 allow', ...REMOVED]},
   {name: 'removed-fromrequires', line: 'fromRequires: [{matchLabels: {env: prod}}]', at: '[{matchLabels', says: ['fromRequires', 'removed', 'Cilium 1.19', ...REMOVED]},
   {name: 'removed-torequires', line: 'toRequires: [{matchLabels: {env: prod}}]', at: '[{matchLabels', says: ['toRequires', 'removed', 'Cilium 1.19', ...REMOVED]},
+  // pkg/policy/api/fqdn.go: FQDNSelector.sanitize (toFQDNs) and PortRuleDNS.Sanitize (DNS rules).
+  {name: 'fqdn-both', line: 'toFQDNs: [{matchName: example.com, matchPattern: "*.example.com"}]', at: '"*.example.com"', says: ['toFQDNs[0] has both matchName and matchPattern', CILIUM_REFUSES, 'two entries']},
+  {name: 'fqdn-name-chars', line: 'toFQDNs: [{matchName: "api.example.com/v1"}]', at: '"api.example.com/v1"', says: ['toFQDNs[0].matchName', 'Invalid characters in MatchName', CILIUM_REFUSES]},
+  {name: 'fqdn-pattern-chars', line: 'toFQDNs: [{matchPattern: "(api|www).example.com"}]', at: '"(api|www)', says: ['toFQDNs[0].matchPattern', 'Invalid characters in MatchPattern', CILIUM_REFUSES, 'not a regular expression']},
+  {name: 'dns-rule-name-chars', line: 'rules: {dns: [{matchName: "api example.com"}]}', at: '"api example.com"', says: ['rules.dns[0].matchName', 'Invalid characters in MatchName', CILIUM_REFUSES]},
   // Nothing accepted and then ignored: the scenario's cluster.external was never read by the engine.
   {name: 'cluster-external', line: 'external: [{ip: 8.8.8.8}]', at: '[{ip', says: ['cluster.external is not supported']},
   // layer3.rst "Services based": a Service without a selector stands for the addresses of its
