@@ -5,7 +5,7 @@ import type {LabError} from './errors';
 import {requestPath} from './request-path';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
 import type {Outcome} from './outcome';
-import {labSchema, type LabFile, type ProbeFile} from './schema';
+import {labSchema, probeSchema, stepSchema, type LabFile, type ProbeFile} from './schema';
 import {parseSource, positionAt, positionOf, type SourceDocument} from './yaml-source';
 
 /** Reads a file of the lab folder by its path relative to the folder; undefined when it does not exist. */
@@ -150,6 +150,11 @@ export function parseLab(
     const probes = step.probes.map((probe, p) => resolveProbe(probe, index, data.namespace, (field, code, message) =>
       at(['steps', s, 'probes', p, field], code, message),
     ));
+    probes.forEach((probe, p) => {
+      if (probe?.destructive && !hasGuard(probe, probes)) {
+        at(['steps', s, 'probes', p, 'destructive'], 'destructive-unguarded', unguardedMessage(probe));
+      }
+    });
     return {id: step.id, title: step.title, lesson: step.lesson, policies, probes: probes.filter((x): x is Probe => !!x)};
   });
 
@@ -232,6 +237,35 @@ function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabE
   return errors.length === before;
 }
 
+/**
+ * A destructive probe's guard: a harmless probe of the same step from the same client to the same
+ * Service port that expects l7-denied. Only when it holds is L7 filtering proven in force there;
+ * an L3/L4 allow (a NetworkPolicy, or a Cilium rule without `rules`) would let the destructive
+ * request through and crash the app (layer7.rst: such a rule makes the L7 rules of the same port
+ * allow everything).
+ */
+function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
+  return probes.some(
+    (q) =>
+      q !== undefined &&
+      !q.destructive &&
+      q.expect === 'l7-denied' &&
+      q.from === probe.from &&
+      q.target.service === probe.target.service &&
+      q.target.namespace === probe.target.namespace &&
+      q.target.port === probe.target.port,
+  );
+}
+
+function unguardedMessage(probe: Probe): string {
+  const where = `${probe.target.service} port ${probe.target.port}`;
+  return (
+    `this probe is destructive (${probe.from} ${probe.method} ${probe.target.path} harms the app if it gets through), so the step needs proof that ` +
+    `L7 filtering is in force before it is sent: add a harmless probe from ${probe.from} to ${where} that expects l7-denied ` +
+    `(for example a GET of a path the HTTP rules do not allow)`
+  );
+}
+
 const CLUSTER_DOMAIN_SUFFIXES = ['', '.svc', '.svc.cluster.local'];
 
 function resolveProbe(
@@ -282,9 +316,9 @@ function contextOf(path: PropertyKey[]): string {
 
 function describeKeys(schemaPath: PropertyKey[]): string {
   const context = contextOf(schemaPath);
-  if (context === CONTEXT_NAMES.probe) return 'from, method, url, expect, body, why';
-  if (context === CONTEXT_NAMES.step) return 'id, title, lesson, policies, probes';
-  return 'id, title, namespace, app, steps';
+  // Read from the schema itself, so a new key is listed the day it is added.
+  const shape = context === CONTEXT_NAMES.probe ? probeSchema.shape : context === CONTEXT_NAMES.step ? stepSchema.shape : labSchema.shape;
+  return Object.keys(shape).join(', ');
 }
 
 /** Turns one zod issue into located errors with a message that says what would be right. */

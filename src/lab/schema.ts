@@ -37,6 +37,12 @@ export const probeSchema = z
       .describe('The URL curl requests; the host names a Service of the app'),
     expect: z.enum(OUTCOMES).describe('allowed (HTTP 2xx), dropped (times out at L3/L4) or l7-denied (HTTP 403 from Envoy)'),
     body: z.string().min(1).optional().describe('A substring the response body must contain'),
+    destructive: z
+      .boolean()
+      .optional()
+      .describe(
+        'The request harms the app when it gets through (PUT /v1/exhaust-port crashes the deathstar). The runner never repeats it while waiting for a step to take effect and sends it last, once the harmless probes held; the step must also have a harmless probe from the same client to the same Service port that expects l7-denied, proof that L7 filtering is in force',
+      ),
     why: z.string().min(1).describe('One line shown to the learner: why this is the outcome'),
   })
   .describe('A probe: one curl from a client pod and its expected outcome');

@@ -10,7 +10,7 @@ import {
 } from './lab-commands';
 import {ownerSelector, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
-import {classify, isDestructive, type Classification} from './probe';
+import {classify, type Classification} from './probe';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**
@@ -248,7 +248,7 @@ const matches = (probe: Probe, c: Classification) => c.observed === probe.expect
 /**
  * One step: converge by polling the harmless probes until every one of them shows its expected
  * outcome on consecutive rounds (or the deadline passes), then assert all probes once. A probe whose
- * request crashes the app (PUT /v1/exhaust-port) is never polled and is only sent when the harmless
+ * request harms the app (`destructive: true` in lab.yaml, e.g. PUT /v1/exhaust-port) is never polled and is only sent when the harmless
  * probes proved the step's policies in force; after it got through, the runner waits for the app.
  */
 async function playStep(
@@ -262,8 +262,8 @@ async function playStep(
 ): Promise<StepResult> {
   const {executor, out} = options;
   const started = new Date(Date.now() - 1000);
-  const safe = step.probes.filter((p) => !isDestructive(p.method, p.target.path));
-  const risky = step.probes.filter((p) => isDestructive(p.method, p.target.path));
+  const safe = step.probes.filter((p) => !p.destructive);
+  const risky = step.probes.filter((p) => p.destructive);
   const deadlineMs = options.convergeDeadlineMs ?? CONVERGE_DEADLINE_MS;
   const interval = options.pollIntervalMs ?? 2_000;
   let converged: boolean | undefined;

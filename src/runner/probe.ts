@@ -214,14 +214,3 @@ function oneLine(text: string): string {
   const line = text.trim().replace(/\s+/g, ' ');
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
-
-/**
- * Requests that do damage when they get through: the deathstar answers "Panic: deathstar exploded" and
- * its process really panics about 2 s later (github.com/cilium/starwars-docker; Cilium's demo.rst).
- */
-const DESTRUCTIVE: {method: string; path: RegExp}[] = [{method: 'PUT', path: /^\/v1\/exhaust-port\/?(\?.*)?$/}];
-
-/** True for a request that crashes the app when it is let through; it is never sent while polling. */
-export function isDestructive(method: string, path: string): boolean {
-  return DESTRUCTIVE.some((d) => d.method === method.toUpperCase() && d.path.test(path));
-}

@@ -20,7 +20,6 @@ import {
   namespaceCommand, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommand,
 } from './lab-commands';
 import {policyKey, stepPolicies} from './objects';
-import {isDestructive} from './probe';
 
 /** How often the script repeats the harmless probes while a step's policies take effect (as the runner). */
 const POLL_INTERVAL_MS = 2_000;
@@ -82,7 +81,7 @@ function labData(lab: Lab) {
           why: probe.why,
           command: data(probeCommand(kubectl, lab, probe)),
           // A request that crashes the app when it gets through: sent last, then the app is waited for.
-          ...(isDestructive(probe.method, probe.target.path) ? {destructive: true, recover: recoveryCommands(kubectl, lab, probe).map(data)} : {}),
+          ...(probe.destructive ? {destructive: true, recover: recoveryCommands(kubectl, lab, probe).map(data)} : {}),
         })),
       };
     }),

@@ -389,6 +389,17 @@ const LAB = {
           }
         },
         {
+          name: "tiefighter GET /v1",
+          expect: "l7-denied",
+          body: "Access denied",
+          why: "Still not POST /v1/request-landing, so Envoy answers 403; this harmless request proves the HTTP rule in force before the PUT is sent.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "star-wars", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.star-wars.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.star-wars.svc.cluster.local./v1"],
+            timeoutMs: 30000
+          }
+        },
+        {
           name: "tiefighter PUT /v1/exhaust-port",
           expect: "l7-denied",
           body: "Access denied",

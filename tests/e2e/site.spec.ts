@@ -241,6 +241,7 @@ for (const lab of labs) {
         await expect(row).toContainText(probe.expect);
         await expect(row).toContainText(probe.from);
         await expect(row).toContainText(`${probe.method} ${probe.target.path}`);
+        await expect(row.getByTestId('probe-destructive')).toHaveCount(probe.destructive ? 1 : 0);
       }
     });
   }

@@ -84,8 +84,29 @@ describe('lab loader errors', () => {
     const text = GOOD.replace('        expect: allowed', '        expected: allowed');
     expect(load(text)).toEqual([
       'labs/demo/lab.yaml:10:9: missing required key "expect" in a probe',
-      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, method, url, expect, body, why',
+      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, method, url, expect, body, destructive, why',
     ]);
+  });
+
+  it('refuses a destructive probe whose step does not prove L7 filtering first, at its destructive key', () => {
+    const put = GOOD.replace('        method: POST\n', '        method: PUT\n').replace('/v1/request-landing', '/v1/exhaust-port').replace('expect: allowed', 'expect: l7-denied\n        destructive: true');
+    expect(load(put)).toEqual([
+      'labs/demo/lab.yaml:14:22: this probe is destructive (tiefighter PUT /v1/exhaust-port harms the app if it gets through), so the step needs proof that ' +
+        'L7 filtering is in force before it is sent: add a harmless probe from tiefighter to deathstar port 80 that expects l7-denied ' +
+        '(for example a GET of a path the HTTP rules do not allow)',
+    ]);
+    // A harmless probe from the same client to the same Service port that expects l7-denied is the guard.
+    const guard = `      - from: tiefighter
+        method: GET
+        url: http://deathstar.star-wars.svc.cluster.local/v1
+        expect: l7-denied
+        why: the HTTP rule is in force
+`;
+    expect(load(put + guard)).toEqual([]);
+    // A guard that expects another outcome, or comes from another client, is none.
+    expect(load(put + guard.replace('expect: l7-denied', 'expect: dropped'))).toHaveLength(1);
+    const other = {...FILES, 'app.yaml': APP + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: xwing\n  namespace: star-wars\n'};
+    expect(load(put + guard.replace('from: tiefighter', 'from: xwing'), other)).toHaveLength(1);
   });
 
   it('rejects an unknown outcome and lists the valid ones', () => {

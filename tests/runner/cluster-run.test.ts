@@ -139,7 +139,7 @@ describe('a lab on a (scripted) cluster', () => {
     const result = await runLabOnCluster(lab, options(cluster));
     expect(result.error).toBeUndefined();
     const r = report([result]);
-    expect(r.totals).toEqual({probes: 17, passed: 17, failed: 0});
+    expect(r.totals).toEqual({probes: 18, passed: 18, failed: 0});
     expect(r.passed).toBe(true);
     expect(result.steps.every((s) => s.converged)).toBe(true);
     // Both signals proved convergence on the runner's own cluster: the agents' revision, then behaviour.
@@ -158,7 +158,7 @@ describe('a lab on a (scripted) cluster', () => {
     expect(wait).toBeGreaterThan(apply);
     expect(wait).toBeLessThan(probe);
     // Waiting for the revision made the policies effective at once: no poll saw the old behaviour.
-    expect(cluster.log.filter((l) => l.includes(' -- curl ')).length).toBeLessThan(17 * 3);
+    expect(cluster.log.filter((l) => l.includes(' -- curl ')).length).toBeLessThan(18 * 3);
     // The exhaust-port request is never part of the polling: it is sent once per step that has it.
     expect(cluster.log.filter((l) => l.includes('--request PUT')).length).toBe(2);
     // The xwing's drop carries Hubble's evidence.
@@ -166,8 +166,8 @@ describe('a lab on a (scripted) cluster', () => {
     expect(xwing.flows?.[0]).toBe('2026-11-24T10:00:00Z star-wars/xwing -> star-wars/deathstar-7c9d DROPPED POLICY_DENIED (TCP Flags: SYN)');
 
     const junit = toJUnit(r);
-    expect(junit.match(/<testcase /g)).toHaveLength(17);
-    expect(junit).toContain('<testsuite name="deathstar" tests="17" failures="0" errors="0"');
+    expect(junit.match(/<testcase /g)).toHaveLength(18);
+    expect(junit).toContain('<testsuite name="deathstar" tests="18" failures="0" errors="0"');
     expect(junit).toContain('classname="deathstar.cilium-l7" name="tiefighter PUT /v1/exhaust-port -&gt; l7-denied"');
   });
 
@@ -213,7 +213,7 @@ describe('a lab on a (scripted) cluster', () => {
   it('says so when the agents cannot be reached: behaviour alone proved convergence', async () => {
     const cluster = new FakeCluster(2, true, 'unreachable');
     const result = await runLabOnCluster(lab, options(cluster));
-    expect(report([result]).totals).toEqual({probes: 17, passed: 17, failed: 0});
+    expect(report([result]).totals).toEqual({probes: 18, passed: 18, failed: 0});
     expect(result.steps[1].convergedBy).toMatch(
       /^behaviour: every harmless probe as expected on 2 consecutive rounds \(round \d+\) only; policy revision not readable: could not read the policy revision of cilium-abc12: error: unable to upgrade connection: container not found \("cilium-agent"\)$/,
     );

@@ -53,7 +53,7 @@ describe('run --interactive (sim)', () => {
     }
     const exit = await run.exited;
     expect(exit.code, run.stdout() + run.stderr()).toBe(0);
-    expect(run.stdout()).toContain('SIMULATED: PASS: 17/17 probes as expected');
+    expect(run.stdout()).toContain('SIMULATED: PASS: 18/18 probes as expected');
     expect(run.stderr()).not.toContain('stdin is closed');
   });
 
@@ -64,7 +64,7 @@ describe('run --interactive (sim)', () => {
     expect(exit.code, run.stdout() + run.stderr()).toBe(0);
     expect(exit.at - started).toBeLessThan(15_000);
     expect(count(run.stderr(), '(stdin is closed: continuing without pausing)')).toBe(1);
-    expect(run.stdout()).toContain('SIMULATED: PASS: 17/17 probes as expected');
+    expect(run.stdout()).toContain('SIMULATED: PASS: 18/18 probes as expected');
   });
 
   it('stdin ending mid-run: the first Enter is honoured, then no more pauses', async () => {

@@ -74,8 +74,8 @@ describe('run deathstar --target kind --dry-run', () => {
     for (const c of commands.filter((x) => x.includes(' delete '))) {
       expect(c.includes('--namespace star-wars') || c.includes('--selector app.kubernetes.io/managed-by=netpol-labs'), c).toBe(true);
     }
-    // Each step's probes appear once per step in the plan: six steps, 2+2+3+4+3+3 = 17 probes (polling repeats them at run time).
-    expect(commands.filter((c) => c.includes(' -- curl ')).length).toBe(17);
+    // Each step's probes appear once per step in the plan: six steps, 2+2+3+4+3+4 = 18 probes (polling repeats them at run time).
+    expect(commands.filter((c) => c.includes(' -- curl ')).length).toBe(18);
   });
 
   const SETS = '--set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false';

@@ -79,7 +79,7 @@ describe('run --json', () => {
     const {code, out, err} = await runInMemory(['run', 'deathstar', '--target', 'sim', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out.lines.join('\n'));
-    expect(report).toMatchObject({target: 'sim', simulated: true, passed: true, totals: {probes: 17, passed: 17, failed: 0}});
-    expect(err.lines.join('\n')).toContain('SIMULATED: PASS: 17/17 probes as expected');
+    expect(report).toMatchObject({target: 'sim', simulated: true, passed: true, totals: {probes: 18, passed: 18, failed: 0}});
+    expect(err.lines.join('\n')).toContain('SIMULATED: PASS: 18/18 probes as expected');
   });
 });

@@ -53,6 +53,11 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
                     body contains <q>{probe.body}</q>
                   </div>
                 )}
+                {probe.destructive && (
+                  <div className={styles.body} data-testid="probe-destructive">
+                    harms the app if let through: sent once, last, after the harmless probes held
+                  </div>
+                )}
               </td>
               <td role="cell" data-label="Expected outcome">
                 <Outcome value={probe.expect} stacked />
