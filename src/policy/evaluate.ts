@@ -14,7 +14,7 @@ import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
 import {matches} from './selector';
-import type {Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
+import type {DnsEntry, Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
 /** The probe field an unresolved probe is about, for parseScenario to point at. */
 export type ProbeField = 'to' | 'port' | 'protocol';
@@ -270,36 +270,70 @@ function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6
   }
 }
 
-function fqdnAllows(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): boolean {
-  for (const entry of model.dnsCache) {
-    // IPs are learnt per endpoint from the DNS responses it received (layer3.rst toFQDNs).
-    if (entry.observedBy !== undefined && entry.observedBy !== subject.key) continue;
-    if (!entry.ips.some((x) => canonicalIp(x) === ip)) continue;
-    const name = entry.name.toLowerCase().replace(/\.$/, '');
-    if (p.matchName !== undefined && p.matchName.replace(/\.$/, '') === name) return true;
-    if (p.matchPattern !== undefined && fqdnPattern(p.matchPattern).test(name)) return true;
-  }
-  return false;
+/**
+ * The DNS answer that lets `subject` reach `ip` under one toFQDNs selector, if any. Cilium learns
+ * toFQDNs addresses from the answers its DNS proxy passed on, and shares them per agent: "For a given
+ * domain name, IPs from responses to all pods managed by a Cilium instance are allowed by policy"
+ * (Documentation/security/policy/language.rst, "DNS Proxy"). So an answer counts for every pod on
+ * the node of the pod that looked the name up, and for no pod on another node.
+ */
+export function fqdnAnswer(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): DnsEntry | undefined {
+  const selector = p.matchName !== undefined ? fqdnName(p.matchName) : fqdnPattern(p.matchPattern ?? '');
+  return model.dnsCache.find((entry) => {
+    if (model.cluster.podByKey.get(entry.observedBy)?.node.name !== subject.node.name) return false;
+    if (!entry.ips.some((x) => canonicalIp(x) === ip)) return false;
+    return selector.test(toFqdn(entry.name));
+  });
 }
 
-/** matchPattern: `*` alone = every name; `*` = DNS characters but no dot; `**.` = any subdomain depth (layer3.rst). */
+function fqdnAllows(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): boolean {
+  return fqdnAnswer(model, p, ip, subject) !== undefined;
+}
+
+/** A name as Cilium compares it: lower case, with the trailing dot of a fully qualified name (pkg/fqdn/dns FQDN). */
+function toFqdn(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** matchName: the literal name, case-insensitive (FQDNSelector.ToRegex: dns.FQDN of the name). */
+function fqdnName(name: string): RegExp {
+  return new RegExp(`^${toFqdn(name).replace(/[.]/g, '[.]')}$`);
+}
+
+/** Characters of one DNS label, as Cilium's patterns allow them (pkg/fqdn/matchpattern allowedDNSCharsREGroup; names are lower-cased). */
+const DNS_CHAR = '[-a-z0-9_]';
+
+/**
+ * matchPattern as cilium/cilium pkg/fqdn/matchpattern/matchpattern.go ToAnchoredRegexp reads it:
+ * a pattern of stars alone (`*`, `**.`) matches every name; a leading `**.` (two or more stars, then a
+ * dot) matches one or more whole labels; any other run of stars matches zero or more characters of
+ * one label, never a dot, so `*.cilium.io` matches `docs.cilium.io` but neither `cilium.io` nor
+ * `a.b.cilium.io`.
+ */
 export function fqdnPattern(pattern: string): RegExp {
-  const p = pattern.replace(/\.$/, '');
-  if (p === '*') return /^.*$/;
+  const lower = pattern.trim().toLowerCase();
+  const stars = lower.endsWith('.') ? lower.slice(0, -1) : lower;
+  if (stars !== '' && /^\*+$/.test(stars)) return new RegExp(`^(${DNS_CHAR}+[.])+$|^[.]$`);
+  const fqdn = toFqdn(lower);
   let src = '';
-  let rest = p;
-  if (rest.startsWith('**.')) {
-    src = '(?:[-a-z0-9_]+\\.)+';
-    rest = rest.slice(3);
+  let i = 0;
+  const leading = /^\*+/.exec(fqdn)?.[0].length ?? 0;
+  if (leading >= 2 && fqdn[leading] === '.') {
+    src = `(${DNS_CHAR}+([.]${DNS_CHAR}+)*)[.]`;
+    i = leading + 1;
   }
-  src += rest
-    .split('*')
-    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[-a-z0-9_]*');
+  for (; i < fqdn.length; i++) {
+    const c = fqdn[i];
+    if (c === '.') src += '[.]';
+    else if (c === '*') {
+      while (fqdn[i + 1] === '*') i++;
+      src += `${DNS_CHAR}*`;
+    } else src += c;
+  }
   return new RegExp(`^${src}$`);
 }
 
-/** Whether a port group admits the traffic. */
 function groupMatches(ports: L4['ports'][number]['ports'], t: Traffic): boolean {
   // A toPorts entry with no ports covers every port [inferred: an empty PortProtocol list
   // leaves L4 unrestricted for that entry].
@@ -381,7 +415,7 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
         effect: 'allowed',
         reason: 'rule',
         rules: allows.map((r) => r.ref),
-        text: `${where}: ${who} on ${describeTraffic(t)} is admitted by ${describeRules(allows.map((r) => r.ref))}`,
+        text: `${where}: ${who} on ${describeTraffic(t)} is admitted by ${describeRules(allows.map((r) => r.ref))}${fqdnEvidence(model, allows, peer, subject)}`,
       },
     };
   }
@@ -397,6 +431,7 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
         (ignoredCidrs.length > 0
           ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
           : '') +
+        fqdnMisses(model, ids, peer, subject) +
         absentEntities(model, ids),
     });
   }
@@ -405,6 +440,39 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
     l7: {kind: 'none'},
     explanation: {side: dir, effect: 'allowed', reason: 'not-isolated', text: `${where}: no policy isolates ${subject.key} for ${dir}, so everything is allowed`},
   };
+}
+
+type FqdnPeer = {kind: 'fqdn'; matchName?: string; matchPattern?: string};
+
+const fqdnPeersOf = (r: CompiledRule): FqdnPeer[] => (r.rule.peers === 'any' ? [] : r.rule.peers.filter((p): p is FqdnPeer & typeof p => p.kind === 'fqdn'));
+const describeFqdn = (p: FqdnPeer) => (p.matchName !== undefined ? `matchName ${p.matchName}` : `matchPattern ${JSON.stringify(p.matchPattern)}`);
+const describeAnswer = (model: Model, e: DnsEntry) =>
+  `${e.name} -> ${e.ips.join(', ')}, looked up by ${e.observedBy} on ${model.cluster.podByKey.get(e.observedBy)?.node.name ?? '?'}`;
+
+/** For an outside address admitted by toFQDNs: the DNS answer that admitted it. */
+function fqdnEvidence(model: Model, allows: CompiledRule[], peer: PeerIdentity, subject: PodInfo): string {
+  if (peer.kind !== 'world') return '';
+  for (const r of allows) {
+    for (const p of fqdnPeersOf(r)) {
+      const answer = fqdnAnswer(model, p, peer.ip, subject);
+      if (answer) return ` (toFQDNs ${describeFqdn(p)}: the DNS answer ${describeAnswer(model, answer)}, in the DNS cache of that node's Cilium agent)`;
+    }
+  }
+  return '';
+}
+
+/** For an outside address a toFQDNs rule did not admit: why no DNS answer applies. */
+function fqdnMisses(model: Model, ids: number[], peer: PeerIdentity, subject: PodInfo): string {
+  if (peer.kind !== 'world') return '';
+  const selectors = ids.flatMap((i) => fqdnPeersOf(model.rules[i]));
+  if (selectors.length === 0) return '';
+  const ip = peer.ip;
+  const elsewhere = model.dnsCache.filter((e) => e.ips.some((x) => canonicalIp(x) === ip) && model.cluster.podByKey.get(e.observedBy)?.node.name !== subject.node.name);
+  return (
+    `; toFQDNs (${selectors.map(describeFqdn).join(', ')}) admits ${peer.ip} only if the DNS cache of ${subject.node.name}'s Cilium agent holds it for a matching name, ` +
+    `and no pod on ${subject.node.name} looked one up` +
+    (elsewhere.length > 0 ? ` (${elsewhere.map((e) => describeAnswer(model, e)).join('; ')}: another node's agent, another cache)` : '')
+  );
 }
 
 /** Entities that no peer of a scenario carries (see entityAdmits), with who would. */

@@ -326,14 +326,15 @@ function readDns(v: Val, cluster: Cluster): DnsEntry | undefined {
   const name = f?.require('name', 'the DNS name')?.string('a DNS name');
   if (!f || name === undefined) return undefined;
   const ips = (f.require('ips', 'the addresses in the answer')?.items('addresses') ?? []).map((x) => readIpField(x, 'address')).filter((x) => x !== undefined);
-  const entry: DnsEntry = {name, ips};
-  const by = f.get('observedBy');
-  const observedBy = by.string('namespace/pod that made the lookup');
-  if (observedBy !== undefined) {
-    if (!cluster.pods.some((p) => `${p.namespace}/${p.name}` === observedBy)) by.fail('unknown-reference', `observedBy names pod "${observedBy}", which does not exist; write namespace/name of a pod under cluster.pods`);
-    else entry.observedBy = observedBy;
+  // Required: the cache that holds an answer is the agent's of the node where the lookup was made.
+  const by = f.require('observedBy', 'the namespace/pod that made the lookup (its node\'s Cilium agent learnt the answer)');
+  const observedBy = by?.string('namespace/pod that made the lookup');
+  if (by === undefined || observedBy === undefined) return undefined;
+  if (!cluster.pods.some((p) => `${p.namespace}/${p.name}` === observedBy)) {
+    by.fail('unknown-reference', `observedBy names pod "${observedBy}", which does not exist; write namespace/name of a pod under cluster.pods`);
+    return undefined;
   }
-  return entry;
+  return {name, ips, observedBy};
 }
 
 function readEnd(v: Val, role: 'from' | 'to', cluster: Cluster): ProbeEnd | undefined {

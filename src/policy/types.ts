@@ -108,8 +108,11 @@ export interface Cluster {
 export interface DnsEntry {
   name: string;
   ips: string[];
-  /** `namespace/pod` that made the lookup; toFQDNs IPs are learnt per endpoint. Absent: every pod. */
-  observedBy?: string;
+  /**
+   * `namespace/pod` that made the lookup through Cilium's DNS proxy. The answer then counts for every
+   * pod on that pod's node (one agent's cache), and for none on another node.
+   */
+  observedBy: string;
 }
 
 /** One side of a probe: `namespace/name` for pod and service, a node name, or an IP. */

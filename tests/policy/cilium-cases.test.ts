@@ -92,7 +92,7 @@ describe('entities, CIDRs, FQDNs (layer3.rst)', () => {
     const yaml = cnp('x', 'fqdn', 'endpointSelector: {matchLabels: {pod: a}}\negress:\n- toFQDNs: [{matchPattern: "*.cilium.io"}]');
     const probes: Probe[] = [{from: {pod: 'x/a'}, to: {ip: '192.0.2.10'}, port: 443}, {from: {pod: 'x/a'}, to: {ip: '8.8.8.8'}, port: 443}];
     expect(verdicts(yaml, probes, {dnsCache: [{name: 'docs.cilium.io', ips: ['192.0.2.10'], observedBy: 'x/a'}]})).toEqual(['allowed', 'dropped']);
-    expect(verdicts(yaml, probes, {dnsCache: [{name: 'cilium.io', ips: ['192.0.2.10']}]})).toEqual(['dropped', 'dropped']);
+    expect(verdicts(yaml, probes, {dnsCache: [{name: 'cilium.io', ips: ['192.0.2.10'], observedBy: 'x/a'}]})).toEqual(['dropped', 'dropped']);
   });
 });
 
