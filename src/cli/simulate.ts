@@ -95,9 +95,10 @@ function endText(end: Probe['from']): string {
 }
 
 function probeText(p: Probe): string {
-  const proto = p.protocol ?? 'TCP';
-  const port = proto === 'ICMP' ? `ICMP type ${p.icmpType ?? 8}` : `${proto}/${p.port ?? p.portName}`;
-  const http = p.http ? ` ${p.http.method ?? 'GET'} ${p.http.path ?? '/'}` : '';
+  // A DNS query defaults to UDP port 53 (resolveProbe).
+  const proto = p.protocol ?? (p.dns ? 'UDP' : 'TCP');
+  const port = proto === 'ICMP' ? `ICMP type ${p.icmpType ?? 8}` : `${proto}/${p.port ?? p.portName ?? 53}`;
+  const http = p.http ? ` ${p.http.method ?? 'GET'} ${p.http.path ?? '/'}` : p.dns ? ` DNS ${p.dns.name}` : '';
   return `${endText(p.from)} -> ${endText(p.to)} ${port}${http}`;
 }
 
@@ -106,7 +107,7 @@ function renderText(report: FileReport & {probes?: Probe[]; datapath?: Datapath}
   const lines: string[] = [`${file} (datapath ${report.datapath})`];
   for (const r of report.results) {
     const why = decidingExplanation(r);
-    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
+    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${r.dns?.rcode ? ` (DNS ${r.dns.rcode})` : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
   }
   for (const m of report.matrix ?? []) lines.push(...truthTable(m));
   return `${lines.join('\n')}\n`;

@@ -14,7 +14,7 @@ import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
 import {matches} from './selector';
-import type {DnsEntry, Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
+import type {DnsEntry, DnsRule, Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
 /** The probe field an unresolved probe is about, for parseScenario to point at. */
 export type ProbeField = 'to' | 'port' | 'protocol';
@@ -47,6 +47,8 @@ export interface ResolvedProbe {
   dst: PeerIdentity;
   traffic: Traffic;
   request?: EffectiveRequest;
+  /** A DNS lookup the probe makes (probe.dns). */
+  query?: {name: string};
   notes: Explanation[];
 }
 
@@ -119,8 +121,9 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
   const notes: Explanation[] = [];
   const src = resolveEnd(model, probe, probe.from, 'from') as PeerIdentity;
   let dstEnd = resolveEnd(model, probe, probe.to, 'to');
-  const protocol = probe.protocol ?? 'TCP';
-  let port = probe.port;
+  // A DNS query goes to port 53 over UDP unless the probe says otherwise.
+  const protocol = probe.protocol ?? (probe.dns ? 'UDP' : 'TCP');
+  let port = probe.port ?? (probe.dns ? 53 : undefined);
   let l4proto: L4Protocol | 'ICMP' = protocol;
   let defaultHost: string;
   /** The port in the URL the client used, which is what its Host header names. */
@@ -189,7 +192,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
     ...(dst.kind === 'pod' ? {dstNamedPorts: dst.pod.namedPorts} : {}),
   };
   if (dialledPort !== undefined && dialledPort !== 80 && probe.http && !probe.http.host) defaultHost += `:${dialledPort}`;
-  return {src, dst, traffic, ...(probe.http ? {request: effectiveRequest(probe.http, defaultHost)} : {}), notes};
+  return {src, dst, traffic, ...(probe.http ? {request: effectiveRequest(probe.http, defaultHost)} : {}), ...(probe.dns ? {query: probe.dns} : {}), notes};
 }
 
 /** Describes a peer: `star-wars/xwing`, `node node-1 (host)`, `8.8.8.8 (world)`. */
@@ -363,19 +366,54 @@ export function l4Matches(l4: L4 | null, t: Traffic): boolean {
   return l4.ports.some((g) => groupMatches(g.ports, t));
 }
 
-/** L7 policy of one side for one peer and port. */
-type L7 = {kind: 'none'} | {kind: 'wildcard'; by: RuleRef[]} | {kind: 'http'; rules: {rule: HttpRule; ref: RuleRef}[]};
+/**
+ * The L7 rules of one side for one peer and port, by parser: the allow rules whose port entry has
+ * HTTP rules, those with DNS rules, and those without L7 rules at all.
+ */
+interface L7Rules {
+  http: {rule: HttpRule; ref: RuleRef}[];
+  dns: {rule: DnsRule; ref: RuleRef}[];
+  /** Port entries without rules of the parser asked about admit every request (layer7.rst). */
+  plain: RuleRef[];
+  httpGroups: RuleRef[];
+  dnsGroups: RuleRef[];
+}
+
+/** What one parser makes of a side: nothing to check, everything allowed by an L4-only rule, or rules. */
+type L7 =
+  | {kind: 'none'}
+  | {kind: 'wildcard'; by: RuleRef[]}
+  | {kind: 'http'; rules: {rule: HttpRule; ref: RuleRef}[]}
+  | {kind: 'dns'; rules: {rule: DnsRule; ref: RuleRef}[]};
+
+const NO_L7: L7Rules = {http: [], dns: [], plain: [], httpGroups: [], dnsGroups: []};
+
+/**
+ * The L7 policy for one parser. An allow that reaches the port without rules of that parser (no
+ * L7 rules, or rules of the other parser) makes it allow-all for the peer (C-TEST TestL3L4L7Merge,
+ * layer7.rst), so it wildcards the other rules.
+ */
+function l7For(rules: L7Rules, parser: 'http' | 'dns'): L7 {
+  if (parser === 'http') {
+    if (rules.http.length === 0) return {kind: 'none'};
+    const by = [...rules.plain, ...rules.dnsGroups];
+    return by.length > 0 ? {kind: 'wildcard', by} : {kind: 'http', rules: rules.http};
+  }
+  if (rules.dns.length === 0) return {kind: 'none'};
+  const by = [...rules.plain, ...rules.httpGroups];
+  return by.length > 0 ? {kind: 'wildcard', by} : {kind: 'dns', rules: rules.dns};
+}
 
 /** The outcome of one direction. */
 interface Side {
   decision: 'allowed' | 'dropped';
   explanation: Explanation;
-  l7: L7;
+  l7: L7Rules;
 }
 
 /** A side decided at L3/L4, with no L7 policy to apply: its decision is the explanation's effect. */
 function decided(explanation: Explanation & {effect: 'allowed' | 'dropped'}): Side {
-  return {decision: explanation.effect, l7: {kind: 'none'}, explanation};
+  return {decision: explanation.effect, l7: NO_L7, explanation};
 }
 
 function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, peer: PeerIdentity, t: Traffic): Side {
@@ -437,7 +475,7 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, pee
   }
   return {
     decision: 'allowed',
-    l7: {kind: 'none'},
+    l7: NO_L7,
     explanation: {side: dir, effect: 'allowed', reason: 'not-isolated', text: `${where}: no policy isolates ${subject.key} for ${dir}, so everything is allowed`},
   };
 }
@@ -507,36 +545,85 @@ function cidrCoversPeer(r: CompiledRule, peer: PeerIdentity): boolean {
 }
 
 /**
- * The L7 policy for a peer and port. Envoy allows a request if any rule whose selector covers
- * the peer allows it, and a rule without http_rules allows everything (C-ENVOY
- * PortNetworkPolicyRule::getVerdict): so an L4-only allow for the same peer and port wildcards
- * L7 (C-TEST TestL3L4L7Merge, layer7.rst).
+ * The L7 rules for a peer and port, from the allow rules that admitted it. Envoy allows a request
+ * if any rule whose selector covers the peer allows it, and a rule without http_rules allows
+ * everything (C-ENVOY PortNetworkPolicyRule::getVerdict): so an L4-only allow for the same peer and
+ * port wildcards L7 (C-TEST TestL3L4L7Merge, layer7.rst). l7For picks the rules of one parser.
  */
-function collectL7(allows: CompiledRule[], t: Traffic): L7 {
-  const wildcard: RuleRef[] = [];
-  const rules: {rule: HttpRule; ref: RuleRef}[] = [];
+function collectL7(allows: CompiledRule[], t: Traffic): L7Rules {
+  const rules: L7Rules = {http: [], dns: [], plain: [], httpGroups: [], dnsGroups: []};
   for (const r of allows) {
     const l4 = r.rule.l4;
     if (l4 === null) {
-      wildcard.push(r.ref);
+      rules.plain.push(r.ref);
       continue;
     }
     for (const g of l4.ports) {
       if (!groupMatches(g.ports, t)) continue;
-      if (g.http === undefined) wildcard.push(r.ref);
-      else for (const h of g.http) rules.push({rule: h, ref: r.ref});
+      if (g.http !== undefined) {
+        rules.httpGroups.push(r.ref);
+        for (const h of g.http) rules.http.push({rule: h, ref: r.ref});
+      } else if (g.dns !== undefined) {
+        rules.dnsGroups.push(r.ref);
+        for (const d of g.dns) rules.dns.push({rule: d, ref: r.ref});
+      } else rules.plain.push(r.ref);
     }
   }
-  if (rules.length === 0) return {kind: 'none'};
-  if (wildcard.length > 0) return {kind: 'wildcard', by: wildcard};
-  return {kind: 'http', rules};
+  return rules;
+}
+
+/**
+ * A DNS query that L3/L4 let through: the egress DNS rules of the client decide (DNS rules are
+ * egress only: rule_validation.go). Cilium's DNS proxy answers a name no rule allows with REFUSED,
+ * the default of the Helm chart's cilium-config (`tofqdns-dns-reject-response-code: refused`;
+ * Documentation/security/dns.rst: NXDOMAIN instead only with `--tofqdns-dns-reject-response-code=nameError`);
+ * a name a rule allows goes on to the server, whose answer the engine does not model.
+ */
+function dnsVerdict(result: ProbeResult, egress: Side, query: {name: string}, explanation: Explanation[]): ProbeResult {
+  const l7 = l7For(egress.l7, 'dns');
+  result.dns = {rcode: null};
+  if (l7.kind === 'none') return result;
+  if (l7.kind === 'wildcard') {
+    explanation.push({
+      side: 'l7',
+      effect: 'allowed',
+      reason: 'l7-wildcard',
+      rules: l7.by,
+      text: `egress DNS proxy: ${describeRules(l7.by)} admits this peer on this port without DNS rules, which lets every name through (an L4-only allow wildcards L7, layer7.rst)`,
+    });
+    return result;
+  }
+  if (l7.kind !== 'dns') return result;
+  const name = toFqdn(query.name);
+  const match = l7.rules.find(({rule}) => (rule.matchName !== undefined && fqdnName(rule.matchName).test(name)) || (rule.matchPattern !== undefined && fqdnPattern(rule.matchPattern).test(name)));
+  if (!match) {
+    const refs = uniqueRefs(l7.rules.map((r) => r.ref));
+    result.verdict = 'l7-denied';
+    result.dns = {rcode: 'REFUSED'};
+    explanation.push({
+      side: 'l7',
+      effect: 'l7-denied',
+      reason: 'l7-no-match',
+      rules: refs,
+      text: `egress DNS proxy: the lookup of ${query.name} matches none of the DNS rules of ${describeRules(refs)} (${l7.rules.map(({rule}) => describeFqdn({kind: 'fqdn', ...rule})).join(', ')}); Cilium's DNS proxy answers REFUSED`,
+    });
+    return result;
+  }
+  explanation.push({
+    side: 'l7',
+    effect: 'allowed',
+    reason: 'l7-rule',
+    rules: [match.ref],
+    text: `egress DNS proxy: the lookup of ${query.name} matches ${describeFqdn({kind: 'fqdn', ...match.rule})} of ${describeRule(match.ref)}, so the proxy forwards it to the DNS server (and records the answer for toFQDNs)`,
+  });
+  return result;
 }
 
 function notEnforced(dir: 'ingress' | 'egress', end: PeerIdentity, text?: string): Side {
   const what = end.kind === 'world' ? `${end.ip} is outside the cluster` : end.kind === 'node' ? `node ${end.node.name} (${end.ip}) is not a pod endpoint; host policies are not modelled` : '';
   return {
     decision: 'allowed',
-    l7: {kind: 'none'},
+    l7: NO_L7,
     explanation: {side: dir, effect: 'allowed', reason: 'not-enforced', text: text ?? `${dir}: ${what}, so no ${dir} policy applies here`},
   };
 }
@@ -575,7 +662,7 @@ function localNodeIngress(model: Model, pod: PodInfo, node: PeerIdentity & {kind
 
 /** Evaluates one probe. Throws ProbeResolutionError when a name or port does not resolve. */
 export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResult {
-  const {src, dst, traffic, request, notes} = resolveProbe(model, probe);
+  const {src, dst, traffic, request, query, notes} = resolveProbe(model, probe);
   const explanation: Explanation[] = [...notes];
   const never = model.datapath === 'cilium' && model.mode === 'never';
   let egress: Side;
@@ -598,12 +685,14 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   if (egress.decision === 'dropped' || ingress.decision === 'dropped') {
     result.verdict = 'dropped';
     if (request) result.http = {status: null, body: null};
+    if (query) result.dns = {rcode: null};
     return result;
   }
+  if (query) return dnsVerdict(result, egress, query, explanation);
   // The egress proxy sees the request first, then the ingress proxy.
   for (const [dir, side] of [['egress', egress], ['ingress', ingress]] as const) {
-    const l7 = side.l7;
-    if (l7.kind === 'none') continue;
+    const l7 = l7For(side.l7, 'http');
+    if (l7.kind === 'none' || l7.kind === 'dns') continue;
     if (l7.kind === 'wildcard') {
       explanation.push({
         side: 'l7',

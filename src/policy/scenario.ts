@@ -370,7 +370,7 @@ interface ReadProbe {
 }
 
 function readProbe(v: Val, cluster: Cluster): ReadProbe | undefined {
-  const f = v.fields(['from', 'to', 'port', 'portName', 'protocol', 'icmpType', 'http'], 'a probe');
+  const f = v.fields(['from', 'to', 'port', 'portName', 'protocol', 'icmpType', 'http', 'dns'], 'a probe');
   if (!f) return undefined;
   const fromVal = f.require('from', '{pod: ns/name}, {node: name} or {ip: address}');
   const toVal = f.require('to', '{pod: ns/name}, {service: ns/name}, {node: name} or {ip: address}');
@@ -388,10 +388,24 @@ function readProbe(v: Val, cluster: Cluster): ReadProbe | undefined {
   if (port !== undefined) probe.port = port;
   const portName = f.get('portName').string('a port name');
   if (portName !== undefined) probe.portName = portName;
-  // `port:` with nothing after it is no port (an explicit null), like a missing one.
-  if (protocol !== 'ICMP' && port === undefined && portName === undefined && !f.present('port')) {
+  // `port:` with nothing after it is no port (an explicit null), like a missing one. A DNS query
+  // defaults to port 53.
+  if (protocol !== 'ICMP' && port === undefined && portName === undefined && !f.present('port') && !f.present('dns')) {
     v.fail('missing-field', `${v.path} needs port (a number) or portName, unless protocol is ICMP`);
     ok = false;
+  }
+  if (f.present('dns')) {
+    const df = f.get('dns').fields(['name'], 'a DNS query: {name: api.github.com}');
+    const name = df?.require('name', 'the name to look up')?.string('a DNS name');
+    if (name !== undefined) probe.dns = {name};
+    if (f.present('http')) {
+      f.get('dns').fail('invalid-probe', `${v.path} gives both http and dns; a probe makes one request: keep one`);
+      ok = false;
+    }
+    if (protocol === 'ICMP') {
+      f.get('protocol').fail('invalid-probe', `${v.path}.protocol is ICMP, but a DNS query goes over UDP or TCP (the default is UDP, port 53)`);
+      ok = false;
+    }
   }
   if (f.present('icmpType')) {
     if (protocol !== 'ICMP') f.get('icmpType').fail('invalid-probe', `${v.path}.icmpType needs protocol: ICMP`);

@@ -139,6 +139,8 @@ export interface Probe {
   /** ICMP type for protocol ICMP; default 8 (echo request). */
   icmpType?: number;
   http?: HttpRequest;
+  /** A DNS lookup of `name` sent to the destination (default port 53, UDP), checked against DNS rules. */
+  dns?: {name: string};
   /** Where the probe was written, for error messages. */
   source?: SourceRef;
 }
@@ -233,7 +235,7 @@ export interface HttpRule {
   source: SourceRef;
 }
 
-/** A DNS rule (only used to keep toFQDNs policies valid; DNS requests are not probed). */
+/** A DNS rule: the names a pod may look up through Cilium's DNS proxy (layer7.rst "DNS Policy"). */
 export interface DnsRule {
   matchName?: string;
   matchPattern?: string;
@@ -347,6 +349,11 @@ export interface ProbeResult {
    * the engine does not model.
    */
   http?: {status: number | null; body: string | null};
+  /**
+   * For DNS probes: REFUSED when Cilium's DNS proxy refused the name (l7-denied); null when the
+   * query reached the server (or never left), whose answer the engine does not model.
+   */
+  dns?: {rcode: 'REFUSED' | null};
   explanation: Explanation[];
 }
 
