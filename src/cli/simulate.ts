@@ -107,7 +107,7 @@ function renderText(report: FileReport & {probes?: Probe[]; datapath?: Datapath}
   const lines: string[] = [`${file} (datapath ${report.datapath})`];
   for (const r of report.results) {
     const why = decidingExplanation(r);
-    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${r.dns?.rcode ? ` (DNS ${r.dns.rcode})` : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
+    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${r.dns?.rcode ? ` (DNS ${r.dns.rcode})` : ''}${r.audit ? ' (AUDIT: dropped without policy audit mode)' : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
   }
   for (const m of report.matrix ?? []) lines.push(...truthTable(m));
   return `${lines.join('\n')}\n`;

@@ -573,6 +573,29 @@ function collectL7(allows: CompiledRule[], t: Traffic): L7Rules {
 }
 
 /**
+ * Policy audit mode: "Cilium [allows] all traffic while logging all connections that would
+ * otherwise be dropped by network policies", agent-wide or per endpoint, and it "supports auditing
+ * network policies implemented at networks layers 3 and 4" (Documentation/security/policy-creation.rst).
+ * When every side that drops belongs to an endpoint in audit mode, the drop is reported instead of
+ * enforced; one side enforcing still drops.
+ */
+function auditedDrops(audit: AuditOptions, sides: [dir: 'egress' | 'ingress', side: Side, end: PeerIdentity][]): Explanation | undefined {
+  const dropped = sides.filter(([, side]) => side.decision === 'dropped');
+  if (dropped.length === 0) return undefined;
+  const inAudit = (end: PeerIdentity) => end.kind === 'pod' && (audit.policyAuditMode === true || (audit.auditEndpoints ?? []).includes(end.pod.key));
+  if (!dropped.every(([, , end]) => inAudit(end))) return undefined;
+  const who = dropped.map(([dir, , end]) => `${dir} of ${end.kind === 'pod' ? end.pod.key : '?'}`).join(' and ');
+  const why = audit.policyAuditMode ? 'the agent runs in policy audit mode' : 'that endpoint is in policy audit mode';
+  return {
+    side: 'probe',
+    effect: 'allowed',
+    reason: 'audit',
+    text: `policy audit mode: the ${who} would drop this, but ${why}, so Cilium lets it through and reports it (Hubble verdict AUDIT); without audit mode it would be dropped`,
+    inferred: 'audit mode covers L3/L4 policy only (policy-creation.rst); L7 rules of an allow that matched still apply',
+  };
+}
+
+/**
  * A DNS query that L3/L4 let through: the egress DNS rules of the client decide (DNS rules are
  * egress only: rule_validation.go). Cilium's DNS proxy answers a name no rule allows with REFUSED,
  * the default of the Helm chart's cilium-config (`tofqdns-dns-reject-response-code: refused`;
@@ -661,7 +684,13 @@ function localNodeIngress(model: Model, pod: PodInfo, node: PeerIdentity & {kind
 }
 
 /** Evaluates one probe. Throws ProbeResolutionError when a name or port does not resolve. */
-export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResult {
+/** Which endpoints are in policy audit mode (ScenarioOptions policyAuditMode, auditEndpoints). */
+export interface AuditOptions {
+  policyAuditMode?: boolean;
+  auditEndpoints?: string[];
+}
+
+export function evaluateProbe(model: Model, probe: Probe, index = 0, audit: AuditOptions = {}): ProbeResult {
   const {src, dst, traffic, request, query, notes} = resolveProbe(model, probe);
   const explanation: Explanation[] = [...notes];
   const never = model.datapath === 'cilium' && model.mode === 'never';
@@ -682,7 +711,11 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0): ProbeResul
   }
   explanation.push(egress.explanation, ingress.explanation);
   const result: ProbeResult = {probe: index, verdict: 'allowed', ingress: ingress.decision, egress: egress.decision, explanation};
-  if (egress.decision === 'dropped' || ingress.decision === 'dropped') {
+  const audited = auditedDrops(audit, [['egress', egress, src], ['ingress', ingress, dst]]);
+  if (audited) {
+    result.audit = 'dropped';
+    explanation.push(audited);
+  } else if (egress.decision === 'dropped' || ingress.decision === 'dropped') {
     result.verdict = 'dropped';
     if (request) result.http = {status: null, body: null};
     if (query) result.dns = {rcode: null};

@@ -41,13 +41,16 @@ export function evaluateScenario(scenario: Scenario, opts: EvaluateOptions = {})
   const errors: PolicyError[] = [];
   scenario.probes.forEach((probe, i) => {
     try {
-      results.push(evaluateProbe(model, probe, i));
+      results.push(evaluateProbe(model, probe, i, scenario.options ?? {}));
     } catch (e) {
       if (e instanceof ProbeResolutionError) errors.push(e.error);
       else throw e;
     }
   });
   const out: ScenarioResult = {results, errors};
+  const auditing = scenario.options?.policyAuditMode === true || (scenario.options?.auditEndpoints?.length ?? 0) > 0;
+  // The matrix counts enforced verdicts only; parseScenario refuses a matrix with audit mode.
+  if (opts.matrix && scenario.matrix && auditing) throw new Error('evaluateScenario: the matrix does not model policy audit mode; ask with probes');
   if (opts.matrix && scenario.matrix) out.matrix = evaluateMatrix(model, scenario.matrix.ports, {cells: opts.cells ?? false});
   return out;
 }

@@ -38,16 +38,29 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     const d = top.get('datapath').oneOf(['cilium', 'kubernetes'] as const, 'datapath');
     if (d) scenario.datapath = d;
   }
-  if (top.present('options')) {
-    const of = top.get('options').fields(['policyEnforcementMode'], 'Cilium agent options');
-    const mode = of?.get('policyEnforcementMode');
-    if (mode && !mode.absent) {
-      const m = mode.oneOf(['default', 'always', 'never'] as const, 'policy enforcement mode');
-      if (m) scenario.options = {policyEnforcementMode: m};
-    }
+  const of = top.present('options') ? top.get('options').fields(['policyEnforcementMode', 'policyAuditMode', 'auditEndpoints'], 'Cilium agent options') : undefined;
+  const mode = of?.get('policyEnforcementMode');
+  if (mode && !mode.absent) {
+    const m = mode.oneOf(['default', 'always', 'never'] as const, 'policy enforcement mode');
+    if (m) scenario.options = {...scenario.options, policyEnforcementMode: m};
+  }
+  if (of?.present('policyAuditMode')) {
+    const audit = of.get('policyAuditMode').bool('policyAuditMode (true: the agent-wide --policy-audit-mode)');
+    if (audit !== undefined) scenario.options = {...scenario.options, policyAuditMode: audit};
   }
   const clusterVal = top.require('cluster', 'namespaces, nodes, pods, services');
   if (clusterVal) scenario.cluster = readCluster(clusterVal);
+  if (of?.present('auditEndpoints')) {
+    const pods = new Set(scenario.cluster.pods.map((p) => `${p.namespace}/${p.name}`));
+    const endpoints: string[] = [];
+    for (const item of of.get('auditEndpoints').items('pods in policy audit mode, as namespace/name') ?? []) {
+      const key = item.string('a pod as namespace/name');
+      if (key === undefined) continue;
+      if (!pods.has(key)) item.fail('unknown-reference', `auditEndpoints names pod "${key}", which does not exist; write namespace/name of a pod under cluster.pods`);
+      else endpoints.push(key);
+    }
+    scenario.options = {...scenario.options, auditEndpoints: endpoints};
+  }
   for (const d of top.get('dnsCache').items('DNS answers') ?? []) {
     const entry = readDns(d, scenario.cluster);
     if (entry) (scenario.dnsCache ??= []).push(entry);
@@ -70,7 +83,10 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
   checkProbesResolve(read, scenario.cluster);
   if (top.present('matrix')) {
     const m = readMatrix(top.get('matrix'));
-    if (m) scenario.matrix = m;
+    const auditing = scenario.options?.policyAuditMode === true || (scenario.options?.auditEndpoints?.length ?? 0) > 0;
+    // The matrix counts enforced verdicts; totals that ignored audit mode would be wrong.
+    if (m && auditing) top.get('matrix').fail('unsupported', 'the matrix does not model policy audit mode (options.policyAuditMode, options.auditEndpoints); ask with probes, whose results say what audit mode let through');
+    else if (m) scenario.matrix = m;
   }
   return {scenario, errors};
 }

@@ -153,6 +153,13 @@ export interface MatrixSpec {
 /** Cilium agent options that change verdicts. */
 export interface ScenarioOptions {
   policyEnforcementMode?: EnforcementMode;
+  /**
+   * Policy audit mode for every endpoint (the agent's --policy-audit-mode, Helm policyAuditMode):
+   * what L3/L4 policy would drop is allowed and reported (Documentation/security/policy-creation.rst).
+   */
+  policyAuditMode?: boolean;
+  /** Pods (`namespace/name`) in policy audit mode on their own (`cilium-dbg endpoint config ID PolicyAuditMode=Enabled`). */
+  auditEndpoints?: string[];
 }
 
 /** A complete question: cluster, the policies in force, probes and an optional matrix. */
@@ -326,7 +333,7 @@ export interface Explanation {
    * Why: `rule` (an allow rule matched), `deny-rule`, `default-deny` (isolated, nothing matched),
    * `not-isolated`, `local-node`, `not-enforced` (enforcement mode never, or not a pod),
    * `l7-rule`, `l7-wildcard`, `l7-no-match`, `backend`, `inferred`, `not-identity-label` (a
-   * selector names a label Cilium leaves out of identities), `local-node-denied`.
+   * selector names a label Cilium leaves out of identities), `local-node-denied`, `audit` (policy audit mode let a drop through).
    */
   reason: string;
   /** The deciding rules (allow or deny), or for default-deny the policies that isolated the pod. */
@@ -354,6 +361,11 @@ export interface ProbeResult {
    * query reached the server (or never left), whose answer the engine does not model.
    */
   dns?: {rcode: 'REFUSED' | null};
+  /**
+   * Set when policy audit mode let through what L3/L4 policy drops: the verdict is `allowed`, and
+   * this is the verdict Cilium would enforce without audit mode (Hubble shows the flow as AUDIT).
+   */
+  audit?: 'dropped';
   explanation: Explanation[];
 }
 
