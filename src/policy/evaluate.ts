@@ -572,6 +572,11 @@ function collectL7(allows: CompiledRule[], t: Traffic): L7Rules {
   return rules;
 }
 
+/** One L7 step of an explanation: what a proxy decided, by which rules, and why. */
+function l7Step(effect: Explanation['effect'], reason: string, rules: RuleRef[], text: string, inferred?: string): Explanation {
+  return {side: 'l7', effect, reason, rules, text, ...(inferred ? {inferred} : {})};
+}
+
 /**
  * Policy audit mode: "Cilium [allows] all traffic while logging all connections that would
  * otherwise be dropped by network policies", agent-wide or per endpoint, and it "supports auditing
@@ -607,13 +612,7 @@ function dnsVerdict(result: ProbeResult, egress: Side, query: {name: string}, ex
   result.dns = {rcode: null};
   if (l7.kind === 'none') return result;
   if (l7.kind === 'wildcard') {
-    explanation.push({
-      side: 'l7',
-      effect: 'allowed',
-      reason: 'l7-wildcard',
-      rules: l7.by,
-      text: `egress DNS proxy: ${describeRules(l7.by)} admits this peer on this port without DNS rules, which lets every name through (an L4-only allow wildcards L7, layer7.rst)`,
-    });
+    explanation.push(l7Step('allowed', 'l7-wildcard', l7.by, `egress DNS proxy: ${describeRules(l7.by)} admits this peer on this port without DNS rules, which lets every name through (an L4-only allow wildcards L7, layer7.rst)`));
     return result;
   }
   if (l7.kind !== 'dns') return result;
@@ -623,22 +622,10 @@ function dnsVerdict(result: ProbeResult, egress: Side, query: {name: string}, ex
     const refs = uniqueRefs(l7.rules.map((r) => r.ref));
     result.verdict = 'l7-denied';
     result.dns = {rcode: 'REFUSED'};
-    explanation.push({
-      side: 'l7',
-      effect: 'l7-denied',
-      reason: 'l7-no-match',
-      rules: refs,
-      text: `egress DNS proxy: the lookup of ${query.name} matches none of the DNS rules of ${describeRules(refs)} (${l7.rules.map(({rule}) => describeFqdn({kind: 'fqdn', ...rule})).join(', ')}); Cilium's DNS proxy answers REFUSED`,
-    });
+    explanation.push(l7Step('l7-denied', 'l7-no-match', refs, `egress DNS proxy: the lookup of ${query.name} matches none of the DNS rules of ${describeRules(refs)} (${l7.rules.map(({rule}) => describeFqdn({kind: 'fqdn', ...rule})).join(', ')}); Cilium's DNS proxy answers REFUSED`));
     return result;
   }
-  explanation.push({
-    side: 'l7',
-    effect: 'allowed',
-    reason: 'l7-rule',
-    rules: [match.ref],
-    text: `egress DNS proxy: the lookup of ${query.name} matches ${describeFqdn({kind: 'fqdn', ...match.rule})} of ${describeRule(match.ref)}, so the proxy forwards it to the DNS server (and records the answer for toFQDNs)`,
-  });
+  explanation.push(l7Step('allowed', 'l7-rule', [match.ref], `egress DNS proxy: the lookup of ${query.name} matches ${describeFqdn({kind: 'fqdn', ...match.rule})} of ${describeRule(match.ref)}, so the proxy forwards it to the DNS server (and records the answer for toFQDNs)`));
   return result;
 }
 
@@ -727,13 +714,7 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0, audit: Audi
     const l7 = l7For(side.l7, 'http');
     if (l7.kind === 'none' || l7.kind === 'dns') continue;
     if (l7.kind === 'wildcard') {
-      explanation.push({
-        side: 'l7',
-        effect: 'allowed',
-        reason: 'l7-wildcard',
-        rules: l7.by,
-        text: `${dir} proxy: ${describeRules(l7.by)} admits this peer on this port without HTTP rules, which makes L7 allow-all for it (an L4-only allow wildcards L7, layer7.rst)`,
-      });
+      explanation.push(l7Step('allowed', 'l7-wildcard', l7.by, `${dir} proxy: ${describeRules(l7.by)} admits this peer on this port without HTTP rules, which makes L7 allow-all for it (an L4-only allow wildcards L7, layer7.rst)`));
       continue;
     }
     if (!request) {
@@ -745,23 +726,11 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0, audit: Audi
       result.verdict = 'l7-denied';
       result.http = {status: ACCESS_DENIED.status, body: ACCESS_DENIED.body};
       const refs = uniqueRefs(l7.rules.map((r) => r.ref));
-      explanation.push({
-        side: 'l7',
-        effect: 'l7-denied',
-        reason: 'l7-no-match',
-        rules: refs,
-        text: `${dir} proxy: ${describeRequest(request)} (host ${request.host}) matches none of the HTTP rules of ${describeRules(refs)}; Envoy answers 403 "Access denied"`,
-        ...(/[?]/.test(request.path) ? {inferred: 'the path rule is matched against the whole :path, query string included'} : {}),
-      });
+      const queryNote = /[?]/.test(request.path) ? 'the path rule is matched against the whole :path, query string included' : undefined;
+      explanation.push(l7Step('l7-denied', 'l7-no-match', refs, `${dir} proxy: ${describeRequest(request)} (host ${request.host}) matches none of the HTTP rules of ${describeRules(refs)}; Envoy answers 403 "Access denied"`, queryNote));
       return result;
     }
-    explanation.push({
-      side: 'l7',
-      effect: 'allowed',
-      reason: 'l7-rule',
-      rules: [match.ref],
-      text: `${dir} proxy: ${describeRequest(request)} matches the HTTP rule at ${match.rule.source.file}:${match.rule.source.line} of ${describeRule(match.ref)}`,
-    });
+    explanation.push(l7Step('allowed', 'l7-rule', [match.ref], `${dir} proxy: ${describeRequest(request)} matches the HTTP rule at ${match.rule.source.file}:${match.rule.source.line} of ${describeRule(match.ref)}`));
   }
   if (request) result.http = {status: null, body: null};
   return result;
