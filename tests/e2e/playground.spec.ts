@@ -228,6 +228,8 @@ test('the playground works with the keyboard alone', async ({page}) => {
   await tabTo(page, '[data-testid="playground-step"]');
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('playground')).toHaveAttribute('data-step', next);
+  // Changing the step keeps the focus on the list, so the arrows keep working.
+  await expect(page.getByTestId('playground-step')).toBeFocused();
   await page.keyboard.press('ArrowUp');
   await expect(page.getByTestId('playground')).toHaveAttribute('data-step', 'cilium-l7');
 
