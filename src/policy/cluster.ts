@@ -6,7 +6,7 @@
 import {canonicalIp} from './cidr';
 import {identityLabels} from './identity-labels';
 import {matches, NAMESPACE_LABELS_PREFIX} from './selector';
-import type {Cluster, L4Protocol, Labels, Service} from './types';
+import type {Cluster, ExternalAddress, L4Protocol, Labels, Service} from './types';
 
 /** A pod with everything resolved. */
 export interface PodInfo {
@@ -55,6 +55,8 @@ export interface ClusterIndex {
   serviceByIp: Map<string, ServiceInfo>;
   /** Namespace name -> labels, including the implied kubernetes.io/metadata.name. */
   namespaces: Map<string, Labels>;
+  /** Outside addresses with a reserved identity of their own (cluster.external), by canonical IP. */
+  externalByIp: Map<string, ExternalAddress['identity']>;
 }
 
 /** Cilium's identity label keys (C-UTIL constants; `cilium endpoint list` in demo.rst). */
@@ -183,5 +185,6 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     serviceByKey: new Map(services.map((s) => [s.key, s])),
     serviceByIp: new Map(services.map((s) => [s.clusterIP, s])),
     namespaces,
+    externalByIp: new Map((cluster.external ?? []).map((x) => [canonicalIp(x.ip) ?? x.ip, x.identity])),
   };
 }

@@ -14,7 +14,7 @@ import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
 import {matches} from './selector';
-import type {DnsEntry, DnsRule, Entity, Explanation, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
+import type {DnsEntry, DnsRule, Entity, Explanation, ExternalAddress, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
 /** The probe field an unresolved probe is about, for parseScenario to point at. */
 export type ProbeField = 'to' | 'port' | 'protocol';
@@ -213,20 +213,20 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
   if (peer.kind === 'pod') return hasBit(r.peerPods, peer.pod.index);
   const reserved = reservedIdentity(peer, subject);
   const ip = parseIp(peer.ip);
+  const special = externalIdentity(model, peer);
   for (const p of peers) {
     switch (p.kind) {
       case 'endpoints': {
-        const labels: Record<string, string> = {[`reserved:${reserved}`]: ''};
-        if (reserved === 'world') labels[`reserved:world-${ip?.kind() === 'ipv6' ? 'ipv6' : 'ipv4'}`] = '';
-        if (matches(p.selector, labels)) return true;
+        if (matches(p.selector, reservedLabels(reserved, special, ip?.kind() === 'ipv6'))) return true;
         break;
       }
       case 'entity':
-        if (entityAdmits(p.entity, peer, reserved, ip?.kind() === 'ipv6')) return true;
+        if (entityAdmits(p.entity, peer, reserved, ip?.kind() === 'ipv6', special)) return true;
         break;
       case 'cidr': {
         const c = r.cidrs.get(p);
-        if (!c || !ip) break;
+        // Cilium's ingress proxy has a reserved identity of its own, no CIDR identity.
+        if (!c || !ip || special === 'ingress') break;
         // World peers match CIDRs; node addresses only for ipBlock on the kubernetes datapath (K-DOC
         // hostNetwork: "treated as node IP traffic, which can be matched by ipBlock").
         if (peer.kind === 'world' || (model.datapath === 'kubernetes' && p.origin === 'ipBlock')) {
@@ -235,7 +235,7 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
         break;
       }
       case 'fqdn':
-        if (peer.kind === 'world' && fqdnAllows(model, p, peer.ip, subject)) return true;
+        if (peer.kind === 'world' && special !== 'ingress' && fqdnAllows(model, p, peer.ip, subject)) return true;
         break;
       case 'nodes':
         if (peer.kind === 'node' && matches(p.selector, peer.node.labels)) return true;
@@ -249,25 +249,52 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
 }
 
 /**
- * Whether an entity admits a node or an outside address (pods are settled in compile). world is
- * world-ipv4 and world-ipv6 together, cluster includes the nodes (entity.go InitEntities). No
- * modelled peer carries ingress, health, init or unmanaged: a scenario has no Cilium Envoy
- * ingress, health endpoint, initialising or unmanaged endpoint. none selects nothing.
+ * The reserved identity of an outside address the scenario lists under cluster.external, on the
+ * cilium datapath (NetworkPolicy knows no identities: there it is an address like any other).
  */
-function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6: boolean): boolean {
+function externalIdentity(model: Model, peer: PeerIdentity): ExternalAddress['identity'] | undefined {
+  return peer.kind === 'world' && model.datapath === 'cilium' ? model.cluster.externalByIp.get(peer.ip) : undefined;
+}
+
+/**
+ * The reserved labels of a peer that is not a pod. An API server outside the cluster keeps the
+ * world's labels and gains reserved:kube-apiserver; Cilium's ingress proxy is reserved:ingress
+ * alone (pkg/labels reserved identities; layer3.rst "Entities based").
+ */
+function reservedLabels(reserved: string, special: ExternalAddress['identity'] | undefined, ipv6: boolean): Record<string, string> {
+  if (special === 'ingress') return {'reserved:ingress': ''};
+  const labels: Record<string, string> = {[`reserved:${reserved}`]: ''};
+  if (reserved === 'world') labels[`reserved:world-${ipv6 ? 'ipv6' : 'ipv4'}`] = '';
+  if (special === 'kube-apiserver') labels['reserved:kube-apiserver'] = '';
+  return labels;
+}
+
+/**
+ * Whether an entity admits a node or an outside address (pods are settled in compile). world is
+ * world-ipv4 and world-ipv6 together; cluster is the nodes, the API server and the ingress proxy
+ * besides the pods (pkg/policy/api/entity.go InitEntities); kube-apiserver and ingress are the
+ * addresses cluster.external gives those identities. No modelled peer carries health, init or
+ * unmanaged: a scenario has no health endpoint, initialising or unmanaged endpoint. none selects
+ * nothing.
+ */
+function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6: boolean, special?: ExternalAddress['identity']): boolean {
   switch (entity) {
     case 'all':
       return true;
     case 'world':
+      return reserved === 'world' && special !== 'ingress';
     case 'host':
     case 'remote-node':
       return entity === reserved;
     case 'world-ipv4':
-      return reserved === 'world' && !ipv6;
+      return reserved === 'world' && special !== 'ingress' && !ipv6;
     case 'world-ipv6':
-      return reserved === 'world' && ipv6;
+      return reserved === 'world' && special !== 'ingress' && ipv6;
     case 'cluster':
-      return peer.kind === 'node';
+      return peer.kind === 'node' || special !== undefined;
+    case 'kube-apiserver':
+    case 'ingress':
+      return special === entity;
     default:
       return false;
   }
@@ -419,7 +446,8 @@ function decided(explanation: Explanation & {effect: 'allowed' | 'dropped'}): Si
 function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, peer: PeerIdentity, t: Traffic): Side {
   const ids = dir === 'ingress' ? model.ingressRules[subject.index] : model.egressRules[subject.index];
   const where = dir === 'ingress' ? `ingress to ${subject.key}` : `egress from ${subject.key}`;
-  const who = describePeer(peer, subject);
+  const special = externalIdentity(model, peer);
+  const who = special ? `${peer.kind === 'world' ? peer.ip : ''} (${special === 'ingress' ? 'ingress' : 'world, kube-apiserver'})` : describePeer(peer, subject);
   const always = model.datapath === 'cilium' && model.mode === 'always';
   const isolators: RuleRef[] = [];
   const denies: CompiledRule[] = [];
@@ -515,14 +543,16 @@ function fqdnMisses(model: Model, ids: number[], peer: PeerIdentity, subject: Po
 
 /** Entities that no peer of a scenario carries (see entityAdmits), with who would. */
 const ABSENT_ENTITIES: Partial<Record<Entity, string>> = {
-  ingress: "Cilium's Envoy forwarding Ingress or Gateway API traffic",
   health: "Cilium's health endpoints",
   init: 'endpoints whose identity is not resolved yet',
   unmanaged: 'endpoints Cilium does not manage',
   none: 'nothing at all',
 };
 
-/** Says so when an allow rule of the side names an entity no probe of a scenario can carry. */
+/**
+ * Says so when an allow rule of the side names an entity no probe of a scenario can carry, or one
+ * (kube-apiserver, ingress) that this scenario gives to no address.
+ */
 function absentEntities(model: Model, ids: number[]): string {
   const notes: string[] = [];
   for (const i of ids) {
@@ -532,6 +562,9 @@ function absentEntities(model: Model, ids: number[]): string {
       if (p.kind !== 'entity') continue;
       const who = ABSENT_ENTITIES[p.entity];
       if (who) notes.push(`the ${p.entity} entity in ${describeRule(r.ref)} admits only ${who}, and no probe of a scenario comes from there`);
+      if ((p.entity === 'kube-apiserver' || p.entity === 'ingress') && ![...model.cluster.externalByIp.values()].includes(p.entity)) {
+        notes.push(`the ${p.entity} entity in ${describeRule(r.ref)} matches the addresses cluster.external gives that identity, and this scenario lists none`);
+      }
     }
   }
   return notes.length > 0 ? `; ${notes.join('; ')}` : '';

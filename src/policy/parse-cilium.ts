@@ -230,9 +230,7 @@ function readSectionRule(
   }
   for (const e of f.get(`${from}Entities`).items('entities') ?? []) {
     const name = e.oneOf(ENTITIES, 'entity', 'unknown-entity');
-    if (name === 'kube-apiserver') {
-      e.fail('unsupported', `${e.path}: the kube-apiserver entity is not modelled by this simulator: a scenario does not say which nodes or addresses run the API server, so it cannot tell which probes carry that identity. Use ${from}CIDR with the API server's address`);
-    } else if (name) peers.push({kind: 'entity', entity: name, source: e.pos});
+    if (name) peers.push({kind: 'entity', entity: name, source: e.pos});
   }
   for (const e of f.get(`${from}CIDR`).items('CIDRs') ?? []) {
     const text = e.string('a CIDR');

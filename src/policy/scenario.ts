@@ -302,10 +302,20 @@ function readCluster(v: Val): Cluster {
     }
     cluster.services = [...(cluster.services ?? []), svc];
   }
-  if (f.has('external')) {
-    // Any address that is no pod, node or Service is outside the cluster (world): a list of
-    // them would change no verdict, and a field that is read and then ignored misleads.
-    f.get('external').fail('unsupported', `${f.get('external').path} is not supported: every address that is not a pod, a node or a Service is already outside the cluster (the world entity), so the list would change nothing. Remove it and probe the address directly, e.g. to: {ip: 8.8.8.8}`);
+  for (const x of f.get('external').items('addresses with a reserved identity') ?? []) {
+    const xf = x.fields(['ip', 'identity'], 'an address with its identity: {ip: 172.18.0.10, identity: kube-apiserver}');
+    if (!xf) continue;
+    const ipVal = xf.require('ip', 'the address');
+    const ip = ipVal && readIpField(ipVal, 'address');
+    // Only identities an address can have besides world; an outside address is the world already.
+    const identity = xf.require('identity', 'kube-apiserver or ingress')?.oneOf(['kube-apiserver', 'ingress'] as const, 'identity of an outside address');
+    if (ipVal === undefined || ip === undefined || identity === undefined) continue;
+    const taken = [...(cluster.nodes ?? []).map((n) => n.ip), ...cluster.pods.map((p) => p.ip)].some((used) => used !== undefined && canonicalIp(used) === canonicalIp(ip));
+    if (taken) {
+      ipVal.fail('invalid-cluster', `${ipVal.path} ${ip} is the address of a node or a pod, which has its own identity; external lists addresses outside them`);
+      continue;
+    }
+    cluster.external = [...(cluster.external ?? []), {ip, identity}];
   }
   return cluster;
 }

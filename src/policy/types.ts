@@ -102,6 +102,18 @@ export interface Cluster {
   nodes?: Node[];
   pods: Pod[];
   services?: Service[];
+  /**
+   * Addresses outside the pods and nodes that Cilium gives a reserved identity: the API server
+   * (`kube-apiserver`, when it runs outside the cluster) or Cilium's Envoy for Ingress and Gateway API
+   * (`ingress`). Any other address is the world.
+   */
+  external?: ExternalAddress[];
+}
+
+/** An address with a reserved identity of its own (Documentation/security/policy/layer3.rst "Entities based"). */
+export interface ExternalAddress {
+  ip: string;
+  identity: 'kube-apiserver' | 'ingress';
 }
 
 /** A DNS answer the Cilium DNS proxy has seen, which toFQDNs rules turn into allowed IPs. */
@@ -189,8 +201,8 @@ export interface Selector {
 /**
  * Every entity Cilium accepts (cilium/cilium pkg/policy/api/entity.go EntitySelectorMapping;
  * Documentation/security/policy/layer3.rst "Entities based"). The reader refuses any other name,
- * as Cilium does ("unsupported entity"), and refuses kube-apiserver, which this engine does not
- * model (a scenario does not say which nodes run the API server).
+ * as Cilium does ("unsupported entity"). kube-apiserver and ingress match the addresses a scenario
+ * lists under cluster.external with that identity.
  */
 export const ENTITIES = [
   'all',

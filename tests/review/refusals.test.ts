@@ -69,7 +69,6 @@ const REFUSALS: Refusal[] = [
   {name: 'two-l7-protocols', line: 'rules: {http: [{}], dns: [{matchPattern: "*"}]}', at: '{http', says: ['http and dns', CILIUM_REFUSES]},
   {name: 'except-outside-cidr', line: 'toCIDRSet: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]', at: '192.168.0.0/16', says: ['except[0]', 'not inside cidr']},
   {name: 'unknown-entity', line: 'fromEntities: [wrld]', at: 'wrld', says: ['fromEntities[0]', 'not a valid entity', 'did you mean "world"']},
-  {name: 'kube-apiserver-entity', line: 'toEntities: [kube-apiserver]', at: 'kube-apiserver', says: ['toEntities[0]', 'kube-apiserver entity is not modelled']},
   {name: 'from-nodes', line: 'fromNodes: [{matchLabels: {role: worker}}]', at: '[{matchLabels', says: ['fromNodes', 'enable-node-selector-labels', 'fromEntities']},
   {name: 'too-many-ports', line: 'ports: [{port: "8000"', at: '[{port', says: ['41 ports', CILIUM_REFUSES]},
   {name: 'removed-kafka', line: 'rules: {kafka: [{topic: deathstar-plans}]}', at: '[{topic', says: ['rules.kafka', 'removed', 'Cilium 1.20', 'L4 allow', ...REMOVED]},
@@ -82,8 +81,6 @@ const REFUSALS: Refusal[] = [
   {name: 'fqdn-name-chars', line: 'toFQDNs: [{matchName: "api.example.com/v1"}]', at: '"api.example.com/v1"', says: ['toFQDNs[0].matchName', 'Invalid characters in MatchName', CILIUM_REFUSES]},
   {name: 'fqdn-pattern-chars', line: 'toFQDNs: [{matchPattern: "(api|www).example.com"}]', at: '"(api|www)', says: ['toFQDNs[0].matchPattern', 'Invalid characters in MatchPattern', CILIUM_REFUSES, 'not a regular expression']},
   {name: 'dns-rule-name-chars', line: 'rules: {dns: [{matchName: "api example.com"}]}', at: '"api example.com"', says: ['rules.dns[0].matchName', 'Invalid characters in MatchName', CILIUM_REFUSES]},
-  // Nothing accepted and then ignored: the scenario's cluster.external was never read by the engine.
-  {name: 'cluster-external', line: 'external: [{ip: 8.8.8.8}]', at: '[{ip', says: ['cluster.external is not supported']},
   // layer3.rst "Services based": a Service without a selector stands for the addresses of its
   // EndpointSlices, which a scenario cannot describe.
   {name: 'selectorless-service', line: 'toServices: [{k8sService: {serviceName: external-db}}]', at: '{k8sService', says: ['toServices', 'x/external-db', 'no selector']},
