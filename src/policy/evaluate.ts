@@ -238,7 +238,9 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
         if (peer.kind === 'world' && special !== 'ingress' && fqdnAllows(model, p, peer.ip, subject)) return true;
         break;
       case 'nodes':
-        if (peer.kind === 'node' && matches(p.selector, peer.node.labels)) return true;
+        // "every cilium-agent allocates a different local security identity for all other nodes"
+        // from their labels (layer3.rst "Node based"); the local node keeps the host identity.
+        if (peer.kind === 'node' && reserved === 'remote-node' && matches(p.selector, peer.node.labels)) return true;
         break;
       case 'pods':
       case 'service':

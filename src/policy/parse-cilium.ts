@@ -102,18 +102,24 @@ const MAX_ICMP_FIELDS = 40;
 
 const WHY = "Cilium refuses the whole policy (pkg/policy/api/rule_validation.go), so it would be in force nowhere";
 
+/** Agent options that change which policies Cilium accepts. */
+export interface AgentOptions {
+  /** `--enable-node-selector-labels` (Helm nodeSelectorLabels): fromNodes/toNodes take effect. */
+  nodeSelectorLabels?: boolean;
+}
+
 /** Reads the rule(s) of a Cilium policy: `spec` and/or `specs`. */
-export function readCiliumPolicy(top: Fields, clusterwide: boolean, namespace: string | undefined): PolicyRule[] {
+export function readCiliumPolicy(top: Fields, clusterwide: boolean, namespace: string | undefined, agent: AgentOptions = {}): PolicyRule[] {
   const rules: PolicyRule[] = [];
   const l7Types = new Map<string, {type: string; at: Val}>();
   let any = false;
   if (top.present('spec')) {
     any = true;
-    rules.push(...readRule(top.get('spec'), '', clusterwide, namespace, l7Types));
+    rules.push(...readRule(top.get('spec'), '', clusterwide, namespace, l7Types, agent));
   }
   if (top.present('specs')) {
     any = true;
-    (top.get('specs').items('rules') ?? []).forEach((s, i) => rules.push(...readRule(s, `specs[${i}].`, clusterwide, namespace, l7Types)));
+    (top.get('specs').items('rules') ?? []).forEach((s, i) => rules.push(...readRule(s, `specs[${i}].`, clusterwide, namespace, l7Types, agent)));
   }
   if (!any) top.owner.fail('missing-field', `this ${clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy'} has neither spec nor specs; add a spec with an endpointSelector`);
   return rules;
@@ -121,7 +127,7 @@ export function readCiliumPolicy(top: Fields, clusterwide: boolean, namespace: s
 
 const SECTIONS = ['ingress', 'ingressDeny', 'egress', 'egressDeny'] as const;
 
-function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: string | undefined, l7Types: Map<string, {type: string; at: Val}>): PolicyRule[] {
+function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: string | undefined, l7Types: Map<string, {type: string; at: Val}>, agent: AgentOptions): PolicyRule[] {
   const f = v.fields(RULE_FIELDS, 'a Cilium policy rule');
   if (!f) return [];
   const where = v.path || 'the rule';
@@ -163,7 +169,7 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
   for (const section of SECTIONS) {
     const direction: Direction = section.startsWith('ingress') ? 'ingress' : 'egress';
     sectionItems[section].forEach((item, i) => {
-      const rule = readSectionRule(item, section, clusterwide, namespace, l7Types, hostPolicy);
+      const rule = readSectionRule(item, section, clusterwide, namespace, l7Types, hostPolicy, agent);
       if (!rule) return;
       out.push({
         direction,
@@ -193,6 +199,7 @@ function readSectionRule(
   namespace: string | undefined,
   l7Types: Map<string, {type: string; at: Val}>,
   hostPolicy: boolean,
+  agent: AgentOptions,
 ): {peers: Peer[] | 'any'; l4: L4 | null} | undefined {
   const f = item.fields(SECTION_FIELDS[section], `a CiliumNetworkPolicy ${section} rule`);
   if (!f) return undefined;
@@ -216,10 +223,10 @@ function readSectionRule(
     f.get('icmps').fail('icmps-with-toports', `${item.path} has both icmps and toPorts; ${WHY} ("the ICMPs block may only be present without ToPorts"). Put icmps in a rule of its own, with the same peers`);
   }
   for (const k of [`${from}Nodes`]) {
-    if (f.present(k)) {
+    if (f.present(k) && !agent.nodeSelectorLabels) {
       f.get(k).fail(
         'unsupported',
-        `${f.get(k).path}: ${k} takes effect only when the agent runs with enable-node-selector-labels (Helm nodeSelectorLabels: true); a default Cilium ${CILIUM_VERSION} agent refuses the rule ("FromNodes/ToNodes rules can only be applied when the flag is set", rule_validation.go), and this simulator models the default agent. Use ${from}Entities: [remote-node] or [host]`,
+        `${f.get(k).path}: ${k} takes effect only when the agent runs with enable-node-selector-labels (Helm nodeSelectorLabels: true); a default Cilium ${CILIUM_VERSION} agent refuses the rule ("FromNodes/ToNodes rules can only be applied when the flag is set", rule_validation.go). Use ${from}Entities: [remote-node] or [host], or say the agent has the flag: options: {nodeSelectorLabels: true}`,
       );
     }
   }

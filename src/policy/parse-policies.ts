@@ -4,7 +4,7 @@
  * so a lab's app manifests and policies can be fed through the same function.
  */
 import {readNetworkPolicySpec} from './parse-k8s';
-import {readCiliumPolicy} from './parse-cilium';
+import {readCiliumPolicy, type AgentOptions} from './parse-cilium';
 import {closest} from './errors';
 import {DNS_LABEL, DNS_SUBDOMAIN} from './names';
 import {EVERYTHING, labelChecks} from './selector';
@@ -34,6 +34,8 @@ export interface ReadPolicyOptions {
   requireNamespace?: boolean;
   /** The namespaces that exist: a namespaced policy elsewhere is refused, as the API server refuses it. */
   namespaces?: readonly string[];
+  /** Agent options that change what Cilium accepts (a scenario's options). */
+  agent?: AgentOptions;
 }
 
 /**
@@ -157,7 +159,7 @@ export function readObject(root: Val, options: ReadPolicyOptions = {}, inherited
     // namespace isolated for ingress.
     rules = spec.absent ? readNetworkPolicySpecEmpty(root, namespace!) : readNetworkPolicySpec(spec, namespace!);
   } else {
-    rules = readCiliumPolicy(top, clusterwide, namespace);
+    rules = readCiliumPolicy(top, clusterwide, namespace, options.agent);
   }
   // A policy with errors is not returned: the API server (or Cilium) would not accept it at all.
   if (root.ctx.errors.length > errorsBefore) return undefined;

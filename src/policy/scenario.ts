@@ -38,11 +38,15 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     const d = top.get('datapath').oneOf(['cilium', 'kubernetes'] as const, 'datapath');
     if (d) scenario.datapath = d;
   }
-  const of = top.present('options') ? top.get('options').fields(['policyEnforcementMode', 'policyAuditMode', 'auditEndpoints'], 'Cilium agent options') : undefined;
+  const of = top.present('options') ? top.get('options').fields(['policyEnforcementMode', 'policyAuditMode', 'auditEndpoints', 'nodeSelectorLabels'], 'Cilium agent options') : undefined;
   const mode = of?.get('policyEnforcementMode');
   if (mode && !mode.absent) {
     const m = mode.oneOf(['default', 'always', 'never'] as const, 'policy enforcement mode');
     if (m) scenario.options = {...scenario.options, policyEnforcementMode: m};
+  }
+  if (of?.present('nodeSelectorLabels')) {
+    const labels = of.get('nodeSelectorLabels').bool('nodeSelectorLabels (true: the agent runs with --enable-node-selector-labels)');
+    if (labels !== undefined) scenario.options = {...scenario.options, nodeSelectorLabels: labels};
   }
   if (of?.present('policyAuditMode')) {
     const audit = of.get('policyAuditMode').bool('policyAuditMode (true: the agent-wide --policy-audit-mode)');
@@ -66,7 +70,11 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     if (entry) (scenario.dnsCache ??= []).push(entry);
   }
   // A policy's namespace must be written and listed (without a cluster there is nothing to check against).
-  const policyOptions = {requireNamespace: true, ...(clusterVal ? {namespaces: scenario.cluster.namespaces.map((n) => n.name)} : {})};
+  const policyOptions = {
+    requireNamespace: true,
+    agent: {nodeSelectorLabels: scenario.options?.nodeSelectorLabels === true},
+    ...(clusterVal ? {namespaces: scenario.cluster.namespaces.map((n) => n.name)} : {}),
+  };
   for (const p of top.get('policies').items('policy objects') ?? []) {
     const r = readObject(p, policyOptions);
     if (r?.other) p.fail('not-a-policy', `${p.path} is a ${r.other.kind}; policies holds only NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects (describe pods and namespaces under cluster)`);

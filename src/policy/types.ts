@@ -172,6 +172,11 @@ export interface ScenarioOptions {
   policyAuditMode?: boolean;
   /** Pods (`namespace/name`) in policy audit mode on their own (`cilium-dbg endpoint config ID PolicyAuditMode=Enabled`). */
   auditEndpoints?: string[];
+  /**
+   * `--enable-node-selector-labels` (Helm nodeSelectorLabels): fromNodes/toNodes are accepted and
+   * select other nodes by their labels (layer3.rst "Node based").
+   */
+  nodeSelectorLabels?: boolean;
 }
 
 /** A complete question: cluster, the policies in force, probes and an optional matrix. */
