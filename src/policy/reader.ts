@@ -2,14 +2,14 @@
  * A strict reader over a parsed document that keeps positions: every value knows where it was
  * written and its path (`spec.ingress[0].toPorts`), so a validation error can say
  * `file:line:col: what is wrong; what would be right`. YAML is read by the yaml library into
- * positioned nodes; strict JSON by jsonc-parser into positioned nodes too (json-source.ts: much
+ * positioned nodes; strict JSON by jsonc-parser into a compact positioned tree (json-source.ts: much
  * faster on large machine-made files), and text that is not strict JSON goes to the YAML parser
  * (YAML 1.2 is a superset of JSON). Val reads both trees with one set of rules and messages.
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
-import {getNodeValue, type Segment} from 'jsonc-parser';
+import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {looksLikeJson, readJson, TOO_DEEP, type JsonNode} from './json-source';
+import {JsonArray, JsonObject, jsonToPlain, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -19,14 +19,16 @@ export interface ReadContext {
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
-  /** Set when the text was strict JSON: nodes are then jsonc-parser's, not the yaml library's. */
+  /** Set when the text was strict JSON: nodes are then json-source.ts values, not the yaml library's. */
   json?: boolean;
 }
 
-/** A document of the text: its root (a yaml node, or a jsonc-parser node for JSON) and its errors. */
+/** A document of the text: its root (a yaml node, or a json-source.ts value for JSON) and its errors. */
 export interface SourceDocument {
   contents: unknown;
   errors: readonly unknown[];
+  /** Where the root value starts (JSON; a yaml node carries its own range). */
+  offset?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
     lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     for (const d of json.duplicates) errors.push(errorAt({file, ...lines.linePos(d.offset)}, 'duplicate-key', duplicateKeyMessage(d.key)));
-    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates}]};
+    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates, offset: json.offset}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
@@ -160,7 +162,10 @@ interface Entry {
  * path is always the path of the use (`spec.podSelector.matchLabels`).
  */
 export class Val {
-  /** A yaml node (YAML), or a jsonc-parser node (JSON); null or undefined when absent. */
+  /**
+   * A yaml node (YAML), or a json-source.ts value (JSON: an object, an array, or the scalar
+   * itself); undefined when absent, and null for JSON's explicit null.
+   */
   readonly node: unknown;
   /** Where an alias was used, when this value came through one. */
   private readonly aliasOffset: number | undefined;
@@ -172,7 +177,10 @@ export class Val {
     readonly parent: Val | undefined,
     /** This value's key or index in `parent`. */
     readonly segment: Segment | undefined,
-    /** Offset to report when the node is absent (the parent's start, or the key's). */
+    /**
+     * Offset to report when the node is absent (the parent's start, or the key's); for JSON, where
+     * values carry no offsets of their own, the value's offset when present.
+     */
     private readonly fallbackOffset = 0,
     /** The key of a mapping entry rather than its value (an unknown field is reported at its key). */
     private readonly isKey = false,
@@ -188,7 +196,7 @@ export class Val {
 
   /** The root value of a document. */
   static root(ctx: ReadContext, doc: SourceDocument): Val {
-    return new Val(ctx, doc.contents, undefined, undefined, 0);
+    return new Val(ctx, doc.contents, undefined, undefined, doc.offset ?? 0);
   }
 
   /** Where this value is, for messages: `spec.ingress[0].toPorts` (a key has its mapping's path). */
@@ -202,8 +210,8 @@ export class Val {
   /** Offset of this value in the text (the alias use for an aliased value; the parent's when absent). */
   get offset(): number {
     if (this.aliasOffset !== undefined) return this.aliasOffset;
-    const at = this.ctx.json ? (this.node as JsonNode | null | undefined)?.offset : (this.node as Node | null | undefined)?.range?.[0];
-    return at ?? this.fallbackOffset;
+    if (this.ctx.json) return this.fallbackOffset;
+    return (this.node as Node | null | undefined)?.range?.[0] ?? this.fallbackOffset;
   }
 
   /** Position of this value (or of its parent when absent). */
@@ -215,10 +223,7 @@ export class Val {
   /** What kind of value this is, in either format. */
   private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
     const n = this.node;
-    if (this.ctx.json) {
-      const type = (n as JsonNode | null | undefined)?.type;
-      return type === undefined ? 'none' : type === 'object' ? 'map' : type === 'array' ? 'seq' : 'scalar';
-    }
+    if (this.ctx.json) return n === undefined ? 'none' : n instanceof JsonObject ? 'map' : n instanceof JsonArray ? 'seq' : 'scalar';
     return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
   }
 
@@ -275,10 +280,11 @@ export class Val {
     if (this.kind !== 'map') return;
     const start = this.offset;
     if (this.ctx.json) {
-      for (const property of (this.node as JsonNode).children ?? []) {
-        const [keyNode, valueNode] = property.children!;
-        const key = new Val(this.ctx, keyNode, this, undefined, start, true);
-        visit(keyNode.value, new Val(this.ctx, valueNode, this, keyNode.value, key.offset), key);
+      const object = this.node as JsonObject;
+      for (let i = 0; i < object.size; i++) {
+        const name = object.key(i);
+        const key = new Val(this.ctx, name, this, undefined, object.keyOffset(i), true);
+        visit(name, new Val(this.ctx, object.value(i), this, name, object.valueOffset(i)), key);
       }
       return;
     }
@@ -316,7 +322,10 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
     const start = this.offset;
-    if (this.ctx.json) return ((this.node as JsonNode).children ?? []).map((n, i) => new Val(this.ctx, n, this, i, start));
+    if (this.ctx.json) {
+      const array = this.node as JsonArray;
+      return Array.from({length: array.length}, (_, i) => new Val(this.ctx, array.item(i), this, i, array.itemOffset(i)));
+    }
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
 
@@ -398,14 +407,14 @@ export class Val {
 
   /** The raw scalar value, or undefined for collections and absent values. */
   scalar(): unknown {
-    if (this.ctx.json) return this.kind === 'scalar' ? (this.node as JsonNode).value : undefined;
+    if (this.ctx.json) return this.kind === 'scalar' ? this.node : undefined;
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
     if (this.node == null) return undefined;
-    if (this.ctx.json) return getNodeValue(this.node as JsonNode);
+    if (this.ctx.json) return jsonToPlain(this.node as JsonValue);
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }

@@ -1,5 +1,5 @@
-// JSON input has a reader of its own (src/policy/json-source.ts: jsonc-parser's positioned tree,
-// duplicate keys found in it). These tests hold it to the YAML path,
+// JSON input has a reader of its own (src/policy/json-source.ts: a positioned tree built with
+// jsonc-parser's visitor, duplicate keys found while building it). These tests hold it to the YAML path,
 // which reads the same document through the yaml library: the same verdicts, explanations and
 // errors, with positions that point into the JSON text. Expected positions are found by searching
 // the test's own text, not taken from the reader.
@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {parse, parseAllDocuments} from 'yaml';
 import {simulateCli} from '../cli-harness';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
-import {readJson} from '../../src/policy/json-source';
+import {jsonToPlain, readJson, TOO_DEEP} from '../../src/policy/json-source';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = ['tests/fixtures/review', 'tests/fixtures/scenarios'].flatMap((dir) =>
@@ -247,5 +247,25 @@ describe('lists of objects (what kubectl get -o yaml|json prints)', () => {
 
   it('a list whose items are not a list is refused', () => {
     expect(parsePolicyDocuments('apiVersion: v1\nkind: List\nitems: {a: b}\n', 'l.yaml').errors.map(formatError)).toEqual(['l.yaml:3:8: items must be a list (the objects of the list), not a mapping']);
+  });
+});
+
+describe('the JSON tree holds the data JSON.parse reads', () => {
+  it('for every fixture\'s JSON twin', () => {
+    for (const f of FIXTURES) {
+      const text = jsonTwin(readFileSync(path.join(ROOT, f), 'utf8'));
+      const doc = readJson(text);
+      expect(doc === undefined || doc === TOO_DEEP, f).toBe(false);
+      if (doc && doc !== TOO_DEEP) expect(jsonToPlain(doc.root), f).toEqual(JSON.parse(text));
+    }
+  });
+
+  it('keeps a "__proto__" key as data, as JSON.parse does, never as the prototype', () => {
+    const text = '{"metadata": {"labels": {"__proto__": "x", "app": "a"}}}';
+    const doc = readJson(text);
+    const plain = jsonToPlain(doc !== undefined && doc !== TOO_DEEP ? doc.root : null) as {metadata: {labels: Record<string, string>}};
+    expect(Object.keys(plain.metadata.labels)).toEqual(['__proto__', 'app']);
+    expect(Object.getPrototypeOf(plain.metadata.labels)).toBe(Object.prototype);
+    expect(plain).toEqual(JSON.parse(text));
   });
 });
