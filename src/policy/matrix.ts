@@ -17,9 +17,51 @@ import type {L4, L4Protocol, MatrixTotals} from './types';
 
 /** Evaluates every ordered pair of distinct pods on each port. */
 export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4Protocol}[], options: {cells?: boolean} = {}): MatrixTotals[] {
-  // Which rules name ports: only those match differently from one destination pod to another.
+  const layout = rowLayout(model);
+  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(model, layout, port, protocol, options.cells ?? false));
+}
+
+/** What the rows of every port share: which rules name ports, the pods' named ports, and which pods have the same rows. */
+interface RowLayout {
+  /** Per rule: whether it names ports (only those match differently from one destination pod to another). */
+  named: boolean[];
+  /** Each distinct set of named container ports, with the pods that declare it. */
+  portSets: Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>;
+  /**
+   * Per side (0 ingress, 1 egress), per pod: the first pod whose row on that side is the same on
+   * every port. Pods selected by the same rules have the same row (pods of one Deployment, or of
+   * one namespace under namespace-wide policies), so each distinct row is computed once per port
+   * and copied. On ingress a rule with named ports is checked against the pod's own container
+   * ports, so such a row depends on the pod's set of named ports as well.
+   */
+  firstWithRow: [Int32Array, Int32Array];
+}
+
+function rowLayout(model: Model): RowLayout {
+  const pods = model.cluster.pods;
+  const n = pods.length;
   const named = model.rules.map((r) => usesNamedPorts(r.rule.l4));
-  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(model, named, port, protocol, options.cells ?? false));
+  const portSets = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
+  const portSetOf = pods.map((pod) => {
+    const key = [...pod.namedPorts].map(([name, p]) => `${name}=${p.protocol}/${p.port}`).sort().join(',');
+    let set = portSets.get(key);
+    if (!set) portSets.set(key, (set = {ports: pod.namedPorts, pods: bitset(n)}));
+    set.pods[pod.index >>> 5] |= 1 << (pod.index & 31);
+    return key;
+  });
+  const firstWithRow: [Int32Array, Int32Array] = [new Int32Array(n), new Int32Array(n)];
+  for (const [s, byPod] of [model.ingressRules, model.egressRules].entries()) {
+    const firstOf = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const ids = byPod[i];
+      // A host-network pod's row is not computed from its rules (see matrixOnPort): never shared.
+      const key = pods[i].hostNetwork ? undefined : s === 0 && ids.some((ri) => named[ri]) ? `${portSetOf[i]}|${ids.join(',')}` : ids.join(',');
+      const first = key === undefined ? i : firstOf.get(key);
+      if (key !== undefined && first === undefined) firstOf.set(key, i);
+      firstWithRow[s][i] = first ?? i;
+    }
+  }
+  return {named, portSets, firstWithRow};
 }
 
 function usesNamedPorts(l4: L4 | null): boolean {
@@ -29,7 +71,8 @@ function usesNamedPorts(l4: L4 | null): boolean {
 /** A rule's ports on this port: admits every destination, none, or those in the set (named ports). */
 type PortMatch = Bitset | boolean;
 
-function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
+function matrixOnPort(model: Model, layout: RowLayout, port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
+  const {named, portSets, firstWithRow} = layout;
   const pods = model.cluster.pods;
   const n = pods.length;
   const never = model.datapath === 'cilium' && model.mode === 'never';
@@ -37,18 +80,9 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
   const base: Traffic = {protocol, port, icmpType: 0, family: 'IPv4'};
   const W = (n + 31) >>> 5;
 
-  // A rule with named ports depends on the destination pod's container ports. Pods that name
-  // the same ports resolve them alike, so each distinct set of named ports is checked once.
-  const portSets = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
-  const portSetOf = pods.map((pod) => {
-    const key = [...pod.namedPorts].map(([name, p]) => `${name}=${p.protocol}/${p.port}`).sort().join(',');
-    let set = portSets.get(key);
-    if (!set) portSets.set(key, (set = {ports: pod.namedPorts, pods: bitset(n)}));
-    set.pods[pod.index >>> 5] |= 1 << (pod.index & 31);
-    return key;
-  });
-
-  // Per rule, found on first use: which destinations its ports admit.
+  // Per rule, found on first use: which destinations its ports admit. A rule with named ports
+  // depends on the destination pod's container ports; pods that name the same ports resolve them
+  // alike, so each distinct set of named ports is checked once.
   const portMatch: (PortMatch | undefined)[] = new Array(model.rules.length);
   const matchOf = (ri: number): PortMatch => {
     let m = portMatch[ri];
@@ -72,9 +106,6 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
   const all = fullBitset(n);
   const allow = bitset(n);
   const deny = bitset(n);
-  // Pods selected by the same rules have the same row: each distinct list of rules is computed
-  // once and copied (pods of one Deployment, or of one namespace under namespace-wide policies).
-  const rowOf = [new Map<string, number>(), new Map<string, number>()];
 
   /**
    * Writes into row i of `into` what one side of pod i lets through: the rules `ids` selecting it,
@@ -86,16 +117,11 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
       into.set(all, at);
       return;
     }
-    // On ingress a rule with named ports is checked against pod i's own container ports, so
-    // that row depends on its set of named ports as well.
-    const key = ingress && ids.some((ri) => named[ri]) ? `${portSetOf[i]}|${ids.join(',')}` : ids.join(',');
-    const rows = rowOf[ingress ? 0 : 1];
-    const seen = rows.get(key);
-    if (seen !== undefined) {
-      into.copyWithin(at, seen * W, seen * W + W);
+    const first = firstWithRow[ingress ? 0 : 1][i];
+    if (first !== i) {
+      into.copyWithin(at, first * W, first * W + W);
       return;
     }
-    rows.set(key, i);
     let isolated = always;
     allow.fill(0);
     deny.fill(0);
