@@ -274,25 +274,29 @@ export class Val {
 
   /**
    * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
-   * value that is not a mapping), and the key's own Val (to report an error at the key).
+   * value that is not a mapping), and the entry's index, for keyAt (to report an error at the key).
    */
-  private eachEntry(visit: (name: string | undefined, value: Val, key: Val) => void): void {
+  private eachEntry(visit: (name: string | undefined, value: Val, index: number) => void): void {
     if (this.kind !== 'map') return;
-    const start = this.offset;
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      for (let i = 0; i < object.size; i++) {
-        const name = object.key(i);
-        const key = new Val(this.ctx, name, this, undefined, object.keyOffset(i), true);
-        visit(name, new Val(this.ctx, object.value(i), this, name, object.valueOffset(i)), key);
-      }
+      for (let i = 0; i < object.size; i++) visit(object.key(i), new Val(this.ctx, object.value(i), this, object.key(i), object.valueOffset(i)), i);
       return;
     }
-    for (const item of (this.node as Node & {items: Pair<Node, Node>[]}).items) {
-      const key = new Val(this.ctx, item.key, this, undefined, start, true);
+    (this.node as Node & {items: Pair<Node, Node>[]}).items.forEach((item, i) => {
+      const key = this.keyAt(i);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), key);
+      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), i);
+    });
+  }
+
+  /** The key of entry `index` of this mapping, as a Val of its own (made only when needed: most keys are never reported). */
+  private keyAt(index: number): Val {
+    if (this.ctx.json) {
+      const object = this.node as JsonObject;
+      return new Val(this.ctx, object.key(index), this, undefined, object.keyOffset(index), true);
     }
+    return new Val(this.ctx, (this.node as Node & {items: Pair<Node, Node>[]}).items[index].key, this, undefined, this.offset, true);
   }
 
   /**
@@ -302,12 +306,12 @@ export class Val {
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    this.eachEntry((key, value, keyVal) => {
+    this.eachEntry((key, value, index) => {
       if (key === undefined) {
-        keyVal.fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        this.keyAt(index).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
       } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        keyVal.fail(
+        this.keyAt(index).fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
@@ -377,11 +381,11 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    this.eachEntry((name, value, keyVal) => {
+    this.eachEntry((name, value, index) => {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        keyVal.fail('invalid-label', `${this.path} key ${keyProblem}`);
+        this.keyAt(index).fail('invalid-label', `${this.path} key ${keyProblem}`);
         return;
       }
       const v = value.scalar();
