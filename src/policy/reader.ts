@@ -2,14 +2,15 @@
  * A strict reader over a parsed document that keeps positions: every value knows where it was
  * written and its path (`spec.ingress[0].toPorts`), so a validation error can say
  * `file:line:col: what is wrong; what would be right`. YAML is read by the yaml library into
- * positioned nodes; strict JSON by jsonc-parser into positioned nodes too (json-source.ts: much
- * faster on large machine-made files), and text that is not strict JSON goes to the YAML parser
- * (YAML 1.2 is a superset of JSON). Val reads both trees with one set of rules and messages.
+ * positioned nodes; strict JSON by jsonc-parser into plain values whose objects and arrays hold
+ * the offset of each entry (json-source.ts: much faster on large machine-made files), and text
+ * that is not strict JSON goes to the YAML parser (YAML 1.2 is a superset of JSON). Val reads
+ * both with one set of rules and messages.
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
-import {getNodeValue, type Segment} from 'jsonc-parser';
+import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {looksLikeJson, readJson, TOO_DEEP, type JsonNode} from './json-source';
+import {JsonArray, JsonObject, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -19,11 +20,11 @@ export interface ReadContext {
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
-  /** Set when the text was strict JSON: nodes are then jsonc-parser's, not the yaml library's. */
+  /** Set when the text was strict JSON: nodes are then json-source.ts values, not the yaml library's. */
   json?: boolean;
 }
 
-/** A document of the text: its root (a yaml node, or a jsonc-parser node for JSON) and its errors. */
+/** A document of the text: its root (a yaml node, or a json-source.ts value for JSON) and its errors. */
 export interface SourceDocument {
   contents: unknown;
   errors: readonly unknown[];
@@ -160,7 +161,10 @@ interface Entry {
  * path is always the path of the use (`spec.podSelector.matchLabels`).
  */
 export class Val {
-  /** A yaml node (YAML), or a jsonc-parser node (JSON); null or undefined when absent. */
+  /**
+   * A yaml node (YAML), or a json-source.ts value (JSON, where null is a value written `null`);
+   * undefined, or null for YAML, when absent.
+   */
   readonly node: unknown;
   /** Where an alias was used, when this value came through one. */
   private readonly aliasOffset: number | undefined;
@@ -172,8 +176,12 @@ export class Val {
     readonly parent: Val | undefined,
     /** This value's key or index in `parent`. */
     readonly segment: Segment | undefined,
-    /** Offset to report when the node is absent (the parent's start, or the key's). */
-    private readonly fallbackOffset = 0,
+    /**
+     * Where the value is written, for JSON (a JSON scalar does not carry its position: its
+     * holder does). For YAML, and for an absent value, the offset to report when the node has
+     * none (the parent's start, or the key's).
+     */
+    private readonly at = 0,
     /** The key of a mapping entry rather than its value (an unknown field is reported at its key). */
     private readonly isKey = false,
   ) {
@@ -202,8 +210,8 @@ export class Val {
   /** Offset of this value in the text (the alias use for an aliased value; the parent's when absent). */
   get offset(): number {
     if (this.aliasOffset !== undefined) return this.aliasOffset;
-    const at = this.ctx.json ? (this.node as JsonNode | null | undefined)?.offset : (this.node as Node | null | undefined)?.range?.[0];
-    return at ?? this.fallbackOffset;
+    if (this.ctx.json) return this.at;
+    return (this.node as Node | null | undefined)?.range?.[0] ?? this.at;
   }
 
   /** Position of this value (or of its parent when absent). */
@@ -215,10 +223,7 @@ export class Val {
   /** What kind of value this is, in either format. */
   private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
     const n = this.node;
-    if (this.ctx.json) {
-      const type = (n as JsonNode | null | undefined)?.type;
-      return type === undefined ? 'none' : type === 'object' ? 'map' : type === 'array' ? 'seq' : 'scalar';
-    }
+    if (this.ctx.json) return n === undefined ? 'none' : n instanceof JsonObject ? 'map' : n instanceof JsonArray ? 'seq' : 'scalar';
     return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
   }
 
@@ -273,15 +278,15 @@ export class Val {
    */
   private eachEntry(visit: (name: string | undefined, value: Val, key: Val) => void): void {
     if (this.kind !== 'map') return;
-    const start = this.offset;
     if (this.ctx.json) {
-      for (const property of (this.node as JsonNode).children ?? []) {
-        const [keyNode, valueNode] = property.children!;
-        const key = new Val(this.ctx, keyNode, this, undefined, start, true);
-        visit(keyNode.value, new Val(this.ctx, valueNode, this, keyNode.value, key.offset), key);
-      }
+      const object = this.node as JsonObject;
+      object.keys.forEach((name, i) => {
+        const key = new Val(this.ctx, name, this, undefined, object.keyOffsets[i], true);
+        visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffsets[i]), key);
+      });
       return;
     }
+    const start = this.offset;
     for (const item of (this.node as Node & {items: Pair<Node, Node>[]}).items) {
       const key = new Val(this.ctx, item.key, this, undefined, start, true);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
@@ -315,8 +320,11 @@ export class Val {
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
+    if (this.ctx.json) {
+      const array = this.node as JsonArray;
+      return array.items.map((n, i) => new Val(this.ctx, n, this, i, array.offsets[i]));
+    }
     const start = this.offset;
-    if (this.ctx.json) return ((this.node as JsonNode).children ?? []).map((n, i) => new Val(this.ctx, n, this, i, start));
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
 
@@ -398,14 +406,14 @@ export class Val {
 
   /** The raw scalar value, or undefined for collections and absent values. */
   scalar(): unknown {
-    if (this.ctx.json) return this.kind === 'scalar' ? (this.node as JsonNode).value : undefined;
+    if (this.ctx.json) return this.kind === 'scalar' ? this.node : undefined;
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
+    if (this.ctx.json) return this.node === undefined ? undefined : plainJson(this.node as JsonValue);
     if (this.node == null) return undefined;
-    if (this.ctx.json) return getNodeValue(this.node as JsonNode);
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }
@@ -440,6 +448,19 @@ export class Fields {
     this.owner.fail('missing-field', `${this.owner.path || 'the document'} needs a "${key}" field (${what})`);
     return undefined;
   }
+}
+
+/**
+ * Plain data of a JSON value. Objects have no prototype, so that a key such as "__proto__" is a
+ * key like any other (as jsonc-parser's getNodeValue gives them); of a key written twice, the
+ * last value is kept.
+ */
+function plainJson(value: JsonValue): unknown {
+  if (value instanceof JsonArray) return value.items.map(plainJson);
+  if (!(value instanceof JsonObject)) return value;
+  const out: Record<string, unknown> = Object.create(null);
+  value.keys.forEach((key, i) => (out[key] = plainJson(value.values[i])));
+  return out;
 }
 
 /**

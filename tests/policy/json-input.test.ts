@@ -119,6 +119,21 @@ describe('JSON read in the order written', () => {
     expect([unknown.line, unknown.col]).toEqual([2, positionOf(text.replace('"name": "b", ', ''), '"bad"').col]);
   });
 
+  it('reads null and a "__proto__" key as the YAML path reads them', () => {
+    // null as a label value reads as empty text; "__proto__" is a key like any other, kept in
+    // the plain data of an object of another kind (not turned into a prototype).
+    const np = (yamlAlso: string) => `${yamlAlso}{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "a", "namespace": "x"}, "spec": {"podSelector": {"matchLabels": {"app": null}}}}`;
+    const fromJson = parsePolicyDocuments(np(''), 'p.json');
+    expect(fromJson.errors).toEqual([]);
+    expect(fromJson.policies[0].rules[0].subject.selector.matchLabels).toEqual({app: ''});
+    expect(withoutPositions(fromJson)).toEqual(withoutPositions(parsePolicyDocuments(np('# read as YAML\n'), 'p.yaml')));
+    const map = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"__proto__": {"x": 1}, "n": null, "7": "s"}}';
+    const [json] = parsePolicyDocuments(map, 'c.json').others;
+    const [yaml] = parsePolicyDocuments(`# read as YAML\n${map}`, 'c.yaml').others;
+    expect(Object.keys(json.object.data as object)).toEqual(['7', '__proto__', 'n']);
+    expect(JSON.stringify(json.object)).toBe(JSON.stringify(yaml.object));
+  });
+
   it('nesting deeper than the parsers can follow is one clear error, not a crash', () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const text = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ${deep}}}`;
