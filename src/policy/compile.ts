@@ -18,7 +18,10 @@ export interface CompiledRule {
   ref: RuleRef;
   /** Pods the rule applies to (host-network pods are never Cilium endpoints, so never here). */
   subjects: Bitset;
-  /** Pods its L3 peers admit (host-network pods excluded: they carry their node's identity). */
+  /**
+   * Pods its L3 peers admit (host-network pods excluded: they carry their node's identity).
+   * Rules that admit the same pods share one set (BitsetPool): read it, never write it.
+   */
   peerPods: Bitset;
   /** Parsed CIDRs of cidr peers, same order as rule.peers. */
   cidrs: Map<Peer, {cidr: Cidr; except: Cidr[]}>;
@@ -81,6 +84,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     return b;
   };
   const subjectCache = new Map<Subject, Bitset>();
+  const peerSets = new BitsetPool();
   const nonIdentityKeys: Model['nonIdentityKeys'] = [];
   // Pod addresses, parsed once when an ipBlock first needs them (kubernetes datapath only).
   let podAddresses: ReturnType<typeof parseIp>[] | undefined;
@@ -107,30 +111,8 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           if (cidr) cidrs.set(peer, {cidr, except: peer.except.map((e) => parseCidr(e, true)).filter((e) => e !== undefined)});
         }
       }
-      const compiled: CompiledRule = {
-        rule,
-        policy,
-        ref: {
-          kind: policy.kind,
-          ...(policy.namespace !== undefined ? {namespace: policy.namespace} : {}),
-          name: policy.name,
-          rule: rule.label,
-          file: rule.source.file,
-          // Read through, not copied: a JSON source finds its positions only when one is read
-          // (json-source.ts), and most rules of a large model are never named in an explanation.
-          get line() {
-            return rule.source.line;
-          },
-          get col() {
-            return rule.source.col;
-          },
-        },
-        subjects,
-        peerPods: bitset(n),
-        cidrs,
-      };
       // The peers' pods: the union of what each peer admits.
-      const peerPods = compiled.peerPods;
+      const peerPods = bitset(n);
       if (rule.peers === 'any') orInto(peerPods, endpoints);
       else {
         for (const peer of rule.peers) {
@@ -153,7 +135,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
               // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst;
               // kubernetes-test.sh skips the upstream ipBlock-on-pod-IP tests). Upstream e2e:
               // an ipBlock matches pod IPs.
-              const c = compiled.cidrs.get(peer);
+              const c = cidrs.get(peer);
               if (dp !== 'kubernetes' || peer.origin !== 'ipBlock' || !c) break;
               podAddresses ??= cluster.pods.map((pod) => parseIp(pod.ip));
               for (const pod of cluster.pods) {
@@ -173,6 +155,22 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           }
         }
       }
+      const compiled: CompiledRule = {
+        rule,
+        policy,
+        ref: {
+          kind: policy.kind,
+          ...(policy.namespace !== undefined ? {namespace: policy.namespace} : {}),
+          name: policy.name,
+          rule: rule.label,
+          file: rule.source.file,
+          line: rule.source.line,
+          col: rule.source.col,
+        },
+        subjects,
+        peerPods: peerSets.intern(peerPods),
+        cidrs,
+      };
       if (s.on === 'identity') {
         const selectors = [s.selector, ...(rule.peers === 'any' ? [] : rule.peers.flatMap((p) => (p.kind === 'endpoints' ? [p.selector] : [])))];
         for (const key of new Set(selectors.flatMap(selectorKeys))) {
@@ -193,6 +191,36 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     }
   }
   return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? [], nonIdentityKeys};
+}
+
+/**
+ * Equal bit sets made one: many rules admit the same pods (one selector in many policies), and
+ * when they share one Bitset the matrix ORs it into a row once (matrix.ts), and it is held once.
+ */
+class BitsetPool {
+  /** The sets kept, by a hash of their words. */
+  private readonly byHash = new Map<number, Bitset[]>();
+
+  /** The set kept that equals `b`; `b` itself, now kept, when there is none. */
+  intern(b: Bitset): Bitset {
+    const h = hashWords(b);
+    const alike = this.byHash.get(h);
+    if (!alike) {
+      this.byHash.set(h, [b]);
+      return b;
+    }
+    const same = alike.find((kept) => kept.every((word, i) => word === b[i]));
+    if (same) return same;
+    alike.push(b);
+    return b;
+  }
+}
+
+/** A hash of a set's words (FNV-1a on 32-bit words: http://www.isthe.com/chongo/tech/comp/fnv/). */
+function hashWords(b: Bitset): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
 }
 
 /**

@@ -9,7 +9,7 @@
  * (host or remote-node, relative to the other pod), which the per-rule pod sets do not hold, so
  * their bits are set from evaluateProbe, the reference path. Tests check the two agree.
  */
-import {bitset, fullBitset, orInto, type Bitset} from './bitset';
+import {bitset, fullBitset, orInto, setBit, type Bitset} from './bitset';
 import type {Model} from './compile';
 import {evaluateProbe, l4Matches, type Traffic} from './evaluate';
 import type {PodInfo} from './cluster';
@@ -17,114 +17,126 @@ import type {L4, L4Protocol, MatrixTotals} from './types';
 
 /** Evaluates every ordered pair of distinct pods on each port. */
 export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4Protocol}[], options: {cells?: boolean} = {}): MatrixTotals[] {
+  const n = model.cluster.pods.length;
+  const W = (n + 31) >>> 5;
   // Which rules name ports: only those match differently from one destination pod to another.
   const named = model.rules.map((r) => usesNamedPorts(r.rule.l4));
-  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(model, named, port, protocol, options.cells ?? false));
+  const portSets = namedPortSets(model.cluster.pods);
+  const ingress = sideGroups(model, model.ingressRules, (i, ids) => (ids.some((ri) => named[ri]) ? `${portSets.keyOf[i]}|${ids.join(',')}` : ids.join(',')));
+  const egress = sideGroups(model, model.egressRules, (_i, ids) => ids.join(','));
+  // Two n x n bit matrices, used again for each port: the rows of the admitted sources, and
+  // their transpose, where each pod's egress row is then ANDed in.
+  const inAllowed = new Uint32Array(n * W);
+  const reach = new Uint32Array(n * W);
+  const context: PortContext = {model, named, portSets, ingress, egress, W, inAllowed, reach};
+  return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(context, port, protocol, options.cells ?? false));
 }
 
 function usesNamedPorts(l4: L4 | null): boolean {
   return l4 !== null && l4.ports.some((g) => g.ports.some((m) => m.name !== undefined));
 }
 
-/** A rule's ports on this port: admits every destination, none, or those in the set (named ports). */
-type PortMatch = Bitset | boolean;
+/**
+ * The distinct sets of named container ports of the pods: a rule with named ports depends on the
+ * destination pod's container ports, and pods that name the same ports resolve them alike, so
+ * each set is checked once.
+ */
+interface NamedPortSets {
+  sets: {ports: PodInfo['namedPorts']; pods: Bitset}[];
+  /** Per pod, a key naming its set. */
+  keyOf: string[];
+}
 
-function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
-  const pods = model.cluster.pods;
-  const n = pods.length;
-  const never = model.datapath === 'cilium' && model.mode === 'never';
-  const always = model.datapath === 'cilium' && model.mode === 'always';
-  const base: Traffic = {protocol, port, icmpType: 0, family: 'IPv4'};
-  const W = (n + 31) >>> 5;
-
-  // A rule with named ports depends on the destination pod's container ports. Pods that name
-  // the same ports resolve them alike, so each distinct set of named ports is checked once.
-  const portSets = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
-  const portSetOf = pods.map((pod) => {
+function namedPortSets(pods: readonly PodInfo[]): NamedPortSets {
+  const byKey = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
+  const keyOf = pods.map((pod) => {
     const key = [...pod.namedPorts].map(([name, p]) => `${name}=${p.protocol}/${p.port}`).sort().join(',');
-    let set = portSets.get(key);
-    if (!set) portSets.set(key, (set = {ports: pod.namedPorts, pods: bitset(n)}));
-    set.pods[pod.index >>> 5] |= 1 << (pod.index & 31);
+    let set = byKey.get(key);
+    if (!set) byKey.set(key, (set = {ports: pod.namedPorts, pods: bitset(pods.length)}));
+    setBit(set.pods, pod.index);
     return key;
   });
+  return {sets: [...byKey.values()], keyOf};
+}
 
-  // Per rule, found on first use: which destinations its ports admit.
-  const portMatch: (PortMatch | undefined)[] = new Array(model.rules.length);
-  const matchOf = (ri: number): PortMatch => {
-    let m = portMatch[ri];
-    if (m === undefined) {
-      const l4 = model.rules[ri].rule.l4;
-      if (!named[ri]) m = l4Matches(l4, base);
-      else {
-        const b = bitset(n);
-        for (const set of portSets.values()) if (l4Matches(l4, {...base, dstNamedPorts: set.ports})) orInto(b, set.pods);
-        m = b;
-      }
-      portMatch[ri] = m;
-    }
-    return m;
-  };
+/**
+ * The pods of one side (ingress or egress) grouped by what decides their row: pods selected by
+ * the same rules have the same row (pods of one Deployment, or of one namespace under
+ * namespace-wide policies), so each group's row is computed once per port.
+ */
+interface SideGroups {
+  /** Per pod, its group; EVERYTHING for a pod whose side policy never restricts. */
+  groupOf: Int32Array;
+  /** Per group, the indices of its rules and one of its pods. */
+  rules: number[][];
+  pod: number[];
+}
 
-  // Row i of `inAllowed` (the sources pod i admits) and of `outAllowed` (the destinations pod i
-  // may reach) are the words [i * W, (i + 1) * W) of one flat array each.
-  const inAllowed = new Uint32Array(n * W);
-  const outAllowed = new Uint32Array(n * W);
-  const all = fullBitset(n);
-  const allow = bitset(n);
-  const deny = bitset(n);
-  // Pods selected by the same rules have the same row: each distinct list of rules is computed
-  // once and copied (pods of one Deployment, or of one namespace under namespace-wide policies).
-  const rowOf = [new Map<string, number>(), new Map<string, number>()];
+/** The group of a pod that lets everything through on this side. */
+const EVERYTHING = -1;
 
-  /**
-   * Writes into row i of `into` what one side of pod i lets through: the rules `ids` selecting it,
-   * on ingress (a rule's ports apply to pod i itself) or egress (to each destination).
-   */
-  function side(i: number, ids: number[], ingress: boolean, into: Uint32Array): void {
-    const at = i * W;
-    if (ids.length === 0 && !always) {
-      into.set(all, at);
-      return;
-    }
-    // On ingress a rule with named ports is checked against pod i's own container ports, so
-    // that row depends on its set of named ports as well.
-    const key = ingress && ids.some((ri) => named[ri]) ? `${portSetOf[i]}|${ids.join(',')}` : ids.join(',');
-    const rows = rowOf[ingress ? 0 : 1];
-    const seen = rows.get(key);
-    if (seen !== undefined) {
-      into.copyWithin(at, seen * W, seen * W + W);
-      return;
-    }
-    rows.set(key, i);
-    let isolated = always;
-    allow.fill(0);
-    deny.fill(0);
-    for (const ri of ids) {
-      const r = model.rules[ri];
-      if (r.rule.defaultDeny) isolated = true;
-      const m = ingress && named[ri] ? l4Matches(r.rule.l4, {...base, dstNamedPorts: pods[i].namedPorts}) : matchOf(ri);
-      if (m === false) continue;
-      const target = r.rule.action === 'deny' ? deny : allow;
-      if (m === true) orInto(target, r.peerPods);
-      else for (let w = 0; w < W; w++) target[w] |= r.peerPods[w] & m[w];
-    }
-    for (let w = 0; w < W; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
-  }
-
-  for (let i = 0; i < n; i++) {
-    if (never || pods[i].hostNetwork) {
-      inAllowed.set(all, i * W);
-      outAllowed.set(all, i * W);
+/** Groups the pods by `keyOf` (the same key for pods whose rows are alike). */
+function sideGroups(model: Model, rulesOf: number[][], keyOf: (i: number, ids: number[]) => string): SideGroups {
+  const pods = model.cluster.pods;
+  const never = model.datapath === 'cilium' && model.mode === 'never';
+  const always = model.datapath === 'cilium' && model.mode === 'always';
+  const groups: SideGroups = {groupOf: new Int32Array(pods.length), rules: [], pod: []};
+  const byKey = new Map<string, number>();
+  for (let i = 0; i < pods.length; i++) {
+    const ids = rulesOf[i];
+    // Host-network pods carry their node's identity: their pairs are set from evaluateProbe.
+    if (never || pods[i].hostNetwork || (ids.length === 0 && !always)) {
+      groups.groupOf[i] = EVERYTHING;
       continue;
     }
-    side(i, model.ingressRules[i], true, inAllowed);
-    side(i, model.egressRules[i], false, outAllowed);
+    const key = keyOf(i, ids);
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = groups.rules.length;
+      byKey.set(key, g);
+      groups.rules.push(ids);
+      groups.pod.push(i);
+    }
+    groups.groupOf[i] = g;
   }
+  return groups;
+}
 
-  // The pair (s, d) is allowed when row s of outAllowed has d and row d of inAllowed has s, i.e.
+/** What every port's matrix shares. */
+interface PortContext {
+  model: Model;
+  named: boolean[];
+  portSets: NamedPortSets;
+  ingress: SideGroups;
+  egress: SideGroups;
+  W: number;
+  inAllowed: Uint32Array;
+  reach: Uint32Array;
+}
+
+function matrixOnPort(context: PortContext, port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
+  const {model, ingress, egress, W, inAllowed, reach} = context;
+  const pods = model.cluster.pods;
+  const n = pods.length;
+  const all = fullBitset(n);
+  const rows = new SideRows(context, port, protocol);
+  const inRows = rows.of(ingress, true);
+  const outRows = rows.of(egress, false);
+
+  // Row d of `inAllowed` (the words [d * W, (d + 1) * W)) holds the sources pod d admits.
+  for (let d = 0; d < n; d++) {
+    const g = ingress.groupOf[d];
+    if (g === EVERYTHING) inAllowed.set(all, d * W);
+    else inAllowed.set(inRows.subarray(g * W, g * W + W), d * W);
+  }
+  // The pair (s, d) is allowed when pod s's egress row has d and row d of inAllowed has s, i.e.
   // row s of the transpose of inAllowed has d: `reach` row s is the AND of the two rows.
-  const reach = transpose(inAllowed, n, W);
-  for (let i = 0; i < reach.length; i++) reach[i] &= outAllowed[i];
+  transpose(inAllowed, n, W, reach);
+  for (let s = 0; s < n; s++) {
+    const g = egress.groupOf[s];
+    if (g === EVERYTHING) continue;
+    for (let w = 0, at = s * W, from = g * W; w < W; w++) reach[at + w] &= outRows[from + w];
+  }
   const setReach = (s: number, d: number, allowed: boolean) => {
     if (allowed) reach[s * W + (d >>> 5)] |= 1 << (d & 31);
     else reach[s * W + (d >>> 5)] &= ~(1 << (d & 31));
@@ -157,6 +169,92 @@ function matrixOnPort(model: Model, named: boolean[], port: number, protocol: L4
   return totals;
 }
 
+/**
+ * The rows of the groups of one side on one port: what the rules selecting a group let through,
+ * on ingress (a rule's ports apply to the group's pods themselves) or egress (to each destination).
+ */
+class SideRows {
+  private readonly all: Bitset;
+  private readonly allow: Bitset;
+  private readonly deny: Bitset;
+  /** Per rule, found on first use: the pods its peers admit on this port, or null for none. */
+  private readonly admitted: (Bitset | null | undefined)[];
+  private readonly base: Traffic;
+  private readonly always: boolean;
+
+  constructor(
+    private readonly context: PortContext,
+    port: number,
+    protocol: L4Protocol,
+  ) {
+    const {model} = context;
+    const n = model.cluster.pods.length;
+    this.all = fullBitset(n);
+    this.allow = bitset(n);
+    this.deny = bitset(n);
+    this.admitted = new Array(model.rules.length);
+    this.base = {protocol, port, icmpType: 0, family: 'IPv4'};
+    this.always = model.datapath === 'cilium' && model.mode === 'always';
+  }
+
+  /** The rows of every group of a side, group g's at words [g * W, (g + 1) * W). */
+  of(groups: SideGroups, ingress: boolean): Uint32Array {
+    const W = this.context.W;
+    const rows = new Uint32Array(groups.rules.length * W);
+    groups.rules.forEach((ids, g) => this.row(ids, ingress ? groups.pod[g] : undefined, rows, g * W));
+    return rows;
+  }
+
+  /**
+   * Writes at `at` in `into` the row of the rules `ids`; `ingressPod`, on ingress, is a pod they
+   * select (whose own container ports name the ports of rules with named ports).
+   */
+  private row(ids: number[], ingressPod: number | undefined, into: Uint32Array, at: number): void {
+    const {model, named, W} = this.context;
+    const {all, allow, deny} = this;
+    let isolated = this.always;
+    allow.fill(0);
+    deny.fill(0);
+    // Rules often admit the same pods (compile shares equal sets): each set is ORed in once.
+    const added = [new Set<Bitset>(), new Set<Bitset>()];
+    for (const ri of ids) {
+      const r = model.rules[ri];
+      if (r.rule.defaultDeny) isolated = true;
+      const set = ingressPod !== undefined && named[ri] ? this.admittedTo(ri, ingressPod) : this.admittedOnPort(ri);
+      if (set === null) continue;
+      const isDeny = r.rule.action === 'deny';
+      if (added[isDeny ? 1 : 0].has(set)) continue;
+      added[isDeny ? 1 : 0].add(set);
+      orInto(isDeny ? deny : allow, set);
+    }
+    for (let w = 0; w < W; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
+  }
+
+  /** The peers rule `ri` admits on this port (to each destination's own ports, for named ports on egress). */
+  private admittedOnPort(ri: number): Bitset | null {
+    let set = this.admitted[ri];
+    if (set === undefined) {
+      const {model, named, portSets} = this.context;
+      const r = model.rules[ri];
+      if (!named[ri]) set = l4Matches(r.rule.l4, this.base) ? r.peerPods : null;
+      else {
+        set = bitset(model.cluster.pods.length);
+        for (const ps of portSets.sets) if (l4Matches(r.rule.l4, {...this.base, dstNamedPorts: ps.ports})) orInto(set, ps.pods);
+        for (let w = 0; w < set.length; w++) set[w] &= r.peerPods[w];
+      }
+      this.admitted[ri] = set;
+    }
+    return set;
+  }
+
+  /** The peers an ingress rule with named ports admits to pod `d`, its ports named by d's containers. */
+  private admittedTo(ri: number, d: number): Bitset | null {
+    const {model} = this.context;
+    const r = model.rules[ri];
+    return l4Matches(r.rule.l4, {...this.base, dstNamedPorts: model.cluster.pods[d].namedPorts}) ? r.peerPods : null;
+  }
+}
+
 /** Set bits in a 32-bit word (the SWAR count). */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -169,11 +267,11 @@ function popcount(x: number): number {
  * The transpose of an n x n bit matrix stored as n rows of W words (bit j of a row's word w is
  * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Done in
  * 32 x 32 blocks, each transposed in registers by swapping ever smaller sub-blocks (Hacker's
- * Delight, 7-3) rather than bit by bit. One loop nest, with no calls: V8 optimizes a running loop
- * (on-stack replacement) but a small function only after many calls, and this runs once per port.
+ * Delight, 7-3) rather than bit by bit. One loop nest, with no calls: V8 optimizes a running
+ * loop (on-stack replacement) but a small function only after many calls, and this runs once per
+ * port. Every word of `out` is written, so a buffer may be passed in again for each port.
  */
-export function transpose(rows: Uint32Array, n: number, W: number): Uint32Array {
-  const out = new Uint32Array(n * W);
+export function transpose(rows: Uint32Array, n: number, W: number, out: Uint32Array = new Uint32Array(n * W)): Uint32Array {
   const a = new Uint32Array(32);
   for (let rb = 0; rb < W; rb++) {
     for (let cb = 0; cb < W; cb++) {
