@@ -6,9 +6,11 @@
  * models), so strict JSON gets this reader.
  *
  * jsonc-parser's `visit` reports each value with its offset as it scans (SAX style); the values
- * are collected here into objects and arrays that hold their entries in the order written and one
- * offset per entry. That is what the reader needs, in a fraction of the memory of jsonc-parser's
- * own tree (`parseTree`, an object per value with its parent, length and children).
+ * are collected here into objects and arrays that hold their entries in the order written, and
+ * the offsets of all entries go into one table of 32-bit numbers for the document. That is what
+ * the reader needs, in a fraction of the memory of jsonc-parser's own tree (`parseTree`, an
+ * object per value with its parent, length and children): on a 13 MB file, about 40 MB
+ * rather than 200 MB.
  *
  * Text that is not strict JSON (YAML flow style such as `{a: b}`, a trailing comma, a syntax
  * error) is not handled here: the caller reads it as YAML, which reads it or reports the error in
@@ -23,26 +25,66 @@ export class JsonObject {
     readonly offset: number,
     readonly keys: string[],
     readonly values: JsonValue[],
-    /** Where each key is written (its opening quote). */
-    readonly keyOffsets: number[],
-    /** Where each value is written (its first character). */
-    readonly valueOffsets: number[],
+    /** The document's offsets: key i's is at `first + 2i`, its value's right after. */
+    private readonly offsets: Offsets,
+    private readonly first: number,
   ) {}
+
+  /** Where key i is written (its opening quote). */
+  keyOffset(i: number): number {
+    return this.offsets.get(this.first + 2 * i);
+  }
+
+  /** Where the value of key i is written (its first character). */
+  valueOffset(i: number): number {
+    return this.offsets.get(this.first + 2 * i + 1);
+  }
 }
 
-/** A JSON array: its items in order, with where each is written. */
+/** A JSON array: its items in order. */
 export class JsonArray {
   constructor(
     /** Where the array is written (its "["). */
     readonly offset: number,
     readonly items: JsonValue[],
-    /** Where each item is written (its first character). */
-    readonly offsets: number[],
+    /** The document's offsets: item i's is at `first + i`. */
+    private readonly offsets: Offsets,
+    private readonly first: number,
   ) {}
+
+  /** Where item i is written (its first character). */
+  itemOffset(i: number): number {
+    return this.offsets.get(this.first + i);
+  }
 }
 
 /** A JSON value as read: objects and arrays keep positions; a scalar's position is in its holder. */
 export type JsonValue = JsonObject | JsonArray | string | number | boolean | null;
+
+/**
+ * The offsets of a document's entries, in one table that grows as it is filled (a 13 MB file has
+ * about 800,000 of them). An Int32Array holds any offset of a string, whose length is below 2^30.
+ */
+class Offsets {
+  private table = new Int32Array(1024);
+  length = 0;
+
+  get(i: number): number {
+    return this.table[i];
+  }
+
+  /** Appends `list[from..to)`; returns where the first of them now is. */
+  append(list: readonly number[], from: number, to: number): number {
+    const first = this.length;
+    if (first + (to - from) > this.table.length) {
+      const grown = new Int32Array(Math.max(2 * this.table.length, first + (to - from)));
+      grown.set(this.table.subarray(0, first));
+      this.table = grown;
+    }
+    for (let i = from; i < to; i++) this.table[this.length++] = list[i];
+    return first;
+  }
+}
 
 /** Whether the text starts (after white space) as a JSON object or array. */
 export function looksLikeJson(text: string): boolean {
@@ -85,7 +127,7 @@ export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefin
         onObjectEnd: () => builder.close(),
         onArrayBegin: (offset) => builder.open(offset, false),
         onArrayEnd: () => builder.close(),
-        onLiteralValue: (value: string | number | boolean | null, offset) => builder.add(value, offset),
+        onLiteralValue: (value: string | number | boolean | null, offset) => builder.value(value, offset),
         onError: () => {
           throw NOT_STRICT;
         },
@@ -103,59 +145,73 @@ export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefin
   return {root, duplicates: builder.duplicates.sort((a, b) => a.offset - b.offset)};
 }
 
-/** An object or array whose end is not yet read. */
+/** An object or array whose end is not yet read, and where its entries begin in the Builder's lists. */
 interface Open {
   offset: number;
   isObject: boolean;
-  /** Where its keys and values begin in the Builder's lists. */
   firstKey: number;
   firstValue: number;
+  firstOffset: number;
 }
 
 /**
  * Collects the visitor's calls into JsonObjects and JsonArrays. The entries of the objects and
- * arrays still open are kept in four lists, innermost last; when one ends, its entries are copied
- * out into arrays of their exact size (an array grown by push keeps room for more, which on
- * hundreds of thousands of small objects adds up to tens of megabytes).
+ * arrays still open are kept in three working lists, innermost last; when one ends, its keys and
+ * values are copied out into arrays of their exact size (an array grown by push keeps room for
+ * more, which on hundreds of thousands of small objects adds up to tens of megabytes) and its
+ * offsets into the document's table.
  */
 class Builder {
   root: JsonValue | undefined;
   readonly duplicates: DuplicateKey[] = [];
+  private readonly offsets = new Offsets();
   private readonly stack: Open[] = [];
-  private readonly keys: string[] = [];
-  private readonly keyOffsets: number[] = [];
-  private readonly values: JsonValue[] = [];
-  private readonly valueOffsets: number[] = [];
+  private readonly keys = new WorkList<string>();
+  private readonly values = new WorkList<JsonValue>();
+  /** Per open object, each key's offset then its value's; per open array, each item's. */
+  private readonly entryOffsets = new WorkList<number>();
+  /**
+   * Each key as first read: the same few names come back in every object, and one string per
+   * name is held rather than one per time it is written.
+   */
+  private readonly names = new Map<string, string>();
 
-  /** Starts an object or array, written at `offset`. */
+  /** Starts an object or array written at `offset` (a value of the one open, if any). */
   open(offset: number, isObject: boolean): void {
-    this.stack.push({offset, isObject, firstKey: this.keys.length, firstValue: this.values.length});
+    if (this.stack.length > 0) this.entryOffsets.push(offset);
+    this.stack.push({offset, isObject, firstKey: this.keys.size, firstValue: this.values.size, firstOffset: this.entryOffsets.size});
   }
 
   /** A key of the innermost object, written at `offset`; its value comes next. */
   key(key: string, offset: number): void {
-    this.keys.push(key);
-    this.keyOffsets.push(offset);
+    let name = this.names.get(key);
+    if (name === undefined) this.names.set(key, (name = key));
+    this.keys.push(name);
+    this.entryOffsets.push(offset);
   }
 
-  /** A value written at `offset`: the next item of the innermost array, or the value of the last key. */
-  add(value: JsonValue, offset: number): void {
+  /** A scalar written at `offset`: the next item of the innermost array, or the value of the last key. */
+  value(value: JsonValue, offset: number): void {
     if (this.stack.length === 0) this.root = value;
     else {
       this.values.push(value);
-      this.valueOffsets.push(offset);
+      this.entryOffsets.push(offset);
     }
   }
 
-  /** Ends the innermost object or array, which becomes a value of the one holding it. */
+  /** Ends the innermost object or array, which becomes a value of the one holding it (its offset is there already). */
   close(): void {
-    const {offset, isObject, firstKey, firstValue} = this.stack.pop()!;
-    const values = takeFrom(this.values, firstValue);
-    const valueOffsets = takeFrom(this.valueOffsets, firstValue);
-    if (!isObject) return this.add(new JsonArray(offset, values, valueOffsets), offset);
-    const object = new JsonObject(offset, takeFrom(this.keys, firstKey), values, takeFrom(this.keyOffsets, firstKey), valueOffsets);
-    this.findDuplicates(object);
-    this.add(object, offset);
+    const {offset, isObject, firstKey, firstValue, firstOffset} = this.stack.pop()!;
+    const values = this.values.take(firstValue);
+    const first = this.offsets.append(this.entryOffsets.items, firstOffset, this.entryOffsets.size);
+    this.entryOffsets.size = firstOffset;
+    let done: JsonObject | JsonArray;
+    if (isObject) {
+      done = new JsonObject(offset, this.keys.take(firstKey), values, this.offsets, first);
+      this.findDuplicates(done);
+    } else done = new JsonArray(offset, values, this.offsets, first);
+    if (this.stack.length === 0) this.root = done;
+    else this.values.push(done);
   }
 
   /** Records each key of `object` written a second time (walked key by key only when there is one). */
@@ -164,15 +220,29 @@ class Builder {
     if (keys.length < 2 || new Set(keys).size === keys.length) return;
     const seen = new Set<string>();
     keys.forEach((key, i) => {
-      if (seen.has(key)) this.duplicates.push({key, offset: object.keyOffsets[i]});
+      if (seen.has(key)) this.duplicates.push({key, offset: object.keyOffset(i)});
       seen.add(key);
     });
   }
 }
 
-/** Removes the entries of `list` from index `start` on and returns them. */
-function takeFrom<T>(list: T[], start: number): T[] {
-  const taken = list.slice(start);
-  list.length = start;
-  return taken;
+/**
+ * A list added to at its end and cut back to an earlier size. It keeps its room when cut:
+ * shortening a JS array (`length = n`) makes V8 shrink its storage, which is slow when done
+ * hundreds of thousands of times.
+ */
+class WorkList<T> {
+  readonly items: T[] = [];
+  size = 0;
+
+  push(item: T): void {
+    this.items[this.size++] = item;
+  }
+
+  /** Removes the items from index `from` on and returns them. */
+  take(from: number): T[] {
+    const taken = this.items.slice(from, this.size);
+    this.size = from;
+    return taken;
+  }
 }

@@ -281,8 +281,8 @@ export class Val {
     if (this.ctx.json) {
       const object = this.node as JsonObject;
       object.keys.forEach((name, i) => {
-        const key = new Val(this.ctx, name, this, undefined, object.keyOffsets[i], true);
-        visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffsets[i]), key);
+        const key = new Val(this.ctx, name, this, undefined, object.keyOffset(i), true);
+        visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffset(i)), key);
       });
       return;
     }
@@ -322,7 +322,7 @@ export class Val {
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
     if (this.ctx.json) {
       const array = this.node as JsonArray;
-      return array.items.map((n, i) => new Val(this.ctx, n, this, i, array.offsets[i]));
+      return array.items.map((n, i) => new Val(this.ctx, n, this, i, array.itemOffset(i)));
     }
     const start = this.offset;
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
