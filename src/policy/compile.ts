@@ -85,6 +85,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
   };
   const subjectCache = new Map<Subject, Bitset>();
   const peerSets = new BitsetPool();
+  const peerWork = bitset(n);
   const nonIdentityKeys: Model['nonIdentityKeys'] = [];
   // Pod addresses, parsed once when an ipBlock first needs them (kubernetes datapath only).
   let podAddresses: ReturnType<typeof parseIp>[] | undefined;
@@ -111,8 +112,8 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           if (cidr) cidrs.set(peer, {cidr, except: peer.except.map((e) => parseCidr(e, true)).filter((e) => e !== undefined)});
         }
       }
-      // The peers' pods: the union of what each peer admits.
-      const peerPods = bitset(n);
+      // The peers' pods: the union of what each peer admits, worked out in one reused set.
+      const peerPods = peerWork.fill(0);
       if (rule.peers === 'any') orInto(peerPods, endpoints);
       else {
         for (const peer of rule.peers) {
@@ -201,18 +202,19 @@ class BitsetPool {
   /** The sets kept, by a hash of their words. */
   private readonly byHash = new Map<number, Bitset[]>();
 
-  /** The set kept that equals `b`; `b` itself, now kept, when there is none. */
+  /**
+   * The set kept that equals `b`, or else a copy of `b`, now kept: `b` itself is not kept, so the
+   * caller may fill it again for the next set.
+   */
   intern(b: Bitset): Bitset {
     const h = hashWords(b);
-    const alike = this.byHash.get(h);
-    if (!alike) {
-      this.byHash.set(h, [b]);
-      return b;
-    }
-    const same = alike.find((kept) => kept.every((word, i) => word === b[i]));
+    let alike = this.byHash.get(h);
+    const same = alike?.find((kept) => kept.every((word, i) => word === b[i]));
     if (same) return same;
-    alike.push(b);
-    return b;
+    if (!alike) this.byHash.set(h, (alike = []));
+    const copy = b.slice();
+    alike.push(copy);
+    return copy;
   }
 }
 

@@ -5,6 +5,10 @@
  * (its egress row AND the transposed ingress rows), totals are popcounts of those rows, and
  * cells, when asked for, are read from the same bits.
  *
+ * Pods selected by the same rules share their rows (pods of one Deployment, or of one namespace
+ * under namespace-wide policies): the pods are grouped once, each group's row is worked out once
+ * per port, and the transpose reads the ingress rows of the groups, so only `reach` is n x n.
+ *
  * Pairs involving host-network pods are the exception: those pods carry their node's identity
  * (host or remote-node, relative to the other pod), which the per-rule pod sets do not hold, so
  * their bits are set from evaluateProbe, the reference path. Tests check the two agree.
@@ -24,11 +28,14 @@ export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4
   const portSets = namedPortSets(model.cluster.pods);
   const ingress = sideGroups(model, model.ingressRules, (i, ids) => (ids.some((ri) => named[ri]) ? `${portSets.keyOf[i]}|${ids.join(',')}` : ids.join(',')));
   const egress = sideGroups(model, model.egressRules, (_i, ids) => ids.join(','));
-  // Two n x n bit matrices, used again for each port: the rows of the admitted sources, and
-  // their transpose, where each pod's egress row is then ANDed in.
-  const inAllowed = new Uint32Array(n * W);
-  const reach = new Uint32Array(n * W);
-  const context: PortContext = {model, named, portSets, ingress, egress, W, inAllowed, reach};
+  // Used again for each port: the rows of the groups of each side, and the n x n bit matrix
+  // `reach` (the transposed ingress rows, where each pod's egress row is then ANDed in).
+  const buffers = {
+    inRows: new Uint32Array(ingress.rules.length * W),
+    outRows: new Uint32Array(egress.rules.length * W),
+    reach: new Uint32Array(n * W),
+  };
+  const context: PortContext = {model, named, portSets, ingress, egress, W, ...buffers};
   return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(context, port, protocol, options.cells ?? false));
 }
 
@@ -65,15 +72,16 @@ function namedPortSets(pods: readonly PodInfo[]): NamedPortSets {
  * namespace-wide policies), so each group's row is computed once per port.
  */
 interface SideGroups {
-  /** Per pod, its group; EVERYTHING for a pod whose side policy never restricts. */
+  /** Per pod, its group. */
   groupOf: Int32Array;
-  /** Per group, the indices of its rules and one of its pods. */
-  rules: number[][];
+  /**
+   * Per group, the indices of its rules, or null when policy lets everything through this side
+   * of its pods (no rule selects them, enforcement is off, or they are host-network pods).
+   */
+  rules: (number[] | null)[];
+  /** Per group, one of its pods. */
   pod: number[];
 }
-
-/** The group of a pod that lets everything through on this side. */
-const EVERYTHING = -1;
 
 /** Groups the pods by `keyOf` (the same key for pods whose rows are alike). */
 function sideGroups(model: Model, rulesOf: number[][], keyOf: (i: number, ids: number[]) => string): SideGroups {
@@ -85,16 +93,13 @@ function sideGroups(model: Model, rulesOf: number[][], keyOf: (i: number, ids: n
   for (let i = 0; i < pods.length; i++) {
     const ids = rulesOf[i];
     // Host-network pods carry their node's identity: their pairs are set from evaluateProbe.
-    if (never || pods[i].hostNetwork || (ids.length === 0 && !always)) {
-      groups.groupOf[i] = EVERYTHING;
-      continue;
-    }
-    const key = keyOf(i, ids);
+    const everything = never || pods[i].hostNetwork || (ids.length === 0 && !always);
+    const key = everything ? 'everything' : keyOf(i, ids);
     let g = byKey.get(key);
     if (g === undefined) {
       g = groups.rules.length;
       byKey.set(key, g);
-      groups.rules.push(ids);
+      groups.rules.push(everything ? null : ids);
       groups.pod.push(i);
     }
     groups.groupOf[i] = g;
@@ -110,32 +115,25 @@ interface PortContext {
   ingress: SideGroups;
   egress: SideGroups;
   W: number;
-  inAllowed: Uint32Array;
+  /** Group g's row of a side is at words [g * W, (g + 1) * W). */
+  inRows: Uint32Array;
+  outRows: Uint32Array;
   reach: Uint32Array;
 }
 
 function matrixOnPort(context: PortContext, port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
-  const {model, ingress, egress, W, inAllowed, reach} = context;
+  const {model, ingress, egress, W, inRows, outRows, reach} = context;
   const pods = model.cluster.pods;
   const n = pods.length;
-  const all = fullBitset(n);
   const rows = new SideRows(context, port, protocol);
-  const inRows = rows.of(ingress, true);
-  const outRows = rows.of(egress, false);
+  rows.write(ingress, true, inRows);
+  rows.write(egress, false, outRows);
 
-  // Row d of `inAllowed` (the words [d * W, (d + 1) * W)) holds the sources pod d admits.
-  for (let d = 0; d < n; d++) {
-    const g = ingress.groupOf[d];
-    if (g === EVERYTHING) inAllowed.set(all, d * W);
-    else inAllowed.set(inRows.subarray(g * W, g * W + W), d * W);
-  }
-  // The pair (s, d) is allowed when pod s's egress row has d and row d of inAllowed has s, i.e.
-  // row s of the transpose of inAllowed has d: `reach` row s is the AND of the two rows.
-  transpose(inAllowed, n, W, reach);
+  // The pair (s, d) is allowed when pod s's egress row has d and pod d's ingress row has s, i.e.
+  // row s of the transpose of the ingress rows has d: `reach` row s is the AND of the two rows.
+  transpose(inRows, ingress.groupOf, n, W, reach);
   for (let s = 0; s < n; s++) {
-    const g = egress.groupOf[s];
-    if (g === EVERYTHING) continue;
-    for (let w = 0, at = s * W, from = g * W; w < W; w++) reach[at + w] &= outRows[from + w];
+    for (let w = 0, at = s * W, from = egress.groupOf[s] * W; w < W; w++) reach[at + w] &= outRows[from + w];
   }
   const setReach = (s: number, d: number, allowed: boolean) => {
     if (allowed) reach[s * W + (d >>> 5)] |= 1 << (d & 31);
@@ -197,12 +195,13 @@ class SideRows {
     this.always = model.datapath === 'cilium' && model.mode === 'always';
   }
 
-  /** The rows of every group of a side, group g's at words [g * W, (g + 1) * W). */
-  of(groups: SideGroups, ingress: boolean): Uint32Array {
+  /** Writes the row of every group of a side into `rows`, group g's at words [g * W, (g + 1) * W). */
+  write(groups: SideGroups, ingress: boolean, rows: Uint32Array): void {
     const W = this.context.W;
-    const rows = new Uint32Array(groups.rules.length * W);
-    groups.rules.forEach((ids, g) => this.row(ids, ingress ? groups.pod[g] : undefined, rows, g * W));
-    return rows;
+    groups.rules.forEach((ids, g) => {
+      if (ids === null) rows.set(this.all, g * W);
+      else this.row(ids, ingress ? groups.pod[g] : undefined, rows, g * W);
+    });
   }
 
   /**
@@ -264,21 +263,23 @@ function popcount(x: number): number {
 }
 
 /**
- * The transpose of an n x n bit matrix stored as n rows of W words (bit j of a row's word w is
- * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Done in
+ * The transpose of an n x n bit matrix whose rows are W words each (bit j of a row's word w is
+ * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Rows
+ * that are alike are stored once: row r of the matrix is row `rowOf[r]` of `rows`, at words
+ * [rowOf[r] * W, (rowOf[r] + 1) * W) (pods of a group share their row). Done in
  * 32 x 32 blocks, each transposed in registers by swapping ever smaller sub-blocks (Hacker's
  * Delight, 7-3) rather than bit by bit. One loop nest, with no calls: V8 optimizes a running
  * loop (on-stack replacement) but a small function only after many calls, and this runs once per
  * port. Every word of `out` is written, so a buffer may be passed in again for each port.
  */
-export function transpose(rows: Uint32Array, n: number, W: number, out: Uint32Array = new Uint32Array(n * W)): Uint32Array {
+export function transpose(rows: Uint32Array, rowOf: Int32Array, n: number, W: number, out: Uint32Array = new Uint32Array(n * W)): Uint32Array {
   const a = new Uint32Array(32);
   for (let rb = 0; rb < W; rb++) {
     for (let cb = 0; cb < W; cb++) {
       // Block (rb, cb): rows 32rb.. of the input, word cb of each.
       for (let k = 0; k < 32; k++) {
         const r = rb * 32 + k;
-        a[k] = r < n ? rows[r * W + cb] : 0;
+        a[k] = r < n ? rows[rowOf[r] * W + cb] : 0;
       }
       // Afterwards bit j of a[i] is what bit i of a[j] was.
       for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
