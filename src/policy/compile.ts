@@ -209,13 +209,19 @@ class BitsetPool {
   intern(b: Bitset): Bitset {
     const h = hashWords(b);
     let alike = this.byHash.get(h);
-    const same = alike?.find((kept) => kept.every((word, i) => word === b[i]));
+    const same = alike?.find((kept) => sameWords(kept, b));
     if (same) return same;
     if (!alike) this.byHash.set(h, (alike = []));
     const copy = b.slice();
     alike.push(copy);
     return copy;
   }
+}
+
+/** Whether two sets of the same size hold the same members. */
+function sameWords(a: Bitset, b: Bitset): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A hash of a set's words (FNV-1a on 32-bit words: http://www.isthe.com/chongo/tech/comp/fnv/). */

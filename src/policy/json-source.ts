@@ -171,10 +171,11 @@ class Builder {
   /** Per open object, each key's offset then its value's; per open array, each item's. */
   private readonly entryOffsets = new WorkList<number>();
   /**
-   * Each key as first read: the same few names come back in every object, and one string per
-   * name is held rather than one per time it is written.
+   * Each string as first read: the same keys come back in every object, and the same values in
+   * many (a namespace, a label, a protocol), so one string is held for each rather than one per
+   * time it is written.
    */
-  private readonly names = new Map<string, string>();
+  private readonly strings = new Map<string, string>();
 
   /** Starts an object or array written at `offset` (a value of the one open, if any). */
   open(offset: number, isObject: boolean): void {
@@ -184,14 +185,13 @@ class Builder {
 
   /** A key of the innermost object, written at `offset`; its value comes next. */
   key(key: string, offset: number): void {
-    let name = this.names.get(key);
-    if (name === undefined) this.names.set(key, (name = key));
-    this.keys.push(name);
+    this.keys.push(this.once(key));
     this.entryOffsets.push(offset);
   }
 
   /** A scalar written at `offset`: the next item of the innermost array, or the value of the last key. */
   value(value: JsonValue, offset: number): void {
+    if (typeof value === 'string') value = this.once(value);
     if (this.stack.length === 0) this.root = value;
     else {
       this.values.push(value);
@@ -212,6 +212,14 @@ class Builder {
     } else done = new JsonArray(offset, values, this.offsets, first);
     if (this.stack.length === 0) this.root = done;
     else this.values.push(done);
+  }
+
+  /** The string equal to `s` read first. */
+  private once(s: string): string {
+    const first = this.strings.get(s);
+    if (first !== undefined) return first;
+    this.strings.set(s, s);
+    return s;
   }
 
   /** Records each key of `object` written a second time (walked key by key only when there is one). */
