@@ -222,14 +222,16 @@ class Builder {
     return s;
   }
 
-  /** Records each key of `object` written a second time (walked key by key only when there is one). */
+  /**
+   * Records each key of `object` written a second time. Most objects have a few keys, which are
+   * compared with those before them; a set is made only for objects with many.
+   */
   private findDuplicates(object: JsonObject): void {
     const keys = object.keys;
-    if (keys.length < 2 || new Set(keys).size === keys.length) return;
-    const seen = new Set<string>();
+    const seen = keys.length > 16 ? new Set<string>() : undefined;
     keys.forEach((key, i) => {
-      if (seen.has(key)) this.duplicates.push({key, offset: object.keyOffset(i)});
-      seen.add(key);
+      if (seen ? seen.has(key) : keys.indexOf(key) < i) this.duplicates.push({key, offset: object.keyOffset(i)});
+      seen?.add(key);
     });
   }
 }

@@ -274,24 +274,33 @@ export class Val {
 
   /**
    * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
-   * value that is not a mapping), and the key's own Val (to report an error at the key).
+   * value that is not a mapping), and the entry's index, for `key` (to report an error at the key).
    */
-  private eachEntry(visit: (name: string | undefined, value: Val, key: Val) => void): void {
+  private eachEntry(visit: (name: string | undefined, value: Val, index: number) => void): void {
     if (this.kind !== 'map') return;
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      object.keys.forEach((name, i) => {
-        const key = new Val(this.ctx, name, this, undefined, object.keyOffset(i), true);
-        visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffset(i)), key);
-      });
+      object.keys.forEach((name, i) => visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffset(i)), i));
       return;
     }
-    const start = this.offset;
-    for (const item of (this.node as Node & {items: Pair<Node, Node>[]}).items) {
-      const key = new Val(this.ctx, item.key, this, undefined, start, true);
+    (this.node as Node & {items: Pair<Node, Node>[]}).items.forEach((item, i) => {
+      const key = this.key(i);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), key);
+      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), i);
+    });
+  }
+
+  /**
+   * The key of entry `index` of a mapping, as a value of its own. Made only when needed (to
+   * report an error at the key): a large JSON file has hundreds of thousands of keys.
+   */
+  private key(index: number): Val {
+    if (this.ctx.json) {
+      const object = this.node as JsonObject;
+      return new Val(this.ctx, object.keys[index], this, undefined, object.keyOffset(index), true);
     }
+    const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
+    return new Val(this.ctx, item.key, this, undefined, this.offset, true);
   }
 
   /**
@@ -301,12 +310,12 @@ export class Val {
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
     const map = new Map<string, Val>();
-    this.eachEntry((key, value, keyVal) => {
+    this.eachEntry((key, value, index) => {
       if (key === undefined) {
-        keyVal.fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        this.key(index).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
       } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        keyVal.fail(
+        this.key(index).fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
@@ -376,11 +385,11 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path} must be a mapping of names to text (${what}), not ${this.describe()}`);
     const out: Record<string, string> = {};
-    this.eachEntry((name, value, keyVal) => {
+    this.eachEntry((name, value, index) => {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        keyVal.fail('invalid-label', `${this.path} key ${keyProblem}`);
+        this.key(index).fail('invalid-label', `${this.path} key ${keyProblem}`);
         return;
       }
       const v = value.scalar();

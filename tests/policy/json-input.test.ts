@@ -194,6 +194,16 @@ describe('duplicate keys in JSON', () => {
     expect(parsePolicyDocuments(text, 'p.yaml').errors.map(formatError)).toEqual(['p.yaml:6:3: the key "name" is written twice in the same mapping; keep one of them']);
   });
 
+  it('are found in objects of few keys and of many, each at its second key', () => {
+    // Labels of 3 keys and of 40 keys, each with "dup" written twice.
+    const labels = (n: number) => `{${Array.from({length: n}, (_, i) => `"k${i}": "v"`).join(', ')}, "dup": "a", "k0x": "b", "dup": "c"}`;
+    for (const n of [1, 38]) {
+      const text = policy(`{"name": "a", "namespace": "x", "labels": ${labels(n)}}`);
+      const second = positionOf(text, '"dup"', text.indexOf('"dup"') + 1);
+      expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError), `${n + 3} keys`).toEqual([`p.json:${second.line}:${second.col}: the key "dup" is written twice in the same mapping; keep one of them`]);
+    }
+  });
+
   it('in different objects are not duplicates', () => {
     const text = `{"apiVersion": "v1", "kind": "List", "items": [${policy('{"name": "a", "namespace": "x"}')}, ${policy('{"name": "b", "namespace": "x"}')}]}`;
     const r = parsePolicyDocuments(text, 'p.json');
