@@ -277,16 +277,23 @@ export function transpose(rows: Uint32Array, rowOf: Int32Array, n: number, W: nu
   for (let rb = 0; rb < W; rb++) {
     for (let cb = 0; cb < W; cb++) {
       // Block (rb, cb): rows 32rb.. of the input, word cb of each.
+      let every = -1;
+      let some = 0;
       for (let k = 0; k < 32; k++) {
         const r = rb * 32 + k;
         a[k] = r < n ? rows[rowOf[r] * W + cb] : 0;
+        every &= a[k];
+        some |= a[k];
       }
-      // Afterwards bit j of a[i] is what bit i of a[j] was.
-      for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
-        for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
-          const t = ((a[k] >>> j) ^ a[k | j]) & m;
-          a[k] ^= t << j;
-          a[k | j] ^= t;
+      // Afterwards bit j of a[i] is what bit i of a[j] was. A block of all zeros or all ones (most
+      // of them, where policy allows or denies whole namespaces) is its own transpose.
+      if (some !== 0 && every !== -1) {
+        for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
+          for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
+            const t = ((a[k] >>> j) ^ a[k | j]) & m;
+            a[k] ^= t << j;
+            a[k | j] ^= t;
+          }
         }
       }
       // Its transpose is block (cb, rb) of the output.
