@@ -23,11 +23,17 @@ import type {L4, L4Protocol, MatrixTotals} from './types';
 export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4Protocol}[], options: {cells?: boolean} = {}): MatrixTotals[] {
   const n = model.cluster.pods.length;
   const W = (n + 31) >>> 5;
-  // Which rules name ports: only those match differently from one destination pod to another.
-  const named = model.rules.map((r) => usesNamedPorts(r.rule.l4));
+  // Per rule: whether it names ports (only those match differently from one destination pod to
+  // another), isolates the pods it selects, and denies. Read for every rule of every group, so
+  // held in arrays of their own rather than read through each rule's objects.
+  const named = Uint8Array.from(model.rules, (r) => (usesNamedPorts(r.rule.l4) ? 1 : 0));
+  const isolates = Uint8Array.from(model.rules, (r) => (r.rule.defaultDeny ? 1 : 0));
+  const denies = Uint8Array.from(model.rules, (r) => (r.rule.action === 'deny' ? 1 : 0));
   const portSets = namedPortSets(model.cluster.pods);
-  const ingress = sideGroups(model, model.ingressRules, (i, ids) => (ids.some((ri) => named[ri]) ? `${portSets.keyOf[i]}|${ids.join(',')}` : ids.join(',')));
-  const egress = sideGroups(model, model.egressRules, (_i, ids) => ids.join(','));
+  // On ingress a rule with named ports is checked against each pod's own container ports, so
+  // there the pod's set of named ports is part of what decides its row.
+  const ingress = sideGroups(model, model.ingressRules, (i, ids) => (ids.some((ri) => named[ri]) ? portSets.setOf[i] : -1));
+  const egress = sideGroups(model, model.egressRules, () => -1);
   // Used again for each port: the rows of the groups of each side, and the n x n bit matrix
   // `reach` (the transposed ingress rows, where each pod's egress row is then ANDed in).
   const buffers = {
@@ -35,7 +41,7 @@ export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4
     outRows: new Uint32Array(egress.rules.length * W),
     reach: new Uint32Array(n * W),
   };
-  const context: PortContext = {model, named, portSets, ingress, egress, W, ...buffers};
+  const context: PortContext = {model, named, isolates, denies, portSets, ingress, egress, W, ...buffers};
   return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(context, port, protocol, options.cells ?? false));
 }
 
@@ -50,20 +56,24 @@ function usesNamedPorts(l4: L4 | null): boolean {
  */
 interface NamedPortSets {
   sets: {ports: PodInfo['namedPorts']; pods: Bitset}[];
-  /** Per pod, a key naming its set. */
-  keyOf: string[];
+  /** Per pod, the index of its set. */
+  setOf: number[];
 }
 
 function namedPortSets(pods: readonly PodInfo[]): NamedPortSets {
-  const byKey = new Map<string, {ports: PodInfo['namedPorts']; pods: Bitset}>();
-  const keyOf = pods.map((pod) => {
+  const sets: NamedPortSets['sets'] = [];
+  const byKey = new Map<string, number>();
+  const setOf = pods.map((pod) => {
     const key = [...pod.namedPorts].map(([name, p]) => `${name}=${p.protocol}/${p.port}`).sort().join(',');
-    let set = byKey.get(key);
-    if (!set) byKey.set(key, (set = {ports: pod.namedPorts, pods: bitset(pods.length)}));
-    setBit(set.pods, pod.index);
-    return key;
+    let s = byKey.get(key);
+    if (s === undefined) {
+      s = sets.push({ports: pod.namedPorts, pods: bitset(pods.length)}) - 1;
+      byKey.set(key, s);
+    }
+    setBit(sets[s].pods, pod.index);
+    return s;
   });
-  return {sets: [...byKey.values()], keyOf};
+  return {sets, setOf};
 }
 
 /**
@@ -83,34 +93,76 @@ interface SideGroups {
   pod: number[];
 }
 
-/** Groups the pods by `keyOf` (the same key for pods whose rows are alike). */
-function sideGroups(model: Model, rulesOf: number[][], keyOf: (i: number, ids: number[]) => string): SideGroups {
+/**
+ * Groups the pods by their rules (`rulesOf`, per pod) and by `headOf`, a number that tells apart
+ * pods with the same rules whose rows may still differ.
+ */
+function sideGroups(model: Model, rulesOf: number[][], headOf: (i: number, ids: number[]) => number): SideGroups {
   const pods = model.cluster.pods;
   const never = model.datapath === 'cilium' && model.mode === 'never';
   const always = model.datapath === 'cilium' && model.mode === 'always';
   const groups: SideGroups = {groupOf: new Int32Array(pods.length), rules: [], pod: []};
-  const byKey = new Map<string, number>();
+  const found = new ListIndex();
+  let everything: number | undefined;
+  /** Starts a group with pod i, for the rules `ids` (null: everything passes); returns its number. */
+  const add = (ids: number[] | null, i: number): number => {
+    groups.rules.push(ids);
+    return groups.pod.push(i) - 1;
+  };
   for (let i = 0; i < pods.length; i++) {
     const ids = rulesOf[i];
     // Host-network pods carry their node's identity: their pairs are set from evaluateProbe.
-    const everything = never || pods[i].hostNetwork || (ids.length === 0 && !always);
-    const key = everything ? 'everything' : keyOf(i, ids);
-    let g = byKey.get(key);
-    if (g === undefined) {
-      g = groups.rules.length;
-      byKey.set(key, g);
-      groups.rules.push(everything ? null : ids);
-      groups.pod.push(i);
+    if (never || pods[i].hostNetwork || (ids.length === 0 && !always)) {
+      groups.groupOf[i] = everything ??= add(null, i);
+      continue;
     }
+    const head = headOf(i, ids);
+    let g = found.get(head, ids);
+    if (g === undefined) found.set(head, ids, (g = add(ids, i)));
     groups.groupOf[i] = g;
   }
   return groups;
 }
 
+/**
+ * A map from lists of numbers (with a leading number, `head`) to a value: lists are found by a
+ * hash of their numbers and then compared. Tens of thousands of lists of dozens of rules are
+ * looked up; turning each into a string key took longer than the rows they stand for.
+ */
+class ListIndex {
+  private readonly byHash = new Map<number, {head: number; list: number[]; value: number}[]>();
+
+  get(head: number, list: number[]): number | undefined {
+    return this.byHash.get(hashList(head, list))?.find((e) => e.head === head && sameList(e.list, list))?.value;
+  }
+
+  set(head: number, list: number[], value: number): void {
+    const h = hashList(head, list);
+    let entries = this.byHash.get(h);
+    if (!entries) this.byHash.set(h, (entries = []));
+    entries.push({head, list, value});
+  }
+}
+
+/** A hash of `head` and the numbers of `list` (FNV-1a on 32-bit numbers: http://www.isthe.com/chongo/tech/comp/fnv/). */
+function hashList(head: number, list: number[]): number {
+  let h = Math.imul(0x811c9dc5 ^ head, 0x01000193);
+  for (const x of list) h = Math.imul(h ^ x, 0x01000193);
+  return h;
+}
+
+function sameList(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** What every port's matrix shares. */
 interface PortContext {
   model: Model;
-  named: boolean[];
+  named: Uint8Array;
+  isolates: Uint8Array;
+  denies: Uint8Array;
   portSets: NamedPortSets;
   ingress: SideGroups;
   egress: SideGroups;
@@ -170,15 +222,26 @@ function matrixOnPort(context: PortContext, port: number, protocol: L4Protocol, 
 /**
  * The rows of the groups of one side on one port: what the rules selecting a group let through,
  * on ingress (a rule's ports apply to the group's pods themselves) or egress (to each destination).
+ *
+ * A row is the OR of the sets the rules allow, less those they deny, and many rules admit the
+ * same set (compile shares equal sets). Each distinct set with its action is an "effect" with a
+ * number; a group's row depends only on its list of effects and on whether a rule isolates its
+ * pods, so groups with the same list share the row, and each effect is ORed in once.
  */
 class SideRows {
   private readonly all: Bitset;
   private readonly allow: Bitset;
   private readonly deny: Bitset;
-  /** Per rule, found on first use: the pods its peers admit on this port, or null for none. */
-  private readonly admitted: (Bitset | null | undefined)[];
+  /** Per rule, found on first use: its effect on this port, NO_EFFECT, or UNKNOWN before that. */
+  private readonly effectOfRule: Int32Array;
   private readonly base: Traffic;
   private readonly always: boolean;
+  /** The effects met so far, by number, and the numbers of their sets, for allow and for deny. */
+  private readonly effects: {set: Bitset; deny: boolean}[] = [];
+  private readonly effectNumbers = {allow: new Map<Bitset, number>(), deny: new Map<Bitset, number>()};
+  /** Per effect, the last list it was added to (so that a list holds it once). */
+  private readonly lastList: number[] = [];
+  private lists = 0;
 
   constructor(
     private readonly context: PortContext,
@@ -190,7 +253,7 @@ class SideRows {
     this.all = fullBitset(n);
     this.allow = bitset(n);
     this.deny = bitset(n);
-    this.admitted = new Array(model.rules.length);
+    this.effectOfRule = new Int32Array(model.rules.length).fill(UNKNOWN);
     this.base = {protocol, port, icmpType: 0, family: 'IPv4'};
     this.always = model.datapath === 'cilium' && model.mode === 'always';
   }
@@ -198,61 +261,89 @@ class SideRows {
   /** Writes the row of every group of a side into `rows`, group g's at words [g * W, (g + 1) * W). */
   write(groups: SideGroups, ingress: boolean, rows: Uint32Array): void {
     const W = this.context.W;
+    /** Per list of effects (led by 1 when isolated), the group whose row was worked out for it. */
+    const written = new ListIndex();
     groups.rules.forEach((ids, g) => {
-      if (ids === null) rows.set(this.all, g * W);
-      else this.row(ids, ingress ? groups.pod[g] : undefined, rows, g * W);
+      if (ids === null) return rows.set(this.all, g * W);
+      const {isolated, effects} = this.effectsOf(ids, ingress ? groups.pod[g] : undefined);
+      effects.sort((a, b) => a - b);
+      const same = written.get(isolated ? 1 : 0, effects);
+      if (same !== undefined) return rows.copyWithin(g * W, same * W, same * W + W);
+      written.set(isolated ? 1 : 0, effects, g);
+      this.row(isolated, effects, rows, g * W);
     });
   }
 
   /**
-   * Writes at `at` in `into` the row of the rules `ids`; `ingressPod`, on ingress, is a pod they
-   * select (whose own container ports name the ports of rules with named ports).
+   * The effects of the rules `ids`, each once, and whether one of them isolates the pods.
+   * `ingressPod`, on ingress, is a pod they select, whose own container ports name the ports of
+   * rules with named ports.
    */
-  private row(ids: number[], ingressPod: number | undefined, into: Uint32Array, at: number): void {
-    const {model, named, W} = this.context;
-    const {all, allow, deny} = this;
+  private effectsOf(ids: number[], ingressPod: number | undefined): {isolated: boolean; effects: number[]} {
+    const {named, isolates} = this.context;
+    const list = ++this.lists;
     let isolated = this.always;
+    const effects: number[] = [];
+    for (const ri of ids) {
+      if (isolates[ri]) isolated = true;
+      const e = ingressPod !== undefined && named[ri] ? this.effectTo(ri, ingressPod) : this.effectOnPort(ri);
+      if (e === NO_EFFECT || this.lastList[e] === list) continue;
+      this.lastList[e] = list;
+      effects.push(e);
+    }
+    return {isolated, effects};
+  }
+
+  /** The number of the effect of allowing (or denying) `set`. */
+  private effectNumber(set: Bitset, deny: boolean): number {
+    const numbers = deny ? this.effectNumbers.deny : this.effectNumbers.allow;
+    let e = numbers.get(set);
+    if (e === undefined) {
+      e = this.effects.length;
+      numbers.set(set, e);
+      this.effects.push({set, deny});
+    }
+    return e;
+  }
+
+  /** Writes at `at` in `into` the row of a list of effects: isolated, only what they allow passes. */
+  private row(isolated: boolean, effects: number[], into: Uint32Array, at: number): void {
+    const {all, allow, deny} = this;
     allow.fill(0);
     deny.fill(0);
-    // Rules often admit the same pods (compile shares equal sets): each set is ORed in once.
-    const added = [new Set<Bitset>(), new Set<Bitset>()];
-    for (const ri of ids) {
-      const r = model.rules[ri];
-      if (r.rule.defaultDeny) isolated = true;
-      const set = ingressPod !== undefined && named[ri] ? this.admittedTo(ri, ingressPod) : this.admittedOnPort(ri);
-      if (set === null) continue;
-      const isDeny = r.rule.action === 'deny';
-      if (added[isDeny ? 1 : 0].has(set)) continue;
-      added[isDeny ? 1 : 0].add(set);
-      orInto(isDeny ? deny : allow, set);
-    }
-    for (let w = 0; w < W; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
+    for (const e of effects) orInto(this.effects[e].deny ? deny : allow, this.effects[e].set);
+    for (let w = 0; w < allow.length; w++) into[at + w] = (isolated ? allow[w] : all[w]) & ~deny[w];
   }
 
-  /** The peers rule `ri` admits on this port (to each destination's own ports, for named ports on egress). */
-  private admittedOnPort(ri: number): Bitset | null {
-    let set = this.admitted[ri];
-    if (set === undefined) {
-      const {model, named, portSets} = this.context;
+  /** The effect of rule `ri` on this port (to each destination's own ports, for named ports on egress). */
+  private effectOnPort(ri: number): number {
+    let e = this.effectOfRule[ri];
+    if (e === UNKNOWN) {
+      const {model, named, denies, portSets} = this.context;
       const r = model.rules[ri];
-      if (!named[ri]) set = l4Matches(r.rule.l4, this.base) ? r.peerPods : null;
+      if (!named[ri]) e = l4Matches(r.rule.l4, this.base) ? this.effectNumber(r.peerPods, denies[ri] === 1) : NO_EFFECT;
       else {
-        set = bitset(model.cluster.pods.length);
+        const set = bitset(model.cluster.pods.length);
         for (const ps of portSets.sets) if (l4Matches(r.rule.l4, {...this.base, dstNamedPorts: ps.ports})) orInto(set, ps.pods);
         for (let w = 0; w < set.length; w++) set[w] &= r.peerPods[w];
+        e = this.effectNumber(set, denies[ri] === 1);
       }
-      this.admitted[ri] = set;
+      this.effectOfRule[ri] = e;
     }
-    return set;
+    return e;
   }
 
-  /** The peers an ingress rule with named ports admits to pod `d`, its ports named by d's containers. */
-  private admittedTo(ri: number, d: number): Bitset | null {
-    const {model} = this.context;
+  /** The effect of an ingress rule with named ports on pod `d`, its ports named by d's containers. */
+  private effectTo(ri: number, d: number): number {
+    const {model, denies} = this.context;
     const r = model.rules[ri];
-    return l4Matches(r.rule.l4, {...this.base, dstNamedPorts: model.cluster.pods[d].namedPorts}) ? r.peerPods : null;
+    return l4Matches(r.rule.l4, {...this.base, dstNamedPorts: model.cluster.pods[d].namedPorts}) ? this.effectNumber(r.peerPods, denies[ri] === 1) : NO_EFFECT;
   }
 }
+
+/** effectOfRule: a rule that admits nothing on the port; one not yet looked at. */
+const NO_EFFECT = -1;
+const UNKNOWN = -2;
 
 /** Set bits in a 32-bit word (the SWAR count). */
 function popcount(x: number): number {
