@@ -18,7 +18,10 @@ export interface CompiledRule {
   ref: RuleRef;
   /** Pods the rule applies to (host-network pods are never Cilium endpoints, so never here). */
   subjects: Bitset;
-  /** Pods its L3 peers admit (host-network pods excluded: they carry their node's identity). */
+  /**
+   * Pods its L3 peers admit (host-network pods excluded: they carry their node's identity).
+   * Rules that admit the same pods share one set (BitsetPool): read it, never write it.
+   */
   peerPods: Bitset;
   /** Parsed CIDRs of cidr peers, same order as rule.peers. */
   cidrs: Map<Peer, {cidr: Cidr; except: Cidr[]}>;
@@ -81,6 +84,8 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     return b;
   };
   const subjectCache = new Map<Subject, Bitset>();
+  const peerSets = new BitsetPool();
+  const peerWork = bitset(n);
   const nonIdentityKeys: Model['nonIdentityKeys'] = [];
   // Pod addresses, parsed once when an ipBlock first needs them (kubernetes datapath only).
   let podAddresses: ReturnType<typeof parseIp>[] | undefined;
@@ -107,30 +112,8 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           if (cidr) cidrs.set(peer, {cidr, except: peer.except.map((e) => parseCidr(e, true)).filter((e) => e !== undefined)});
         }
       }
-      const compiled: CompiledRule = {
-        rule,
-        policy,
-        ref: {
-          kind: policy.kind,
-          ...(policy.namespace !== undefined ? {namespace: policy.namespace} : {}),
-          name: policy.name,
-          rule: rule.label,
-          file: rule.source.file,
-          // Read through, not copied: a JSON source finds its positions only when one is read
-          // (json-source.ts), and most rules of a large model are never named in an explanation.
-          get line() {
-            return rule.source.line;
-          },
-          get col() {
-            return rule.source.col;
-          },
-        },
-        subjects,
-        peerPods: bitset(n),
-        cidrs,
-      };
-      // The peers' pods: the union of what each peer admits.
-      const peerPods = compiled.peerPods;
+      // The peers' pods: the union of what each peer admits, worked out in one reused set.
+      const peerPods = peerWork.fill(0);
       if (rule.peers === 'any') orInto(peerPods, endpoints);
       else {
         for (const peer of rule.peers) {
@@ -153,7 +136,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
               // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst;
               // kubernetes-test.sh skips the upstream ipBlock-on-pod-IP tests). Upstream e2e:
               // an ipBlock matches pod IPs.
-              const c = compiled.cidrs.get(peer);
+              const c = cidrs.get(peer);
               if (dp !== 'kubernetes' || peer.origin !== 'ipBlock' || !c) break;
               podAddresses ??= cluster.pods.map((pod) => parseIp(pod.ip));
               for (const pod of cluster.pods) {
@@ -173,6 +156,22 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
           }
         }
       }
+      const compiled: CompiledRule = {
+        rule,
+        policy,
+        ref: {
+          kind: policy.kind,
+          ...(policy.namespace !== undefined ? {namespace: policy.namespace} : {}),
+          name: policy.name,
+          rule: rule.label,
+          file: rule.source.file,
+          line: rule.source.line,
+          col: rule.source.col,
+        },
+        subjects,
+        peerPods: peerSets.intern(peerPods),
+        cidrs,
+      };
       if (s.on === 'identity') {
         const selectors = [s.selector, ...(rule.peers === 'any' ? [] : rule.peers.flatMap((p) => (p.kind === 'endpoints' ? [p.selector] : [])))];
         for (const key of new Set(selectors.flatMap(selectorKeys))) {
@@ -193,6 +192,43 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     }
   }
   return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? [], nonIdentityKeys};
+}
+
+/**
+ * Equal bit sets made one: many rules admit the same pods (one selector in many policies), and
+ * when they share one Bitset the matrix ORs it into a row once (matrix.ts), and it is held once.
+ */
+class BitsetPool {
+  /** The sets kept, by a hash of their words. */
+  private readonly byHash = new Map<number, Bitset[]>();
+
+  /**
+   * The set kept that equals `b`, or else a copy of `b`, now kept: `b` itself is not kept, so the
+   * caller may fill it again for the next set.
+   */
+  intern(b: Bitset): Bitset {
+    const h = hashWords(b);
+    let alike = this.byHash.get(h);
+    const same = alike?.find((kept) => sameWords(kept, b));
+    if (same) return same;
+    if (!alike) this.byHash.set(h, (alike = []));
+    const copy = b.slice();
+    alike.push(copy);
+    return copy;
+  }
+}
+
+/** Whether two sets of the same size hold the same members. */
+function sameWords(a: Bitset, b: Bitset): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A hash of a set's words (FNV-1a on 32-bit words: http://www.isthe.com/chongo/tech/comp/fnv/). */
+function hashWords(b: Bitset): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
 }
 
 /**

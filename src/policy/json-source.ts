@@ -1,15 +1,16 @@
 /**
- * Strict JSON input, read by jsonc-parser (the parser behind VS Code's JSON support) in one pass
- * of its `visit` API into a compact positioned tree: objects and arrays with their values and the
- * offset of every key and value. reader.ts reads that tree as it reads a YAML document. JSON is
- * YAML 1.2 and the yaml library reads it correctly, but it takes several times as long on the
- * large machine-made files JSON usually comes in (`kubectl get ... -o json`, generated models), so
- * strict JSON gets this reader.
+ * Strict JSON input, read by jsonc-parser (the parser behind VS Code's JSON support) into plain
+ * values that keep where each one is written: reader.ts reads them as it reads a YAML document.
+ * JSON is YAML 1.2 and the yaml library reads it correctly, but it takes several times as long on
+ * the large machine-made files JSON usually comes in (`kubectl get ... -o json`, generated
+ * models), so strict JSON gets this reader.
  *
- * Why not jsonc-parser's own tree (`parseTree`): it makes three objects per property (the
- * property, its key, its value), each with its parent, length and colon offset. On a 13 MB model
- * that tree alone took about 200 MB. Here a value that is no object or array is stored as itself,
- * next to its offset in its container, so a file costs a few bytes per value more than its data.
+ * jsonc-parser's `visit` reports each value with its offset as it scans (SAX style); the values
+ * are collected here into objects and arrays that hold their entries in the order written, and
+ * the offsets of all entries go into one table of 32-bit numbers for the document. That is what
+ * the reader needs, in a fraction of the memory of jsonc-parser's own tree (`parseTree`, an
+ * object per value with its parent, length and children): on a 13 MB file, about 40 MB
+ * rather than 200 MB.
  *
  * Text that is not strict JSON (YAML flow style such as `{a: b}`, a trailing comma, a syntax
  * error) is not handled here: the caller reads it as YAML, which reads it or reports the error in
@@ -17,54 +18,78 @@
  */
 import {visit} from 'jsonc-parser';
 
-/** Whether the text starts (after white space) as a JSON object or array. */
-export function looksLikeJson(text: string): boolean {
-  const first = /\S/.exec(text);
-  return first !== null && (first[0] === '{' || first[0] === '[');
-}
-
-/** A JSON value as read: an object, an array, or the string, number, boolean or null itself. */
-export type JsonValue = JsonObject | JsonArray | string | number | boolean | null;
-
-/** A JSON object: its entries in the order written. */
+/** A JSON object: its keys and values in the order written (a key written twice is there twice). */
 export class JsonObject {
-  /** Key, offset of the key, value, offset of the value: four slots per entry, in order. */
-  readonly entries: unknown[] = [];
-  constructor(readonly offset: number) {}
+  constructor(
+    /** Where the object is written (its "{"). */
+    readonly offset: number,
+    readonly keys: string[],
+    readonly values: JsonValue[],
+    /** The document's offsets: key i's is at `first + 2i`, its value's right after. */
+    private readonly offsets: Offsets,
+    private readonly first: number,
+  ) {}
 
-  /** The number of entries. */
-  get size(): number {
-    return this.entries.length >> 2;
-  }
-  key(i: number): string {
-    return this.entries[i * 4] as string;
-  }
+  /** Where key i is written (its opening quote). */
   keyOffset(i: number): number {
-    return this.entries[i * 4 + 1] as number;
+    return this.offsets.get(this.first + 2 * i);
   }
-  value(i: number): JsonValue {
-    return this.entries[i * 4 + 2] as JsonValue;
-  }
+
+  /** Where the value of key i is written (its first character). */
   valueOffset(i: number): number {
-    return this.entries[i * 4 + 3] as number;
+    return this.offsets.get(this.first + 2 * i + 1);
   }
 }
 
 /** A JSON array: its items in order. */
 export class JsonArray {
-  /** Item, offset of the item: two slots per item, in order. */
-  readonly slots: unknown[] = [];
-  constructor(readonly offset: number) {}
+  constructor(
+    /** Where the array is written (its "["). */
+    readonly offset: number,
+    readonly items: JsonValue[],
+    /** The document's offsets: item i's is at `first + i`. */
+    private readonly offsets: Offsets,
+    private readonly first: number,
+  ) {}
 
-  get length(): number {
-    return this.slots.length >> 1;
-  }
-  item(i: number): JsonValue {
-    return this.slots[i * 2] as JsonValue;
-  }
+  /** Where item i is written (its first character). */
   itemOffset(i: number): number {
-    return this.slots[i * 2 + 1] as number;
+    return this.offsets.get(this.first + i);
   }
+}
+
+/** A JSON value as read: objects and arrays keep positions; a scalar's position is in its holder. */
+export type JsonValue = JsonObject | JsonArray | string | number | boolean | null;
+
+/**
+ * The offsets of a document's entries, in one table that grows as it is filled (a 13 MB file has
+ * about 800,000 of them). An Int32Array holds any offset of a string, whose length is below 2^30.
+ */
+class Offsets {
+  private table = new Int32Array(1024);
+  length = 0;
+
+  get(i: number): number {
+    return this.table[i];
+  }
+
+  /** Appends `list[from..to)`; returns where the first of them now is. */
+  append(list: readonly number[], from: number, to: number): number {
+    const first = this.length;
+    if (first + (to - from) > this.table.length) {
+      const grown = new Int32Array(Math.max(2 * this.table.length, first + (to - from)));
+      grown.set(this.table.subarray(0, first));
+      this.table = grown;
+    }
+    for (let i = from; i < to; i++) this.table[this.length++] = list[i];
+    return first;
+  }
+}
+
+/** Whether the text starts (after white space) as a JSON object or array. */
+export function looksLikeJson(text: string): boolean {
+  const first = /\S/.exec(text);
+  return first !== null && (first[0] === '{' || first[0] === '[');
 }
 
 /** A key written a second time in one JSON object, which the API server refuses. */
@@ -74,101 +99,160 @@ export interface DuplicateKey {
   offset: number;
 }
 
-/** A strict JSON text read into the positioned tree. */
+/** A strict JSON text read into positioned values. */
 export interface JsonDocument {
-  root: JsonValue;
-  /** Offset of the root value. */
-  offset: number;
+  /** The top-level object or array (looksLikeJson lets no other text here). */
+  root: JsonObject | JsonArray;
   duplicates: DuplicateKey[];
 }
 
 /** Strict JSON nested deeper than the parser's call stack reaches. */
 export const TOO_DEEP = 'too-deep';
 
+/** Thrown from the visitor at the first syntax error, to stop reading text that is not strict JSON. */
+const NOT_STRICT = Symbol('not strict JSON');
+
 /**
  * Reads `text` as strict JSON. Returns undefined when it is not strict JSON, and TOO_DEEP when
  * it nests deeper than the parser can follow (neither parser can then read it).
  */
 export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefined {
-  const duplicates: DuplicateKey[] = [];
-  // The containers being read, innermost last, each with the keys it has seen so far.
-  const open: {container: JsonObject | JsonArray; seen?: Set<string>}[] = [];
-  // The key read last, waiting for its value.
-  let keyName = '';
-  let keyOffset = 0;
-  let root: {value: JsonValue; offset: number} | undefined;
-  let failed = false;
-  // The parser makes a new string for each key and value it reads. Machine-made files repeat the
-  // same keys and short values (apiVersion, kind, TCP, label values) thousands of times; keeping one
-  // copy of each makes the tree several times smaller on a large file.
-  const strings = new Map<string, string>();
-  const intern = (text: string): string => {
-    if (text.length > 64) return text;
-    const known = strings.get(text);
-    if (known !== undefined) return known;
-    strings.set(text, text);
-    return text;
-  };
-
-  /** Puts a value where it belongs: the pending key of an object, the end of an array, or the root. */
-  const place = (value: JsonValue, offset: number) => {
-    const top = open[open.length - 1];
-    if (!top) root = {value, offset};
-    else if (top.container instanceof JsonArray) top.container.slots.push(value, offset);
-    else {
-      top.container.entries.push(keyName, keyOffset, value, offset);
-    }
-  };
-  const begin = (container: JsonObject | JsonArray) => {
-    place(container, container.offset);
-    open.push(container instanceof JsonObject ? {container, seen: new Set()} : {container});
-  };
-
+  const builder = new Builder();
   try {
     visit(
       text,
       {
-        onObjectBegin: (offset) => begin(new JsonObject(offset)),
-        onObjectProperty: (name, offset) => {
-          const seen = open[open.length - 1].seen!;
-          if (seen.has(name)) duplicates.push({key: name, offset});
-          seen.add(name);
-          keyName = intern(name);
-          keyOffset = offset;
-        },
-        onObjectEnd: () => void open.pop(),
-        onArrayBegin: (offset) => begin(new JsonArray(offset)),
-        onArrayEnd: () => void open.pop(),
-        onLiteralValue: (value: string | number | boolean | null, offset) => place(typeof value === 'string' ? intern(value) : value, offset),
+        onObjectBegin: (offset) => builder.open(offset, true),
+        onObjectProperty: (key, offset) => builder.key(key, offset),
+        onObjectEnd: () => builder.close(),
+        onArrayBegin: (offset) => builder.open(offset, false),
+        onArrayEnd: () => builder.close(),
+        onLiteralValue: (value: string | number | boolean | null, offset) => builder.value(value, offset),
         onError: () => {
-          failed = true;
+          throw NOT_STRICT;
         },
       },
       {disallowComments: true, allowTrailingComma: false, allowEmptyContent: false},
     );
   } catch (error) {
+    if (error === NOT_STRICT) return undefined;
     // The parser recurses once per level of nesting, as the yaml library does.
     if (error instanceof RangeError) return TOO_DEEP;
     throw error;
   }
-  if (failed || !root) return undefined;
-  return {root: root.value, offset: root.offset, duplicates};
+  const root = builder.root;
+  if (!(root instanceof JsonObject || root instanceof JsonArray)) return undefined;
+  return {root, duplicates: builder.duplicates.sort((a, b) => a.offset - b.offset)};
 }
 
-/** A value of the tree as plain data (what JSON.parse would give). */
-export function jsonToPlain(value: JsonValue): unknown {
-  if (value instanceof JsonObject) {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < value.size; i++) {
-      // As JSON.parse does: "__proto__" is an own property, never the object's prototype.
-      Object.defineProperty(out, value.key(i), {value: jsonToPlain(value.value(i)), enumerable: true, writable: true, configurable: true});
+/** An object or array whose end is not yet read, and where its entries begin in the Builder's lists. */
+interface Open {
+  offset: number;
+  isObject: boolean;
+  firstKey: number;
+  firstValue: number;
+  firstOffset: number;
+}
+
+/**
+ * Collects the visitor's calls into JsonObjects and JsonArrays. The entries of the objects and
+ * arrays still open are kept in three working lists, innermost last; when one ends, its keys and
+ * values are copied out into arrays of their exact size (an array grown by push keeps room for
+ * more, which on hundreds of thousands of small objects adds up to tens of megabytes) and its
+ * offsets into the document's table.
+ */
+class Builder {
+  root: JsonValue | undefined;
+  readonly duplicates: DuplicateKey[] = [];
+  private readonly offsets = new Offsets();
+  private readonly stack: Open[] = [];
+  private readonly keys = new WorkList<string>();
+  private readonly values = new WorkList<JsonValue>();
+  /** Per open object, each key's offset then its value's; per open array, each item's. */
+  private readonly entryOffsets = new WorkList<number>();
+  /**
+   * Each string as first read: the same keys come back in every object, and the same values in
+   * many (a namespace, a label, a protocol), so one string is held for each rather than one per
+   * time it is written.
+   */
+  private readonly strings = new Map<string, string>();
+
+  /** Starts an object or array written at `offset` (a value of the one open, if any). */
+  open(offset: number, isObject: boolean): void {
+    if (this.stack.length > 0) this.entryOffsets.push(offset);
+    this.stack.push({offset, isObject, firstKey: this.keys.size, firstValue: this.values.size, firstOffset: this.entryOffsets.size});
+  }
+
+  /** A key of the innermost object, written at `offset`; its value comes next. */
+  key(key: string, offset: number): void {
+    this.keys.push(this.once(key));
+    this.entryOffsets.push(offset);
+  }
+
+  /** A scalar written at `offset`: the next item of the innermost array, or the value of the last key. */
+  value(value: JsonValue, offset: number): void {
+    if (typeof value === 'string') value = this.once(value);
+    if (this.stack.length === 0) this.root = value;
+    else {
+      this.values.push(value);
+      this.entryOffsets.push(offset);
     }
-    return out;
   }
-  if (value instanceof JsonArray) {
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) out.push(jsonToPlain(value.item(i)));
-    return out;
+
+  /** Ends the innermost object or array, which becomes a value of the one holding it (its offset is there already). */
+  close(): void {
+    const {offset, isObject, firstKey, firstValue, firstOffset} = this.stack.pop()!;
+    const values = this.values.take(firstValue);
+    const first = this.offsets.append(this.entryOffsets.items, firstOffset, this.entryOffsets.size);
+    this.entryOffsets.size = firstOffset;
+    let done: JsonObject | JsonArray;
+    if (isObject) {
+      done = new JsonObject(offset, this.keys.take(firstKey), values, this.offsets, first);
+      this.findDuplicates(done);
+    } else done = new JsonArray(offset, values, this.offsets, first);
+    if (this.stack.length === 0) this.root = done;
+    else this.values.push(done);
   }
-  return value;
+
+  /** The string equal to `s` read first. */
+  private once(s: string): string {
+    const first = this.strings.get(s);
+    if (first !== undefined) return first;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /**
+   * Records each key of `object` written a second time. Most objects have a few keys, which are
+   * compared with those before them; a set is made only for objects with many.
+   */
+  private findDuplicates(object: JsonObject): void {
+    const keys = object.keys;
+    const seen = keys.length > 16 ? new Set<string>() : undefined;
+    keys.forEach((key, i) => {
+      if (seen ? seen.has(key) : keys.indexOf(key) < i) this.duplicates.push({key, offset: object.keyOffset(i)});
+      seen?.add(key);
+    });
+  }
+}
+
+/**
+ * A list added to at its end and cut back to an earlier size. It keeps its room when cut:
+ * shortening a JS array (`length = n`) makes V8 shrink its storage, which is slow when done
+ * hundreds of thousands of times.
+ */
+class WorkList<T> {
+  readonly items: T[] = [];
+  size = 0;
+
+  push(item: T): void {
+    this.items[this.size++] = item;
+  }
+
+  /** Removes the items from index `from` on and returns them. */
+  take(from: number): T[] {
+    const taken = this.items.slice(from, this.size);
+    this.size = from;
+    return taken;
+  }
 }

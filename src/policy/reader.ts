@@ -2,14 +2,15 @@
  * A strict reader over a parsed document that keeps positions: every value knows where it was
  * written and its path (`spec.ingress[0].toPorts`), so a validation error can say
  * `file:line:col: what is wrong; what would be right`. YAML is read by the yaml library into
- * positioned nodes; strict JSON by jsonc-parser into a compact positioned tree (json-source.ts: much
- * faster on large machine-made files), and text that is not strict JSON goes to the YAML parser
- * (YAML 1.2 is a superset of JSON). Val reads both trees with one set of rules and messages.
+ * positioned nodes; strict JSON by jsonc-parser into plain values whose objects and arrays hold
+ * the offset of each entry (json-source.ts: much faster on large machine-made files), and text
+ * that is not strict JSON goes to the YAML parser (YAML 1.2 is a superset of JSON). Val reads
+ * both with one set of rules and messages.
  */
 import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
 import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {JsonArray, JsonObject, jsonToPlain, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
+import {JsonArray, JsonObject, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
@@ -27,8 +28,6 @@ export interface ReadContext {
 export interface SourceDocument {
   contents: unknown;
   errors: readonly unknown[];
-  /** Where the root value starts (JSON; a yaml node carries its own range). */
-  offset?: number;
 }
 
 /**
@@ -50,7 +49,7 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
     lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     for (const d of json.duplicates) errors.push(errorAt({file, ...lines.linePos(d.offset)}, 'duplicate-key', duplicateKeyMessage(d.key)));
-    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates, offset: json.offset}]};
+    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
@@ -163,8 +162,8 @@ interface Entry {
  */
 export class Val {
   /**
-   * A yaml node (YAML), or a json-source.ts value (JSON: an object, an array, or the scalar
-   * itself); undefined when absent, and null for JSON's explicit null.
+   * A yaml node (YAML), or a json-source.ts value (JSON, where null is a value written `null`);
+   * undefined, or null for YAML, when absent.
    */
   readonly node: unknown;
   /** Where an alias was used, when this value came through one. */
@@ -178,10 +177,11 @@ export class Val {
     /** This value's key or index in `parent`. */
     readonly segment: Segment | undefined,
     /**
-     * Offset to report when the node is absent (the parent's start, or the key's); for JSON, where
-     * values carry no offsets of their own, the value's offset when present.
+     * Where the value is written, for JSON (a JSON scalar does not carry its position: its
+     * holder does). For YAML, and for an absent value, the offset to report when the node has
+     * none (the parent's start, or the key's).
      */
-    private readonly fallbackOffset = 0,
+    private readonly at = 0,
     /** The key of a mapping entry rather than its value (an unknown field is reported at its key). */
     private readonly isKey = false,
   ) {
@@ -196,7 +196,7 @@ export class Val {
 
   /** The root value of a document. */
   static root(ctx: ReadContext, doc: SourceDocument): Val {
-    return new Val(ctx, doc.contents, undefined, undefined, doc.offset ?? 0);
+    return new Val(ctx, doc.contents, undefined, undefined, 0);
   }
 
   /** Where this value is, for messages: `spec.ingress[0].toPorts` (a key has its mapping's path). */
@@ -210,8 +210,8 @@ export class Val {
   /** Offset of this value in the text (the alias use for an aliased value; the parent's when absent). */
   get offset(): number {
     if (this.aliasOffset !== undefined) return this.aliasOffset;
-    if (this.ctx.json) return this.fallbackOffset;
-    return (this.node as Node | null | undefined)?.range?.[0] ?? this.fallbackOffset;
+    if (this.ctx.json) return this.at;
+    return (this.node as Node | null | undefined)?.range?.[0] ?? this.at;
   }
 
   /** Position of this value (or of its parent when absent). */
@@ -274,29 +274,33 @@ export class Val {
 
   /**
    * Calls `visit` with each key and value of a mapping, in the order written (nothing for a
-   * value that is not a mapping), and the entry's index, for keyAt (to report an error at the key).
+   * value that is not a mapping), and the entry's index, for `key` (to report an error at the key).
    */
   private eachEntry(visit: (name: string | undefined, value: Val, index: number) => void): void {
     if (this.kind !== 'map') return;
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      for (let i = 0; i < object.size; i++) visit(object.key(i), new Val(this.ctx, object.value(i), this, object.key(i), object.valueOffset(i)), i);
+      object.keys.forEach((name, i) => visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffset(i)), i));
       return;
     }
     (this.node as Node & {items: Pair<Node, Node>[]}).items.forEach((item, i) => {
-      const key = this.keyAt(i);
+      const key = this.key(i);
       const name = isScalar(key.node) ? String(key.node.value) : undefined;
       visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), i);
     });
   }
 
-  /** The key of entry `index` of this mapping, as a Val of its own (made only when needed: most keys are never reported). */
-  private keyAt(index: number): Val {
+  /**
+   * The key of entry `index` of a mapping, as a value of its own. Made only when needed (to
+   * report an error at the key): a large JSON file has hundreds of thousands of keys.
+   */
+  private key(index: number): Val {
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      return new Val(this.ctx, object.key(index), this, undefined, object.keyOffset(index), true);
+      return new Val(this.ctx, object.keys[index], this, undefined, object.keyOffset(index), true);
     }
-    return new Val(this.ctx, (this.node as Node & {items: Pair<Node, Node>[]}).items[index].key, this, undefined, this.offset, true);
+    const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
+    return new Val(this.ctx, item.key, this, undefined, this.offset, true);
   }
 
   /**
@@ -308,10 +312,10 @@ export class Val {
     const map = new Map<string, Val>();
     this.eachEntry((key, value, index) => {
       if (key === undefined) {
-        this.keyAt(index).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
+        this.key(index).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
       } else if (!allowed.includes(key)) {
         const hint = closest(key, allowed);
-        this.keyAt(index).fail(
+        this.key(index).fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
@@ -325,11 +329,11 @@ export class Val {
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
-    const start = this.offset;
     if (this.ctx.json) {
       const array = this.node as JsonArray;
-      return Array.from({length: array.length}, (_, i) => new Val(this.ctx, array.item(i), this, i, array.itemOffset(i)));
+      return array.items.map((n, i) => new Val(this.ctx, n, this, i, array.itemOffset(i)));
     }
+    const start = this.offset;
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
 
@@ -385,7 +389,7 @@ export class Val {
       const key = name ?? '';
       const keyProblem = check?.key?.(key);
       if (keyProblem) {
-        this.keyAt(index).fail('invalid-label', `${this.path} key ${keyProblem}`);
+        this.key(index).fail('invalid-label', `${this.path} key ${keyProblem}`);
         return;
       }
       const v = value.scalar();
@@ -417,8 +421,8 @@ export class Val {
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
+    if (this.ctx.json) return this.node === undefined ? undefined : plainJson(this.node as JsonValue);
     if (this.node == null) return undefined;
-    if (this.ctx.json) return jsonToPlain(this.node as JsonValue);
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
   }
@@ -453,6 +457,19 @@ export class Fields {
     this.owner.fail('missing-field', `${this.owner.path || 'the document'} needs a "${key}" field (${what})`);
     return undefined;
   }
+}
+
+/**
+ * Plain data of a JSON value. Objects have no prototype, so that a key such as "__proto__" is a
+ * key like any other (as jsonc-parser's getNodeValue gives them); of a key written twice, the
+ * last value is kept.
+ */
+function plainJson(value: JsonValue): unknown {
+  if (value instanceof JsonArray) return value.items.map(plainJson);
+  if (!(value instanceof JsonObject)) return value;
+  const out: Record<string, unknown> = Object.create(null);
+  value.keys.forEach((key, i) => (out[key] = plainJson(value.values[i])));
+  return out;
 }
 
 /**

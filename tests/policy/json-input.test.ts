@@ -119,6 +119,21 @@ describe('JSON read in the order written', () => {
     expect([unknown.line, unknown.col]).toEqual([2, positionOf(text.replace('"name": "b", ', ''), '"bad"').col]);
   });
 
+  it('reads null and a "__proto__" key as the YAML path reads them', () => {
+    // null as a label value reads as empty text; "__proto__" is a key like any other, kept in
+    // the plain data of an object of another kind (not turned into a prototype).
+    const np = (yamlAlso: string) => `${yamlAlso}{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "a", "namespace": "x"}, "spec": {"podSelector": {"matchLabels": {"app": null}}}}`;
+    const fromJson = parsePolicyDocuments(np(''), 'p.json');
+    expect(fromJson.errors).toEqual([]);
+    expect(fromJson.policies[0].rules[0].subject.selector.matchLabels).toEqual({app: ''});
+    expect(withoutPositions(fromJson)).toEqual(withoutPositions(parsePolicyDocuments(np('# read as YAML\n'), 'p.yaml')));
+    const map = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"__proto__": {"x": 1}, "n": null, "7": "s"}}';
+    const [json] = parsePolicyDocuments(map, 'c.json').others;
+    const [yaml] = parsePolicyDocuments(`# read as YAML\n${map}`, 'c.yaml').others;
+    expect(Object.keys(json.object.data as object)).toEqual(['7', '__proto__', 'n']);
+    expect(JSON.stringify(json.object)).toBe(JSON.stringify(yaml.object));
+  });
+
   it('nesting deeper than the parsers can follow is one clear error, not a crash', () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const text = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": ${deep}}}`;
@@ -177,6 +192,16 @@ describe('duplicate keys in JSON', () => {
   it('name the key in YAML too, at the second key', () => {
     const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\n  namespace: x\n  name: b\nspec: {podSelector: {}}\n';
     expect(parsePolicyDocuments(text, 'p.yaml').errors.map(formatError)).toEqual(['p.yaml:6:3: the key "name" is written twice in the same mapping; keep one of them']);
+  });
+
+  it('are found in objects of few keys and of many, each at its second key', () => {
+    // Labels of 3 keys and of 40 keys, each with "dup" written twice.
+    const labels = (n: number) => `{${Array.from({length: n}, (_, i) => `"k${i}": "v"`).join(', ')}, "dup": "a", "k0x": "b", "dup": "c"}`;
+    for (const n of [1, 38]) {
+      const text = policy(`{"name": "a", "namespace": "x", "labels": ${labels(n)}}`);
+      const second = positionOf(text, '"dup"', text.indexOf('"dup"') + 1);
+      expect(parsePolicyDocuments(text, 'p.json').errors.map(formatError), `${n + 3} keys`).toEqual([`p.json:${second.line}:${second.col}: the key "dup" is written twice in the same mapping; keep one of them`]);
+    }
   });
 
   it('in different objects are not duplicates', () => {
