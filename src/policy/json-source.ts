@@ -176,6 +176,11 @@ class Builder {
    * time it is written.
    */
   private readonly strings = new Map<string, string>();
+  /**
+   * The keys of the last object read, by its first key: objects that follow one another often
+   * have the same keys (every pod, every port of every container), and then share one array.
+   */
+  private readonly lastKeys = new Map<string, string[]>();
 
   /** Starts an object or array written at `offset` (a value of the one open, if any). */
   open(offset: number, isObject: boolean): void {
@@ -207,11 +212,22 @@ class Builder {
     this.entryOffsets.size = firstOffset;
     let done: JsonObject | JsonArray;
     if (isObject) {
-      done = new JsonObject(offset, this.keys.take(firstKey), values, this.offsets, first);
+      done = new JsonObject(offset, this.keysFrom(firstKey), values, this.offsets, first);
       this.findDuplicates(done);
     } else done = new JsonArray(offset, values, this.offsets, first);
     if (this.stack.length === 0) this.root = done;
     else this.values.push(done);
+  }
+
+  /** Removes the keys from index `first` on and returns them, in the array of the last object with the same keys if there is one. */
+  private keysFrom(first: number): string[] {
+    const {items, size} = this.keys;
+    const last = this.lastKeys.get(items[first]);
+    this.keys.size = first;
+    if (size > first && last?.length === size - first && last.every((key, i) => key === items[first + i])) return last;
+    const keys = items.slice(first, size);
+    if (keys.length > 0) this.lastKeys.set(keys[0], keys);
+    return keys;
   }
 
   /** The string equal to `s` read first. */
