@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {parse, parseAllDocuments} from 'yaml';
 import {simulateCli} from '../cli-harness';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
-import {readJson} from '../../src/policy/json-source';
+import {JsonArray, JsonObject, readJson} from '../../src/policy/json-source';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = ['tests/fixtures/review', 'tests/fixtures/scenarios'].flatMap((dir) =>
@@ -148,6 +148,26 @@ describe('JSON read in the order written', () => {
     const r = parsePolicyDocuments(text, 'p.json');
     expect(r.errors).toEqual([]);
     expect(r.others.map((o) => o.kind)).toEqual(['ConfigMap']);
+  });
+});
+
+describe('the values read from JSON', () => {
+  it('keep the keys, values and positions of each object, whether or not the one before had the same keys', () => {
+    const text = '[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"a": 3, "c": "z"}, {"a": 4}, {}, {"a": 5, "b": "w"}]';
+    const doc = readJson(text);
+    if (typeof doc !== 'object') throw new Error('not read as JSON');
+    const items = (doc.root as JsonArray).items as JsonObject[];
+    expect(items.map((o) => Object.fromEntries(o.keys.map((k, i) => [k, o.values[i]])))).toEqual([{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 3, c: 'z'}, {a: 4}, {}, {a: 5, b: 'w'}]);
+    // Each key and value at the offset where it is written.
+    let from = 0;
+    for (const o of items) {
+      o.keys.forEach((k, i) => {
+        const at = text.indexOf(`"${k}"`, from);
+        expect(o.keyOffset(i)).toBe(at);
+        expect(o.valueOffset(i)).toBe(text.indexOf(JSON.stringify(o.values[i]), at + k.length + 2));
+        from = at + 1;
+      });
+    }
   });
 });
 
