@@ -8,14 +8,15 @@
 // 3. Within one process: where the time goes (read + parse, compile, matrix), and the deathstar
 //    recompute the playground does on every edit.
 import {spawnSync} from 'node:child_process';
-import {mkdirSync, statSync} from 'node:fs';
+import {mkdtempSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {buildCli} from './build-cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dir = join(root, 'node_modules/.cache/netpol-bench');
-mkdirSync(dir, {recursive: true});
+// Models go to a fresh temporary folder: never into a checkout (worktrees share node_modules).
+const dir = mkdtempSync(join(tmpdir(), 'netpol-bench-'));
 const command = join(root, 'scripts/netpol-labs.mjs');
 const peakRss = join(root, 'scripts/bench-peak-rss.mjs');
 const steps = ['--import', 'tsx', join(root, 'scripts/bench.mts')];
@@ -53,7 +54,7 @@ function wholeProcess(file, runs) {
     const these = matrix.map((m) => `${m.protocol}/${m.port}: ${fmt(m.allowed)} allowed, ${fmt(m.dropped)} dropped`).join('; ');
     if (totals !== undefined && these !== totals) throw new Error(`runs disagree: ${totals} vs ${these}`);
     totals = these;
-    verdicts = matrix.reduce((n, m) => n + m.allowed + m.dropped + m['l7-denied'], 0);
+    verdicts = matrix.reduce((n, m) => n + m.allowed + m.dropped, 0);
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
@@ -85,3 +86,4 @@ console.log(`    totals: ${wholeProcess('model-10k.json', 3)}`);
 console.log('within one process:');
 for (const file of ['model-1k.json', 'model-10k.json']) node([...steps, 'phases', join(dir, file)], {stdio: 'inherit'});
 node([...steps, 'deathstar'], {stdio: 'inherit'});
+rmSync(dir, {recursive: true, force: true});

@@ -40,7 +40,7 @@ function phases(file: string): void {
   const t2 = performance.now();
   const matrix = evaluateMatrix(model, scenario.matrix!.ports);
   const t3 = performance.now();
-  const verdicts = matrix.reduce((n, m) => n + m.allowed + m.dropped + m['l7-denied'], 0);
+  const verdicts = matrix.reduce((n, m) => n + m.allowed + m.dropped, 0);
   const rate = verdicts / ((t3 - t1) / 1000);
   const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;
   console.log(

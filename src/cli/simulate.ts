@@ -118,7 +118,7 @@ const TABLE_LIMIT = 60;
 
 /** A truth table in the style of the Kubernetes e2e reachability tables: rows from, columns to. */
 function truthTable(m: MatrixTotals): string[] {
-  const out = [`  matrix ${m.protocol}/${m.port}: ${m.allowed} allowed, ${m.dropped} dropped, ${m['l7-denied']} l7-denied`];
+  const out = [`  matrix ${m.protocol}/${m.port}: ${m.allowed} allowed, ${m.dropped} dropped (L3/L4; a pair carries no request, so no L7 rule applies)`];
   const cells = m.cells ?? [];
   const names = [...new Set(cells.flatMap((c) => [c.from, c.to]))];
   if (names.length === 0) return out;

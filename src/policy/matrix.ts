@@ -204,7 +204,7 @@ function matrixOnPort(context: PortContext, port: number, protocol: L4Protocol, 
 
   let allowed = 0;
   for (let i = 0; i < reach.length; i++) allowed += popcount(reach[i]);
-  const totals: MatrixTotals = {port, protocol, allowed, dropped: n * (n - 1) - allowed, 'l7-denied': 0};
+  const totals: MatrixTotals = {port, protocol, allowed, dropped: n * (n - 1) - allowed};
   if (withCells) {
     const cells: NonNullable<MatrixTotals['cells']> = [];
     for (let s = 0; s < n; s++) {

@@ -392,7 +392,8 @@ export interface MatrixTotals {
   protocol: L4Protocol;
   allowed: number;
   dropped: number;
-  'l7-denied': number;
+  // No l7-denied count: a matrix pair carries no request, so no L7 rule can deny it; every
+  // admitted pair is counted as allowed. Ask with probes (http, dns) for L7 verdicts.
   /** Every ordered pair (only when cells were asked for). */
   cells?: {from: string; to: string; verdict: Verdict}[];
 }

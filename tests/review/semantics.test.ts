@@ -307,7 +307,7 @@ describe.concurrent('matrix truth tables (--json totals, --cells)', () => {
       const s = await simulate('k8s-pod-and-ns-selector-one-peer', dp, ['--cells']);
       expect(s.matrix).toHaveLength(1);
       const m = s.matrix![0];
-      expect({port: m.port, protocol: m.protocol, allowed: m.allowed, dropped: m.dropped, l7: m['l7-denied']}).toEqual({port: 80, protocol: 'TCP', allowed: 66, dropped: 6, l7: 0});
+      expect({port: m.port, protocol: m.protocol, allowed: m.allowed, dropped: m.dropped}).toEqual({port: 80, protocol: 'TCP', allowed: 66, dropped: 6});
       expect(m.cells).toHaveLength(72);
       const dropped = m.cells!.filter((c) => c.verdict === 'dropped').map((c) => `${c.from}->${c.to}`).sort();
       expect(dropped).toEqual(['x/b->x/a', 'x/c->x/a', 'y/a->x/a', 'y/c->x/a', 'z/a->x/a', 'z/c->x/a']);
@@ -320,7 +320,7 @@ describe.concurrent('matrix truth tables (--json totals, --cells)', () => {
     const s = await simulate('k8s-default-deny-matrix');
     expect(s.matrix).toHaveLength(1);
     // K8s e2e: should support a 'default-deny-ingress' policy: the 3 pods of x refuse all 8 sources.
-    expect(s.matrix![0]).toEqual({port: 80, protocol: 'TCP', allowed: 48, dropped: 24, 'l7-denied': 0});
+    expect(s.matrix![0]).toEqual({port: 80, protocol: 'TCP', allowed: 48, dropped: 24});
     expect(s.results.map((r) => r.verdict)).toEqual(['dropped']);
   }, TIMEOUT);
 
@@ -340,9 +340,9 @@ describe.concurrent('matrix truth tables (--json totals, --cells)', () => {
   // all 8 sources of x/a dropped; port 81 y/a, y/b, y/c allowed, 5 dropped.
   it('two ports: one totals entry per port, in the order given', async () => {
     const s = await simulate('k8s-ports-matrix', 'kubernetes');
-    expect(s.matrix!.map((m) => [m.port, m.protocol, m.allowed, m.dropped, m['l7-denied']])).toEqual([
-      [80, 'TCP', 64, 8, 0],
-      [81, 'TCP', 67, 5, 0],
+    expect(s.matrix!.map((m) => [m.port, m.protocol, m.allowed, m.dropped])).toEqual([
+      [80, 'TCP', 64, 8],
+      [81, 'TCP', 67, 5],
     ]);
   }, TIMEOUT);
 });
