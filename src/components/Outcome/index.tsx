@@ -7,7 +7,8 @@ import styles from './styles.module.css';
 export const SHORT_LABELS: Record<OutcomeValue, string> = {
   allowed: 'gets through',
   dropped: 'times out (L3/L4)',
-  'l7-denied': 'HTTP 403 (L7)',
+  'l7-denied': 'refused by the L7 proxy',
+  unresolved: 'name did not resolve',
 };
 
 function Icon({value}: {value: OutcomeValue}): React.ReactNode {
@@ -24,6 +25,15 @@ function Icon({value}: {value: OutcomeValue}): React.ReactNode {
     return (
       <svg {...common}>
         <path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+      </svg>
+    );
+  }
+  if (value === 'unresolved') {
+    // A question mark: no answer about the destination at all.
+    return (
+      <svg {...common}>
+        <path d="M5.5 6a2.5 2.5 0 1 1 3.5 2.3c-.7.3-1 .8-1 1.5V11" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+        <circle cx="8" cy="13.5" r="1.2" fill="currentColor" />
       </svg>
     );
   }

@@ -3,7 +3,6 @@ import clsx from 'clsx';
 import Outcome from '@site/src/components/Outcome';
 import ScrollBox from '@site/src/components/ScrollBox';
 import type {Step} from '@site/src/lab/load';
-import {decidingExplanation} from '@site/src/policy';
 import type {PlaygroundResult, PlaygroundRow} from './evaluate';
 import ExplanationText from './ExplanationText';
 import styles from './styles.module.css';
@@ -102,7 +101,7 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
 }
 
 function Reasoning({row, editorFile, onJump}: {row: PlaygroundRow; editorFile: string; onJump: (line: number, col: number) => void}): React.ReactNode {
-  const deciding = decidingExplanation({verdict: row.predicted, explanation: row.explanation});
+  const deciding = row.deciding;
   return (
     <>
       {deciding && (

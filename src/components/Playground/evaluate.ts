@@ -4,6 +4,7 @@
  * browser test can check it without a browser too.
  */
 import {
+  decidingExplanation,
   evaluateScenario,
   parsePolicyDocuments,
   type Datapath,
@@ -12,6 +13,7 @@ import {
   type Verdict,
 } from '@site/src/policy';
 import type {Lab, Probe, Step} from '@site/src/lab/load';
+import type {Outcome} from '@site/src/lab/outcome';
 import {stepScenario} from '@site/src/lab/to-scenario';
 
 /** One probe of the step with the engine's prediction. */
@@ -19,10 +21,12 @@ export interface PlaygroundRow {
   /** Position of the probe in lab.yaml's step. */
   index: number;
   probe: Probe;
-  expected: Verdict;
-  predicted: Verdict;
+  expected: Outcome;
+  predicted: Outcome;
   /** The reasoning, in the order the engine checked: service backend, egress, ingress, L7. */
   explanation: Explanation[];
+  /** The step of the reasoning that decided the outcome, shown first. */
+  deciding?: Explanation;
 }
 
 /** A remark that does not stop the prediction (it may explain a surprising one). */
@@ -92,6 +96,7 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
     expected: step.probes[result.probe].expect,
     predicted: result.verdict,
     explanation: result.explanation,
+    deciding: decidingExplanation(result),
   }));
   return {status: 'ok', rows, warnings};
 }

@@ -22,6 +22,7 @@ const EXPECT_COMMENT = {
   allowed: 'allowed',
   dropped: 'dropped: hangs 2 s, then curl exit 28',
   'l7-denied': 'l7-denied: HTTP 403',
+  unresolved: 'unresolved: the name does not resolve (curl exit 6 or 28 while resolving)',
 } as const;
 
 /**
