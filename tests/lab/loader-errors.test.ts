@@ -112,7 +112,7 @@ describe('lab loader errors', () => {
   it('rejects an unknown outcome and lists the valid ones', () => {
     const text = GOOD.replace('expect: allowed', 'expect: blocked');
     expect(load(text)).toEqual([
-      'labs/demo/lab.yaml:13:17: unknown outcome "blocked"; expected one of allowed, dropped, l7-denied',
+      'labs/demo/lab.yaml:13:17: unknown outcome "blocked"; expected one of allowed, dropped, l7-denied, unresolved',
     ]);
   });
 
