@@ -2,10 +2,9 @@ import type {z} from 'zod';
 import {parsePolicyDocuments} from '../policy';
 import {closest} from '../policy/errors';
 import type {LabError} from './errors';
-import {requestPath} from './request-path';
 import {firstLine, parseManifests, POLICY_KINDS, type LocatedObject} from './manifests';
-import type {Outcome} from './outcome';
-import {labSchema, probeSchema, stepSchema, type LabFile, type ProbeFile} from './schema';
+import {resolveProbe, type AppIndex, type Probe, type ServiceInfo} from './resolve-probe';
+import {labSchema, probeSchema, stepSchema, type LabFile} from './schema';
 import {parseSource, positionAt, positionOf, type SourceDocument} from './yaml-source';
 
 /** Reads a file of the lab folder by its path relative to the folder; undefined when it does not exist. */
@@ -21,22 +20,7 @@ export interface Manifest {
   objects: LocatedObject[];
 }
 
-/** Where a probe's URL points, resolved against the app's Services. */
-export interface ProbeTarget {
-  service: string;
-  namespace: string;
-  host: string;
-  port: number;
-  /** Path and query exactly as curl sends them. */
-  path: string;
-}
-
-/** A probe of a step, validated and resolved. */
-export interface Probe extends Omit<ProbeFile, 'method'> {
-  method: string;
-  expect: Outcome;
-  target: ProbeTarget;
-}
+export type {Probe, ProbeSource, ProbeTarget} from './resolve-probe';
 
 /** A step with its policy manifests loaded. */
 export interface Step {
@@ -51,17 +35,18 @@ export interface Step {
 export interface Lab {
   id: string;
   title: string;
+  /** The default namespace: the lab's only one, or the first of `namespaces`. */
   namespace: string;
+  /** Every namespace of the lab, the default first. */
+  namespaces: string[];
+  /** Names outside the cluster and their addresses (lab.yaml `names`), for the simulator. */
+  names: Record<string, string[]>;
+  /** Where `from: outside` probes come from. */
+  outside?: {ip: string};
   /** The lab.yaml path as the caller named it. */
   file: string;
   app: Manifest[];
   steps: Step[];
-}
-
-/** Names the app defines, which probes may refer to. */
-interface AppIndex {
-  clients: Map<string, string>; // pod or deployment name -> kind
-  services: Map<string, Set<number>>; // service name -> ports
 }
 
 /**
@@ -126,9 +111,25 @@ export function parseLab(
     return manifest ?? undefined;
   };
 
+  const namespaces = data.namespaces ?? (data.namespace !== undefined ? [data.namespace] : []);
+  if (data.namespace !== undefined && data.namespaces !== undefined) {
+    at(['namespaces'], 'namespace-twice', 'lab.yaml has both namespace and namespaces; keep namespaces (its first entry is the default) and remove namespace');
+  } else if (namespaces.length === 0) {
+    at([], 'missing-key', 'missing required key "namespace" in lab.yaml (or "namespaces" for a lab in several namespaces)');
+    return {errors};
+  }
+  namespaces.forEach((ns, i) => {
+    // The cluster's own namespaces: a lab that ran there could change what every workload relies on.
+    if (ns === 'default' || ns.startsWith('kube-')) {
+      at(data.namespaces ? ['namespaces', i] : ['namespace'], 'reserved-namespace', `namespace "${ns}" belongs to the cluster; a lab runs in namespaces of its own, like "star-wars"`);
+    }
+  });
+  const duplicate = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
+  if (duplicate) at(['namespaces', namespaces.lastIndexOf(duplicate)], 'duplicate-namespace', `namespace "${duplicate}" is listed twice`);
+
   const app = data.app.map((path, i) => loadManifest(path, ['app', i])).filter((m): m is Manifest => !!m);
-  for (const manifest of app) checkAppManifest(manifest, data.namespace, errors);
-  const index = indexApp(app, data.namespace);
+  for (const manifest of app) checkAppManifest(manifest, namespaces, errors);
+  const index = indexApp(app, namespaces, data);
 
   const seenSteps = new Set<string>();
   const validated = new Set<string>(); // policy files already checked by the engine (steps share files)
@@ -138,16 +139,16 @@ export function parseLab(
     const policies = step.policies
       .map((path, p) => {
         const manifest = loadManifest(path, ['steps', s, 'policies', p]);
-        if (manifest && !unreadable.has(path) && checkPolicyManifest(manifest, data.namespace, errors) && !validated.has(path)) {
+        if (manifest && !unreadable.has(path) && checkPolicyManifest(manifest, namespaces, errors) && !validated.has(path)) {
           validated.add(path);
           // The engine validates the policy as the API server and Cilium would (unknown fields,
           // invalid CIDRs, regular expressions...), so a lab never applies a policy a cluster refuses.
-          errors.push(...parsePolicyDocuments(manifest.text, manifest.file, {defaultNamespace: data.namespace}).errors);
+          errors.push(...parsePolicyDocuments(manifest.text, manifest.file, {defaultNamespace: namespaces[0]}).errors);
         }
         return manifest;
       })
       .filter((m): m is Manifest => !!m);
-    const probes = step.probes.map((probe, p) => resolveProbe(probe, index, data.namespace, (field, code, message) =>
+    const probes = step.probes.map((probe, p) => resolveProbe(probe, index, (field, code, message) =>
       at(['steps', s, 'probes', p, field], code, message),
     ));
     probes.forEach((probe, p) => {
@@ -159,21 +160,46 @@ export function parseLab(
   });
 
   if (errors.length > 0) return {errors};
-  return {lab: {id: data.id, title: data.title, namespace: data.namespace, file, app, steps}, errors};
+  const lab: Lab = {
+    id: data.id,
+    title: data.title,
+    namespace: namespaces[0],
+    namespaces,
+    names: Object.fromEntries(index.names),
+    ...(data.outside ? {outside: data.outside} : {}),
+    file,
+    app,
+    steps,
+  };
+  return {lab, errors};
 }
 
-function indexApp(app: Manifest[], namespace: string): AppIndex {
-  const clients = new Map<string, string>();
-  const services = new Map<string, Set<number>>();
+/** What the app and lab.yaml define that probes may name. */
+function indexApp(app: Manifest[], namespaces: string[], data: LabFile): AppIndex {
+  const clients: AppIndex['clients'] = new Map();
+  const services: AppIndex['services'] = new Map();
   for (const {object} of app.flatMap((m) => m.objects)) {
-    if ((object.metadata.namespace ?? namespace) !== namespace) continue;
-    if (object.kind === 'Pod' || object.kind === 'Deployment') clients.set(object.metadata.name, object.kind);
-    if (object.kind === 'Service') {
-      const ports = ((object.spec as {ports?: {port?: number}[]} | undefined)?.ports ?? []).map((p) => p.port);
-      services.set(object.metadata.name, new Set(ports.filter((p): p is number => typeof p === 'number')));
+    const key = `${object.metadata.namespace ?? namespaces[0]}/${object.metadata.name}`;
+    const spec = (object.spec ?? {}) as Record<string, unknown>;
+    if (object.kind === 'Pod' || object.kind === 'Deployment') {
+      const podSpec = (object.kind === 'Pod' ? spec : ((spec.template as {spec?: Record<string, unknown>} | undefined)?.spec ?? {})) as {hostNetwork?: unknown};
+      clients.set(key, {workload: object.kind, hostNetwork: podSpec.hostNetwork === true});
     }
+    if (object.kind === 'Service') services.set(key, serviceInfo(spec));
   }
-  return {clients, services};
+  const names = new Map(Object.entries(data.names ?? {}).map(([name, ips]) => [name.toLowerCase().replace(/\.$/, ''), ips]));
+  return {namespaces, clients, services, names, outsideIp: data.outside?.ip};
+}
+
+function serviceInfo(spec: Record<string, unknown>): ServiceInfo {
+  const ports = ((spec.ports ?? []) as {port?: unknown; protocol?: unknown}[])
+    .filter((p) => typeof p.port === 'number')
+    .map((p) => ({port: p.port as number, protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP'}));
+  return {
+    ports,
+    headless: spec.clusterIP === 'None',
+    reachableFromOutside: (spec.type === 'NodePort' || spec.type === 'LoadBalancer') && spec.externalTrafficPolicy === 'Local',
+  };
 }
 
 /**
@@ -195,7 +221,7 @@ export const APP_KINDS = [
   'ServiceAccount',
 ] as const;
 
-function checkAppManifest(manifest: Manifest, namespace: string, errors: LabError[]): void {
+function checkAppManifest(manifest: Manifest, namespaces: string[], errors: LabError[]): void {
   for (const {object, position} of manifest.objects) {
     const where = {file: manifest.file, line: position.line, col: position.col};
     if (!(APP_KINDS as readonly string[]).includes(object.kind)) {
@@ -204,19 +230,19 @@ function checkAppManifest(manifest: Manifest, namespace: string, errors: LabErro
         code: 'kind-not-allowed',
         message: `a lab's app may only contain ${APP_KINDS.join(', ')}, all in the lab's namespace; this is a ${object.kind}`,
       });
-    } else if (object.kind === 'Namespace' ? object.metadata.name !== namespace : (object.metadata.namespace ?? namespace) !== namespace) {
+    } else if (!namespaces.includes(object.kind === 'Namespace' ? object.metadata.name : (object.metadata.namespace ?? namespaces[0]))) {
       const name = object.kind === 'Namespace' ? object.metadata.name : object.metadata.namespace;
       errors.push({
         ...where,
         code: 'wrong-namespace',
-        message: `${object.kind} ${object.metadata.name} is in namespace "${name}", but this lab runs in "${namespace}"; a lab only creates objects in its own namespace`,
+        message: `${object.kind} ${object.metadata.name} is in namespace "${name}", but this lab runs in ${inNamespaces(namespaces)}; a lab only creates objects in its own namespaces (list another under namespaces in lab.yaml)`,
       });
     }
   }
 }
 
 /** Checks kinds and namespaces; true when the manifest holds only policies of this lab. */
-function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabError[]): boolean {
+function checkPolicyManifest(manifest: Manifest, namespaces: string[], errors: LabError[]): boolean {
   const before = errors.length;
   for (const {object, position} of manifest.objects) {
     const where = {file: manifest.file, line: position.line, col: position.col};
@@ -226,15 +252,21 @@ function checkPolicyManifest(manifest: Manifest, namespace: string, errors: LabE
         code: 'not-a-policy',
         message: `a step's policies may only contain ${POLICY_KINDS.join(', ')}; this is a ${object.kind} (put it in "app" instead)`,
       });
-    } else if (object.kind !== 'CiliumClusterwideNetworkPolicy' && object.metadata.namespace !== undefined && object.metadata.namespace !== namespace) {
+    } else if (object.kind !== 'CiliumClusterwideNetworkPolicy' && object.metadata.namespace !== undefined && !namespaces.includes(object.metadata.namespace)) {
       errors.push({
         ...where,
         code: 'wrong-namespace',
-        message: `policy ${object.metadata.name} is in namespace "${object.metadata.namespace}", but this lab runs in "${namespace}"`,
+        message: `policy ${object.metadata.name} is in namespace "${object.metadata.namespace}", but this lab runs in ${inNamespaces(namespaces)}`,
       });
     }
   }
   return errors.length === before;
+}
+
+/** "star-wars", or "star-wars, empire or alliance", as a message names a lab's namespaces. */
+function inNamespaces(namespaces: string[]): string {
+  const quoted = namespaces.map((ns) => `"${ns}"`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
 
 /**
@@ -249,6 +281,7 @@ function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
     (q) =>
       q !== undefined &&
       !q.destructive &&
+      q.kind === 'http' &&
       q.expect === 'l7-denied' &&
       q.from === probe.from &&
       q.target.service === probe.target.service &&
@@ -260,50 +293,10 @@ function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
 function unguardedMessage(probe: Probe): string {
   const where = `${probe.target.service} port ${probe.target.port}`;
   return (
-    `this probe is destructive (${probe.from} ${probe.method} ${probe.target.path} harms the app if it gets through), so the step needs proof that ` +
+    `this probe is destructive (${probe.from} ${probe.label} harms the app if it gets through), so the step needs proof that ` +
     `L7 filtering is in force before it is sent: add a harmless probe from ${probe.from} to ${where} that expects l7-denied ` +
     `(for example a GET of a path the HTTP rules do not allow)`
   );
-}
-
-const CLUSTER_DOMAIN_SUFFIXES = ['', '.svc', '.svc.cluster.local'];
-
-function resolveProbe(
-  probe: ProbeFile,
-  index: AppIndex,
-  namespace: string,
-  fail: (field: keyof ProbeFile, code: string, message: string) => void,
-): Probe | undefined {
-  let ok = true;
-  if (!index.clients.has(probe.from)) {
-    const known = [...index.clients.keys()].join(', ') || 'none (add a Pod or a Deployment to the app)';
-    fail('from', 'unknown-pod', `probe from "${probe.from}": the app defines no pod or deployment of that name; expected one of ${known}`);
-    ok = false;
-  }
-  const url = new URL(probe.url);
-  const host = url.hostname;
-  const [service, ...rest] = host.split('.');
-  const suffix = rest.length === 0 ? '' : '.' + rest.join('.');
-  const sameNamespace = suffix === '' || CLUSTER_DOMAIN_SUFFIXES.some((s) => suffix === `.${namespace}${s}`);
-  const port = url.port === '' ? 80 : Number(url.port);
-  if (!sameNamespace) {
-    fail('url', 'unknown-host', `probe URL host "${host}" is not a Service of this lab; use ${service}.${namespace}.svc.cluster.local`);
-    ok = false;
-  } else if (!index.services.has(service)) {
-    const known = [...index.services.keys()].join(', ');
-    const expected = known ? `expected one of ${known}` : 'add a Service to the app';
-    fail('url', 'unknown-service', `probe URL names Service "${service}", which the app does not define; ${expected}`);
-    ok = false;
-  } else if (!index.services.get(service)!.has(port)) {
-    const known = [...index.services.get(service)!].join(', ');
-    fail('url', 'unknown-port', `Service "${service}" has no port ${port}; its ports are ${known}`);
-    ok = false;
-  }
-  if (!ok) return undefined;
-  return {
-    ...probe,
-    target: {service, namespace, host, port, path: requestPath(url)},
-  };
 }
 
 const CONTEXT_NAMES: Record<string, string> = {lab: 'lab.yaml', step: 'a step', probe: 'a probe'};

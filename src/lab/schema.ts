@@ -25,18 +25,53 @@ function isParsableUrl(url: string): boolean {
   }
 }
 
-/** One request a client pod makes, and what the learner should see. */
+/** A DNS name as a probe may write it: letters, digits, dashes and dots, optionally absolute (a final dot). */
+const dnsName = z
+  .string()
+  .regex(/^(?=.{1,253}\.?$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*\.?$/, 'a DNS name is labels of letters, digits and dashes joined by dots, like "deathstar.star-wars.svc.cluster.local"');
+
+/** An HTTP header name (RFC 9110 token characters). */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like "X-Has-Force"');
+
+/**
+ * One probe: a client, what it sends, and what the learner should see. What it sends is exactly
+ * one of `url` (an HTTP request; with `grpc: true` a gRPC call), `tcp` (a connect), `dns` (a
+ * lookup through the cluster DNS) or `icmp` (one ping).
+ */
 export const probeSchema = z
   .strictObject({
-    from: z.string().min(1).describe('Name of the client Pod (or Deployment) in the app that runs curl'),
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET').describe('HTTP method'),
+    from: z
+      .string()
+      .min(1)
+      .describe(
+        'The client: a Pod or Deployment of the app (NAME in the lab\'s first namespace, NAMESPACE/NAME in another of its namespaces; a hostNetwork Pod probes from its node), or `outside`: a machine outside the cluster (the simulator gives it the address in the lab\'s `outside`)',
+      ),
     url: z
       .string()
       .regex(/^http:\/\/[^/\s]+(\/\S*)?$/, 'a probe URL looks like http://SERVICE.NAMESPACE.svc.cluster.local/PATH')
       .refine(isParsableUrl, 'this URL cannot be parsed; check the host name and the port (1-65535)')
-      .describe('The URL curl requests; the host names a Service of the app'),
-    expect: z.enum(OUTCOMES).describe('allowed (HTTP 2xx), dropped (times out at L3/L4) or l7-denied (HTTP 403 from Envoy)'),
-    body: z.string().min(1).optional().describe('A substring the response body must contain'),
+      .optional()
+      .describe('An HTTP request to this URL (curl); the host names a Service of the app, a name in `names`, or an address'),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).optional().describe('HTTP method of a `url` probe (default GET)'),
+    headers: z.record(headerName, z.string()).optional().describe('Request headers of a `url` probe, name: value'),
+    host: dnsName.optional().describe('An explicit Host header for a `url` probe (default: the URL\'s host)'),
+    grpc: z
+      .boolean()
+      .optional()
+      .describe('The `url` is a gRPC method, http://HOST:PORT/<package>.<Service>/<Method>: one unary call over HTTP/2, judged on its gRPC status'),
+    tcp: z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$/, 'a TCP probe is HOST:PORT, like "redis.star-wars.svc.cluster.local:6379"')
+      .optional()
+      .describe('A TCP connect to HOST:PORT, and nothing sent'),
+    dns: dnsName.optional().describe('A lookup of this name (A record) through the cluster DNS'),
+    icmp: z.string().min(1).optional().describe('One ICMP echo request (ping) to this host: a headless Service\'s name, a name in `names`, or an address'),
+    expect: z
+      .enum(OUTCOMES)
+      .describe(
+        'allowed (got through), dropped (no answer at L3/L4), l7-denied (refused by the L7 proxy: HTTP 403, gRPC PERMISSION_DENIED, DNS REFUSED) or unresolved (the name did not resolve)',
+      ),
+    body: z.string().min(1).optional().describe('A substring the response body of a `url` probe must contain'),
     destructive: z
       .boolean()
       .optional()
@@ -45,7 +80,7 @@ export const probeSchema = z
       ),
     why: z.string().min(1).describe('One line shown to the learner: why this is the outcome'),
   })
-  .describe('A probe: one curl from a client pod and its expected outcome');
+  .describe('A probe: one request from a client and its expected outcome');
 
 /** A step: the complete set of policies in force, and the probes that prove what it does. */
 export const stepSchema = z.strictObject({
@@ -62,7 +97,20 @@ export const stepSchema = z.strictObject({
 export const labSchema = z.strictObject({
   id: kebabId.describe('Must equal the lab folder name'),
   title: z.string().min(1),
-  namespace: kebabId.describe('The namespace the app and its policies live in; the runner creates and removes it'),
+  namespace: kebabId.optional().describe('The namespace the app and its policies live in; the runner creates and removes it. A lab in several namespaces lists them under `namespaces` instead'),
+  namespaces: z
+    .array(kebabId)
+    .min(1)
+    .optional()
+    .describe('The namespaces of a lab that spans several; the first is the default for probes and policies that name none. The runner creates, owns and removes each'),
+  names: z
+    .record(dnsName, z.array(z.ipv4()).min(1))
+    .optional()
+    .describe('Names outside the cluster a probe uses, and the IPv4 addresses they resolve to. The simulator answers lookups with them; on a cluster the real DNS answers'),
+  outside: z
+    .strictObject({ip: z.ipv4().describe('The address a probe `from: outside` comes from')})
+    .optional()
+    .describe('The machine outside the cluster that `from: outside` probes come from'),
   app: z.array(manifestPath).min(1).describe('Manifests that deploy the app (namespace, deployments, pods, services)'),
   steps: z.array(stepSchema).min(1),
 });

@@ -1,5 +1,6 @@
-import {clusterFromObjects, parsePolicyDocuments, selectorlessServiceErrors, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type Scenario} from '../policy';
-import type {Lab, Probe, Step} from './load';
+import {clusterFromObjects, parsePolicyDocuments, selectorlessServiceErrors, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type ProbeEnd, type Scenario} from '../policy';
+import {CLUSTER_DNS_OBJECTS, CLUSTER_DNS_SERVICE} from './cluster-dns';
+import type {Lab, Probe, ProbeSource, Step} from './load';
 import type {KubeObject} from './manifests';
 
 /** Options of stepScenario. */
@@ -17,27 +18,20 @@ export interface StepScenarioOptions {
 }
 
 /**
- * A lab step as a policy-engine scenario: the app's manifests become the cluster (a Deployment
- * becomes its replicas `<name>-0`, `<name>-1`, ...), the step's policy files the complete set in
- * force, and each lab probe an engine probe from the client pod to the Service port. Pure: the
- * simulator target of the runner and the site's playground both use it, so they cannot disagree.
+ * A lab step as a policy-engine scenario: the app's manifests plus the cluster DNS (which every
+ * cluster has and no lab creates) become the cluster (a Deployment becomes its replicas
+ * `<name>-0`, `<name>-1`, ...), the step's policy files the complete set in force, and each lab
+ * probe the engine probe of its connection (what happens once any name resolved; name lookups
+ * are added by simulateStep). Pure: the simulator target of the runner and the site's playground
+ * both use it, so they cannot disagree.
  */
 export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions = {}): {scenario: Scenario; errors: PolicyError[]} {
   const errors: PolicyError[] = [];
   const transform = options.transformApp ?? ((object: KubeObject) => object);
-  const others: OtherObject[] = lab.app.flatMap((manifest) =>
-    manifest.objects.map(({object, file, position}) => {
-      const applied = transform(object);
-      return {
-        apiVersion: applied.apiVersion,
-        kind: applied.kind,
-        name: applied.metadata.name,
-        namespace: applied.metadata.namespace,
-        object: applied as unknown as Record<string, unknown>,
-        source: {file, line: position.line, col: position.col},
-      };
-    }),
+  const appObjects: OtherObject[] = lab.app.flatMap((manifest) =>
+    manifest.objects.map(({object, file, position}) => otherObject(transform(object), {file, line: position.line, col: position.col})),
   );
+  const dnsObjects = CLUSTER_DNS_OBJECTS.map((object) => otherObject(object, {file: 'the cluster DNS (kube-system/kube-dns)', line: 1, col: 1}));
   const policies =
     options.policies ??
     step.policies.flatMap(({file, text}) => {
@@ -47,27 +41,79 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
     });
   const scenario: Scenario = {
     datapath: 'cilium',
-    cluster: clusterFromObjects(others, lab.namespace),
+    cluster: clusterFromObjects([...appObjects, ...dnsObjects], lab.namespace),
     policies,
-    probes: step.probes.map((probe) => labProbeToEngine(lab, probe)),
+    probes: step.probes.map((probe) => connectionProbe(lab, probe, scenarioPods(appObjects))),
   };
   errors.push(...selectorlessServiceErrors(scenario));
   return {scenario, errors};
 }
 
-/** The pod a probe runs in: the Pod of that name, or the first replica of a Deployment. */
-export function clientPod(lab: Lab, from: string): string {
-  const isDeployment = lab.app.some((m) => m.objects.some(({object}) => object.kind === 'Deployment' && object.metadata.name === from));
-  return `${lab.namespace}/${isDeployment ? `${from}-0` : from}`;
+function otherObject(object: KubeObject, source: OtherObject['source']): OtherObject {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+    object: object as unknown as Record<string, unknown>,
+    source,
+  };
 }
 
-/** A lab probe as an engine probe: from the client pod to the Service port, with its HTTP request. */
-export function labProbeToEngine(lab: Lab, probe: Probe): EngineProbe {
-  return {
-    from: {pod: clientPod(lab, probe.from)},
-    to: {service: `${probe.target.namespace}/${probe.target.service}`},
-    port: probe.target.port,
-    protocol: 'TCP',
-    http: {method: probe.method, path: probe.target.path, host: probe.target.host},
-  };
+/** The pods the app's objects make, with their labels, to find a headless Service's pods. */
+function scenarioPods(objects: OtherObject[]): {key: string; labels: Record<string, string>}[] {
+  return clusterFromObjects(objects).pods.map((p) => ({key: `${p.namespace}/${p.name}`, labels: p.labels ?? {}}));
+}
+
+/** The pod a probe runs in: the Pod of that name, or the first replica of a Deployment. */
+export function clientPod(source: Extract<ProbeSource, {kind: 'pod'}>): string {
+  return `${source.namespace}/${source.workload === 'Deployment' ? `${source.name}-0` : source.name}`;
+}
+
+/** Where a probe comes from, as an engine probe end. */
+export function sourceEnd(source: ProbeSource): ProbeEnd {
+  return source.kind === 'outside' ? {ip: source.ip} : {pod: clientPod(source)};
+}
+
+/**
+ * The connection a lab probe makes once its name resolved, as an engine probe: to the Service
+ * port (HTTP, gRPC, TCP), to the first pod of a headless Service (ICMP), or to the first address
+ * of a name under `names` or the address the probe names. A DNS probe is the lookup itself.
+ */
+export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labels: Record<string, string>}[] = []): EngineProbe {
+  const from = sourceEnd(probe.source);
+  const {request, target} = probe;
+  if (request.kind === 'dns') return lookupProbe(from, request.name);
+  const to: ProbeEnd =
+    target.service !== undefined
+      ? request.kind === 'icmp'
+        ? {pod: headlessBackend(lab, target.namespace!, target.service, pods)}
+        : {service: `${target.namespace}/${target.service}`}
+      : {ip: target.ips![0]};
+  if (request.kind === 'icmp') return {from, to, protocol: 'ICMP', icmpType: 8};
+  const base = {from, to, port: target.port!, protocol: 'TCP' as const};
+  if (request.kind === 'tcp') return base;
+  if (request.kind === 'grpc') {
+    // What curl sends for a gRPC call (the runner's probe): an HTTP/2 POST of the method's path
+    // with gRPC's content type (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
+    return {...base, http: {method: 'POST', path: target.path, host: target.host, headers: {'content-type': 'application/grpc', te: 'trailers'}}};
+  }
+  return {...base, http: {method: request.method, path: target.path, host: request.host ?? target.host, ...(request.headers ? {headers: request.headers} : {})}};
+}
+
+/** A lookup of `name` from `from` through the cluster DNS (UDP 53 of kube-system/kube-dns). */
+export function lookupProbe(from: ProbeEnd, name: string): EngineProbe {
+  return {from, to: {service: CLUSTER_DNS_SERVICE}, port: 53, protocol: 'UDP', dns: {name}};
+}
+
+/**
+ * The pod a ping to a headless Service reaches: its name resolves to every ready pod's address,
+ * and ping takes the first; the lab's first matching pod stands for it.
+ */
+function headlessBackend(lab: Lab, namespace: string, service: string, pods: {key: string; labels: Record<string, string>}[]): string {
+  const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.kind === 'Service' && o.metadata.name === service && (o.metadata.namespace ?? lab.namespace) === namespace);
+  const selector = ((object?.object.spec ?? {}) as {selector?: Record<string, string>}).selector ?? {};
+  const match = pods.find((p) => p.key.startsWith(`${namespace}/`) && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+  // A headless Service without a pod resolves to nothing; the engine then reports the unknown pod.
+  return match?.key ?? `${namespace}/${service}-has-no-pods`;
 }

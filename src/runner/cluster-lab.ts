@@ -337,8 +337,8 @@ async function playStep(
 
 /** Waits until the Deployments behind a crashed Service are Ready again. */
 async function waitForRecovery(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe, out: Output, sleep: (ms: number) => Promise<void>) {
-  if (!executor.dryRun) out.line(`  ${probe.method} ${probe.target.path} reached ${probe.target.service}: waiting for it to restart and be Ready again`);
-  else out.line(`# if ${probe.method} ${probe.target.path} gets through, the app panics ~2 s later: wait for it to be Ready again`);
+  if (!executor.dryRun) out.line(`  ${probe.label} reached ${probe.target.service}: waiting for it to restart and be Ready again`);
+  else out.line(`# if ${probe.label} gets through, the app panics ~2 s later: wait for it to be Ready again`);
   if (!executor.dryRun) await sleep(4_000); // the panic comes about 2 s after the response
   for (const command of recoveryCommands(kubectl, lab, probe)) await executor.run(command);
 }
@@ -349,9 +349,9 @@ function baseResult(lab: Lab, step: Step, probe: Probe): Omit<ProbeResult, 'obse
     step: step.id,
     index: step.probes.indexOf(probe),
     from: probe.from,
+    kind: probe.kind,
+    request: probe.label,
     method: probe.method,
-    url: probe.url,
-    path: probe.target.path,
     why: probe.why,
     expected: probe.expect,
     expectedBody: probe.body,

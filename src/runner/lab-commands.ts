@@ -86,7 +86,8 @@ function execTarget(lab: Lab, from: string): string {
 
 /** The command that runs one probe: `kubectl --context C exec -n NS POD -- curl ...`. */
 export function probeCommand(kubectl: Kubectl, lab: Lab, probe: Probe): Command {
-  return kubectl.command(['exec', '--namespace', lab.namespace, execTarget(lab, probe.from), '--', 'curl', ...curlArgs({method: probe.method, url: probe.url})], {
+  if (probe.request.kind !== 'http') throw new Error(`the runner cannot send ${probe.request.kind} probes yet`);
+  return kubectl.command(['exec', '--namespace', lab.namespace, execTarget(lab, probe.from), '--', 'curl', ...curlArgs({method: probe.request.method, url: probe.request.url})], {
     timeoutMs: TIMEOUTS.probe,
   });
 }

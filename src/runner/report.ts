@@ -1,4 +1,5 @@
 import type {Observed, Outcome} from '../lab/outcome';
+import type {ProbeKind} from '../lab/probe-request';
 import type {Target} from './context-guard';
 
 /**
@@ -12,10 +13,13 @@ export interface ProbeResult {
   step: string;
   /** Position in the step (0-based), so names stay unique. */
   index: number;
+  /** The client as lab.yaml names it: `tiefighter`, `empire/tiefighter`, `outside`. */
   from: string;
+  kind: ProbeKind;
+  /** What it sends, in a few words: `POST /v1/request-landing`, `TCP redis:6379`, `DNS api.github.com`. */
+  request: string;
+  /** The HTTP method of an HTTP or gRPC probe (to find its Hubble flows); empty for the other kinds. */
   method: string;
-  url: string;
-  path: string;
   why: string;
   expected: Outcome;
   /** `not-run` when the runner refused to send it (see `evidence`). */
@@ -77,9 +81,9 @@ export function summarize(labs: LabResult[]): {passed: boolean; totals: RunRepor
 /** The label a simulated run carries everywhere it prints. */
 export const SIMULATED = 'SIMULATED';
 
-/** `tiefighter POST /v1/request-landing` */
-export function probeName(p: Pick<ProbeResult, 'from' | 'method' | 'path'>): string {
-  return `${p.from} ${p.method} ${p.path}`;
+/** `tiefighter POST /v1/request-landing`, `frontend TCP redis:6379` */
+export function probeName(p: Pick<ProbeResult, 'from' | 'request'>): string {
+  return `${p.from} ${p.request}`;
 }
 
 /** The heading printed before a step's rows. */

@@ -1,6 +1,6 @@
 import type {Lab, Step} from '../lab/load';
-import {stepScenario} from '../lab/to-scenario';
-import {decidingExplanation, evaluateScenario, formatError} from '../policy';
+import {simulateStep} from '../lab/simulate-step';
+import {formatError} from '../policy';
 import {labelled} from './objects';
 import type {Output} from './output';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
@@ -20,7 +20,7 @@ function selectSteps(lab: Lab, result: LabResult, stepId?: string): Step[] {
 
 /** Plays one step and prints its table; false when the step could not be evaluated. */
 function playStep(lab: Lab, step: Step, out: Output, result: LabResult): boolean {
-  const stepResult = simulateStep(lab, step);
+  const stepResult = playOnEngine(lab, step);
   if ('error' in stepResult) {
     result.error = stepResult.error;
     return false;
@@ -59,35 +59,25 @@ export async function runLabOnSim(lab: Lab, out: Output, options: SimRunOptions 
   return result;
 }
 
-function simulateStep(lab: Lab, step: Step): StepResult | {error: string} {
+function playOnEngine(lab: Lab, step: Step): StepResult | {error: string} {
   // The objects as the runner applies them: with its owner labels, which are part of identity.
-  const {scenario, errors: policyErrors} = stepScenario(lab, step, {transformApp: (o) => labelled(o, lab.id, lab.namespace)});
-  if (policyErrors.length > 0) return {error: `step ${step.id}: ${policyErrors.map(formatError).join('; ')}`};
   const started = Date.now();
-  const evaluation = evaluateScenario(scenario);
+  const simulation = simulateStep(lab, step, {transformApp: (o) => labelled(o, lab.id, lab.namespace)});
   const durationMs = Date.now() - started;
-  const errors = evaluation.errors ?? [];
-  const byIndex = new Map(evaluation.results.map((r) => [r.probe, r]));
-  const probes: ProbeResult[] = step.probes.map((probe, index) => {
-    const base = {
-      lab: lab.id, step: step.id, index, from: probe.from, method: probe.method, url: probe.url, path: probe.target.path,
-      why: probe.why, expected: probe.expect, expectedBody: probe.body, durationMs: durationMs / Math.max(1, step.probes.length),
-    };
-    const r = byIndex.get(index);
-    if (!r) {
-      const why = errors.map((e) => e.message).join('; ') || 'the engine returned no result for this probe';
-      return {...base, observed: 'error' as const, bodyMatched: false, passed: false, evidence: `SIMULATED: ${why}`};
-    }
+  if (simulation.errors.length > 0) return {error: `step ${step.id}: ${simulation.errors.map(formatError).join('; ')}`};
+  const probes: ProbeResult[] = simulation.predictions.map(({index, outcome, result, deciding}) => {
+    const probe = step.probes[index];
     // The engine gives Envoy's 403 body; an allowed request's body is the app's and is not modelled.
-    const body = r.http?.body ?? undefined;
+    const body = result.http?.body ?? undefined;
     const bodyMatched = !probe.body || body === undefined || body.includes(probe.body);
-    const because = decidingExplanation(r)?.text ?? '';
+    const because = deciding?.text ?? '';
     return {
-      ...base,
-      observed: r.verdict,
+      lab: lab.id, step: step.id, index, from: probe.from, kind: probe.kind, request: probe.label, method: probe.method,
+      why: probe.why, expected: probe.expect, expectedBody: probe.body, durationMs: durationMs / Math.max(1, step.probes.length),
+      observed: outcome,
       bodyMatched,
-      passed: r.verdict === probe.expect && bodyMatched,
-      evidence: `SIMULATED ${r.verdict}${because ? `: ${because}` : ''}${probe.body && body === undefined && r.verdict === 'allowed' ? ' (app body not simulated)' : ''}`,
+      passed: outcome === probe.expect && bodyMatched,
+      evidence: `SIMULATED ${outcome}${because ? `: ${because}` : ''}${probe.body && body === undefined && outcome === 'allowed' ? ' (app body not simulated)' : ''}`,
     };
   });
   return {id: step.id, title: step.title, probes};

@@ -75,7 +75,8 @@ function labData(lab: Lab) {
         ownerChecks: clusterScopedPolicies(step).map((ref) => ({name: `${ref.kind} ${ref.name}`, command: data(ownerCheckCommand(kubectl, ref))})),
         ...(apply ? {apply: data(apply)} : {}),
         probes: step.probes.map((probe) => ({
-          name: `${probe.from} ${probe.method} ${probe.target.path}`,
+          name: `${probe.from} ${probe.label}`,
+          kind: probe.kind,
           expect: probe.expect,
           ...(probe.body ? {body: probe.body} : {}),
           why: probe.why,

@@ -70,6 +70,8 @@ describe('lab loader errors', () => {
       host: 'deathstar.star-wars.svc.cluster.local',
       port: 80,
       path: '/v1/request-landing',
+      // A Service name: the client looks it up before it connects.
+      resolvesName: true,
     });
   });
 
@@ -84,7 +86,7 @@ describe('lab loader errors', () => {
     const text = GOOD.replace('        expect: allowed', '        expected: allowed');
     expect(load(text)).toEqual([
       'labs/demo/lab.yaml:10:9: missing required key "expect" in a probe',
-      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, method, url, expect, body, destructive, why',
+      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, url, method, headers, host, grpc, tcp, dns, icmp, expect, body, destructive, why',
     ]);
   });
 
@@ -133,13 +135,13 @@ describe('lab loader errors', () => {
   it('refuses a probe URL naming a service the app does not define', () => {
     const text = GOOD.replace('http://deathstar.star-wars', 'http://deathstar2.star-wars');
     expect(load(text)).toEqual([
-      'labs/demo/lab.yaml:12:14: probe URL names Service "deathstar2", which the app does not define; expected one of deathstar',
+      'labs/demo/lab.yaml:12:14: probe URL names Service "deathstar2" in namespace star-wars, which the app does not define; expected one of deathstar',
     ]);
   });
 
   it('refuses an unknown top-level key', () => {
     expect(load(GOOD + 'extra: 1\n')).toEqual([
-      'labs/demo/lab.yaml:15:1: unknown key "extra" in lab.yaml; allowed keys are id, title, namespace, app, steps',
+      'labs/demo/lab.yaml:15:1: unknown key "extra" in lab.yaml; allowed keys are id, title, namespace, namespaces, names, outside, app, steps',
     ]);
   });
 
@@ -196,7 +198,7 @@ metadata:
     // APP has 20 lines; the ClusterRoleBinding starts on line 22, the ConfigMap on line 27.
     expect(load(GOOD, {...FILES, 'app.yaml': app})).toEqual([
       "labs/demo/app.yaml:22:1: a lab's app may only contain Namespace, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, Service, ConfigMap, Secret, ServiceAccount, all in the lab's namespace; this is a ClusterRoleBinding",
-      'labs/demo/app.yaml:27:1: ConfigMap settings is in namespace "kube-system", but this lab runs in "star-wars"; a lab only creates objects in its own namespace',
+      'labs/demo/app.yaml:27:1: ConfigMap settings is in namespace "kube-system", but this lab runs in "star-wars"; a lab only creates objects in its own namespaces (list another under namespaces in lab.yaml)',
     ]);
   });
 

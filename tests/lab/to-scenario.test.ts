@@ -1,7 +1,7 @@
 /** A lab step as the engine's scenario: what exists, named the way the runner names it. */
 import {describe, expect, it} from 'vitest';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
-import {clientPod, labProbeToEngine, stepScenario} from '../../src/lab/to-scenario';
+import {clientPod, connectionProbe, stepScenario} from '../../src/lab/to-scenario';
 import {labelled} from '../../src/runner/objects';
 import {parsePolicyDocuments} from '../../src/policy';
 
@@ -19,14 +19,14 @@ describe('lab step to scenario', () => {
 
   it('expands the deathstar Deployment into its two replicas and keeps the ships as pods', () => {
     // app.yaml: replicas: 2; tiefighter and xwing are plain Pods.
-    expect(scenario.cluster.pods.map((p) => p.name)).toEqual(['deathstar-0', 'deathstar-1', 'tiefighter', 'xwing']);
+    expect(scenario.cluster.pods.filter((p) => p.namespace === 'star-wars').map((p) => p.name)).toEqual(['deathstar-0', 'deathstar-1', 'tiefighter', 'xwing']);
     const deathstar = scenario.cluster.pods[0];
     expect(deathstar.labels).toEqual({org: 'empire', class: 'deathstar', 'app.kubernetes.io/name': 'deathstar'});
     expect(deathstar.containers).toEqual([{name: 'deathstar', ports: [{name: 'http', containerPort: 80, protocol: 'TCP'}]}]);
   });
 
   it('keeps the Service with its own labels (for toServices selectors), selector and named target port', () => {
-    expect(scenario.cluster.services).toEqual([
+    expect(scenario.cluster.services!.filter((s) => s.namespace === 'star-wars')).toEqual([
       {
         namespace: 'star-wars',
         name: 'deathstar',
@@ -39,14 +39,14 @@ describe('lab step to scenario', () => {
 
   it('turns a probe into an engine probe from the client pod to the Service', () => {
     const probe = step('cilium-l7').probes.find((p) => p.method === 'PUT')!;
-    expect(labProbeToEngine(lab, probe)).toEqual({
+    expect(connectionProbe(lab, probe)).toEqual({
       from: {pod: 'star-wars/tiefighter'},
       to: {service: 'star-wars/deathstar'},
       port: 80,
       protocol: 'TCP',
       http: {method: 'PUT', path: '/v1/exhaust-port', host: 'deathstar.star-wars.svc.cluster.local'},
     });
-    expect(clientPod(lab, 'deathstar')).toBe('star-wars/deathstar-0');
+    expect(clientPod({kind: 'pod', namespace: 'star-wars', name: 'deathstar', workload: 'Deployment', hostNetwork: false})).toBe('star-wars/deathstar-0');
   });
 
   it('models the objects as the runner applies them, owner labels included', () => {

@@ -70,7 +70,7 @@ describe('the deathstar script run with zx against the stand-in cluster', () => 
     expect(code, output).toBe(0);
     expect(output).toContain(`PASS: ${total}/${total} probes as expected`);
     for (const step of deathstar.steps) {
-      for (const probe of step.probes) expect(output).toMatch(new RegExp(`PASS  ${probe.from} ${probe.method} ${probe.target.path.replace(/\//g, '\\/')} +expected ${probe.expect} +observed ${probe.expect} `));
+      for (const probe of step.probes) expect(output).toMatch(new RegExp(`PASS  ${probe.from} ${probe.method} ${probe.target.path!.replace(/\//g, '\\/')} +expected ${probe.expect} +observed ${probe.expect} `));
     }
     const lines = cluster.calls().map(line);
     // The cluster as `netpol-labs up` makes it, the config on stdin; the user's context put back.

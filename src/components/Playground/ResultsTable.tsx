@@ -61,10 +61,12 @@ export default function ResultsTable({step, result, pending, editorFile, onJump}
                     <code>{probe.from}</code>
                   </td>
                   <td role="cell" data-label="Request">
-                    <code className={styles.request}>{`${probe.method} ${probe.target.path}`}</code>
-                    <div className={styles.muted}>
-                      to <code>{`${probe.target.service}:${probe.target.port}`}</code>
-                    </div>
+                    <code className={styles.request}>{probe.label}</code>
+                    {probe.target.service !== undefined && probe.target.port !== undefined && (
+                      <div className={styles.muted}>
+                        to <code>{`${probe.target.service}:${probe.target.port}`}</code>
+                      </div>
+                    )}
                   </td>
                   <td role="cell" data-label="Expected">
                     <Outcome value={probe.expect} compact />

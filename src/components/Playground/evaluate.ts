@@ -4,8 +4,6 @@
  * browser test can check it without a browser too.
  */
 import {
-  decidingExplanation,
-  evaluateScenario,
   parsePolicyDocuments,
   type Datapath,
   type Explanation,
@@ -14,7 +12,7 @@ import {
 } from '@site/src/policy';
 import type {Lab, Probe, Step} from '@site/src/lab/load';
 import type {Outcome} from '@site/src/lab/outcome';
-import {stepScenario} from '@site/src/lab/to-scenario';
+import {simulateStep} from '@site/src/lab/simulate-step';
 
 /** One probe of the step with the engine's prediction. */
 export interface PlaygroundRow {
@@ -60,10 +58,10 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
     });
   }
   for (const policy of own.policies) {
-    if (policy.namespace !== undefined && policy.namespace !== lab.namespace) {
+    if (policy.namespace !== undefined && !lab.namespaces.includes(policy.namespace)) {
       warnings.push({
         ...policy.source,
-        message: `${policy.kind} ${policy.name} is in namespace "${policy.namespace}", but every pod of this lab is in "${lab.namespace}", so it selects none of them`,
+        message: `${policy.kind} ${policy.name} is in namespace "${policy.namespace}", but every pod of this lab is in ${lab.namespaces.map((n) => `"${n}"`).join(' or ')}, so it selects none of them`,
       });
     }
   }
@@ -76,27 +74,25 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
     });
   }
 
-  const {scenario, errors: scenarioErrors} = stepScenario(lab, step, {policies: own.policies});
-  errors.push(...scenarioErrors);
   if (errors.length > 0) return {status: 'error', errors: sortErrors(errors), warnings};
 
-  let evaluated;
+  let simulation;
   try {
-    evaluated = evaluateScenario(scenario, {datapath});
+    simulation = simulateStep(lab, step, {policies: own.policies, datapath});
   } catch (e) {
     // The engine validates its input; reaching this is an engine bug, shown rather than crashing the page.
     const message = e instanceof Error ? e.message : String(e);
     return {status: 'error', errors: [{file, line: 1, col: 1, code: 'engine', message: `the policy engine failed: ${message}`}], warnings};
   }
-  if (evaluated.errors.length > 0) return {status: 'error', errors: sortErrors(evaluated.errors), warnings};
+  if (simulation.errors.length > 0) return {status: 'error', errors: sortErrors(simulation.errors), warnings};
 
-  const rows = evaluated.results.map((result) => ({
-    index: result.probe,
-    probe: step.probes[result.probe],
-    expected: step.probes[result.probe].expect,
-    predicted: result.verdict,
+  const rows = simulation.predictions.map(({index, outcome, result, deciding}) => ({
+    index,
+    probe: step.probes[index],
+    expected: step.probes[index].expect,
+    predicted: outcome,
     explanation: result.explanation,
-    deciding: decidingExplanation(result),
+    deciding,
   }));
   return {status: 'ok', rows, warnings};
 }

@@ -2,7 +2,8 @@ import React from 'react';
 import Outcome from '@site/src/components/Outcome';
 import ScrollBox from '@site/src/components/ScrollBox';
 import type {LabFile} from '@site/src/lab/schema';
-import {requestPath, stepOf} from './labText';
+import {fileRequest, requestLabel} from '@site/src/lab/probe-request';
+import {stepOf} from './labText';
 import styles from './styles.module.css';
 
 export interface ProbeTableProps {
@@ -35,19 +36,33 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
           </tr>
         </thead>
         <tbody role="rowgroup">
-          {step.probes.map((probe, index) => (
+          {step.probes.map((probe, index) => {
+            const request = fileRequest(probe);
+            return (
             <tr
               // Probes have no id of their own; their position in lab.yaml is stable.
               key={`${step.id}-${index}`}
               role="row"
               data-testid="probe-row"
               data-expect={probe.expect}
+              data-kind={request.kind}
               className={styles[probe.expect]}>
               <td role="cell" className={styles.who} data-label="Who">
                 <code>{probe.from}</code>
               </td>
               <td role="cell" data-label="Request">
-                <code className={styles.request}>{`${probe.method} ${requestPath(probe.url)}`}</code>
+                <code className={styles.request}>{requestLabel(request)}</code>
+                {request.kind === 'http' && request.host && (
+                  <div className={styles.body}>
+                    with <code>Host: {request.host}</code>
+                  </div>
+                )}
+                {request.kind === 'http' &&
+                  Object.entries(request.headers ?? {}).map(([name, value]) => (
+                    <div key={name} className={styles.body}>
+                      with <code>{`${name}: ${value}`}</code>
+                    </div>
+                  ))}
                 {probe.body && (
                   <div className={styles.body}>
                     body contains <q>{probe.body}</q>
@@ -66,7 +81,8 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
                 {probe.why}
               </td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
     </ScrollBox>

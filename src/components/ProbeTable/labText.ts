@@ -10,4 +10,3 @@ export function stepOf(lab: LabFile, stepId: string, who: string): StepFile {
   return step;
 }
 
-export {requestPath} from '@site/src/lab/request-path';

@@ -2,7 +2,8 @@ import React from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Tabs from '@theme/Tabs';
 import TabItem from '@theme/TabItem';
-import type {LabFile} from '@site/src/lab/schema';
+import {fileRequest} from '@site/src/lab/probe-request';
+import type {LabFile, ProbeFile} from '@site/src/lab/schema';
 import {stepOf} from '@site/src/components/ProbeTable/labText';
 import styles from './styles.module.css';
 
@@ -20,10 +21,44 @@ function sh(word: string): string {
 
 const EXPECT_COMMENT = {
   allowed: 'allowed',
-  dropped: 'dropped: hangs 2 s, then curl exit 28',
-  'l7-denied': 'l7-denied: HTTP 403',
-  unresolved: 'unresolved: the name does not resolve (curl exit 6 or 28 while resolving)',
+  dropped: 'dropped: no answer within 2 s (curl exit 28, nc "timed out", dig "no servers could be reached", ping 100% loss)',
+  'l7-denied': 'l7-denied: refused by the proxy (HTTP 403 "Access denied", grpc-status 7, DNS status REFUSED)',
+  unresolved: 'unresolved: the name does not resolve (curl exit 6, or exit 28 while resolving)',
 } as const;
+
+/** The tool command a probe runs in its client, as a reader would type it. */
+function toolWords(probe: ProbeFile): string[] {
+  const request = fileRequest(probe);
+  switch (request.kind) {
+    case 'http':
+      return [
+        'curl', '-sS', '--connect-timeout', '2',
+        ...(request.method === 'GET' ? [] : [`-X${request.method}`]),
+        ...(request.host ? ['-H', `Host: ${request.host}`] : []),
+        ...Object.entries(request.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+        request.url,
+      ];
+    case 'grpc':
+      // One empty message (a zero flag byte and a zero length) comes on stdin: see the printf below.
+      return ['curl', '-sS', '--http2-prior-knowledge', '-H', 'content-type: application/grpc', '-H', 'te: trailers', '--data-binary', '@-', '--dump-header', '-', '--output', '/dev/null', request.url];
+    case 'tcp':
+      return ['nc', '-zv', '-w', '2', request.host, String(request.port)];
+    case 'dns':
+      return ['dig', '+time=2', '+tries=1', request.name];
+    case 'icmp':
+      return ['ping', '-c', '1', '-W', '2', request.host];
+  }
+}
+
+/** The command that runs a probe by hand: in the client pod, or on a machine outside the cluster. */
+function probeCommandLine(probe: ProbeFile, defaultNamespace: string): string {
+  const tool = toolWords(probe).map(sh).join(' ');
+  if (probe.from === 'outside') return `# on a machine outside the cluster (Service names: use a node's address and the node port)
+${tool}`;
+  const [ns, pod] = probe.from.includes('/') ? probe.from.split('/', 2) : [defaultNamespace, probe.from];
+  const stdin = probe.grpc ? `printf '\\0\\0\\0\\0\\0' | ` : '';
+  return `${stdin}${['kubectl', '-n', ns, 'exec', ...(probe.grpc ? ['-i'] : []), pod, '--'].map(sh).join(' ')} ${tool}`;
+}
 
 /**
  * How to run one step: with the netpol-labs runner on kind, with the simulator, or by hand with
@@ -33,7 +68,8 @@ const EXPECT_COMMENT = {
 export default function RunStep({lab, step: stepId}: RunStepProps): React.ReactNode {
   const step = stepOf(lab, stepId, 'RunStep');
   const dir = `labs/${lab.id}`;
-  const ns = lab.namespace;
+  const namespaces = lab.namespaces ?? [lab.namespace!];
+  const ns = namespaces[0];
 
   const runner = [
     '# once: a local kind cluster with Cilium and Hubble',
@@ -48,20 +84,20 @@ export default function RunStep({lab, step: stepId}: RunStepProps): React.ReactN
   ].join('\n');
 
   const probeLines = step.probes.map((probe) => {
-    const method = probe.method === 'GET' ? [] : [`-X${probe.method}`];
-    const words = ['kubectl', '-n', ns, 'exec', probe.from, '--', 'curl', '-sS', '--connect-timeout', '2', ...method, probe.url];
     const body = probe.body ? `, body "${probe.body}"` : '';
-    return `${words.map(sh).join(' ')}\n#   expect ${EXPECT_COMMENT[probe.expect]}${body}`;
+    return `${probeCommandLine(probe, ns)}\n#   expect ${EXPECT_COMMENT[probe.expect]}${body}`;
   });
 
   const kubectl = [
     '# the app, once',
     ...lab.app.map((file) => `kubectl apply -f ${dir}/${file}`),
-    `kubectl -n ${ns} wait --for=condition=Available deployment --all --timeout=180s`,
-    `kubectl -n ${ns} wait --for=condition=Ready pod --all --timeout=180s`,
+    ...namespaces.flatMap((n) => [
+      `kubectl -n ${n} wait --for=condition=Available deployment --all --timeout=180s`,
+      `kubectl -n ${n} wait --for=condition=Ready pod --all --timeout=180s`,
+    ]),
     '',
     '# this step\'s policies and no others: start from a clean slate',
-    `kubectl -n ${ns} delete networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io --all`,
+    ...namespaces.map((n) => `kubectl -n ${n} delete networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io --all`),
     ...(step.policies.length === 0
       ? ['# (this step has no policy)']
       : step.policies.map((file) => `kubectl apply -f ${dir}/${file}`)),

@@ -1,0 +1,302 @@
+import ipaddr from 'ipaddr.js';
+import type {Outcome} from './outcome';
+import {fileRequest, requestLabel, type ProbeKind, type ProbeRequest} from './probe-request';
+import {requestPath} from './request-path';
+import type {ProbeFile} from './schema';
+
+/**
+ * A lab.yaml probe checked against the app and resolved: who sends it, what it sends, and where
+ * that goes. Pure; the loader reports what `fail` is given at the probe's field.
+ */
+
+/** Where a probe comes from. */
+export type ProbeSource =
+  /** A Pod, or the first replica of a Deployment, of the app. A hostNetwork Pod probes from its node. */
+  | {kind: 'pod'; namespace: string; name: string; workload: 'Pod' | 'Deployment'; hostNetwork: boolean}
+  /** A machine outside the cluster, at the lab's `outside.ip`. */
+  | {kind: 'outside'; ip: string};
+
+/** Where a probe goes. */
+export interface ProbeTarget {
+  /** The host as the probe names it (URL host, TCP or ICMP host, or the name a DNS probe looks up). */
+  host: string;
+  /** The Service the host names, when it names one of the app. */
+  service?: string;
+  namespace?: string;
+  /** The port dialled (HTTP, gRPC and TCP probes): the Service's port for a Service. */
+  port?: number;
+  /** Path and query exactly as curl sends them (HTTP and gRPC probes). */
+  path?: string;
+  /** The addresses of a name under the lab's `names`, or the one address the probe names itself. */
+  ips?: string[];
+  /** True when the host is a name the client resolves before sending (not an address literal). */
+  resolvesName: boolean;
+}
+
+/** A probe of a step, validated and resolved. */
+export interface Probe extends Omit<ProbeFile, 'method'> {
+  kind: ProbeKind;
+  /** The HTTP method of an HTTP or gRPC probe (gRPC is always POST); empty for the other kinds. */
+  method: string;
+  expect: Outcome;
+  source: ProbeSource;
+  request: ProbeRequest;
+  target: ProbeTarget;
+  /** What it sends, in a few words: `POST /v1/request-landing`, `TCP redis:6379`, `DNS api.github.com`. */
+  label: string;
+}
+
+/** A Service of the app, as probes need it. */
+export interface ServiceInfo {
+  ports: {port: number; protocol: string}[];
+  /** `clusterIP: None`: its name resolves to the pods' addresses, so it can be pinged. */
+  headless: boolean;
+  /** NodePort or LoadBalancer with `externalTrafficPolicy: Local`: reachable from outside with the client's address kept. */
+  reachableFromOutside: boolean;
+}
+
+/** What the app and lab.yaml define that probes may name. */
+export interface AppIndex {
+  /** The lab's namespaces; the first is the default. */
+  namespaces: string[];
+  /** `namespace/name` of each Pod and Deployment. */
+  clients: Map<string, {workload: 'Pod' | 'Deployment'; hostNetwork: boolean}>;
+  /** `namespace/name` of each Service. */
+  services: Map<string, ServiceInfo>;
+  /** Names outside the cluster (lab.yaml `names`), lower case without a final dot. */
+  names: Map<string, string[]>;
+  /** lab.yaml `outside.ip`. */
+  outsideIp?: string;
+}
+
+/** Reports a problem at one field of the probe. */
+export type ProbeFail = (field: keyof ProbeFile, code: string, message: string) => void;
+
+/** The keys that say what a probe sends; exactly one per probe. */
+const WHAT_KEYS = ['url', 'tcp', 'dns', 'icmp'] as const;
+/** Keys that only an HTTP (`url`) probe may carry. */
+const HTTP_ONLY = ['method', 'headers', 'host', 'grpc', 'body', 'destructive'] as const;
+
+/** The source a probe's `from` names, or undefined after reporting why it names none. */
+function resolveSource(probe: ProbeFile, index: AppIndex, fail: ProbeFail): ProbeSource | undefined {
+  if (probe.from === 'outside') {
+    if (index.outsideIp === undefined) {
+      fail('from', 'no-outside', 'a probe from outside needs the address it comes from: add `outside: {ip: 172.18.0.250}` (an address outside the cluster) to lab.yaml');
+      return undefined;
+    }
+    return {kind: 'outside', ip: index.outsideIp};
+  }
+  const [namespace, name] = probe.from.includes('/') ? probe.from.split('/', 2) : [index.namespaces[0], probe.from];
+  const client = index.clients.get(`${namespace}/${name}`);
+  if (!client) {
+    const known = [...index.clients.keys()].map((k) => (k.startsWith(`${index.namespaces[0]}/`) ? k.slice(index.namespaces[0].length + 1) : k));
+    const expected = known.length > 0 ? `expected one of ${known.join(', ')}` : 'expected none (add a Pod or a Deployment to the app)';
+    fail('from', 'unknown-pod', `probe from "${probe.from}": the app defines no pod or deployment of that name; ${expected}${index.outsideIp !== undefined ? ', or outside' : ''}`);
+    return undefined;
+  }
+  return {kind: 'pod', namespace, name, ...client};
+}
+
+/** A host resolved against the app's Services, the lab's names and address literals. */
+type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {error: string; code: string};
+
+/**
+ * A Service's name as a pod resolves it: `svc` (the client's own namespace, through the search
+ * list), `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`, with or without the final dot
+ * (Kubernetes DNS specification, kubernetes/dns docs/specification.md).
+ */
+function serviceName(host: string, clientNamespace: string | undefined): {service: string; namespace: string} | undefined {
+  const labels = host.replace(/\.$/, '').split('.');
+  const [service, namespace] = labels;
+  if (labels.length === 1) return clientNamespace === undefined ? undefined : {service, namespace: clientNamespace};
+  if (labels.length === 2) return {service, namespace};
+  if (labels[2] !== 'svc') return undefined;
+  if (labels.length === 3 || labels.slice(3).join('.') === 'cluster.local') return {service, namespace};
+  return undefined;
+}
+
+function resolveHost(host: string, index: AppIndex, clientNamespace: string | undefined): ResolvedHost {
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return {ips: [host]};
+  if (ipaddr.isValid(host)) return {error: `${host} is an IPv6 address; the labs run on IPv4 only (kind's default), so use an IPv4 address`, code: 'ipv6'};
+  const external = index.names.get(host.toLowerCase().replace(/\.$/, ''));
+  if (external) return {ips: external};
+  const named = serviceName(host, clientNamespace);
+  if (named && index.namespaces.includes(named.namespace)) {
+    const info = index.services.get(`${named.namespace}/${named.service}`);
+    if (info) return {...named, info};
+    const known = [...index.services.keys()].filter((k) => k.startsWith(`${named.namespace}/`)).map((k) => k.split('/')[1]);
+    const expected = known.length > 0 ? `expected one of ${known.join(', ')}` : 'add a Service to the app';
+    return {code: 'unknown-service', error: `names Service "${named.service}" in namespace ${named.namespace}, which the app does not define; ${expected}`};
+  }
+  const example = `SERVICE.${clientNamespace ?? index.namespaces[0]}.svc.cluster.local`;
+  return {
+    code: 'unknown-host',
+    error: `host "${host}" is neither a Service of this lab (${example}, in namespace ${index.namespaces.join(' or ')}) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
+  };
+}
+
+/** The one key that says what the probe sends, or undefined after reporting none or several. */
+function whatKey(probe: ProbeFile, fail: ProbeFail): (typeof WHAT_KEYS)[number] | undefined {
+  const present = WHAT_KEYS.filter((k) => probe[k] !== undefined);
+  if (present.length === 1) return present[0];
+  if (present.length === 0) {
+    fail('from', 'no-request', 'a probe says what it sends with one of url (HTTP or gRPC), tcp (HOST:PORT), dns (a name) or icmp (a host); it has none');
+  } else {
+    fail(present[1], 'several-requests', `a probe sends one thing, but this one has ${present.join(' and ')}; split it into ${present.length} probes`);
+  }
+  return undefined;
+}
+
+/**
+ * Checks one probe and resolves it. Every problem is reported through `fail`; undefined when any
+ * was found.
+ */
+export function resolveProbe(probe: ProbeFile, index: AppIndex, fail: ProbeFail): Probe | undefined {
+  let ok = true;
+  const report: ProbeFail = (field, code, message) => {
+    ok = false;
+    fail(field, code, message);
+  };
+  const source = resolveSource(probe, index, report);
+  const key = whatKey(probe, report);
+  if (!key) return undefined;
+  if (key !== 'url') {
+    for (const field of HTTP_ONLY) {
+      if (probe[field] !== undefined) report(field, 'http-only', `${field} applies to HTTP probes (url) only; a ${key} probe sends no HTTP request`);
+    }
+  }
+  const clientNamespace = source?.kind === 'pod' ? source.namespace : undefined;
+  const resolved = (() => {
+    switch (key) {
+      case 'url':
+        return resolveUrlProbe(probe, index, clientNamespace, report);
+      case 'tcp':
+        return resolveTcpProbe(probe.tcp!, index, clientNamespace, report);
+      case 'dns':
+        return resolveDnsProbe(probe, report);
+      case 'icmp':
+        return resolveIcmpProbe(probe.icmp!, index, clientNamespace, report);
+    }
+  })();
+  if (!resolved || !source) return undefined;
+  checkExpectation(probe, resolved, report);
+  checkSource(source, resolved, report);
+  if (!ok) return undefined;
+  const {request, target} = resolved;
+  return {
+    ...probe,
+    kind: request.kind,
+    method: request.kind === 'http' ? request.method : request.kind === 'grpc' ? 'POST' : '',
+    expect: probe.expect,
+    source,
+    request,
+    target,
+    label: requestLabel(request),
+  };
+}
+
+interface Resolved {
+  request: ProbeRequest;
+  target: ProbeTarget;
+  /** The Service the host names, for the checks that depend on its kind. */
+  service?: ServiceInfo;
+}
+
+/** The target of a host and port, or undefined after reporting why there is none. */
+function targetOf(host: string, port: number | undefined, field: keyof ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): {target: ProbeTarget; service?: ServiceInfo} | undefined {
+  const resolved = resolveHost(host, index, clientNamespace);
+  if ('error' in resolved) {
+    fail(field, resolved.code, `probe ${field === 'url' ? 'URL ' : ''}${resolved.error}`);
+    return undefined;
+  }
+  const resolvesName = !ipaddr.isValid(host);
+  if ('ips' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), ips: resolved.ips, resolvesName}};
+  if (port !== undefined && !resolved.info.ports.some((p) => p.port === port && p.protocol === 'TCP')) {
+    const known = resolved.info.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
+    fail(field, 'unknown-port', `Service "${resolved.service}" has no TCP port ${port}; its ports are ${known}`);
+    return undefined;
+  }
+  return {target: {host, service: resolved.service, namespace: resolved.namespace, ...(port !== undefined ? {port} : {}), resolvesName}, service: resolved.info};
+}
+
+function resolveUrlProbe(probe: ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+  const url = new URL(probe.url!);
+  const port = url.port === '' ? 80 : Number(url.port);
+  const found = targetOf(url.hostname, port, 'url', index, clientNamespace, fail);
+  if (!found) return undefined;
+  const target = {...found.target, path: requestPath(url)};
+  if (probe.grpc) {
+    if (probe.method !== undefined) fail('method', 'grpc-method', 'a gRPC call is always an HTTP/2 POST; remove method');
+    if (probe.headers !== undefined || probe.host !== undefined) fail(probe.headers !== undefined ? 'headers' : 'host', 'grpc-headers', 'a gRPC probe sends no extra headers and no other Host; remove them');
+    if (probe.body !== undefined) fail('body', 'grpc-body', 'a gRPC probe is judged on its gRPC status, not on a body; remove body');
+    if (!/^\/[A-Za-z_][\w.]*\.[A-Za-z_]\w*\/[A-Za-z_]\w*$/.test(url.pathname) || url.search !== '') {
+      fail('url', 'grpc-path', `a gRPC method is http://HOST:PORT/<package>.<Service>/<Method>, like /cloudcity.DoorManager/GetName; this path is ${url.pathname}${url.search}`);
+      return undefined;
+    }
+  }
+  return {request: fileRequest(probe), target, service: found.service};
+}
+
+function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+  const at = hostPort.lastIndexOf(':');
+  const host = hostPort.slice(0, at);
+  const port = Number(hostPort.slice(at + 1));
+  if (port < 1 || port > 65535) {
+    fail('tcp', 'invalid-port', `port ${port} is out of range; a TCP port is 1-65535`);
+    return undefined;
+  }
+  const found = targetOf(host, port, 'tcp', index, clientNamespace, fail);
+  return found && {request: fileRequest({tcp: hostPort}), ...found};
+}
+
+function resolveDnsProbe(probe: ProbeFile, fail: ProbeFail): Resolved | undefined {
+  const name = probe.dns!;
+  if (ipaddr.isValid(name)) {
+    fail('dns', 'dns-address', `a DNS probe looks up a name; ${name} is an address`);
+    return undefined;
+  }
+  // Any name may be asked for: the lookup itself is what the policy judges, not its answer.
+  return {request: {kind: 'dns', name}, target: {host: name, resolvesName: true}};
+}
+
+function resolveIcmpProbe(host: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+  const found = targetOf(host, undefined, 'icmp', index, clientNamespace, fail);
+  if (!found) return undefined;
+  if (found.service && !found.service.headless) {
+    // A ClusterIP is a load-balancer address that only forwards the Service's ports; Cilium's
+    // kube-proxy replacement does not answer ICMP echo on it (Documentation/network/kubernetes/kubeproxy-free.rst).
+    fail('icmp', 'ping-cluster-ip', `Service "${found.target.service}" has a ClusterIP, which answers no ping; ping a headless Service (clusterIP: None), whose name resolves to its pods' addresses`);
+    return undefined;
+  }
+  return {request: {kind: 'icmp', host}, ...found};
+}
+
+/** Outcomes a probe kind can have: a connect or a ping carries nothing an L7 proxy could refuse. */
+function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail): void {
+  const {request, target} = resolved;
+  if (probe.expect === 'l7-denied' && (request.kind === 'tcp' || request.kind === 'icmp')) {
+    fail('expect', 'impossible-outcome', `a ${request.kind === 'tcp' ? 'TCP connect' : 'ping'} carries no request an L7 rule could refuse, so it cannot be l7-denied; expect allowed or dropped`);
+  }
+  if (probe.expect === 'unresolved' && request.kind === 'dns') {
+    fail('expect', 'impossible-outcome', 'a DNS probe is the lookup itself: a lookup that fails is dropped (no answer) or l7-denied (REFUSED by the DNS proxy); expect one of those');
+  }
+  if (probe.expect === 'unresolved' && !target.resolvesName) {
+    fail('expect', 'impossible-outcome', `${target.host} is an address, which is never looked up, so the probe cannot be unresolved`);
+  }
+}
+
+/** A probe from outside the cluster reaches a Service only through a node port that keeps its address. */
+function checkSource(source: ProbeSource, resolved: Resolved, fail: ProbeFail): void {
+  if (source.kind !== 'outside') return;
+  const field: keyof ProbeFile = resolved.request.kind === 'http' || resolved.request.kind === 'grpc' ? 'url' : resolved.request.kind;
+  if (resolved.request.kind === 'dns') {
+    fail('dns', 'outside-dns', 'a machine outside the cluster does not use the cluster DNS; probe DNS from a pod');
+    return;
+  }
+  if (resolved.service && !resolved.service.reachableFromOutside) {
+    // A node port with the default externalTrafficPolicy (Cluster) may forward to another node
+    // with the source address replaced by the node's, so policies would see the node, not the
+    // client (https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip).
+    fail(field, 'outside-service', `Service "${resolved.target.service}" is not reachable from outside with the client's address kept; make it type: NodePort with externalTrafficPolicy: Local`);
+  }
+}

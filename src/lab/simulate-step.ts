@@ -1,0 +1,138 @@
+import {decidingExplanation, evaluateScenario, type Datapath, type DnsEntry, type Explanation, type PolicyError, type ProbeResult, type Scenario} from '../policy';
+import type {Lab, Probe, Step} from './load';
+import type {Outcome} from './outcome';
+import {clientPod, lookupProbe, sourceEnd, stepScenario, type StepScenarioOptions} from './to-scenario';
+
+/**
+ * A lab step played on the policy engine as a cluster would play it, name lookups included.
+ *
+ * A pod resolves a name before it connects: the lookup goes to the cluster DNS, under the
+ * client's egress policy (and its DNS rules, through Cilium's DNS proxy). A lookup that is
+ * dropped or refused leaves the probe `unresolved`: nothing went to the destination. A lookup the
+ * DNS proxy let through also fills the proxy's cache, which is what `toFQDNs` rules allow
+ * (Documentation/security/policy/language.rst "DNS based"): the simulator adds the answer (the
+ * lab's `names`) to the cache as observed by the client, in probe order, so a probe whose own
+ * lookup the proxy never saw finds no answer there and is dropped, as on a cluster.
+ */
+
+/** The prediction for one probe of a step. */
+export interface ProbePrediction {
+  /** Position of the probe in the step. */
+  index: number;
+  outcome: Outcome;
+  /** The engine's reasoning for the step that decided: the lookup when it failed, else the connection. */
+  result: ProbeResult;
+  /** The step of the reasoning that decided, to show first. */
+  deciding?: Explanation;
+  /** The lookup the client made first, when it resolved a name. */
+  lookup?: {name: string; result: ProbeResult};
+}
+
+/** What simulateStep returns: predictions, or the errors that make them impossible. */
+export interface StepSimulation {
+  predictions: ProbePrediction[];
+  errors: PolicyError[];
+  scenario: Scenario;
+}
+
+/**
+ * The name a pod's resolver asks the DNS server for. The runner makes a Service's name absolute
+ * (so ndots does not send it through the search list first), so the query is its full name.
+ */
+export function lookupName(probe: Probe): string {
+  const {target} = probe;
+  if (probe.request.kind === 'dns') return probe.request.name;
+  if (target.service !== undefined) return `${target.service}.${target.namespace}.svc.cluster.local`;
+  return target.host.replace(/\.$/, '');
+}
+
+/** True when the probe resolves a name through the cluster DNS before connecting. */
+function looksUp(probe: Probe): boolean {
+  return probe.request.kind !== 'dns' && probe.source.kind === 'pod' && probe.target.resolvesName;
+}
+
+/** True when Cilium's DNS proxy handled the lookup (a DNS rule applied), so its answer is cached. */
+function seenByProxy(result: ProbeResult): boolean {
+  return result.verdict === 'allowed' && result.explanation.some((e) => e.effect === 'allowed' && (e.reason === 'l7-rule' || e.reason === 'l7-wildcard'));
+}
+
+/** Options of simulateStep: those of stepScenario, and the datapath (default Cilium's). */
+export interface SimulateStepOptions extends StepScenarioOptions {
+  datapath?: Datapath;
+}
+
+/** Plays every probe of a step; see the module comment for the order of lookups and connections. */
+export function simulateStep(lab: Lab, step: Step, options: SimulateStepOptions = {}): StepSimulation {
+  const built = stepScenario(lab, step, options);
+  const {errors} = built;
+  const scenario: Scenario = options.datapath ? {...built.scenario, datapath: options.datapath} : built.scenario;
+  if (errors.length > 0) return {predictions: [], errors, scenario};
+
+  // Lookups do not depend on the DNS cache: all of them in one evaluation.
+  const lookups = step.probes.map((probe) => (probe.request.kind === 'dns' || looksUp(probe) ? lookupName(probe) : undefined));
+  const lookupQuestions = lookups.flatMap((name, i) => (name === undefined ? [] : [{index: i, probe: lookupProbe(sourceEnd(step.probes[i].source), name)}]));
+  const lookupEval = evaluateScenario({...scenario, probes: lookupQuestions.map((q) => q.probe)});
+  if (lookupEval.errors.length > 0) return {predictions: [], errors: lookupEval.errors, scenario};
+  const lookupResults = new Map(lookupQuestions.map((q, i) => [q.index, lookupEval.results[i]]));
+
+  // Connections, in order, each with the cache as the lookups before it (and its own) left it.
+  const cache: DnsEntry[] = [...(scenario.dnsCache ?? [])];
+  const predictions: ProbePrediction[] = [];
+  let batch: number[] = [];
+  const flush = (): PolicyError[] => {
+    if (batch.length === 0) return [];
+    const evaluation = evaluateScenario({...scenario, dnsCache: [...cache], probes: batch.map((i) => scenario.probes[i])});
+    if (evaluation.errors.length > 0) return evaluation.errors;
+    batch.forEach((i, n) => predictions.push(connectionPrediction(step.probes[i], i, evaluation.results[n], lookups[i], lookupResults.get(i))));
+    batch = [];
+    return [];
+  };
+  for (const [i, probe] of step.probes.entries()) {
+    const lookup = lookupResults.get(i);
+    if (probe.request.kind === 'dns') {
+      predictions.push({index: i, outcome: lookup!.verdict, result: {...lookup!, probe: i}, deciding: decidingExplanation(lookup!)});
+      continue;
+    }
+    if (lookup && lookup.verdict !== 'allowed') {
+      predictions.push(unresolved(i, lookups[i]!, lookup));
+      continue;
+    }
+    const ips = probe.target.ips;
+    if (lookup && probe.source.kind === 'pod' && ips && seenByProxy(lookup)) {
+      // The answer enters the proxy's cache from here on: flush what was evaluated without it.
+      const flushErrors = flush();
+      if (flushErrors.length > 0) return {predictions: [], errors: flushErrors, scenario};
+      cache.push({name: lookups[i]!, ips, observedBy: clientPod(probe.source)});
+    }
+    batch.push(i);
+  }
+  const lastErrors = flush();
+  if (lastErrors.length > 0) return {predictions: [], errors: lastErrors, scenario};
+  predictions.sort((a, b) => a.index - b.index);
+  return {predictions, errors: [], scenario};
+}
+
+function connectionPrediction(probe: Probe, index: number, result: ProbeResult, name: string | undefined, lookup: ProbeResult | undefined): ProbePrediction {
+  return {
+    index,
+    outcome: result.verdict,
+    result: {...result, probe: index},
+    deciding: decidingExplanation(result),
+    ...(name !== undefined && lookup ? {lookup: {name, result: lookup}} : {}),
+  };
+}
+
+/** A probe whose lookup failed: the lookup's reasoning, introduced by what it means for the probe. */
+function unresolved(index: number, name: string, lookup: ProbeResult): ProbePrediction {
+  const cause = lookup.verdict === 'l7-denied' ? "refused by Cilium's DNS proxy (REFUSED)" : 'dropped, so it got no answer';
+  const text = `the lookup of ${name} through the cluster DNS was ${cause}: the name did not resolve and nothing was sent to the destination`;
+  const note: Explanation = {side: 'probe', effect: 'note', reason: 'dns-lookup', text};
+  const decided = decidingExplanation(lookup);
+  return {
+    index,
+    outcome: 'unresolved',
+    result: {...lookup, probe: index, explanation: [note, ...lookup.explanation]},
+    deciding: decided ? {...decided, text: `${text}. ${decided.text}`} : note,
+    lookup: {name, result: lookup},
+  };
+}
