@@ -5,6 +5,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {loadLab} from '../runner/commands';
+import {unsupportedOnCluster} from '../runner/cluster-support';
 import {zxScript} from '../runner/zx-script';
 import {UsageError, type Command} from './command';
 
@@ -28,6 +29,12 @@ export const exportCommand: Command = {
     const {lab, error} = loadLab(name, deps.root);
     if (!lab) {
       deps.stderr(`netpol-labs export: ${error}\n`);
+      return 1;
+    }
+    // The script plays the lab on kind, so it can say only what the runner can play on a cluster.
+    const unsupported = unsupportedOnCluster(lab);
+    if (unsupported) {
+      deps.stderr(`netpol-labs export: ${unsupported}\n`);
       return 1;
     }
     const script = await zxScript(lab, deps.root);

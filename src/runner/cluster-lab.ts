@@ -1,4 +1,5 @@
 import type {Lab, Probe, Step} from '../lab/load';
+import {unsupportedOnCluster} from './cluster-support';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
@@ -80,6 +81,12 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   const steps = options.stepId ? lab.steps.filter((s) => s.id === options.stepId) : lab.steps;
   if (steps.length === 0) {
     result.error = `lab ${lab.id} has no step "${options.stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
+    return result;
+  }
+
+  const unsupported = unsupportedOnCluster(lab);
+  if (unsupported) {
+    result.error = unsupported;
     return result;
   }
 

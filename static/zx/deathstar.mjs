@@ -148,6 +148,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "No policy selects the deathstar, so it accepts traffic from anyone.",
@@ -159,6 +160,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "Without a policy the alliance ship lands too; nothing checks who is asking.",
@@ -184,6 +186,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "The tiefighter carries org=empire, which the ingress rule allows on TCP port 80.",
@@ -195,6 +198,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "dropped",
           why: "The policy isolates the deathstar and no rule admits org=alliance, so its packets are dropped.",
           command: {
@@ -219,6 +223,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "fromEndpoints matches the tiefighter's org=empire identity on TCP port 80.",
@@ -230,6 +235,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "dropped",
           why: "The ingress section puts the deathstar in default deny and the xwing's identity matches no rule.",
           command: {
@@ -240,6 +246,7 @@ const LAB = {
         },
         {
           name: "tiefighter GET /v1",
+          kind: "http",
           expect: "allowed",
           why: "At L3/L4 any request on port 80 from the empire gets through, whatever its method or path.",
           command: {
@@ -264,6 +271,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "POST /v1/request-landing matches the only HTTP rule, so Envoy forwards it.",
@@ -275,6 +283,7 @@ const LAB = {
         },
         {
           name: "tiefighter PUT /v1/exhaust-port",
+          kind: "http",
           expect: "l7-denied",
           body: "Access denied",
           why: "PUT /v1/exhaust-port matches no HTTP rule, so Envoy answers 403 itself and the deathstar never sees it.",
@@ -299,6 +308,7 @@ const LAB = {
         },
         {
           name: "tiefighter GET /v1",
+          kind: "http",
           expect: "l7-denied",
           body: "Access denied",
           why: "GET is not POST and /v1 is not /v1/request-landing; the method and path must both match.",
@@ -310,6 +320,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "dropped",
           why: "The xwing fails the L3 check in the kernel; it never reaches Envoy, so it times out instead of getting 403.",
           command: {
@@ -334,6 +345,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "Still allowed, by both policies.",
@@ -345,6 +357,7 @@ const LAB = {
         },
         {
           name: "tiefighter GET /v1",
+          kind: "http",
           expect: "allowed",
           why: "The NetworkPolicy allows the empire on TCP 80 with no L7 rule, which makes L7 allow-all for the empire on that port.",
           command: {
@@ -355,6 +368,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "dropped",
           why: "Neither policy admits org=alliance, so the L3/L4 check still drops it.",
           command: {
@@ -379,6 +393,7 @@ const LAB = {
       probes: [
         {
           name: "tiefighter POST /v1/request-landing",
+          kind: "http",
           expect: "allowed",
           body: "Ship landed",
           why: "The L7 rule for org=empire is unchanged.",
@@ -390,6 +405,7 @@ const LAB = {
         },
         {
           name: "tiefighter GET /v1",
+          kind: "http",
           expect: "l7-denied",
           body: "Access denied",
           why: "Still not POST /v1/request-landing, so Envoy answers 403; this harmless request proves the HTTP rule in force before the PUT is sent.",
@@ -401,6 +417,7 @@ const LAB = {
         },
         {
           name: "tiefighter PUT /v1/exhaust-port",
+          kind: "http",
           expect: "l7-denied",
           body: "Access denied",
           why: "The new rule admits only the ingress entity, so the empire's requests are still filtered by the HTTP rule.",
@@ -425,6 +442,7 @@ const LAB = {
         },
         {
           name: "xwing POST /v1/request-landing",
+          kind: "http",
           expect: "dropped",
           why: "A pod is never the ingress entity; only traffic forwarded by Cilium's Envoy (Ingress, Gateway API) carries that identity.",
           command: {
