@@ -6,10 +6,10 @@ import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from '
 import {collectFlows, flowsForProbe} from './hubble';
 import {Kubectl} from './kubectl';
 import {
-  applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommand,
-  namespaceCommand, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommand,
+  applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
+  namespaceCommands, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommands,
 } from './lab-commands';
-import {ownerSelector, parsePolicyList, policyKey, stepPolicies, type PolicyRef} from './objects';
+import {ownerSelector, parsePolicyList, policyId, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
 import {classify, type Classification} from './probe';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
@@ -139,32 +139,34 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   if (options.removeAtEnd) {
     await resetLab(executor, kubectl, lab, out);
   } else if (!executor.dryRun) {
-    out.line(`\nThe app stays in namespace ${lab.namespace} to explore; remove it with: netpol-labs reset ${lab.id}`);
+    out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
   }
   return result;
 }
 
-/** Refuses to use a lab namespace that exists but was not created by the runner. */
+/** Refuses to use any lab namespace that exists but was not created by the runner. */
 async function ensureOwnNamespace(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
-  const r = await must(executor, namespaceCommand(kubectl, lab));
-  if (!r.stdout.trim()) return;
-  const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
-  if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
-    throw new Refused(
-      `namespace ${lab.namespace} exists in context ${kubectl.context} and was not created by netpol-labs (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); ` +
-        'the runner only changes namespaces it created. Delete or rename it yourself, or use another cluster.',
-    );
+  for (const {namespace, command} of namespaceCommands(kubectl, lab)) {
+    const r = await must(executor, command);
+    if (!r.stdout.trim()) continue;
+    const labels = (JSON.parse(r.stdout).metadata?.labels ?? {}) as Record<string, string>;
+    if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+      throw new Refused(
+        `namespace ${namespace} exists in context ${kubectl.context} and was not created by netpol-labs (no ${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE} label); ` +
+          'the runner only changes namespaces it created. Delete or rename it yourself, or use another cluster.',
+      );
+    }
   }
 }
 
-/** Deletes the policies the runner created for this lab (and only those). */
+/** Deletes the policies the runner created for this lab (and only those), in each of its namespaces. */
 async function removeLabPolicies(executor: Executor, kubectl: Kubectl, lab: Lab): Promise<void> {
-  await must(executor, removePoliciesCommand(kubectl, lab));
+  for (const command of removePoliciesCommands(kubectl, lab)) await must(executor, command);
 }
 
 /** Applies the app (labelled) and waits for its Deployments and Pods. */
 async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output): Promise<void> {
-  out.line(`# ${lab.id}: deploying the app in namespace ${lab.namespace}`);
+  out.line(`# ${lab.id}: deploying the app in namespace ${lab.namespaces.join(', ')}`);
   await must(executor, applyAppCommand(kubectl, lab));
   for (const command of appReadyCommands(kubectl, lab)) await must(executor, command);
 }
@@ -177,19 +179,21 @@ async function deployApp(executor: Executor, kubectl: Kubectl, lab: Lab, out: Ou
  */
 async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, previous: PolicyRef[], out: Output): Promise<{inForce: PolicyRef[]; changed: boolean}> {
   await refuseForeignClusterScoped(executor, kubectl, lab, step, out);
-  const listed = await must(executor, listPoliciesCommand(kubectl, lab));
+  const listed: PolicyRef[] = [];
+  for (const command of listPoliciesCommands(kubectl, lab)) listed.push(...parsePolicyList((await must(executor, command)).stdout));
   // In a dry run the cluster answers nothing; what the previous steps applied is what would be there.
-  const present = executor.dryRun ? previous : parsePolicyList(listed.stdout);
-  const wanted = stepPolicies(step.policies);
+  // A cluster-wide policy is listed once per namespace: one reference each.
+  const present = executor.dryRun ? previous : [...new Map(listed.map((ref) => [policyId(ref), ref])).values()];
+  const wanted = stepPolicies(step.policies, lab.namespace);
   let changed = executor.dryRun;
   const apply = applyPoliciesCommand(kubectl, lab, step);
   if (apply) {
     const applied = await must(executor, apply);
     changed ||= applied.stdout.split('\n').some((l) => l.trim() !== '' && !/\sunchanged$/.test(l.trim()));
   }
-  const keep = new Set(wanted.map(policyKey));
-  for (const ref of present.filter((p) => !keep.has(policyKey(p)))) {
-    await must(executor, deletePolicyCommand(kubectl, lab, ref));
+  const keep = new Set(wanted.map(policyId));
+  for (const ref of present.filter((p) => !keep.has(policyId(p)))) {
+    await must(executor, deletePolicyCommand(kubectl, ref));
     changed = true;
   }
   return {inForce: wanted, changed};
@@ -221,7 +225,7 @@ async function revisionSignal(executor: Executor, kubectl: Kubectl, before: Revi
  * delete) an object someone else made; the lab namespace check does not cover these.
  */
 async function refuseForeignClusterScoped(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, out: Output): Promise<void> {
-  for (const ref of clusterScopedPolicies(step)) {
+  for (const ref of clusterScopedPolicies(lab, step)) {
     if (executor.dryRun) out.line(`# ${ref.kind} ${ref.name} is cluster-scoped: refuse the step if it exists without the labels ${ownerSelector(lab.id)}`);
     const r = await must(executor, ownerCheckCommand(kubectl, ref));
     if (!r.stdout.trim()) continue;
@@ -244,7 +248,7 @@ interface Observation {
 }
 
 async function observe(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe): Promise<Observation> {
-  const command = probeCommand(kubectl, lab, probe);
+  const command = probeCommand(kubectl, probe);
   const started = Date.now();
   const run = await executor.run(command);
   return {probe, classification: classify(run), command, durationMs: Date.now() - started};
@@ -326,7 +330,7 @@ async function playStep(
         ...baseResult(lab, step, probe),
         observed: 'not-run',
         evidence: 'not sent: the harmless probes did not show the step\'s policies in force, and this request crashes the app if it gets through',
-        reproduce: formatCommand(probeCommand(kubectl, lab, probe)),
+        reproduce: formatCommand(probeCommand(kubectl, probe)),
       });
       continue;
     }
@@ -388,14 +392,19 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || (!p.passed && p.observed !== 'not-run'));
   if (executor.dryRun) out.line('# for probes that are dropped, denied or unexpected: read the Hubble flows of the namespace from every Cilium agent');
   else if (wanted.length === 0) return;
-  const {flows, error} = await collectFlows(executor, kubectl, lab.namespace, since);
-  if (error && !hubbleWarned) {
-    hubbleWarned = true;
-    out.line(`  (Hubble flows unavailable: ${error})`);
+  const flows = [];
+  for (const namespace of lab.namespaces) {
+    const collected = await collectFlows(executor, kubectl, namespace, since);
+    flows.push(...collected.flows);
+    if (collected.error && !hubbleWarned) {
+      hubbleWarned = true;
+      out.line(`  (Hubble flows unavailable: ${collected.error})`);
+    }
   }
   for (const p of wanted) {
     const verdict = p.observed === 'dropped' || p.observed === 'l7-denied' ? p.observed : p.expected;
-    const lines = flowsForProbe(flows, p.from, p.method, verdict === 'allowed' ? 'dropped' : verdict);
+    const [namespace, name] = p.from.includes('/') ? p.from.split('/', 2) : [lab.namespace, p.from];
+    const lines = flowsForProbe(flows, {namespace, name}, p.method, verdict === 'allowed' ? 'dropped' : verdict);
     if (lines.length) p.flows = lines;
   }
 }
@@ -406,13 +415,16 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
   await removeLabPolicies(executor, kubectl, lab);
   // The namespace carries the owner labels (ensureOwnNamespace checked), so deleting it removes only
   // what the runner created. --wait so the next run does not race a Terminating namespace.
-  await must(executor, kubectl.command(['delete', 'namespace', '--selector', `${ownerSelector(lab.id)}`, '--field-selector', `metadata.name=${lab.namespace}`, '--ignore-not-found', '--wait=true', '--timeout=180s'], {timeoutMs: 200_000}));
-  out.line(`removed lab ${lab.id}: its policies and namespace ${lab.namespace}`);
+  for (const namespace of lab.namespaces) {
+    await must(executor, kubectl.command(['delete', 'namespace', '--selector', `${ownerSelector(lab.id)}`, '--field-selector', `metadata.name=${namespace}`, '--ignore-not-found', '--wait=true', '--timeout=180s'], {timeoutMs: 200_000}));
+  }
+  out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}`);
 }
 
 /** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */
 export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab): Promise<boolean> {
   const kubectl = new Kubectl(context);
-  const r = await executor.run(removePoliciesCommand(kubectl, lab, 20_000));
-  return succeeded(r);
+  let cleaned = true;
+  for (const command of removePoliciesCommands(kubectl, lab, 20_000)) cleaned = succeeded(await executor.run(command)) && cleaned;
+  return cleaned;
 }

@@ -1,18 +1,16 @@
 import type {Lab} from '../lab/load';
 
 /**
- * What the lab format can say that the runner cannot yet play on a cluster: a lab spread over
- * several namespaces (each would need its own ownership check, clean-up and policy list) and
- * probes from outside the cluster (a container on kind's Docker network). The simulator plays
- * both; on a cluster the runner refuses such a lab before it changes anything, naming why.
+ * What the lab format can say that the runner cannot play on a cluster: probes from outside the
+ * cluster. On an existing cluster there is no machine the runner may use outside it; on kind it
+ * would be a container on kind's Docker network, which the runner does not create yet. The
+ * simulator plays such probes; on a cluster the runner refuses the lab before it changes
+ * anything, naming why.
  *
  * @returns the reason, or undefined when the runner can play the lab on a cluster
  */
 export function unsupportedOnCluster(lab: Lab): string | undefined {
-  const reasons: string[] = [];
-  if (lab.namespaces.length > 1) reasons.push(`it spans ${lab.namespaces.length} namespaces (${lab.namespaces.join(', ')})`);
-  const outside = lab.steps.flatMap((s) => s.probes.filter((p) => p.source.kind === 'outside').map(() => s.id));
-  if (outside.length > 0) reasons.push(`${outside.length} probe(s) come from outside the cluster (steps ${[...new Set(outside)].join(', ')})`);
-  if (reasons.length === 0) return undefined;
-  return `lab ${lab.id} cannot run on a cluster yet: ${reasons.join(' and ')}; the runner plays one namespace and probes from pods only. Use --target sim for this lab`;
+  const steps = lab.steps.filter((s) => s.probes.some((p) => p.source.kind === 'outside')).map((s) => s.id);
+  if (steps.length === 0) return undefined;
+  return `lab ${lab.id} has probes from outside the cluster (steps ${steps.join(', ')}), which the runner plays only in the simulator: use --target sim for this lab`;
 }

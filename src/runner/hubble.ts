@@ -47,9 +47,13 @@ export function formatFlow(f: Flow): string {
   return `${f.time ?? ''} ${src} -> ${dst} ${what}`.trim();
 }
 
-/** The flows that show a probe's verdict: drops from its client for `dropped`, L7 drops for `l7-denied`. */
-export function flowsForProbe(flows: Flow[], from: string, method: string, observed: Observed): string[] {
-  const fromPod = (f: Flow) => f.source?.pod_name === from || (f.source?.pod_name ?? '').startsWith(`${from}-`);
+/**
+ * The flows that show a probe's verdict: drops from its client (a Pod, or a Deployment's pods) for
+ * `dropped`, L7 drops for `l7-denied`.
+ */
+export function flowsForProbe(flows: Flow[], client: {namespace: string; name: string}, method: string, observed: Observed): string[] {
+  const {namespace, name} = client;
+  const fromPod = (f: Flow) => f.source?.namespace === namespace && (f.source?.pod_name === name || (f.source?.pod_name ?? '').startsWith(`${name}-`));
   const picked = flows.filter((f) => {
     if (!fromPod(f)) return false;
     if (observed === 'dropped') return f.verdict === 'DROPPED' && !f.l7;

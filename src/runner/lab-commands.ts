@@ -9,31 +9,38 @@ import type {KubeObject} from '../lab/manifests';
 import {POLICY_RESOURCES, TIMEOUTS} from './constants';
 import type {Command} from './exec';
 import type {Kubectl} from './kubectl';
-import {labelled, manifestStream, namespaceObject, ownerSelector, policyKey, stepPolicies, type PolicyRef} from './objects';
+import {CLUSTER_SCOPED, labelled, manifestStream, namespaceObjects, ownerSelector, policyKey, stepPolicies, type PolicyRef} from './objects';
 import {curlArgs} from './probe';
 
 /** Every policy resource the runner manages, as one kubectl resource list. */
 export const POLICY_LIST = [POLICY_RESOURCES.NetworkPolicy, POLICY_RESOURCES.CiliumNetworkPolicy, POLICY_RESOURCES.CiliumClusterwideNetworkPolicy].join(',');
 
-/** `kubectl get namespace NS`: does the lab namespace exist, and whose is it? */
-export function namespaceCommand(kubectl: Kubectl, lab: Lab): Command {
-  return kubectl.command(['get', 'namespace', lab.namespace, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick});
+/** `kubectl get namespace NS` for each of the lab's namespaces: does it exist, and whose is it? */
+export function namespaceCommands(kubectl: Kubectl, lab: Lab): {namespace: string; command: Command}[] {
+  return lab.namespaces.map((namespace) => ({
+    namespace,
+    command: kubectl.command(['get', 'namespace', namespace, '--ignore-not-found', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}),
+  }));
 }
 
-/** Deletes the policies the runner created for this lab (and only those: by its owner labels). */
-export function removePoliciesCommand(kubectl: Kubectl, lab: Lab, timeoutMs?: number): Command {
-  return kubectl.command(['delete', POLICY_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found'], {timeoutMs});
+/**
+ * Deletes the policies the runner created for this lab (and only those: by its owner labels), one
+ * command per namespace of the lab, so nothing outside them is ever touched. The first also takes
+ * the lab's cluster-wide policies (kubectl ignores --namespace for those).
+ */
+export function removePoliciesCommands(kubectl: Kubectl, lab: Lab, timeoutMs?: number): Command[] {
+  return lab.namespaces.map((namespace) => kubectl.command(['delete', POLICY_LIST, '--namespace', namespace, '--selector', ownerSelector(lab.id), '--ignore-not-found'], {timeoutMs}));
 }
 
-/** Lists the policies the runner created for this lab. */
-export function listPoliciesCommand(kubectl: Kubectl, lab: Lab): Command {
-  return kubectl.command(['get', POLICY_LIST, '--namespace', lab.namespace, '--selector', ownerSelector(lab.id), '--output', 'json']);
+/** Lists the policies the runner created for this lab, one command per namespace (cluster-wide ones appear in each). */
+export function listPoliciesCommands(kubectl: Kubectl, lab: Lab): Command[] {
+  return lab.namespaces.map((namespace) => kubectl.command(['get', POLICY_LIST, '--namespace', namespace, '--selector', ownerSelector(lab.id), '--output', 'json']));
 }
 
-/** Applies the app, namespace first, every object labelled as the lab's own. */
+/** Applies the app, namespaces first, every object labelled as the lab's own. */
 export function applyAppCommand(kubectl: Kubectl, lab: Lab): Command {
-  const ns = namespaceObject(lab);
-  const stream = [ns ? stringify(labelled(ns, lab.id, lab.namespace)) : '', manifestStream(lab.app, lab.id, lab.namespace)].filter(Boolean).join('---\n');
+  const namespaces = namespaceObjects(lab).map((ns) => stringify(labelled(ns, lab.id, lab.namespace)));
+  const stream = [...namespaces, manifestStream(lab.app, lab.id, lab.namespace)].filter(Boolean).join('---\n');
   return kubectl.command(['apply', '--filename', '-'], {input: stream, inputLabel: `${lab.app.map((m) => m.file).join(' ')} (labelled ${ownerSelector(lab.id)})`});
 }
 
@@ -41,10 +48,10 @@ export function applyAppCommand(kubectl: Kubectl, lab: Lab): Command {
 export function appReadyCommands(kubectl: Kubectl, lab: Lab): Command[] {
   return lab.app.flatMap((m) => m.objects).flatMap(({object}) => {
     if (object.kind === 'Deployment') {
-      return [kubectl.command(['rollout', 'status', `deployment/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady})];
+      return [kubectl.command(['rollout', 'status', `deployment/${object.metadata.name}`, '--namespace', object.metadata.namespace ?? lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady})];
     }
     if (object.kind === 'Pod') {
-      return [kubectl.command(['wait', '--for=condition=Ready', `pod/${object.metadata.name}`, '--namespace', lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady})];
+      return [kubectl.command(['wait', '--for=condition=Ready', `pod/${object.metadata.name}`, '--namespace', object.metadata.namespace ?? lab.namespace, '--timeout=300s'], {timeoutMs: TIMEOUTS.appReady})];
     }
     return [];
   });
@@ -59,12 +66,9 @@ export function applyPoliciesCommand(kubectl: Kubectl, lab: Lab, step: Step): Co
   });
 }
 
-/** Policy kinds that live outside any namespace: one of the same name may belong to anyone. */
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['CiliumClusterwideNetworkPolicy']);
-
 /** The cluster-scoped policies of a step, which must be checked for an owner before applying. */
-export function clusterScopedPolicies(step: Step): PolicyRef[] {
-  return stepPolicies(step.policies).filter((ref) => CLUSTER_SCOPED.has(ref.kind));
+export function clusterScopedPolicies(lab: Lab, step: Step): PolicyRef[] {
+  return stepPolicies(step.policies, lab.namespace).filter((ref) => CLUSTER_SCOPED.has(ref.kind));
 }
 
 /** `kubectl get KIND/NAME`: does this (cluster-scoped) policy exist, and whose is it? */
@@ -73,31 +77,30 @@ export function ownerCheckCommand(kubectl: Kubectl, ref: PolicyRef): Command {
 }
 
 /** Deletes one policy of the lab. */
-export function deletePolicyCommand(kubectl: Kubectl, lab: Lab, ref: PolicyRef): Command {
-  const scope = CLUSTER_SCOPED.has(ref.kind) ? [] : ['--namespace', lab.namespace];
+export function deletePolicyCommand(kubectl: Kubectl, ref: PolicyRef): Command {
+  const scope = ref.namespace === undefined ? [] : ['--namespace', ref.namespace];
   return kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']);
 }
 
-/** The object a probe's `from` names: a Pod, or a Deployment (kubectl exec picks one of its pods). */
-function execTarget(lab: Lab, from: string): string {
-  const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.metadata.name === from && (o.kind === 'Pod' || o.kind === 'Deployment'));
-  return object?.object.kind === 'Deployment' ? `deployment/${from}` : from;
-}
-
 /** The command that runs one probe: `kubectl --context C exec -n NS POD -- curl ...`. */
-export function probeCommand(kubectl: Kubectl, lab: Lab, probe: Probe): Command {
+export function probeCommand(kubectl: Kubectl, probe: Probe): Command {
+  const source = probe.source;
+  if (source.kind !== 'pod') throw new Error(`a probe from ${source.kind} runs outside the cluster, not with kubectl exec`);
   if (probe.request.kind !== 'http') throw new Error(`the runner cannot send ${probe.request.kind} probes yet`);
-  return kubectl.command(['exec', '--namespace', lab.namespace, execTarget(lab, probe.from), '--', 'curl', ...curlArgs({method: probe.request.method, url: probe.request.url})], {
+  // A Deployment: kubectl exec picks one of its pods.
+  const target = source.workload === 'Deployment' ? `deployment/${source.name}` : source.name;
+  return kubectl.command(['exec', '--namespace', source.namespace, target, '--', 'curl', ...curlArgs({method: probe.request.method, url: probe.request.url})], {
     timeoutMs: TIMEOUTS.probe,
   });
 }
 
 /** Deployments whose pods back the Service a probe targets (to wait for them after a crash). */
 function backingDeployments(lab: Lab, probe: Probe): KubeObject[] {
-  const objects = lab.app.flatMap((m) => m.objects.map((o) => o.object));
-  const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === probe.target.service);
+  const namespace = probe.target.namespace;
+  const inNamespace = lab.app.flatMap((m) => m.objects.map((o) => o.object)).filter((o) => (o.metadata.namespace ?? lab.namespace) === namespace);
+  const service = inNamespace.find((o) => o.kind === 'Service' && o.metadata.name === probe.target.service);
   const selector = (service?.spec as {selector?: Record<string, string>} | undefined)?.selector ?? {};
-  return objects.filter((o) => {
+  return inNamespace.filter((o) => {
     if (o.kind !== 'Deployment') return false;
     const labels = (o.spec as {template?: {metadata?: {labels?: Record<string, string>}}}).template?.metadata?.labels ?? {};
     return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -111,8 +114,8 @@ export function recoveryCommands(kubectl: Kubectl, lab: Lab, probe: Probe): Comm
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     return [
-      kubectl.command(['rollout', 'status', `deployment/${d.metadata.name}`, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000}),
-      ...(selector ? [kubectl.command(['wait', '--for=condition=Ready', 'pod', '--selector', selector, '--namespace', lab.namespace, '--timeout=180s'], {timeoutMs: 200_000})] : []),
+      kubectl.command(['rollout', 'status', `deployment/${d.metadata.name}`, '--namespace', probe.target.namespace!, '--timeout=180s'], {timeoutMs: 200_000}),
+      ...(selector ? [kubectl.command(['wait', '--for=condition=Ready', 'pod', '--selector', selector, '--namespace', probe.target.namespace!, '--timeout=180s'], {timeoutMs: 200_000})] : []),
     ];
   });
 }

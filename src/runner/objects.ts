@@ -39,17 +39,18 @@ export function manifestStream(manifests: Manifest[], labId: string, namespace: 
     .join('---\n');
 }
 
-/** The namespace object for a lab, for apps that do not declare their namespace themselves. */
-export function namespaceObject(lab: Lab): KubeObject | undefined {
-  const declared = lab.app.some((m) => m.objects.some(({object}) => object.kind === 'Namespace' && object.metadata.name === lab.namespace));
-  if (declared) return undefined;
-  return {apiVersion: 'v1', kind: 'Namespace', metadata: {name: lab.namespace}};
+/** Namespace objects for the lab's namespaces that the app does not declare itself. */
+export function namespaceObjects(lab: Lab): KubeObject[] {
+  const declared = new Set(lab.app.flatMap((m) => m.objects.filter(({object}) => object.kind === 'Namespace').map(({object}) => object.metadata.name)));
+  return lab.namespaces.filter((ns) => !declared.has(ns)).map((ns) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}}));
 }
 
-/** A policy as the cluster names it: resource (fully qualified) and name. */
+/** A policy as the cluster names it: resource (fully qualified), name, and namespace unless cluster-scoped. */
 export interface PolicyRef {
   kind: keyof typeof POLICY_RESOURCES;
   name: string;
+  /** Undefined for a CiliumClusterwideNetworkPolicy. */
+  namespace?: string;
 }
 
 /** `resource/name`, the form kubectl prints with `-o name` and accepts back. */
@@ -57,21 +58,31 @@ export function policyKey(ref: PolicyRef): string {
   return `${POLICY_RESOURCES[ref.kind]}/${ref.name}`;
 }
 
-/** The policies a step puts in force. */
-export function stepPolicies(manifests: Manifest[]): PolicyRef[] {
+/** `namespace/resource/name` (or `resource/name` when cluster-scoped): one policy among all the lab's namespaces. */
+export function policyId(ref: PolicyRef): string {
+  return ref.namespace === undefined ? policyKey(ref) : `${ref.namespace}/${policyKey(ref)}`;
+}
+
+/** Policy kinds that live outside any namespace: one of the same name may belong to anyone. */
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['CiliumClusterwideNetworkPolicy']);
+
+/** The policies a step puts in force; a namespaced one without a namespace goes to `defaultNamespace`. */
+export function stepPolicies(manifests: Manifest[], defaultNamespace: string): PolicyRef[] {
   return manifests.flatMap((m) =>
     m.objects
       .map(({object}) => object)
       .filter((o): o is KubeObject & {kind: PolicyRef['kind']} => o.kind in POLICY_RESOURCES)
-      .map((o) => ({kind: o.kind, name: o.metadata.name})),
+      .map((o) => ({kind: o.kind, name: o.metadata.name, ...(CLUSTER_SCOPED.has(o.kind) ? {} : {namespace: o.metadata.namespace ?? defaultNamespace})})),
   );
 }
 
 /** Reads `kubectl get ... -o json` output into policy references. */
 export function parsePolicyList(json: string): PolicyRef[] {
   if (!json.trim()) return [];
-  const items = (JSON.parse(json).items ?? []) as {kind: string; metadata: {name: string}}[];
-  return items.filter((i) => i.kind in POLICY_RESOURCES).map((i) => ({kind: i.kind as PolicyRef['kind'], name: i.metadata.name}));
+  const items = (JSON.parse(json).items ?? []) as {kind: string; metadata: {name: string; namespace?: string}}[];
+  return items
+    .filter((i) => i.kind in POLICY_RESOURCES)
+    .map((i) => ({kind: i.kind as PolicyRef['kind'], name: i.metadata.name, ...(i.metadata.namespace ? {namespace: i.metadata.namespace} : {})}));
 }
 
 /** Images the app's containers use (for --preload). */

@@ -17,10 +17,10 @@ import {CILIUM_VERSION, CLUSTER_NAME, CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS
 import type {Command} from './exec';
 import {Kubectl} from './kubectl';
 import {
-  applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommand,
-  namespaceCommand, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommand,
+  applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
+  namespaceCommands, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommands,
 } from './lab-commands';
-import {policyKey, stepPolicies} from './objects';
+import {policyId, stepPolicies} from './objects';
 
 /** How often the script repeats the harmless probes while a step's policies take effect (as the runner). */
 const POLL_INTERVAL_MS = 2_000;
@@ -52,28 +52,28 @@ function setupData() {
 /** The lab's part of the script: its app and, per step, the policy changes and the probes. */
 function labData(lab: Lab) {
   const kubectl = new Kubectl(KIND_CONTEXT);
-  const everyPolicy = [...new Map(lab.steps.flatMap((s) => stepPolicies(s.policies)).map((ref) => [policyKey(ref), ref])).values()];
+  const everyPolicy = [...new Map(lab.steps.flatMap((s) => stepPolicies(s.policies, lab.namespace)).map((ref) => [policyId(ref), ref])).values()];
   return {
     id: lab.id,
     title: lab.title,
-    namespace: lab.namespace,
+    namespaces: lab.namespaces,
     owner: {managedBy: [MANAGED_BY_LABEL, MANAGED_BY_VALUE], lab: [LAB_LABEL, lab.id]},
     // kind -> resource, to name what `listPolicies` returns as the delete commands are keyed.
     resources: POLICY_RESOURCES,
-    namespaceCheck: data(namespaceCommand(kubectl, lab)),
-    removePolicies: data(removePoliciesCommand(kubectl, lab)),
-    listPolicies: data(listPoliciesCommand(kubectl, lab)),
+    namespaceChecks: namespaceCommands(kubectl, lab).map(({namespace, command}) => ({namespace, command: data(command)})),
+    removePolicies: removePoliciesCommands(kubectl, lab).map(data),
+    listPolicies: listPoliciesCommands(kubectl, lab).map(data),
     applyApp: data(applyAppCommand(kubectl, lab)),
     appReady: appReadyCommands(kubectl, lab).map(data),
-    // Every policy of the lab by resource/name; a step deletes those in force it does not keep.
-    deletes: Object.fromEntries(everyPolicy.map((ref) => [policyKey(ref), data(deletePolicyCommand(kubectl, lab, ref))])),
+    // Every policy of the lab by namespace/resource/name; a step deletes those in force it does not keep.
+    deletes: Object.fromEntries(everyPolicy.map((ref) => [policyId(ref), data(deletePolicyCommand(kubectl, ref))])),
     steps: lab.steps.map((step) => {
       const apply = applyPoliciesCommand(kubectl, lab, step);
       return {
         id: step.id,
         title: step.title,
-        keep: stepPolicies(step.policies).map(policyKey),
-        ownerChecks: clusterScopedPolicies(step).map((ref) => ({name: `${ref.kind} ${ref.name}`, command: data(ownerCheckCommand(kubectl, ref))})),
+        keep: stepPolicies(step.policies, lab.namespace).map(policyId),
+        ownerChecks: clusterScopedPolicies(lab, step).map((ref) => ({name: `${ref.kind} ${ref.name}`, command: data(ownerCheckCommand(kubectl, ref))})),
         ...(apply ? {apply: data(apply)} : {}),
         probes: step.probes.map((probe) => ({
           name: `${probe.from} ${probe.label}`,
@@ -81,7 +81,7 @@ function labData(lab: Lab) {
           expect: probe.expect,
           ...(probe.body ? {body: probe.body} : {}),
           why: probe.why,
-          command: data(probeCommand(kubectl, lab, probe)),
+          command: data(probeCommand(kubectl, probe)),
           // A request that crashes the app when it gets through: sent last, then the app is waited for.
           ...(probe.destructive ? {destructive: true, recover: recoveryCommands(kubectl, lab, probe).map(data)} : {}),
         })),

@@ -73,19 +73,20 @@ async function ensureCluster() {
   for (const command of SETUP.ready) await must(command, 'wait for Cilium and the nodes');
 }
 
-/** Deploys the app in the lab's namespace, refusing a namespace the runner did not create. */
+/** Deploys the app in the lab's namespaces, refusing any namespace the runner did not create. */
 async function deployApp() {
-  const found = await must(LAB.namespaceCheck, 'look up the lab namespace');
-  if (found.stdout.trim()) {
+  for (const {namespace, command} of LAB.namespaceChecks) {
+    const found = await must(command, `look up the lab namespace ${namespace}`);
+    if (!found.stdout.trim()) continue;
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const [key, value] = LAB.owner.managedBy;
     if (labels[key] !== value) {
-      echo(chalk.red(`refused: namespace ${LAB.namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
+      echo(chalk.red(`refused: namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
       process.exit(2);
     }
   }
-  await must(LAB.removePolicies, 'remove the policies a previous run left');
-  echo(`# deploying the app in namespace ${LAB.namespace}`);
+  for (const command of LAB.removePolicies) await must(command, 'remove the policies a previous run left');
+  echo(`# deploying the app in namespace ${LAB.namespaces.join(', ')}`);
   await must(LAB.applyApp, 'apply the app');
   for (const command of LAB.appReady) await must(command, 'wait for the app');
 }
@@ -106,9 +107,15 @@ async function syncPolicies(step) {
     }
   }
   if (step.apply) await must(step.apply, `apply the policies of step ${step.id}`);
-  const listed = JSON.parse((await must(LAB.listPolicies, 'list the lab\'s policies')).stdout || '{}');
-  const present = (listed.items ?? []).filter((i) => LAB.resources[i.kind]).map((i) => `${LAB.resources[i.kind]}/${i.metadata.name}`);
-  for (const key of present.filter((k) => !step.keep.includes(k))) {
+  // One list per namespace; a cluster-wide policy shows in each, so the keys go through a Set.
+  const present = new Set();
+  for (const command of LAB.listPolicies) {
+    const listed = JSON.parse((await must(command, 'list the lab\'s policies')).stdout || '{}');
+    for (const i of (listed.items ?? []).filter((i) => LAB.resources[i.kind])) {
+      present.add(`${i.metadata.namespace ? `${i.metadata.namespace}/` : ''}${LAB.resources[i.kind]}/${i.metadata.name}`);
+    }
+  }
+  for (const key of [...present].filter((k) => !step.keep.includes(k))) {
     // The start removed every policy labelled as this lab's, so only the lab's own can be here.
     if (!LAB.deletes[key]) {
       echo(chalk.red(`${key} carries this lab's labels but is none of its policies; remove it yourself`));
@@ -180,4 +187,4 @@ if (failures.length > 0) {
   process.exit(1);
 }
 echo(chalk.green(`\nPASS: ${total}/${total} probes as expected`));
-echo(`The app stays in namespace ${LAB.namespace}; remove it with: kubectl --context ${SETUP.context} delete namespace ${LAB.namespace}`);
+echo(`The app stays in namespace ${LAB.namespaces.join(', ')}; remove it with: kubectl --context ${SETUP.context} delete namespace ${LAB.namespaces.join(' ')}`);

@@ -79,7 +79,7 @@ const SETUP = {
 const LAB = {
   id: "deathstar",
   title: "The Death Star: from open doors to HTTP-aware policy",
-  namespace: "star-wars",
+  namespaces: ["star-wars"],
   owner: {
     managedBy: ["app.kubernetes.io/managed-by", "netpol-labs"],
     lab: ["netpol-labs.io/lab", "deathstar"]
@@ -89,21 +89,30 @@ const LAB = {
     CiliumNetworkPolicy: "ciliumnetworkpolicies.cilium.io",
     CiliumClusterwideNetworkPolicy: "ciliumclusterwidenetworkpolicies.cilium.io"
   },
-  namespaceCheck: {
-    file: "kubectl",
-    args: ["--context", "kind-netpol-labs", "get", "namespace", "star-wars", "--ignore-not-found", "--output", "json"],
-    timeoutMs: 20000
-  },
-  removePolicies: {
-    file: "kubectl",
-    args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io,ciliumclusterwidenetworkpolicies.cilium.io", "--namespace", "star-wars", "--selector", "app.kubernetes.io/managed-by=netpol-labs,netpol-labs.io/lab=deathstar", "--ignore-not-found"],
-    timeoutMs: 60000
-  },
-  listPolicies: {
-    file: "kubectl",
-    args: ["--context", "kind-netpol-labs", "get", "networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io,ciliumclusterwidenetworkpolicies.cilium.io", "--namespace", "star-wars", "--selector", "app.kubernetes.io/managed-by=netpol-labs,netpol-labs.io/lab=deathstar", "--output", "json"],
-    timeoutMs: 60000
-  },
+  namespaceChecks: [
+    {
+      namespace: "star-wars",
+      command: {
+        file: "kubectl",
+        args: ["--context", "kind-netpol-labs", "get", "namespace", "star-wars", "--ignore-not-found", "--output", "json"],
+        timeoutMs: 20000
+      }
+    }
+  ],
+  removePolicies: [
+    {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io,ciliumclusterwidenetworkpolicies.cilium.io", "--namespace", "star-wars", "--selector", "app.kubernetes.io/managed-by=netpol-labs,netpol-labs.io/lab=deathstar", "--ignore-not-found"],
+      timeoutMs: 60000
+    }
+  ],
+  listPolicies: [
+    {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "get", "networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io,ciliumclusterwidenetworkpolicies.cilium.io", "--namespace", "star-wars", "--selector", "app.kubernetes.io/managed-by=netpol-labs,netpol-labs.io/lab=deathstar", "--output", "json"],
+      timeoutMs: 60000
+    }
+  ],
   applyApp: {
     file: "kubectl",
     args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
@@ -128,12 +137,12 @@ const LAB = {
     }
   ],
   deletes: {
-    "networkpolicies.networking.k8s.io/deathstar-allow-empire": {
+    "star-wars/networkpolicies.networking.k8s.io/deathstar-allow-empire": {
       file: "kubectl",
       args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io/deathstar-allow-empire", "--namespace", "star-wars", "--ignore-not-found"],
       timeoutMs: 60000
     },
-    "ciliumnetworkpolicies.cilium.io/rule1": {
+    "star-wars/ciliumnetworkpolicies.cilium.io/rule1": {
       file: "kubectl",
       args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/rule1", "--namespace", "star-wars", "--ignore-not-found"],
       timeoutMs: 60000
@@ -175,7 +184,7 @@ const LAB = {
     {
       id: "k8s-allow-empire",
       title: "Kubernetes NetworkPolicy at L3/L4: only the empire lands",
-      keep: ["networkpolicies.networking.k8s.io/deathstar-allow-empire"],
+      keep: ["star-wars/networkpolicies.networking.k8s.io/deathstar-allow-empire"],
       ownerChecks: [],
       apply: {
         file: "kubectl",
@@ -212,7 +221,7 @@ const LAB = {
     {
       id: "cilium-l3-l4",
       title: "The same intent as a CiliumNetworkPolicy",
-      keep: ["ciliumnetworkpolicies.cilium.io/rule1"],
+      keep: ["star-wars/ciliumnetworkpolicies.cilium.io/rule1"],
       ownerChecks: [],
       apply: {
         file: "kubectl",
@@ -260,7 +269,7 @@ const LAB = {
     {
       id: "cilium-l7",
       title: "CiliumNetworkPolicy with an L7 HTTP rule",
-      keep: ["ciliumnetworkpolicies.cilium.io/rule1"],
+      keep: ["star-wars/ciliumnetworkpolicies.cilium.io/rule1"],
       ownerChecks: [],
       apply: {
         file: "kubectl",
@@ -334,7 +343,7 @@ const LAB = {
     {
       id: "l4-wildcards-l7",
       title: "The trap: an L4-only allow left in place cancels the L7 rule",
-      keep: ["networkpolicies.networking.k8s.io/deathstar-allow-empire", "ciliumnetworkpolicies.cilium.io/rule1"],
+      keep: ["star-wars/networkpolicies.networking.k8s.io/deathstar-allow-empire", "star-wars/ciliumnetworkpolicies.cilium.io/rule1"],
       ownerChecks: [],
       apply: {
         file: "kubectl",
@@ -382,7 +391,7 @@ const LAB = {
     {
       id: "ingress-entity",
       title: "Updating rule1: admit Cilium's ingress proxy",
-      keep: ["ciliumnetworkpolicies.cilium.io/rule1"],
+      keep: ["star-wars/ciliumnetworkpolicies.cilium.io/rule1"],
       ownerChecks: [],
       apply: {
         file: "kubectl",
@@ -607,19 +616,20 @@ async function ensureCluster() {
   for (const command of SETUP.ready) await must(command, 'wait for Cilium and the nodes');
 }
 
-/** Deploys the app in the lab's namespace, refusing a namespace the runner did not create. */
+/** Deploys the app in the lab's namespaces, refusing any namespace the runner did not create. */
 async function deployApp() {
-  const found = await must(LAB.namespaceCheck, 'look up the lab namespace');
-  if (found.stdout.trim()) {
+  for (const {namespace, command} of LAB.namespaceChecks) {
+    const found = await must(command, `look up the lab namespace ${namespace}`);
+    if (!found.stdout.trim()) continue;
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const [key, value] = LAB.owner.managedBy;
     if (labels[key] !== value) {
-      echo(chalk.red(`refused: namespace ${LAB.namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
+      echo(chalk.red(`refused: namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
       process.exit(2);
     }
   }
-  await must(LAB.removePolicies, 'remove the policies a previous run left');
-  echo(`# deploying the app in namespace ${LAB.namespace}`);
+  for (const command of LAB.removePolicies) await must(command, 'remove the policies a previous run left');
+  echo(`# deploying the app in namespace ${LAB.namespaces.join(', ')}`);
   await must(LAB.applyApp, 'apply the app');
   for (const command of LAB.appReady) await must(command, 'wait for the app');
 }
@@ -640,9 +650,15 @@ async function syncPolicies(step) {
     }
   }
   if (step.apply) await must(step.apply, `apply the policies of step ${step.id}`);
-  const listed = JSON.parse((await must(LAB.listPolicies, 'list the lab\'s policies')).stdout || '{}');
-  const present = (listed.items ?? []).filter((i) => LAB.resources[i.kind]).map((i) => `${LAB.resources[i.kind]}/${i.metadata.name}`);
-  for (const key of present.filter((k) => !step.keep.includes(k))) {
+  // One list per namespace; a cluster-wide policy shows in each, so the keys go through a Set.
+  const present = new Set();
+  for (const command of LAB.listPolicies) {
+    const listed = JSON.parse((await must(command, 'list the lab\'s policies')).stdout || '{}');
+    for (const i of (listed.items ?? []).filter((i) => LAB.resources[i.kind])) {
+      present.add(`${i.metadata.namespace ? `${i.metadata.namespace}/` : ''}${LAB.resources[i.kind]}/${i.metadata.name}`);
+    }
+  }
+  for (const key of [...present].filter((k) => !step.keep.includes(k))) {
     // The start removed every policy labelled as this lab's, so only the lab's own can be here.
     if (!LAB.deletes[key]) {
       echo(chalk.red(`${key} carries this lab's labels but is none of its policies; remove it yourself`));
@@ -714,4 +730,4 @@ if (failures.length > 0) {
   process.exit(1);
 }
 echo(chalk.green(`\nPASS: ${total}/${total} probes as expected`));
-echo(`The app stays in namespace ${LAB.namespace}; remove it with: kubectl --context ${SETUP.context} delete namespace ${LAB.namespace}`);
+echo(`The app stays in namespace ${LAB.namespaces.join(', ')}; remove it with: kubectl --context ${SETUP.context} delete namespace ${LAB.namespaces.join(' ')}`);

@@ -92,7 +92,8 @@ class FakeCluster implements Executor {
       }
     }
     if (verb === 'get' && args.includes('json') && args[3].startsWith('networkpolicies')) {
-      const items = [...this.live.keys()].map((k) => ({kind: k.split('/')[0], metadata: {name: k.split('/')[1]}}));
+      // As kubectl prints namespaced objects: with their namespace (the lab's only one here).
+      const items = [...this.live.keys()].map((k) => ({kind: k.split('/')[0], metadata: {name: k.split('/')[1], namespace: 'star-wars'}}));
       return r(ok(JSON.stringify({items})));
     }
     if (verb === 'exec' && args.includes('curl')) {

@@ -135,7 +135,8 @@ if (verb === 'get' && args[1].includes('/')) {
   done('', has('--ignore-not-found') ? 0 : 1, has('--ignore-not-found') ? '' : 'Error from server (NotFound)\n');
 }
 if (verb === 'get' && args[1] === Object.values(POLICY).join(',')) {
-  const items = Object.entries(state.policies).filter(([, labels]) => matches(labels, opt('--selector'))).map(([key, labels]) => ({kind: key.split('/')[0], metadata: {name: key.split('/')[1], labels}}));
+  // As kubectl prints them: a namespaced policy with its namespace, a cluster-wide one without.
+  const items = Object.entries(state.policies).filter(([, labels]) => matches(labels, opt('--selector'))).map(([key, labels]) => ({kind: key.split('/')[0], metadata: {name: key.split('/')[1], ...(state.objects[key]?.metadata?.namespace ? {namespace: state.objects[key].metadata.namespace} : {}), labels}}));
   done(JSON.stringify({items}));
 }
 if (verb === 'delete' && args[1] === Object.values(POLICY).join(',')) {
