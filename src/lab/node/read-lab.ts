@@ -39,3 +39,29 @@ export function listLabDirs(root = process.cwd()): string[] {
     .map((entry) => join(labsDir, entry.name))
     .sort();
 }
+
+/** The folder of a lab that holds challenge material, which pages must not show verbatim. */
+export const CHALLENGES_DIR = 'challenges';
+
+/**
+ * Every YAML file of the labs that a lesson page must show verbatim: all `.yaml`/`.yml` files under
+ * labs/, except each lab's lab.yaml (data the pages render as tables) and anything under a lab's
+ * challenges/ folder (statements, solutions, near misses and hidden probes, which would give the
+ * answers away). Paths relative to `root`, sorted.
+ */
+export function shownLabFiles(root = process.cwd()): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of readdirSync(dir, {withFileTypes: true})) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        // labs/<lab>/challenges/ (depth 1 is a lab's own folder).
+        if (!(depth === 1 && entry.name === CHALLENGES_DIR)) walk(path, depth + 1);
+      } else if (/\.ya?ml$/.test(entry.name) && !(depth === 1 && entry.name === 'lab.yaml')) {
+        files.push(relative(root, path));
+      }
+    }
+  };
+  walk(join(root, LABS_DIR), 0);
+  return files.sort();
+}
