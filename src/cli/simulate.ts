@@ -2,10 +2,11 @@
  * `netpol-labs simulate [--json] [--cells] [--datapath cilium|kubernetes] FILE...`: evaluates
  * scenario files with the policy engine and prints verdicts, explanations and truth tables.
  * A file with errors is reported (file:line:col, on stderr only: none of its verdicts are printed)
- * and the others are still evaluated; the exit code is then 2.
+ * and the others are still evaluated; the exit code is then 2. Warnings (file:line:col: warning:
+ * ..., on stderr, and under `warnings` in JSON) come with the verdicts and leave the exit code alone.
  */
 import {UsageError, type CliDeps, type Command} from './command';
-import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type Probe, type ProbeResult} from '../policy/index';
+import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, formatWarning, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type PolicyWarning, type Probe, type ProbeResult} from '../policy/index';
 
 interface Args {
   json: boolean;
@@ -28,7 +29,7 @@ error (exit code 2), never a verdict.`,
     datapath: {type: 'string', value: 'cilium|kubernetes', help: "override the scenario's datapath (default cilium)"},
   },
   positionals: {min: 1, max: Infinity, name: 'file', missing: 'no scenario file given'},
-  epilogue: 'Exit code: 0 when every file was evaluated, 2 when any file or argument had an error.',
+  epilogue: 'Exit code: 0 when every file was evaluated (warnings included), 2 when any file or argument had an error.',
   async run(values, files, deps) {
     const datapath = values.datapath as string | undefined;
     if (datapath !== undefined && datapath !== 'cilium' && datapath !== 'kubernetes') throw new UsageError(`--datapath needs cilium or kubernetes, not ${JSON.stringify(datapath)}`);
@@ -42,6 +43,8 @@ interface FileReport {
   results: ProbeResult[];
   matrix?: MatrixTotals[];
   errors?: PolicyError[];
+  /** What the policies do that a reader may not expect; the verdicts stand. */
+  warnings?: PolicyWarning[];
 }
 
 /** Evaluates each file and prints the reports; returns the exit code. */
@@ -54,6 +57,7 @@ function simulateFiles(files: string[], args: Args, io: Pick<CliDeps, 'stdout' |
       code = 2;
       io.stderr(report.errors.map((e) => `${formatError(e)}\n`).join(''));
     }
+    if (report.warnings && report.warnings.length > 0) io.stderr(report.warnings.map((w) => `${formatWarning(w)}\n`).join(''));
     reports.push(report);
     if (!args.json) io.stdout(renderText(report, args, file));
   }
@@ -61,7 +65,7 @@ function simulateFiles(files: string[], args: Args, io: Pick<CliDeps, 'stdout' |
     io.stdout(
       `${JSON.stringify({
         cilium: CILIUM_VERSION,
-        scenarios: reports.map((r) => ({file: r.file, results: r.results, ...(r.matrix ? {matrix: r.matrix} : {}), ...(r.errors?.length ? {errors: r.errors} : {})})),
+        scenarios: reports.map((r) => ({file: r.file, results: r.results, ...(r.matrix ? {matrix: r.matrix} : {}), ...(r.errors?.length ? {errors: r.errors} : {}), ...(r.warnings?.length ? {warnings: r.warnings} : {})})),
       }, null, 2)}\n`,
     );
   }
@@ -84,7 +88,7 @@ function simulateFile(file: string, args: Args, readFile: CliDeps['readFile']): 
   if (result.errors.length > 0) return {file, results: [], errors: result.errors};
   const datapath = args.datapath ?? scenario.datapath ?? 'cilium';
   if (args.json && !args.cells) for (const m of result.matrix ?? []) delete m.cells;
-  return {file, results: result.results, ...(result.matrix ? {matrix: result.matrix} : {}), probes: scenario.probes, datapath};
+  return {file, results: result.results, ...(result.matrix ? {matrix: result.matrix} : {}), ...(result.warnings.length ? {warnings: result.warnings} : {}), probes: scenario.probes, datapath};
 }
 
 function endText(end: Probe['from']): string {

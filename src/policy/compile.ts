@@ -6,10 +6,10 @@
 import {bitset, orInto, setBit, type Bitset} from './bitset';
 import {cidrContains, parseCidr, parseIp, type Cidr} from './cidr';
 import {indexCluster, type ClusterIndex, type NodeInfo, type PodInfo, type ServiceInfo} from './cluster';
-import {isIdentityLabel} from './identity-labels';
+import {identityLabels, isIdentityLabel} from './identity-labels';
 import {matches, selectorKeys} from './selector';
 import {LabelIndex} from './selector-index';
-import type {Cluster, Datapath, DnsEntry, EnforcementMode, Peer, PolicyObject, PolicyRule, RuleRef, Scenario, Selector, Subject} from './types';
+import type {Cluster, Datapath, DnsEntry, EnforcementMode, Labels, Peer, PolicyObject, PolicyRule, RuleRef, Scenario, Selector, Subject} from './types';
 
 /** A rule with its precomputed matches. */
 export interface CompiledRule {
@@ -37,6 +37,15 @@ export interface Model {
   ingressRules: number[][];
   egressRules: number[][];
   dnsCache: DnsEntry[];
+  /** Whether the agent's host firewall is on (ScenarioOptions.hostFirewall): host policies apply only then. */
+  hostFirewall: boolean;
+  /**
+   * Per node name: indices into `rules` of the host-policy rules whose nodeSelector selects the
+   * node's host endpoint, by direction. Filled whether or not the host firewall is on, so that a
+   * probe can say which host policy the firewall being off leaves unenforced.
+   */
+  hostIngressRules: Map<string, number[]>;
+  hostEgressRules: Map<string, number[]>;
   /**
    * Keys that Cilium selectors name but Cilium leaves out of identities (identity-labels.ts): such
    * a selector never sees the label, whatever the pod carries.
@@ -84,6 +93,9 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     return b;
   };
   const subjectCache = new Map<Subject, Bitset>();
+  const noPods = bitset(n);
+  const hostIngressRules = new Map<string, number[]>(cluster.nodes.map((node) => [node.name, []]));
+  const hostEgressRules = new Map<string, number[]>(cluster.nodes.map((node) => [node.name, []]));
   const peerSets = new BitsetPool();
   const peerWork = bitset(n);
   const nonIdentityKeys: Model['nonIdentityKeys'] = [];
@@ -93,7 +105,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
     for (const rule of policy.rules) {
       // Rules of one policy share their subject object.
       const s = rule.subject;
-      let subjects = subjectCache.get(s);
+      let subjects = s.on === 'host' ? noPods : subjectCache.get(s);
       if (!subjects) {
         const selected = (s.on === 'identity' ? byIdentity : byLabels).select(s.selector);
         if (s.namespace === undefined) subjects = selected;
@@ -172,14 +184,21 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
         peerPods: peerSets.intern(peerPods),
         cidrs,
       };
-      if (s.on === 'identity') {
-        const selectors = [s.selector, ...(rule.peers === 'any' ? [] : rule.peers.flatMap((p) => (p.kind === 'endpoints' ? [p.selector] : [])))];
+      if (s.on !== 'pod-labels') {
+        // A nodeSelector matches a node's labels, not a pod's: host-policies.ts warns when it selects no node.
+        const own = s.on === 'identity' ? [s.selector] : [];
+        const selectors = [...own, ...(rule.peers === 'any' ? [] : rule.peers.flatMap((p) => (p.kind === 'endpoints' ? [p.selector] : [])))];
         for (const key of new Set(selectors.flatMap(selectorKeys))) {
           if (!key.startsWith('reserved:') && !isIdentityLabel(key)) nonIdentityKeys.push({ref: compiled.ref, key});
         }
       }
       const index = rules.length;
       rules.push(compiled);
+      if (s.on === 'host') {
+        const byNode = rule.direction === 'ingress' ? hostIngressRules : hostEgressRules;
+        for (const node of hostsSelected(s.selector, cluster.nodes)) byNode.get(node.name)!.push(index);
+        continue;
+      }
       const byPod = rule.direction === 'ingress' ? ingressRules : egressRules;
       for (let w = 0; w < subjects.length; w++) {
         let bits = subjects[w];
@@ -191,7 +210,35 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
       }
     }
   }
-  return {datapath: dp, mode: input.options?.policyEnforcementMode ?? 'default', cluster, rules, ingressRules, egressRules, dnsCache: input.dnsCache ?? [], nonIdentityKeys};
+  return {
+    datapath: dp,
+    mode: input.options?.policyEnforcementMode ?? 'default',
+    cluster,
+    rules,
+    ingressRules,
+    egressRules,
+    dnsCache: input.dnsCache ?? [],
+    nonIdentityKeys,
+    hostFirewall: input.options?.hostFirewall === true,
+    hostIngressRules,
+    hostEgressRules,
+  };
+}
+
+/**
+ * The labels of a node's host endpoint, what a nodeSelector matches: `reserved:host` and the
+ * node's labels that pass Cilium's identity label filter (pkg/endpoint/endpoint.go
+ * UpdateLabelsFrom runs them through labelsfilter.Filter; the host endpoint in the
+ * `cilium-dbg endpoint list` output of Documentation/security/host-firewall.rst carries
+ * `k8s:node-access=ssh` and `reserved:host`, none of the node's kubernetes.io labels).
+ */
+export function hostEndpointLabels(node: NodeInfo): Labels {
+  return {...identityLabels(node.labels), 'reserved:host': ''};
+}
+
+/** The nodes whose host endpoint a host policy's nodeSelector selects. */
+export function hostsSelected(selector: Selector, nodes: NodeInfo[]): NodeInfo[] {
+  return nodes.filter((node) => matches(selector, hostEndpointLabels(node)));
 }
 
 /**
@@ -270,8 +317,16 @@ export type PeerIdentity =
   | {kind: 'node'; node: NodeInfo; ip: string}
   | {kind: 'world'; ip: string};
 
-/** The Cilium reserved identity of a non-pod peer, relative to the subject pod's node. */
-export function reservedIdentity(peer: PeerIdentity, subject: PodInfo): string {
+/**
+ * Where a policy is enforced: a pod, or a node's host endpoint. Only the node matters to the
+ * identity of a peer (host or remote-node) and to the DNS cache (one per node's agent).
+ */
+export interface EnforcedOn {
+  node: NodeInfo;
+}
+
+/** The Cilium reserved identity of a non-pod peer, relative to the node of the subject (a pod or a host). */
+export function reservedIdentity(peer: PeerIdentity, subject: EnforcedOn): string {
   if (peer.kind === 'world') return 'world';
   if (peer.kind === 'node') return peer.node.name === subject.node.name ? 'host' : 'remote-node';
   return '';

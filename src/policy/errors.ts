@@ -1,8 +1,13 @@
-import type {PolicyError, SourceRef} from './types';
+import type {PolicyError, PolicyWarning, SourceRef} from './types';
 
 /** Renders `file:line:col: message`, the form editors and terminals turn into links. */
 export function formatError(e: PolicyError): string {
   return `${e.file}:${e.line}:${e.col}: ${e.message}`;
+}
+
+/** Renders `file:line:col: warning: message`: like an error, but said to be a warning. */
+export function formatWarning(w: PolicyWarning): string {
+  return `${w.file}:${w.line}:${w.col}: warning: ${w.message}`;
 }
 
 /** Builds a PolicyError at a source position. */

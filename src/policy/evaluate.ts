@@ -8,8 +8,8 @@
  */
 import {hasBit} from './bitset';
 import {canonicalIp, parseIp} from './cidr';
-import type {PodInfo} from './cluster';
-import {inCidr, reservedIdentity, type CompiledRule, type Model, type PeerIdentity} from './compile';
+import type {NodeInfo, PodInfo} from './cluster';
+import {inCidr, reservedIdentity, type CompiledRule, type EnforcedOn, type Model, type PeerIdentity} from './compile';
 import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
@@ -196,7 +196,7 @@ export function resolveProbe(model: Pick<Model, 'cluster'>, probe: Probe): Resol
 }
 
 /** Describes a peer: `star-wars/xwing`, `node node-1 (host)`, `8.8.8.8 (world)`. */
-export function describePeer(peer: PeerIdentity, subject?: PodInfo): string {
+export function describePeer(peer: PeerIdentity, subject?: EnforcedOn): string {
   if (peer.kind === 'pod') return peer.pod.key;
   if (peer.kind === 'node') return `node ${peer.node.name} (${subject ? reservedIdentity(peer, subject) : 'node'} ${peer.ip})`;
   return `${peer.ip} (world)`;
@@ -207,7 +207,7 @@ function describeTraffic(t: Traffic): string {
 }
 
 /** Whether a rule's L3 part admits the peer. */
-export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, subject: PodInfo): boolean {
+export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, subject: EnforcedOn): boolean {
   const peers = r.rule.peers;
   if (peers === 'any') return true;
   if (peer.kind === 'pod') return hasBit(r.peerPods, peer.pod.index);
@@ -309,7 +309,7 @@ function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6
  * (Documentation/security/policy/language.rst, "DNS Proxy"). So an answer counts for every pod on
  * the node of the pod that looked the name up, and for no pod on another node.
  */
-export function fqdnAnswer(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): DnsEntry | undefined {
+export function fqdnAnswer(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: EnforcedOn): DnsEntry | undefined {
   const selector = p.matchName !== undefined ? fqdnName(p.matchName) : fqdnPattern(p.matchPattern ?? '');
   return model.dnsCache.find((entry) => {
     if (model.cluster.podByKey.get(entry.observedBy)?.node.name !== subject.node.name) return false;
@@ -318,7 +318,7 @@ export function fqdnAnswer(model: Model, p: {matchName?: string; matchPattern?: 
   });
 }
 
-function fqdnAllows(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: PodInfo): boolean {
+function fqdnAllows(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: EnforcedOn): boolean {
   return fqdnAnswer(model, p, ip, subject) !== undefined;
 }
 
@@ -445,8 +445,28 @@ function decided(explanation: Explanation & {effect: 'allowed' | 'dropped'}): Si
   return {decision: explanation.effect, l7: NO_L7, explanation};
 }
 
-function evalSide(model: Model, dir: 'ingress' | 'egress', subject: PodInfo, peer: PeerIdentity, t: Traffic): Side {
-  const ids = dir === 'ingress' ? model.ingressRules[subject.index] : model.egressRules[subject.index];
+/**
+ * Whose rules a side checks: a pod endpoint, or a node's host endpoint (host policies). `key`
+ * names it in explanations; `ids` are its rules for the side's direction.
+ */
+interface SideSubject extends EnforcedOn {
+  key: string;
+  ids: number[];
+}
+
+/** A pod as the subject of its own ingress or egress rules. */
+function podSubject(model: Model, dir: 'ingress' | 'egress', pod: PodInfo): SideSubject {
+  return {key: pod.key, node: pod.node, ids: dir === 'ingress' ? model.ingressRules[pod.index] : model.egressRules[pod.index]};
+}
+
+/** A node's host endpoint as the subject of the host-policy rules that select it. */
+function hostSubject(model: Model, dir: 'ingress' | 'egress', node: NodeInfo): SideSubject {
+  const byNode = dir === 'ingress' ? model.hostIngressRules : model.hostEgressRules;
+  return {key: `node ${node.name} (host)`, node, ids: byNode.get(node.name) ?? []};
+}
+
+function evalSide(model: Model, dir: 'ingress' | 'egress', subject: SideSubject, peer: PeerIdentity, t: Traffic): Side {
+  const ids = subject.ids;
   const where = dir === 'ingress' ? `ingress to ${subject.key}` : `egress from ${subject.key}`;
   const special = externalIdentity(model, peer);
   const who = special ? `${peer.kind === 'world' ? peer.ip : ''} (${special === 'ingress' ? 'ingress' : 'world, kube-apiserver'})` : describePeer(peer, subject);
@@ -518,7 +538,7 @@ const describeAnswer = (model: Model, e: DnsEntry) =>
   `${e.name} -> ${e.ips.join(', ')}, looked up by ${e.observedBy} on ${model.cluster.podByKey.get(e.observedBy)?.node.name ?? '?'}`;
 
 /** For an outside address admitted by toFQDNs: the DNS answer that admitted it. */
-function fqdnEvidence(model: Model, allows: CompiledRule[], peer: PeerIdentity, subject: PodInfo): string {
+function fqdnEvidence(model: Model, allows: CompiledRule[], peer: PeerIdentity, subject: EnforcedOn): string {
   if (peer.kind !== 'world') return '';
   for (const r of allows) {
     for (const p of fqdnPeersOf(r)) {
@@ -530,7 +550,7 @@ function fqdnEvidence(model: Model, allows: CompiledRule[], peer: PeerIdentity, 
 }
 
 /** For an outside address a toFQDNs rule did not admit: why no DNS answer applies. */
-function fqdnMisses(model: Model, ids: number[], peer: PeerIdentity, subject: PodInfo): string {
+function fqdnMisses(model: Model, ids: number[], peer: PeerIdentity, subject: EnforcedOn): string {
   if (peer.kind !== 'world') return '';
   const selectors = ids.flatMap((i) => fqdnPeersOf(model.rules[i]));
   if (selectors.length === 0) return '';
@@ -622,9 +642,12 @@ function l7Step(effect: Explanation['effect'], reason: string, rules: RuleRef[],
 function auditedDrops(audit: AuditOptions, sides: [dir: 'egress' | 'ingress', side: Side, end: PeerIdentity][]): Explanation | undefined {
   const dropped = sides.filter(([, side]) => side.decision === 'dropped');
   if (dropped.length === 0) return undefined;
-  const inAudit = (end: PeerIdentity) => end.kind === 'pod' && (audit.policyAuditMode === true || (audit.auditEndpoints ?? []).includes(end.pod.key));
+  // The host is an endpoint too ("The host is represented as a special endpoint", host-firewall.rst),
+  // so the agent-wide mode covers it; auditEndpoints names pods only.
+  const inAudit = (end: PeerIdentity) =>
+    (end.kind === 'pod' && (audit.policyAuditMode === true || (audit.auditEndpoints ?? []).includes(end.pod.key))) || (end.kind === 'node' && audit.policyAuditMode === true);
   if (!dropped.every(([, , end]) => inAudit(end))) return undefined;
-  const who = dropped.map(([dir, , end]) => `${dir} of ${end.kind === 'pod' ? end.pod.key : '?'}`).join(' and ');
+  const who = dropped.map(([dir, , end]) => `${dir} of ${end.kind === 'pod' ? end.pod.key : end.kind === 'node' ? `node ${end.node.name} (host)` : '?'}`).join(' and ');
   const why = audit.policyAuditMode ? 'the agent runs in policy audit mode' : 'that endpoint is in policy audit mode';
   return {
     side: 'probe',
@@ -664,8 +687,64 @@ function dnsVerdict(result: ProbeResult, egress: Side, query: {name: string}, ex
   return result;
 }
 
+/**
+ * One side of a node's own traffic (a host or host-network process to an address of the same
+ * node): it stays in the node's network namespace and never passes a device where the host
+ * firewall sits [inferred: bpf_host hooks the node's network devices, Documentation/security/host-firewall.rst
+ * "devices"]; Cilium also allows the local host into every endpoint by default (allow-localhost,
+ * pkg/policy/mapstate.go determineAllowLocalhostIngress).
+ */
+function ownAddress(dir: 'ingress' | 'egress', node: NodeInfo): Side {
+  return decided({
+    side: dir,
+    effect: 'allowed',
+    reason: 'local-node',
+    text: `${dir}: node ${node.name} reaching its own address stays inside the node, where no policy applies (the local host is always allowed)`,
+    inferred: 'traffic of a node to itself never reaches the devices where the host firewall is attached',
+  });
+}
+
+/**
+ * The host endpoint's side of a probe to or from a node (or a host-network pod, which is the
+ * node). Host policies apply only with the agent's host firewall on: "Check if policy enforcement
+ * should be enabled at the daemon level" returns no enforcement for the host identity without
+ * EnableHostFirewall (pkg/policy/repository.go computePolicyEnforcementAndRules), while the API
+ * server and the agent accept the policy. With it on, the host endpoint is a subject like a pod:
+ * default deny in each direction its host policies have rules for, deny before allow, and
+ * enforcement mode always or never as for pods (same function). It applies to traffic from and to
+ * pods on the same node too (cilium-cli connectivity tests host-firewall-ingress: a client pod's
+ * ping to every node, its own included, is dropped; host-firewall-egress: host to pod).
+ */
+function hostSide(model: Model, dir: 'ingress' | 'egress', node: NodeInfo, peer: PeerIdentity, t: Traffic): Side {
+  const subject = hostSubject(model, dir, node);
+  if (model.datapath === 'cilium' && model.hostFirewall) return evalSide(model, dir, subject, peer, t);
+  const where = dir === 'ingress' ? `ingress to node ${node.name}` : `egress from node ${node.name}`;
+  if (subject.ids.length > 0) {
+    const refs = subject.ids.map((i) => model.rules[i].ref);
+    const why = model.datapath === 'cilium' ? "the agent's host firewall is off (options.hostFirewall; Helm hostFirewall.enabled)" : 'the kubernetes datapath has no host firewall';
+    return decided({
+      side: dir,
+      effect: 'allowed',
+      reason: 'host-firewall-off',
+      rules: refs,
+      text: `${where}: host policy ${describeRules(refs, true)} selects this node, but ${why}, so the host policy does not apply and nothing is enforced here (pkg/policy/repository.go computePolicyEnforcementAndRules)`,
+    });
+  }
+  const off = model.datapath === 'cilium' && !model.hostFirewall ? "the agent's host firewall is off (options.hostFirewall)" : 'no host policy selects it';
+  return notEnforced(dir, {kind: 'node', node, ip: node.ip}, `${where}: node ${node.name} (${node.ip}) is no pod endpoint and ${off}, so no ${dir} policy applies here`);
+}
+
+/**
+ * What a node's host endpoint decides on one side for a peer and traffic, as a probe would see it
+ * (host-policies.ts asks it about the traffic a node needs).
+ */
+export function hostEndpointDecision(model: Model, dir: 'ingress' | 'egress', node: NodeInfo, peer: PeerIdentity, t: Traffic): {decision: 'allowed' | 'dropped'; explanation: Explanation} {
+  const {decision, explanation} = hostSide(model, dir, node, peer, t);
+  return {decision, explanation};
+}
+
 function notEnforced(dir: 'ingress' | 'egress', end: PeerIdentity, text?: string): Side {
-  const what = end.kind === 'world' ? `${end.ip} is outside the cluster` : end.kind === 'node' ? `node ${end.node.name} (${end.ip}) is not a pod endpoint; host policies are not modelled` : '';
+  const what = end.kind === 'world' ? `${end.ip} is outside the cluster` : end.kind === 'node' ? `node ${end.node.name} (${end.ip}) is no pod endpoint` : '';
   return {
     decision: 'allowed',
     l7: NO_L7,
@@ -722,10 +801,17 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0, audit: Audi
     egress = notEnforced('egress', src, 'egress: policyEnforcementMode is never, so Cilium enforces no policy');
     ingress = notEnforced('ingress', dst, 'ingress: policyEnforcementMode is never, so Cilium enforces no policy');
   } else {
-    egress = src.kind === 'pod' ? evalSide(model, 'egress', src.pod, dst, traffic) : notEnforced('egress', src);
-    if (dst.kind !== 'pod') ingress = notEnforced('ingress', dst);
-    else if (src.kind === 'node' && src.node.name === dst.pod.node.name) ingress = localNodeIngress(model, dst.pod, src, traffic);
-    else ingress = evalSide(model, 'ingress', dst.pod, src, traffic);
+    const sameHost = src.kind === 'node' && dst.kind === 'node' && src.node.name === dst.node.name;
+    if (sameHost) {
+      egress = ownAddress('egress', src.node);
+      ingress = ownAddress('ingress', src.node);
+    } else {
+      egress = src.kind === 'pod' ? evalSide(model, 'egress', podSubject(model, 'egress', src.pod), dst, traffic) : src.kind === 'node' ? hostSide(model, 'egress', src.node, dst, traffic) : notEnforced('egress', src);
+      if (dst.kind === 'node') ingress = hostSide(model, 'ingress', dst.node, src, traffic);
+      else if (dst.kind !== 'pod') ingress = notEnforced('ingress', dst);
+      else if (src.kind === 'node' && src.node.name === dst.pod.node.name) ingress = localNodeIngress(model, dst.pod, src, traffic);
+      else ingress = evalSide(model, 'ingress', podSubject(model, 'ingress', dst.pod), src, traffic);
+    }
   }
   if (model.datapath === 'cilium') explanation.push(...nonIdentityNotes(model, [src, dst]));
   if (src.kind === 'pod' && dst.kind === 'pod' && src.pod === dst.pod) {

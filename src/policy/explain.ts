@@ -40,12 +40,13 @@ export function formatExplanation(e: Explanation): string {
  * simulator, the playground). A refusal is decided by the first check that refused, in path order
  * (egress, ingress, then the proxies): later checks never saw the packet. An allow is decided by
  * the most specific rule that let it through: an HTTP rule, then an L4-only allow that wildcarded
- * L7, then an L3/L4 rule, then the local-node exception; otherwise the last check.
+ * L7, then an L3/L4 rule, then a host policy left unenforced by the host firewall being off, then
+ * the local-node exception; otherwise the last check.
  */
 export function decidingExplanation(result: Pick<ProbeResult, 'verdict' | 'explanation'>): Explanation | undefined {
   const steps = result.explanation.filter((e) => e.effect !== 'note');
   if (result.verdict !== 'allowed') return steps.find((e) => e.effect === result.verdict);
-  for (const reason of ['l7-rule', 'l7-wildcard', 'rule', 'local-node']) {
+  for (const reason of ['l7-rule', 'l7-wildcard', 'rule', 'host-firewall-off', 'local-node']) {
     const found = [...steps].reverse().find((e) => e.reason === reason);
     if (found) return found;
   }

@@ -7,10 +7,12 @@
 import {compile, type Model} from './compile';
 import {evaluateProbe, ProbeResolutionError} from './evaluate';
 import {evaluateMatrix} from './matrix';
+import {hostPolicyWarnings} from './host-policies';
 import type {Datapath, PolicyError, ProbeResult, Scenario, ScenarioResult} from './types';
 
 export * from './types';
-export {formatError} from './errors';
+export {formatError, formatWarning} from './errors';
+export {hostPolicyWarnings} from './host-policies';
 export {formatExplanation, describeRule, describePolicy, decidingExplanation} from './explain';
 export {parsePolicyDocuments, type ReadPolicyOptions} from './parse-policies';
 export {CILIUM_VERSION} from './parse-cilium';
@@ -33,7 +35,8 @@ export interface EvaluateOptions {
 
 /**
  * Evaluates every probe (and the matrix when asked). Probes whose names or ports do not resolve
- * have no result; they are reported in `errors` with their source position.
+ * have no result; they are reported in `errors` with their source position. `warnings` say what
+ * the policies do that a reader may not expect (host policies): they never withhold a verdict.
  */
 export function evaluateScenario(scenario: Scenario, opts: EvaluateOptions = {}): ScenarioResult {
   const model: Model = compile(scenario, opts.datapath ?? scenario.datapath);
@@ -47,7 +50,8 @@ export function evaluateScenario(scenario: Scenario, opts: EvaluateOptions = {})
       else throw e;
     }
   });
-  const out: ScenarioResult = {results, errors};
+  const warnings = hostPolicyWarnings(model, scenario.policies, scenario.options);
+  const out: ScenarioResult = {results, errors, warnings};
   const auditing = scenario.options?.policyAuditMode === true || (scenario.options?.auditEndpoints?.length ?? 0) > 0;
   // The matrix counts enforced verdicts only; parseScenario refuses a matrix with audit mode.
   if (opts.matrix && scenario.matrix && auditing) throw new Error('evaluateScenario: the matrix does not model policy audit mode; ask with probes');

@@ -153,11 +153,16 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
     return [];
   }
   const hostPolicy = hasNodes;
+  if (hostPolicy && !clusterwide) refuseNamespacedHostPolicy(f.get('nodeSelector'));
   const subjectVal = hasNodes ? f.get('nodeSelector') : f.get('endpointSelector');
   const selector = readSelector(subjectVal, hasNodes ? 'the nodes this host policy applies to' : 'the endpoints this rule applies to', 'cilium');
   f.get('description').string('a description');
   f.get('labels').items('rule labels');
-  const subject: Subject = {namespace: clusterwide ? undefined : namespace, selector: normaliseCiliumSelector(selector ?? EVERYTHING), on: 'identity'};
+  // A nodeSelector selects host endpoints only, and an endpointSelector never selects one
+  // (pkg/policy/repository.go rule.matchesSubject: "the rule's selector type (node vs. endpoint)").
+  const subject: Subject = hostPolicy
+    ? {selector: normaliseCiliumSelector(selector ?? EVERYTHING), on: 'host'}
+    : {namespace: clusterwide ? undefined : namespace, selector: normaliseCiliumSelector(selector ?? EVERYTHING), on: 'identity'};
 
   const ddf = f.get('enableDefaultDeny').absent ? undefined : f.get('enableDefaultDeny').fields(['ingress', 'egress'], 'per-direction default deny switches');
   const defaultDeny = {
@@ -184,12 +189,20 @@ function readRule(v: Val, prefix: string, clusterwide: boolean, namespace: strin
       });
     });
   }
-  if (hostPolicy) {
-    // Read in full first, so that what Cilium refuses in it is reported too.
-    f.get('nodeSelector').fail('unsupported', `${f.get('nodeSelector').path}: host policies (nodeSelector) are not modelled by this simulator; use an endpointSelector`);
-    return [];
-  }
   return selector ? out : [];
+}
+
+/**
+ * A namespaced CiliumNetworkPolicy cannot be a host policy: the agent refuses it as a whole
+ * ("rule cannot have NodeSelector", pkg/k8s/apis/cilium.io/v2/cnp_types.go CiliumNetworkPolicy.Parse,
+ * for spec and specs alike: operator test TestCNPNodeSelectorMarkedInvalid).
+ */
+function refuseNamespacedHostPolicy(at: Val): void {
+  at.fail(
+    'nodeselector-in-cnp',
+    `${at.path}: a CiliumNetworkPolicy is namespaced and cannot have a nodeSelector; Cilium refuses the whole policy (pkg/k8s/apis/cilium.io/v2/cnp_types.go: "rule cannot have NodeSelector"), so it would be in force nowhere. ` +
+      'A host policy is a CiliumClusterwideNetworkPolicy with a nodeSelector: change the kind and remove metadata.namespace, or select pods with an endpointSelector',
+  );
 }
 
 function readSectionRule(
@@ -260,6 +273,7 @@ function readSectionRule(
       if (peer) peers.push(peer);
     }
   }
+  if (hostPolicy && f.present('toFQDNs')) refuseHostDns(f.get('toFQDNs'), 'toFQDNs');
   if (SECTION_FIELDS[section].includes('toFQDNs')) {
     for (const e of f.get('toFQDNs').items('DNS names') ?? []) {
       const ff = e.fields(['matchName', 'matchPattern'], 'a DNS name or pattern');
@@ -371,7 +385,8 @@ function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<stri
   const l7 = rf.get(type);
   const ingress = section.startsWith('ingress');
   if (hostPolicy) {
-    l7.fail('l7-in-host-policy', `${l7.path}: a host policy (nodeSelector) cannot carry L7 rules; ${WHY} ("L7 policy is not supported on host ${ingress ? 'ingress' : 'egress'} yet"). Allow the port at L4 in the host policy, and put L7 rules in a policy with an endpointSelector`);
+    refuseHostL7(l7, type, ingress);
+    return undefined;
   }
   if (type === 'dns' && ingress) {
     l7.fail('dns-on-ingress', `${l7.path}: DNS rules filter the lookups a pod makes, so they belong in egress; ${WHY} ("DNS rules are not allowed on ingress"). Move the rule to egress with toPorts port "53" to the DNS server`);
@@ -415,6 +430,32 @@ function readPortRule(p: Val, deny: boolean, section: Section, l7Types: Map<stri
     }
   }
   return group;
+}
+
+/**
+ * L7 rules in a host policy. Cilium refuses every L7 rule on host ingress and HTTP rules on host
+ * egress (pkg/policy/api/rule_validation.go IngressRule.Validate, EgressRule.Validate; unit test
+ * TestL7RulesWithNodeSelector). DNS rules on host egress it accepts (a beta feature,
+ * Documentation/security/policy/host.rst), but this simulator does not model the host's DNS proxy,
+ * so it refuses them as not modelled rather than evaluate them wrongly.
+ */
+function refuseHostL7(l7: Val, type: 'http' | 'dns', ingress: boolean): void {
+  if (ingress) {
+    l7.fail('l7-in-host-policy', `${l7.path}: a host policy (nodeSelector) cannot carry L7 rules on ingress; ${WHY} ("L7 policy is not supported on host ingress yet"). Allow the port at L4 in the host policy, and put L7 rules in a policy with an endpointSelector`);
+  } else if (type === 'http') {
+    l7.fail('l7-in-host-policy', `${l7.path}: a host policy (nodeSelector) cannot carry HTTP rules; ${WHY} ("L7 protocol HTTP is not supported on host egress yet"). Allow the port at L4 in the host policy, and put HTTP rules in a policy with an endpointSelector`);
+  } else {
+    refuseHostDns(l7, 'DNS rules');
+  }
+}
+
+/** DNS-based host policy (DNS rules, toFQDNs): accepted by Cilium, not modelled here. */
+function refuseHostDns(at: Val, what: string): void {
+  at.fail(
+    'unsupported',
+    `${at.path}: ${what} in a host policy make the node's own DNS lookups go through the Cilium agent's DNS proxy (Documentation/security/policy/host.rst, a beta feature that Cilium ${CILIUM_VERSION} accepts), and this simulator does not model the host's DNS proxy or its DNS cache. ` +
+      'Allow the DNS server and the addresses at L3/L4 in the host policy (toEndpoints, toCIDRSet, toEntities), or ask about pods, whose DNS-aware egress is modelled',
+  );
 }
 
 /** A port entry as read: the match, and what the L7 checks need to know of it. */

@@ -38,7 +38,7 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
     const d = top.get('datapath').oneOf(['cilium', 'kubernetes'] as const, 'datapath');
     if (d) scenario.datapath = d;
   }
-  const of = top.present('options') ? top.get('options').fields(['policyEnforcementMode', 'policyAuditMode', 'auditEndpoints', 'nodeSelectorLabels'], 'Cilium agent options') : undefined;
+  const of = top.present('options') ? top.get('options').fields(['policyEnforcementMode', 'policyAuditMode', 'auditEndpoints', 'nodeSelectorLabels', 'hostFirewall'], 'Cilium agent options') : undefined;
   const mode = of?.get('policyEnforcementMode');
   if (mode && !mode.absent) {
     const m = mode.oneOf(['default', 'always', 'never'] as const, 'policy enforcement mode');
@@ -47,6 +47,10 @@ export function parseScenario(text: string, file: string): {scenario?: Scenario;
   if (of?.present('nodeSelectorLabels')) {
     const labels = of.get('nodeSelectorLabels').bool('nodeSelectorLabels (true: the agent runs with --enable-node-selector-labels)');
     if (labels !== undefined) scenario.options = {...scenario.options, nodeSelectorLabels: labels};
+  }
+  if (of?.present('hostFirewall')) {
+    const firewall = of.get('hostFirewall').bool('hostFirewall (true: the agent runs with --enable-host-firewall, Helm hostFirewall.enabled)');
+    if (firewall !== undefined) scenario.options = {...scenario.options, hostFirewall: firewall};
   }
   if (of?.present('policyAuditMode')) {
     const audit = of.get('policyAuditMode').bool('policyAuditMode (true: the agent-wide --policy-audit-mode)');

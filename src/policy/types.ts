@@ -177,6 +177,13 @@ export interface ScenarioOptions {
    * select other nodes by their labels (layer3.rst "Node based").
    */
   nodeSelectorLabels?: boolean;
+  /**
+   * The agent's host firewall (Helm hostFirewall.enabled, agent --enable-host-firewall): host
+   * policies (a CiliumClusterwideNetworkPolicy with nodeSelector) apply to the nodes they select.
+   * Off (the default), Cilium accepts host policies and enforces none of them
+   * (Documentation/security/host-firewall.rst; pkg/policy/repository.go computePolicyEnforcementAndRules).
+   */
+  hostFirewall?: boolean;
 }
 
 /** A complete question: cluster, the policies in force, probes and an optional matrix. */
@@ -285,8 +292,12 @@ export interface Subject {
   /** The policy's namespace; absent for clusterwide policies. */
   namespace?: string;
   selector: Selector;
-  /** `pod-labels` for NetworkPolicy podSelector; `identity` for Cilium endpointSelector. */
-  on: 'pod-labels' | 'identity';
+  /**
+   * `pod-labels` for NetworkPolicy podSelector; `identity` for Cilium endpointSelector; `host` for
+   * the nodeSelector of a host policy, matched against the host endpoint's labels (its node's
+   * identity-relevant labels), never against pods.
+   */
+  on: 'pod-labels' | 'identity' | 'host';
 }
 
 /** One rule of one policy, normalised. */
@@ -350,7 +361,8 @@ export interface Explanation {
    * Why: `rule` (an allow rule matched), `deny-rule`, `default-deny` (isolated, nothing matched),
    * `not-isolated`, `local-node`, `not-enforced` (enforcement mode never, or not a pod),
    * `l7-rule`, `l7-wildcard`, `l7-no-match`, `backend`, `inferred`, `not-identity-label` (a
-   * selector names a label Cilium leaves out of identities), `local-node-denied`, `audit` (policy audit mode let a drop through).
+   * selector names a label Cilium leaves out of identities), `local-node-denied`, `audit` (policy audit mode let a drop through),
+   * `host-firewall-off` (a host policy selects the node, but the agent's host firewall is off).
    */
   reason: string;
   /** The deciding rules (allow or deny), or for default-deny the policies that isolated the pod. */
@@ -398,10 +410,19 @@ export interface MatrixTotals {
   cells?: {from: string; to: string; verdict: Verdict}[];
 }
 
+/**
+ * Something a reader should know that does not stop evaluation: every verdict is still given (for
+ * example a host policy that enforces nothing, or one that cuts nodes off from the API server).
+ * Same shape as PolicyError, at the policy it is about.
+ */
+export type PolicyWarning = PolicyError;
+
 /** Everything evaluateScenario found. */
 export interface ScenarioResult {
   results: ProbeResult[];
   matrix?: MatrixTotals[];
   /** Probes or cluster references that could not be resolved (those probes have no result). */
   errors: PolicyError[];
+  /** What the policies do that a reader may not expect; verdicts are given regardless. */
+  warnings: PolicyWarning[];
 }
