@@ -182,8 +182,9 @@ function indexApp(app: Manifest[], namespaces: string[], data: LabFile): AppInde
     const key = `${object.metadata.namespace ?? namespaces[0]}/${object.metadata.name}`;
     const spec = (object.spec ?? {}) as Record<string, unknown>;
     if (object.kind === 'Pod' || object.kind === 'Deployment') {
-      const podSpec = (object.kind === 'Pod' ? spec : ((spec.template as {spec?: Record<string, unknown>} | undefined)?.spec ?? {})) as {hostNetwork?: unknown};
-      clients.set(key, {workload: object.kind, hostNetwork: podSpec.hostNetwork === true});
+      const podSpec = (object.kind === 'Pod' ? spec : ((spec.template as {spec?: Record<string, unknown>} | undefined)?.spec ?? {})) as {hostNetwork?: unknown; dnsPolicy?: unknown};
+      const hostNetwork = podSpec.hostNetwork === true;
+      clients.set(key, {workload: object.kind, hostNetwork, clusterDns: !hostNetwork || podSpec.dnsPolicy === 'ClusterFirstWithHostNet'});
     }
     if (object.kind === 'Service') services.set(key, serviceInfo(spec));
   }
@@ -281,17 +282,28 @@ function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
     (q) =>
       q !== undefined &&
       !q.destructive &&
-      q.kind === 'http' &&
+      (q.kind === 'http' || q.kind === 'grpc') &&
       q.expect === 'l7-denied' &&
-      q.from === probe.from &&
-      q.target.service === probe.target.service &&
-      q.target.namespace === probe.target.namespace &&
-      q.target.port === probe.target.port,
+      sameSource(q, probe) &&
+      sameDestination(q, probe),
   );
 }
 
+/** The same client pod, however lab.yaml named it (`tiefighter` or `star-wars/tiefighter`). */
+function sameSource(a: Probe, b: Probe): boolean {
+  if (a.source.kind === 'outside' || b.source.kind === 'outside') return a.source.kind === b.source.kind;
+  return a.source.namespace === b.source.namespace && a.source.name === b.source.name;
+}
+
+/** The same Service port, or the same addresses and port when the target is no Service. */
+function sameDestination(a: Probe, b: Probe): boolean {
+  if (a.target.port !== b.target.port) return false;
+  if (a.target.service !== undefined || b.target.service !== undefined) return a.target.service === b.target.service && a.target.namespace === b.target.namespace;
+  return (a.target.ips ?? []).join(',') === (b.target.ips ?? []).join(',');
+}
+
 function unguardedMessage(probe: Probe): string {
-  const where = `${probe.target.service} port ${probe.target.port}`;
+  const where = `${probe.target.service ?? probe.target.host} port ${probe.target.port}`;
   return (
     `this probe is destructive (${probe.from} ${probe.label} harms the app if it gets through), so the step needs proof that ` +
     `L7 filtering is in force before it is sent: add a harmless probe from ${probe.from} to ${where} that expects l7-denied ` +

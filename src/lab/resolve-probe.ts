@@ -12,7 +12,7 @@ import type {ProbeFile} from './schema';
 /** Where a probe comes from. */
 export type ProbeSource =
   /** A Pod, or the first replica of a Deployment, of the app. A hostNetwork Pod probes from its node. */
-  | {kind: 'pod'; namespace: string; name: string; workload: 'Pod' | 'Deployment'; hostNetwork: boolean}
+  | {kind: 'pod'; namespace: string; name: string; workload: 'Pod' | 'Deployment'; hostNetwork: boolean; clusterDns: boolean}
   /** A machine outside the cluster, at the lab's `outside.ip`. */
   | {kind: 'outside'; ip: string};
 
@@ -60,7 +60,7 @@ export interface AppIndex {
   /** The lab's namespaces; the first is the default. */
   namespaces: string[];
   /** `namespace/name` of each Pod and Deployment. */
-  clients: Map<string, {workload: 'Pod' | 'Deployment'; hostNetwork: boolean}>;
+  clients: Map<string, {workload: 'Pod' | 'Deployment'; hostNetwork: boolean; /** Resolves through the cluster DNS (every pod but a hostNetwork one without ClusterFirstWithHostNet). */ clusterDns: boolean}>;
   /** `namespace/name` of each Service. */
   services: Map<string, ServiceInfo>;
   /** Names outside the cluster (lab.yaml `names`), lower case without a final dot. */
@@ -124,8 +124,13 @@ function resolveHost(host: string, index: AppIndex, clientNamespace: string | un
   if (named && index.namespaces.includes(named.namespace)) {
     const info = index.services.get(`${named.namespace}/${named.service}`);
     if (info) return {...named, info};
+    const elsewhere = index.namespaces.find((ns) => index.services.has(`${ns}/${named.service}`));
     const known = [...index.services.keys()].filter((k) => k.startsWith(`${named.namespace}/`)).map((k) => k.split('/')[1]);
-    const expected = known.length > 0 ? `expected one of ${known.join(', ')}` : 'add a Service to the app';
+    const expected = elsewhere
+      ? `it is in namespace ${elsewhere}: write ${named.service}.${elsewhere}.svc.cluster.local`
+      : known.length > 0
+        ? `expected one of ${known.join(', ')}`
+        : 'add a Service to the app';
     return {code: 'unknown-service', error: `names Service "${named.service}" in namespace ${named.namespace}, which the app does not define; ${expected}`};
   }
   const example = `SERVICE.${clientNamespace ?? index.namespaces[0]}.svc.cluster.local`;
@@ -173,14 +178,14 @@ export function resolveProbe(probe: ProbeFile, index: AppIndex, fail: ProbeFail)
       case 'tcp':
         return resolveTcpProbe(probe.tcp!, index, clientNamespace, report);
       case 'dns':
-        return resolveDnsProbe(probe, report);
+        return resolveDnsProbe(probe, index, clientNamespace, report);
       case 'icmp':
         return resolveIcmpProbe(probe.icmp!, index, clientNamespace, report);
     }
   })();
   if (!resolved || !source) return undefined;
   checkExpectation(probe, resolved, report);
-  checkSource(source, resolved, report);
+  checkSource(probe, source, resolved, report);
   if (!ok) return undefined;
   const {request, target} = resolved;
   return {
@@ -249,14 +254,17 @@ function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: str
   return found && {request: fileRequest({tcp: hostPort}), ...found};
 }
 
-function resolveDnsProbe(probe: ProbeFile, fail: ProbeFail): Resolved | undefined {
+function resolveDnsProbe(probe: ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
   const name = probe.dns!;
   if (ipaddr.isValid(name)) {
     fail('dns', 'dns-address', `a DNS probe looks up a name; ${name} is an address`);
     return undefined;
   }
-  // Any name may be asked for: the lookup itself is what the policy judges, not its answer.
-  return {request: {kind: 'dns', name}, target: {host: name, resolvesName: true}};
+  // The name must exist (a Service of the lab or a name under `names`): a lookup the policy lets
+  // through is then answered, and an unknown name's NXDOMAIN would be no policy verdict at all. An
+  // outside name's addresses are what the DNS proxy records for toFQDNs.
+  const found = targetOf(name, undefined, 'dns', index, clientNamespace, fail);
+  return found && {request: {kind: 'dns', name}, target: {...found.target, resolvesName: true}, service: found.service};
 }
 
 function resolveIcmpProbe(host: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
@@ -285,12 +293,30 @@ function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail)
   }
 }
 
-/** A probe from outside the cluster reaches a Service only through a node port that keeps its address. */
-function checkSource(source: ProbeSource, resolved: Resolved, fail: ProbeFail): void {
-  if (source.kind !== 'outside') return;
+/**
+ * What each source can do: a hostNetwork pod resolves cluster names only with
+ * `dnsPolicy: ClusterFirstWithHostNet` (otherwise it uses its node's resolver, which knows no
+ * Service: https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy);
+ * a probe from outside looks nothing up and reaches a Service only through a node port that
+ * keeps its address.
+ */
+function checkSource(probe: ProbeFile, source: ProbeSource, resolved: Resolved, fail: ProbeFail): void {
   const field: keyof ProbeFile = resolved.request.kind === 'http' || resolved.request.kind === 'grpc' ? 'url' : resolved.request.kind;
+  if (source.kind === 'pod') {
+    if (source.hostNetwork && !source.clusterDns && resolved.target.service !== undefined) {
+      fail(field, 'host-network-dns', `${source.name} runs in its node's network and resolves with the node's resolver, which knows no Service; give it dnsPolicy: ClusterFirstWithHostNet`);
+    }
+    return;
+  }
+  if (probe.expect === 'unresolved') {
+    fail('expect', 'impossible-outcome', 'a probe from outside names its target without the cluster DNS, so it cannot be unresolved');
+  }
   if (resolved.request.kind === 'dns') {
     fail('dns', 'outside-dns', 'a machine outside the cluster does not use the cluster DNS; probe DNS from a pod');
+    return;
+  }
+  if (resolved.target.service !== undefined && resolved.request.kind === 'icmp') {
+    fail('icmp', 'outside-ping', "a machine outside the cluster cannot reach a pod's address to ping it; ping a node's or an outside address instead");
     return;
   }
   if (resolved.service && !resolved.service.reachableFromOutside) {

@@ -36,8 +36,9 @@ export interface StepSimulation {
 }
 
 /**
- * The name a pod's resolver asks the DNS server for. The runner makes a Service's name absolute
- * (so ndots does not send it through the search list first), so the query is its full name.
+ * The name a pod's resolver asks the DNS server for: the full name. The runner sends every name
+ * absolute (a final dot), a Service as `svc.ns.svc.cluster.local.`, so the resolver asks for it
+ * once instead of trying the search list first (resolv.conf `ndots:5`).
  */
 export function lookupName(probe: Probe): string {
   const {target} = probe;
@@ -89,20 +90,20 @@ export function simulateStep(lab: Lab, step: Step, options: SimulateStepOptions 
   };
   for (const [i, probe] of step.probes.entries()) {
     const lookup = lookupResults.get(i);
-    if (probe.request.kind === 'dns') {
-      predictions.push({index: i, outcome: lookup!.verdict, result: {...lookup!, probe: i}, deciding: decidingExplanation(lookup!)});
-      continue;
-    }
     if (lookup && lookup.verdict !== 'allowed') {
-      predictions.push(unresolved(i, lookups[i]!, lookup));
+      predictions.push(probe.request.kind === 'dns' ? {index: i, outcome: lookup.verdict, result: {...lookup, probe: i}, deciding: decidingExplanation(lookup)} : unresolved(i, lookups[i]!, lookup));
       continue;
     }
     const ips = probe.target.ips;
-    if (lookup && probe.source.kind === 'pod' && ips && seenByProxy(lookup)) {
+    if (lookup && ips && seenByProxy(lookup) && probe.source.kind === 'pod') {
       // The answer enters the proxy's cache from here on: flush what was evaluated without it.
       const flushErrors = flush();
       if (flushErrors.length > 0) return {predictions: [], errors: flushErrors, scenario};
       cache.push({name: lookups[i]!, ips, observedBy: clientPod(probe.source)});
+    }
+    if (probe.request.kind === 'dns') {
+      predictions.push({index: i, outcome: lookup!.verdict, result: {...lookup!, probe: i}, deciding: decidingExplanation(lookup!)});
+      continue;
     }
     batch.push(i);
   }

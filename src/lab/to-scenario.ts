@@ -93,12 +93,15 @@ export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labe
   if (request.kind === 'icmp') return {from, to, protocol: 'ICMP', icmpType: 8};
   const base = {from, to, port: target.port!, protocol: 'TCP' as const};
   if (request.kind === 'tcp') return base;
+  // The Host (HTTP/2: :authority) a client sends is the URL's host with its port unless it is the
+  // scheme's default (RFC 9110 section 7.2), and Cilium's `host` rule is matched against all of it.
+  const authority = new URL(request.url).host;
   if (request.kind === 'grpc') {
     // What curl sends for a gRPC call (the runner's probe): an HTTP/2 POST of the method's path
     // with gRPC's content type (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md).
-    return {...base, http: {method: 'POST', path: target.path, host: target.host, headers: {'content-type': 'application/grpc', te: 'trailers'}}};
+    return {...base, http: {method: 'POST', path: target.path, host: authority, headers: {'content-type': 'application/grpc', te: 'trailers'}}};
   }
-  return {...base, http: {method: request.method, path: target.path, host: request.host ?? target.host, ...(request.headers ? {headers: request.headers} : {})}};
+  return {...base, http: {method: request.method, path: target.path, host: request.host ?? authority, ...(request.headers ? {headers: request.headers} : {})}};
 }
 
 /** A lookup of `name` from `from` through the cluster DNS (UDP 53 of kube-system/kube-dns). */

@@ -58,8 +58,9 @@ describe('the outpost test lab', () => {
     expect(open[0].target).toMatchObject({service: 'deathstar', namespace: 'empire', port: 80, path: '/v1', resolvesName: true});
     expect(open[3].target).toMatchObject({service: 'probes', namespace: 'empire', resolvesName: true});
     const fqdn = lab.steps.find((s) => s.id === 'fqdn-egress')!.probes;
-    expect(fqdn[0].target).toMatchObject({host: 'mos-eisley.example', ips: ['172.30.0.50'], resolvesName: true});
-    expect(fqdn[1].target).toMatchObject({host: '172.30.0.51', ips: ['172.30.0.51'], resolvesName: false});
+    const byLabel = (label: string) => fqdn.find((p) => p.label === label)!;
+    expect(byLabel('GET /').target).toMatchObject({host: 'mos-eisley.example', ips: ['172.30.0.50'], resolvesName: true});
+    expect(byLabel('TCP 172.30.0.51:80').target).toMatchObject({host: '172.30.0.51', ips: ['172.30.0.51'], resolvesName: false});
   });
 
   it('models the cluster DNS every cluster has: kube-system/kube-dns in front of CoreDNS pods labelled k8s-app=kube-dns', () => {
@@ -103,8 +104,9 @@ describe('the outpost test lab', () => {
     const noProxy = step.policies.map((m) => ({...m, text: m.text.replace(/ {10}rules:\n {12}dns:\n {14}- matchPattern: "\*"\n/, '')}));
     expect(noProxy[0].text).not.toContain('matchPattern');
     const {predictions} = simulateStep(lab, {...step, policies: noProxy});
-    expect(predictions[0].lookup?.result.verdict).toBe('allowed');
-    expect(predictions[0].outcome).toBe('dropped');
+    const named = predictions.find((p) => step.probes[p.index].label === 'GET /')!;
+    expect(named.lookup?.result.verdict).toBe('allowed');
+    expect(named.outcome).toBe('dropped');
   });
 });
 
@@ -152,7 +154,9 @@ describe('lab loader: probes beyond HTTP', () => {
   it('resolves short Service names in the client\'s own namespace, and refuses a name that is nothing of the lab', () => {
     const short = TEXT.replace('        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed', '        tcp: deathstar:80\n        expect: allowed');
     // The xwing is in rebels: a short name is looked up there (the pod's search list), where no deathstar is.
-    expect(load(short)).toEqual([`${at(short, 'deathstar:80')}: probe names Service "deathstar" in namespace rebels, which the app does not define; add a Service to the app`]);
+    expect(load(short)).toEqual([
+      `${at(short, 'deathstar:80')}: probe names Service "deathstar" in namespace rebels, which the app does not define; it is in namespace empire: write deathstar.empire.svc.cluster.local`,
+    ]);
     const unknown = TEXT.replace('        dns: mos-eisley.example\n        expect: allowed', '        dns: mos-eisley.example\n        expect: allowed').replace('url: http://mos-eisley.example/\n        expect: allowed', 'url: http://tatooine.example/\n        expect: allowed');
     expect(load(unknown)).toEqual([
       `${at(unknown, 'http://tatooine.example/')}: probe URL host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
@@ -188,5 +192,49 @@ describe('lab loader: probes beyond HTTP', () => {
     expect(load(both)).toEqual([`${at(both, '[empire, rebels]')}: lab.yaml has both namespace and namespaces; keep namespaces (its first entry is the default) and remove namespace`]);
     const system = TEXT.replace('namespaces: [empire, rebels]', 'namespaces: [empire, kube-system]');
     expect(load(system)[0]).toBe(`${at(system, 'kube-system]')}: namespace "kube-system" belongs to the cluster; a lab runs in namespaces of its own, like "star-wars"`);
+  });
+});
+
+describe('lab format: the reviewers\' cases', () => {
+  it('a DNS probe the proxy let through feeds toFQDNs; without it the same connection is dropped', () => {
+    const step = lab.steps.find((s) => s.id === 'fqdn-egress')!;
+    expect(step.probes.slice(0, 2).map((p) => p.label)).toEqual(['DNS mos-eisley.example', 'TCP 172.30.0.50:80']);
+    expect(simulateStep(lab, step).predictions[1].outcome).toBe('allowed');
+    // Language.rst "DNS based": only addresses from answers the proxy saw are allowed.
+    const withoutLookup = {...step, probes: step.probes.slice(1, 2)};
+    expect(simulateStep(lab, withoutLookup).predictions[0].outcome).toBe('dropped');
+  });
+
+  it('sends the Host an HTTP client sends: the URL host with its port unless it is 80', async () => {
+    const {connectionProbe} = await import('../../src/lab/to-scenario');
+    const grpc = lab.steps[0].probes.find((p) => p.kind === 'grpc')!;
+    expect(connectionProbe(lab, grpc).http?.host).toBe('cc-door-server.empire.svc.cluster.local:50051');
+    const http = lab.steps[0].probes[0];
+    expect(connectionProbe(lab, http).http).toMatchObject({host: 'deathstar.empire.svc.cluster.local', headers: {'X-Has-Force': 'true'}});
+  });
+
+  it('refuses a DNS probe of a name that is nothing of the lab (its NXDOMAIN would be no verdict)', () => {
+    const text = TEXT.replace('        dns: mos-eisley.example\n        expect: allowed\n        why: Nothing', '        dns: tatooine.example\n        expect: allowed\n        why: Nothing');
+    expect(load(text)).toEqual([
+      `${at(text, 'tatooine.example')}: probe host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
+    ]);
+  });
+
+  it('refuses an outside probe that expects unresolved, and a ping from outside to a pod', () => {
+    const text = TEXT.replace('      - from: outside\n        url: http://deathstar.empire.svc.cluster.local/v1\n        expect: allowed', '      - from: outside\n        url: http://deathstar.empire.svc.cluster.local/v1\n        expect: unresolved');
+    expect(load(text)).toEqual([`${at(text, 'unresolved\n        why: The node port')}: a probe from outside names its target without the cluster DNS, so it cannot be unresolved`]);
+    const ping = TEXT.replace('      - from: rebels/xwing\n        icmp: probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless', '      - from: outside\n        icmp: probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless');
+    expect(load(ping)).toEqual([`${at(ping, 'probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless')}: a machine outside the cluster cannot reach a pod's address to ping it; ping a node's or an outside address instead`]);
+  });
+
+  it('refuses a Service name from a hostNetwork pod that resolves with its node\'s resolver', () => {
+    const app = read('app.yaml')! + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: node-probe\n  namespace: empire\nspec:\n  hostNetwork: true\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.13\n';
+    const text = TEXT.replace('      - from: tiefighter\n        dns: mos-eisley.example', '      - from: node-probe\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: x\n      - from: tiefighter\n        dns: mos-eisley.example');
+    const errors = parseLab(text, `${DIR}/lab.yaml`, (p) => (p === 'app.yaml' ? app : read(p)), 'outpost').errors.map(formatLabError);
+    expect(errors).toEqual([
+      `${at(text, 'deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: x')}: node-probe runs in its node's network and resolves with the node's resolver, which knows no Service; give it dnsPolicy: ClusterFirstWithHostNet`,
+    ]);
+    const clusterFirst = app.replace('  hostNetwork: true\n', '  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n');
+    expect(parseLab(text, `${DIR}/lab.yaml`, (p) => (p === 'app.yaml' ? clusterFirst : read(p)), 'outpost').errors).toEqual([]);
   });
 });

@@ -109,6 +109,8 @@ describe('lab loader errors', () => {
     expect(load(put + guard.replace('expect: l7-denied', 'expect: dropped'))).toHaveLength(1);
     const other = {...FILES, 'app.yaml': APP + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: xwing\n  namespace: star-wars\n'};
     expect(load(put + guard.replace('from: tiefighter', 'from: xwing'), other)).toHaveLength(1);
+    // The same pod named with its namespace is the same client; the same path on another port is not the same place.
+    expect(load(put + guard.replace('from: tiefighter', 'from: star-wars/tiefighter'))).toEqual([]);
   });
 
   it('rejects an unknown outcome and lists the valid ones', () => {

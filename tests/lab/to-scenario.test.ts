@@ -46,7 +46,7 @@ describe('lab step to scenario', () => {
       protocol: 'TCP',
       http: {method: 'PUT', path: '/v1/exhaust-port', host: 'deathstar.star-wars.svc.cluster.local'},
     });
-    expect(clientPod({kind: 'pod', namespace: 'star-wars', name: 'deathstar', workload: 'Deployment', hostNetwork: false})).toBe('star-wars/deathstar-0');
+    expect(clientPod({kind: 'pod', namespace: 'star-wars', name: 'deathstar', workload: 'Deployment', hostNetwork: false, clusterDns: true})).toBe('star-wars/deathstar-0');
   });
 
   it('models the objects as the runner applies them, owner labels included', () => {
