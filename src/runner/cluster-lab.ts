@@ -156,6 +156,14 @@ async function ensureOwnNamespace(executor: Executor, kubectl: Kubectl, lab: Lab
           'the runner only changes namespaces it created. Delete or rename it yourself, or use another cluster.',
       );
     }
+    // Another lab's namespace: its policies (labelled with its id) would stay in force, unseen by
+    // this lab's clean-up, and this lab's reset would delete that lab's app.
+    if (labels[LAB_LABEL] !== lab.id) {
+      throw new Refused(
+        `namespace ${namespace} belongs to lab ${labels[LAB_LABEL] ?? '?'} (label ${LAB_LABEL}), not to ${lab.id}; ` +
+          `two labs never share a namespace. Remove that lab first: netpol-labs reset ${labels[LAB_LABEL] ?? '<lab>'}`,
+      );
+    }
   }
 }
 

@@ -627,6 +627,11 @@ async function deployApp() {
       echo(chalk.red(`refused: namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
       process.exit(2);
     }
+    const [labKey, labId] = LAB.owner.lab;
+    if (labels[labKey] !== labId) {
+      echo(chalk.red(`refused: namespace ${namespace} belongs to lab ${labels[labKey] ?? '?'}, not to ${labId}; two labs never share a namespace: remove that lab first`));
+      process.exit(2);
+    }
   }
   for (const command of LAB.removePolicies) await must(command, 'remove the policies a previous run left');
   echo(`# deploying the app in namespace ${LAB.namespaces.join(', ')}`);

@@ -75,10 +75,10 @@ afterEach(() => {
 
 const kubectlVerb = (c: Call) => (c.args[0] === '--context' ? c.args[2] : c.args[0]);
 
-async function runAgainst(policies: Record<string, Record<string, string>>) {
+async function runAgainst(policies: Record<string, Record<string, string>>, namespaceLabels: Record<string, string> = OWNER_LABELS) {
   const cluster = standinCluster();
   clusters.push(cluster);
-  cluster.setState({namespace: {name: 'star-wars', labels: OWNER_LABELS}, policies});
+  cluster.setState({namespace: {name: 'star-wars', labels: namespaceLabels}, policies});
   const run = startRunner(cluster, ['run', clusterwideLab(), '--target', 'kind']);
   const exit = await run.exited;
   const calls = cluster.calls().filter((c) => c.tool === 'kubectl');
@@ -118,6 +118,14 @@ describe('a step with a cluster-scoped policy', () => {
     expect(exit.code, output).not.toBe(0);
     expect(output).toContain('belongs to someone else');
     expect(calls.slice(check + 1).filter((c) => kubectlVerb(c) === 'apply')).toEqual([]);
+  }, 30_000);
+
+  it('refuses a namespace another lab owns before changing anything: two labs never share one', async () => {
+    const {exit, output, calls} = await runAgainst({}, {...OWNER_LABELS, 'netpol-labs.io/lab': 'deathstar'});
+    expect(exit.code, output).not.toBe(0);
+    expect(output).toContain('namespace star-wars belongs to lab deathstar (label netpol-labs.io/lab), not to clusterwide');
+    expect(output).toContain('netpol-labs reset deathstar');
+    expect(calls.filter((c) => ['apply', 'delete', 'exec'].includes(kubectlVerb(c)))).toEqual([]);
   }, 30_000);
 
   it('applies it when it does not exist yet, or when this lab made it', async () => {

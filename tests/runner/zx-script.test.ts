@@ -118,4 +118,13 @@ describe('the deathstar script run with zx against the stand-in cluster', () => 
     expect(output).toContain('refused: namespace star-wars exists in kind-netpol-labs and was not created by netpol-labs');
     expect(cluster.calls().map(line).filter((l) => / (apply|delete) /.test(l))).toEqual([]);
   }, 60_000);
+
+  it('refuses a lab namespace another lab of netpol-labs owns: two labs never share one', async () => {
+    const cluster = standinCluster();
+    cluster.setState({namespace: {name: 'star-wars', labels: {'app.kubernetes.io/managed-by': 'netpol-labs', 'netpol-labs.io/lab': 'outpost'}}});
+    const {code, output} = await runScript(join(ROOT, 'static/zx/deathstar.mjs'), [], cluster);
+    expect(code).toBe(2);
+    expect(output).toContain('refused: namespace star-wars belongs to lab outpost, not to deathstar');
+    expect(cluster.calls().map(line).filter((l) => / (apply|delete) /.test(l))).toEqual([]);
+  }, 60_000);
 });
