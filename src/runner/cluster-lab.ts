@@ -3,7 +3,7 @@ import {unsupportedOnCluster} from './cluster-support';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
-import {collectFlows, flowsForProbe} from './hubble';
+import {collectFlows, flowsForProbe, type Flow} from './hubble';
 import {Kubectl} from './kubectl';
 import {
   applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
@@ -400,10 +400,12 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || (!p.passed && p.observed !== 'not-run'));
   if (executor.dryRun) out.line('# for probes that are dropped, denied or unexpected: read the Hubble flows of the namespace from every Cilium agent');
   else if (wanted.length === 0) return;
-  const flows = [];
+  // `hubble observe --namespace` matches either end of a flow, so a flow between two namespaces
+  // of the lab comes twice: keep one of each.
+  const flows = new Map<string, Flow>();
   for (const namespace of lab.namespaces) {
     const collected = await collectFlows(executor, kubectl, namespace, since);
-    flows.push(...collected.flows);
+    for (const flow of collected.flows) flows.set(JSON.stringify(flow), flow);
     if (collected.error && !hubbleWarned) {
       hubbleWarned = true;
       out.line(`  (Hubble flows unavailable: ${collected.error})`);
@@ -412,7 +414,7 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   for (const p of wanted) {
     const verdict = p.observed === 'dropped' || p.observed === 'l7-denied' ? p.observed : p.expected;
     const [namespace, name] = p.from.includes('/') ? p.from.split('/', 2) : [lab.namespace, p.from];
-    const lines = flowsForProbe(flows, {namespace, name}, p.method, verdict === 'allowed' ? 'dropped' : verdict);
+    const lines = flowsForProbe([...flows.values()], {namespace, name}, p.method, verdict === 'allowed' ? 'dropped' : verdict);
     if (lines.length) p.flows = lines;
   }
 }

@@ -10,7 +10,7 @@ import type {Kubectl} from './kubectl';
  */
 
 /** The fields of a Hubble flow the runner uses (hubble observe -o json, one object per line). */
-interface Flow {
+export interface Flow {
   time?: string;
   verdict?: string;
   drop_reason_desc?: string;
