@@ -88,8 +88,9 @@ test('every step of the deathstar lab: the engine predicts what lab.yaml expects
     await expect(page.getByTestId('playground-summary')).toContainText('All');
   }
 
-  // The cluster: every pod the probes come from, with its labels.
-  await expect(page.getByTestId('playground-pod')).toHaveCount(4);
+  // The cluster: every pod of the app with its labels, and the cluster DNS every lookup goes to.
+  await expect(page.getByTestId('playground-pod')).toHaveCount(5);
+  await expect(page.getByTestId('playground-pod').filter({hasText: 'kube-system/coredns-0'})).toContainText('k8s-app=kube-dns');
   await expect(page.getByTestId('playground-pod').filter({hasText: 'xwing'})).toContainText('org=alliance');
 
   mkdirSync(SCREENSHOTS, {recursive: true});

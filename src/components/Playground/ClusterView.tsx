@@ -2,7 +2,11 @@ import React from 'react';
 import type {Cluster} from '@site/src/policy';
 import styles from './styles.module.css';
 
-/** The lab's pods with their labels (what selectors match) and Services, so the learner knows who is who. */
+/**
+ * The pods with their labels (what selectors match) and Services, so the learner knows who is
+ * who: the lab's app and the cluster DNS in kube-system, which the simulator models because every
+ * name lookup goes there.
+ */
 export default function ClusterView({cluster}: {cluster: Cluster}): React.ReactNode {
   return (
     <section className={styles.cluster} aria-labelledby="playground-cluster">
@@ -20,7 +24,7 @@ export default function ClusterView({cluster}: {cluster: Cluster}): React.ReactN
           {cluster.pods.map((pod) => (
             <tr key={`${pod.namespace}/${pod.name}`} data-testid="playground-pod">
               <td className={styles.nowrap}>
-                <code>{pod.name}</code>
+                <code>{`${pod.namespace}/${pod.name}`}</code>
               </td>
               <td>
                 {Object.entries(pod.labels ?? {}).map(([k, v]) => (
@@ -33,7 +37,7 @@ export default function ClusterView({cluster}: {cluster: Cluster}): React.ReactN
       </table>
       {(cluster.services ?? []).map((svc) => (
         <p key={`${svc.namespace}/${svc.name}`} className={styles.muted}>
-          Service <code>{svc.name}</code> (port {svc.ports.map((p) => p.port).join(', ')}) sends to pods with{' '}
+          Service <code>{`${svc.namespace}/${svc.name}`}</code> (port {svc.ports.map((p) => p.port).join(', ')}) sends to pods with{' '}
           {Object.entries(svc.selector ?? {}).map(([k, v], i) => (
             <React.Fragment key={k}>
               {i > 0 && ', '}

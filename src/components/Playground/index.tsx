@@ -47,7 +47,7 @@ export default function Playground({lab = deathstar, initialStep = DEFAULT_STEP}
     const evaluatedStep = lab.steps.find((s) => s.id === evaluated.stepId) ?? step;
     return evaluatePlayground(lab, evaluatedStep, evaluated.text, editorFileName(lab, evaluatedStep), datapath);
   }, [lab, evaluated, datapath, step]);
-  // The cluster is the lab's app, the same for every step.
+  // The cluster is the lab's app and the cluster DNS, the same for every step.
   const cluster = useMemo(() => stepScenario(lab, lab.steps[0]).scenario.cluster, [lab]);
 
   const replaceDraft = useCallback(
