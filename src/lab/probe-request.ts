@@ -54,3 +54,61 @@ export function fileRequest(probe: {url?: string; method?: string; headers?: Rec
   if (probe.icmp !== undefined) return {kind: 'icmp', host: probe.icmp};
   throw new Error('a probe has none of url, tcp, dns and icmp');
 }
+
+/**
+ * A Service's name as a pod resolves it, from any form a probe may write: `svc` (the client's own
+ * namespace, through the search list), `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`, with or
+ * without the final dot (Kubernetes DNS specification, kubernetes/dns docs/specification.md).
+ * Undefined when the host has none of these forms.
+ */
+export function serviceOfHost(host: string, clientNamespace: string | undefined): {service: string; namespace: string} | undefined {
+  const labels = host.replace(/\.$/, '').split('.');
+  const [service, namespace] = labels;
+  if (labels.length === 1) return clientNamespace === undefined ? undefined : {service, namespace: clientNamespace};
+  if (labels.length === 2) return {service, namespace};
+  if (labels[2] !== 'svc') return undefined;
+  if (labels.length === 3 || labels.slice(3).join('.') === 'cluster.local') return {service, namespace};
+  return undefined;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * A name as a client in the cluster should send it: absolute (with the final dot), a Service under
+ * its full name `svc.ns.svc.cluster.local.`. A pod's resolv.conf has `options ndots:5` and the
+ * cluster's search list (https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/),
+ * so a relative name is first tried with every search suffix: extra lookups that spend the probe's
+ * timeout, and that a DNS rule may refuse before the real name is ever asked (a musl resolver, as in
+ * Alpine-based client images, stops at the first REFUSED). An address stays as it is.
+ *
+ * @param namespaces the lab's namespaces: `a.b` is a Service only when `b` is one of them
+ */
+export function absoluteName(host: string, clientNamespace: string | undefined, namespaces: readonly string[]): string {
+  if (IPV4.test(host)) return host;
+  const service = serviceOfHost(host, clientNamespace);
+  if (service && namespaces.includes(service.namespace)) return `${service.service}.${service.namespace}.svc.cluster.local.`;
+  return host.endsWith('.') ? host : `${host}.`;
+}
+
+/**
+ * The request with every name absolute (see absoluteName); an HTTP request keeps the Host header
+ * the lab wrote (the URL's host and port, or its explicit `host`), which is what L7 rules see.
+ */
+export function absoluteRequest(request: ProbeRequest, clientNamespace: string | undefined, namespaces: readonly string[]): ProbeRequest {
+  const name = (host: string) => absoluteName(host, clientNamespace, namespaces);
+  switch (request.kind) {
+    case 'http':
+    case 'grpc': {
+      const url = new URL(request.url);
+      const authority = url.host;
+      url.hostname = name(url.hostname);
+      if (request.kind === 'grpc') return {kind: 'grpc', url: url.toString()};
+      return {...request, url: url.toString(), host: request.host ?? authority};
+    }
+    case 'tcp':
+    case 'icmp':
+      return {...request, host: name(request.host)};
+    case 'dns':
+      return {kind: 'dns', name: name(request.name)};
+  }
+}

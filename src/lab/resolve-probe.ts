@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type {Outcome} from './outcome';
-import {fileRequest, requestLabel, type ProbeKind, type ProbeRequest} from './probe-request';
+import {fileRequest, requestLabel, serviceOfHost, type ProbeKind, type ProbeRequest} from './probe-request';
 import {requestPath} from './request-path';
 import type {ProbeFile} from './schema';
 
@@ -100,27 +100,12 @@ function resolveSource(probe: ProbeFile, index: AppIndex, fail: ProbeFail): Prob
 /** A host resolved against the app's Services, the lab's names and address literals. */
 type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {error: string; code: string};
 
-/**
- * A Service's name as a pod resolves it: `svc` (the client's own namespace, through the search
- * list), `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`, with or without the final dot
- * (Kubernetes DNS specification, kubernetes/dns docs/specification.md).
- */
-function serviceName(host: string, clientNamespace: string | undefined): {service: string; namespace: string} | undefined {
-  const labels = host.replace(/\.$/, '').split('.');
-  const [service, namespace] = labels;
-  if (labels.length === 1) return clientNamespace === undefined ? undefined : {service, namespace: clientNamespace};
-  if (labels.length === 2) return {service, namespace};
-  if (labels[2] !== 'svc') return undefined;
-  if (labels.length === 3 || labels.slice(3).join('.') === 'cluster.local') return {service, namespace};
-  return undefined;
-}
-
 function resolveHost(host: string, index: AppIndex, clientNamespace: string | undefined): ResolvedHost {
   if (ipaddr.IPv4.isValidFourPartDecimal(host)) return {ips: [host]};
   if (ipaddr.isValid(host)) return {error: `${host} is an IPv6 address; the labs run on IPv4 only (kind's default), so use an IPv4 address`, code: 'ipv6'};
   const external = index.names.get(host.toLowerCase().replace(/\.$/, ''));
   if (external) return {ips: external};
-  const named = serviceName(host, clientNamespace);
+  const named = serviceOfHost(host, clientNamespace);
   if (named && index.namespaces.includes(named.namespace)) {
     const info = index.services.get(`${named.namespace}/${named.service}`);
     if (info) return {...named, info};
