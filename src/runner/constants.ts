@@ -96,3 +96,34 @@ export const TIMEOUTS = {
 export const CONVERGE_DEADLINE_MS = 90_000;
 /** Consecutive matching polls that count as converged (one lucky poll is not evidence). */
 export const CONVERGE_CONSECUTIVE = 2;
+
+/**
+ * The client image for pods whose probes need more than curl (grpc, tcp, dns, icmp probes):
+ * nicolaka/netshoot (https://github.com/nicolaka/netshoot, its Dockerfile): Alpine with, among many
+ * tools, `curl` (Alpine builds it --with-nghttp2, so --http2-prior-knowledge works: alpinelinux/aports
+ * main/curl/APKBUILD), `bind-tools` (BIND's dig), `iputils` (ping) and `netcat-openbsd` (nc); built
+ * for linux/amd64 and linux/arm64 (.github/workflows/release-buildx.yml). Maintained: releases
+ * follow Alpine (the base moved from 3.17 to 3.22 in the Dockerfile's history).
+ *
+ * Pinned by tag: images brought in with `kind load` are found by tag only, so a digest in a manifest
+ * would make the nodes pull it instead. v0.16 is the newest release tag seen in public manifests
+ * when this was checked (2026-11-29), there pinned as
+ * sha256:b09d9b21381f47a79b3cbcb30da25266dc17186ea00ae65e99fdc51396f48e70 (the tag's index; not
+ * checked against the registry from here).
+ *
+ * The classifiers are tested with Debian 12's packages (tests/runner/classify-kinds.test.ts); the
+ * image carries the same upstream programs, with the same messages:
+ * - nc: Alpine's netcat-openbsd is Debian's netcat-openbsd, built from Debian's sources with Debian's
+ *   patch series (aports main/netcat-openbsd/APKBUILD), the same as Debian package netcat-openbsd;
+ * - ping: iputils from github.com/iputils/iputils in both (Debian iputils-ping);
+ * - dig: ISC BIND 9 in both (Debian bind9-dnsutils);
+ * - curl: curl with nghttp2 in both.
+ * The image installs from Alpine edge at build time, so its versions are newer than Debian 12's and
+ * the tests pin the wording of Debian 12's versions (dig 9.18, nc 1.219, iputils 20221126, curl
+ * 7.88); a newer version that words a line differently makes its classifier say `error`, never a
+ * pass, so the kind workflow would show it. What surely differs is the C library:
+ * musl's gai_strerror() words a failed lookup unlike glibc's ("Name does not resolve" against
+ * "Name or service not known"); src/runner/probe-text.ts accepts both. Confirm on a real cluster
+ * run when bumping the tag.
+ */
+export const CLIENT_IMAGE = 'nicolaka/netshoot:v0.16';

@@ -132,7 +132,7 @@ async function syncPolicies(step) {
 
 /** Runs one probe and classifies its output with the runner's rules. */
 async function observe(probe) {
-  const classification = classify(await run(probe.command));
+  const classification = classify(await run(probe.command), probe.kind);
   const held = classification.observed === probe.expect && (!probe.body || classification.body.includes(probe.body));
   return {probe, classification, held};
 }

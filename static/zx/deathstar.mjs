@@ -469,24 +469,54 @@ const LAB = {
 // Classification of a probe's curl output: the runner's own code (src/runner/probe.ts), compiled
 // into this file when it was generated.
 // begin: classify() of src/runner/probe.ts
-// src/policy/l7.ts
-var ACCESS_DENIED = { status: 403, body: "Access denied\r\n" };
+// src/runner/probe-text.ts
+var NAME_NOT_RESOLVED = [
+  // glibc
+  "Name or service not known",
+  "Temporary failure in name resolution",
+  "Non-recoverable failure in name resolution",
+  "No address associated with hostname",
+  // musl
+  "Name does not resolve",
+  "Try again",
+  "Non-recoverable error",
+  "Name has no usable address"
+];
+function resolutionFailure(line) {
+  return NAME_NOT_RESOLVED.find((message) => line.endsWith(`: ${message}`));
+}
+var KUBE_DNS_HINT = "the client may lack egress to kube-dns (UDP/TCP 53 to kube-system/kube-dns): a policy selecting it must allow DNS";
+function lastLine(text) {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  return lines[lines.length - 1] ?? "";
+}
+function toolLines(stderr) {
+  return stderr.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/^command terminated with exit code \d+$/.test(l));
+}
+function lastToolLine(text) {
+  return toolLines(text).at(-1) ?? "";
+}
+function oneLine(text) {
+  const line = text.trim().replace(/\s+/g, " ");
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
 
-// src/runner/probe.ts
+// src/runner/probe-curl.ts
 var CONNECT_TIMEOUT_S = 2;
 var MAX_TIME_S = 10;
 var MARKER_RE = /\[netpol-labs code=(\d{3}) dns=([0-9.]+) connect=([0-9.]+)\]\s*$/;
-var ACCESS_DENIED2 = ACCESS_DENIED.body.trimEnd();
+var CURL_COMMON = ["--silent", "--show-error", "--connect-timeout", String(CONNECT_TIMEOUT_S), "--max-time", String(MAX_TIME_S)];
 var CURL_EXITS = {
   6: "could not resolve the host (DNS)",
   7: "connection refused (nothing listening, or the pod is restarting)",
+  16: "HTTP/2 error",
   22: "HTTP error under --fail",
   28: "operation timed out",
   52: "the server closed the connection without a reply",
-  56: "connection reset while receiving"
+  56: "connection reset while receiving",
+  92: "HTTP/2 stream error (the stream was reset)"
 };
-var MAX_BODY = 400;
-function classify(run) {
+function curlOutcome(run, maxOutput) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
   if (run.timedOut) {
     return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
@@ -501,18 +531,27 @@ function classify(run) {
       evidence: `the probe did not run: exit ${run.exitCode ?? "?"}${stderr ? `: ${lastLine(stderr)}` : ""}`
     };
   }
-  const body = run.stdout.slice(0, match.index).slice(0, MAX_BODY);
+  const output = run.stdout.slice(0, match.index).slice(0, maxOutput);
   const status = Number(match[1]);
   const lookupSeconds = Number(match[2]);
   const connectSeconds = Number(match[3]);
   const exit = run.exitCode;
+  const body = output;
+  if (exit === 6) {
+    return {
+      observed: "unresolved",
+      curlExit: 6,
+      body,
+      evidence: `the name did not resolve (curl exit 6${stderr ? `: ${curlLine(stderr)}` : ""}); nothing was sent to the destination`
+    };
+  }
   if (exit === 28) {
     if (connectSeconds === 0 && dnsTimedOut(lookupSeconds, stderr)) {
       return {
-        observed: "error",
+        observed: "unresolved",
         curlExit: 28,
         body,
-        evidence: `DNS lookup did not finish within ${CONNECT_TIMEOUT_S} s (curl exit 28${stderr ? `: ${curlLine(stderr)}` : ""}); not a policy drop: nothing was sent to the destination. The client may lack egress to kube-dns (UDP/TCP 53 to kube-system/kube-dns): a policy selecting it must allow DNS`
+        evidence: `the name did not resolve within ${CONNECT_TIMEOUT_S} s (curl exit 28${stderr ? `: ${curlLine(stderr)}` : ""}); not a policy drop at the destination: nothing was sent to it. DNS did not answer: ${KUBE_DNS_HINT}`
       };
     }
     if (connectSeconds === 0) {
@@ -534,6 +573,86 @@ function classify(run) {
     const meaning = exit !== void 0 && CURL_EXITS[exit] ? CURL_EXITS[exit] : "curl failed";
     return { observed: "error", curlExit: exit, body, evidence: `curl exit ${exit ?? "?"}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ""}` };
   }
+  return { output, status };
+}
+function isClassification(value) {
+  return "observed" in value;
+}
+function dnsTimedOut(lookupSeconds, stderr) {
+  if (/resolving timed out/i.test(stderr)) return true;
+  return lookupSeconds === 0 && !/connect/i.test(stderr);
+}
+function curlLine(stderr) {
+  return stderr.split("\n").find((l) => l.startsWith("curl: ")) ?? lastLine(stderr);
+}
+
+// src/runner/probe-dns.ts
+function classifyDns(run) {
+  if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
+  if (run.timedOut) {
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+  }
+  const exitCode = run.exitCode;
+  const lines = [...toolLines(run.stdout), ...toolLines(run.stderr)];
+  const header = lines.map((l) => /^;; ->>HEADER<<- opcode: (\S+), status: ([A-Z]+), id: \d+$/.exec(l)).find(Boolean);
+  if (exitCode === 0 && header) {
+    const rcode = header[2];
+    const counts = lines.map((l) => /^;; flags:[^;]*; QUERY: (\d+), ANSWER: (\d+), AUTHORITY: (\d+), ADDITIONAL: (\d+)$/.exec(l)).find(Boolean);
+    const answers = counts ? Number(counts[2]) : void 0;
+    const addresses = answerAddresses(run.stdout);
+    const body = addresses.join(" ");
+    if (rcode === "NOERROR" && answers !== void 0 && answers > 0) {
+      return { observed: "allowed", exitCode, body, evidence: `DNS NOERROR, ${answers} answer${answers === 1 ? "" : "s"}${body ? `: ${oneLine(body)}` : ""}` };
+    }
+    if (rcode === "REFUSED") {
+      return { observed: "l7-denied", exitCode, body, evidence: "DNS REFUSED: the lookup was refused (Cilium's DNS proxy answers a name its DNS rules do not allow with REFUSED)" };
+    }
+    if (rcode === "NOERROR") {
+      return { observed: "error", exitCode, body, evidence: "DNS NOERROR with no answer: the name exists but has no A record; not a policy verdict" };
+    }
+    return {
+      observed: "error",
+      exitCode,
+      body,
+      evidence: `DNS ${rcode}: ${rcode === "NXDOMAIN" ? "no such name" : rcode === "SERVFAIL" ? "the DNS server failed to answer" : "an answer that is neither an allow nor the proxy's REFUSED"}; not a policy verdict`
+    };
+  }
+  const timedOut = lines.find((l) => /^;; (communications error to \S+: timed out|connection timed out; no servers could be reached)$/.test(l));
+  const otherFailure = lines.find((l) => /^;; communications error to \S+: (?!timed out$)/.test(l));
+  if (exitCode === 9 && timedOut && !otherFailure) {
+    return {
+      observed: "dropped",
+      exitCode,
+      body: "",
+      evidence: `no DNS answer within ${CONNECT_TIMEOUT_S} s (dig: ${timedOut.replace(/^;; /, "")}): the query or its answer was dropped; ${KUBE_DNS_HINT}`
+    };
+  }
+  const last = otherFailure?.replace(/^;; /, "") || lastToolLine(run.stderr) || lastToolLine(run.stdout);
+  return { observed: "error", exitCode, body: "", evidence: `dig got no usable answer: exit ${exitCode ?? "?"}${last ? `: ${last}` : ""}` };
+}
+function answerAddresses(stdout) {
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(";; ANSWER SECTION:"));
+  if (start < 0) return [];
+  const addresses = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === "" || line.startsWith(";;")) break;
+    const fields = line.trim().split(/\s+/);
+    if (fields[3] === "A" && fields[4]) addresses.push(fields[4]);
+  }
+  return addresses;
+}
+
+// src/policy/l7.ts
+var ACCESS_DENIED = { status: 403, body: "Access denied\r\n" };
+
+// src/runner/probe-http.ts
+var ACCESS_DENIED2 = ACCESS_DENIED.body.trimEnd();
+var MAX_BODY = 400;
+function classifyHttp(run) {
+  const reply = curlOutcome(run, MAX_BODY);
+  if (isClassification(reply)) return reply;
+  const { output: body, status } = reply;
   if (status >= 200 && status < 300) {
     return { observed: "allowed", curlExit: 0, status, body, evidence: `HTTP ${status}${body.trim() ? ` "${oneLine(body)}"` : ""}` };
   }
@@ -548,20 +667,176 @@ function classify(run) {
     evidence: `HTTP ${status}${body.trim() ? ` "${oneLine(body)}"` : ""}: neither an allow (2xx) nor an L7 deny (403 "${ACCESS_DENIED2}")`
   };
 }
-function dnsTimedOut(lookupSeconds, stderr) {
-  if (/resolving timed out/i.test(stderr)) return true;
-  return lookupSeconds === 0 && !/connect/i.test(stderr);
+
+// src/runner/probe-grpc.ts
+var GRPC_STATUS_NAMES = [
+  "OK",
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED"
+];
+var PERMISSION_DENIED = 7;
+var MAX_HEADERS = 8e3;
+function classifyGrpc(run) {
+  const reply = curlOutcome(run, MAX_HEADERS);
+  if (isClassification(reply)) return { ...reply, body: "" };
+  const { status } = reply;
+  const grpcStatusText = lastHeader(reply.output, "grpc-status");
+  if (grpcStatusText === void 0 || !/^\d+$/.test(grpcStatusText)) {
+    return {
+      observed: "error",
+      curlExit: 0,
+      status,
+      body: "",
+      evidence: `HTTP ${status} with ${grpcStatusText === void 0 ? "no grpc-status" : `grpc-status "${grpcStatusText}"`}: not a gRPC reply`
+    };
+  }
+  const grpcStatus = Number(grpcStatusText);
+  const message = percentDecode(lastHeader(reply.output, "grpc-message") ?? "");
+  const name = GRPC_STATUS_NAMES[grpcStatus] ?? "not a gRPC status code";
+  const said = `gRPC status ${grpcStatus} ${name}${message.trim() ? ` "${oneLine(message)}"` : ""}`;
+  const base = { curlExit: 0, status, grpcStatus, body: message };
+  if (grpcStatus === 0) return { ...base, observed: "allowed", evidence: said };
+  if (grpcStatus === PERMISSION_DENIED && message.includes(ACCESS_DENIED2)) {
+    return { ...base, observed: "l7-denied", evidence: `${said} from the L7 proxy` };
+  }
+  if (grpcStatus === PERMISSION_DENIED) {
+    return { ...base, observed: "error", evidence: `${said}: the server's own refusal, not the L7 proxy's (its message is "${ACCESS_DENIED2}")` };
+  }
+  return { ...base, observed: "error", evidence: `${said}: neither OK nor the L7 proxy's PERMISSION_DENIED "${ACCESS_DENIED2}"` };
 }
-function curlLine(stderr) {
-  return stderr.split("\n").find((l) => l.startsWith("curl: ")) ?? lastLine(stderr);
+function lastHeader(dump, name) {
+  let value;
+  for (const line of dump.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) value = line.slice(colon + 1).trim();
+  }
+  return value;
 }
-function lastLine(text) {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return lines[lines.length - 1] ?? "";
+function percentDecode(value) {
+  const bytes = [];
+  const encoder = new TextEncoder();
+  for (let i = 0; i < value.length; ) {
+    const hex = value.slice(i + 1, i + 3);
+    if (value[i] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 3;
+    } else {
+      const char = String.fromCodePoint(value.codePointAt(i));
+      bytes.push(...encoder.encode(char));
+      i += char.length;
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }
-function oneLine(text) {
-  const line = text.trim().replace(/\s+/g, " ");
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+
+// src/runner/probe-icmp.ts
+function classifyIcmp(run) {
+  if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
+  if (run.timedOut) {
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+  }
+  const exitCode = run.exitCode;
+  const lines = [...toolLines(run.stdout), ...toolLines(run.stderr)];
+  const summary = lines.find((l) => /^\d+ packets transmitted, \d+ received/.test(l));
+  const [transmitted, received] = summary ? (summary.match(/\d+/g) ?? []).slice(0, 2).map(Number) : [];
+  const errors = summary ? Number(/\+(\d+) errors/.exec(summary)?.[1] ?? 0) : 0;
+  if (summary && exitCode === 0 && received > 0) {
+    return { observed: "allowed", exitCode, body: "", evidence: `echo reply received (ping: ${summary})` };
+  }
+  if (summary && exitCode === 1 && transmitted > 0 && received === 0 && errors === 0) {
+    return { observed: "dropped", exitCode, body: "", evidence: `no echo reply within ${CONNECT_TIMEOUT_S} s (ping: ${summary}): packets dropped` };
+  }
+  if (summary && errors > 0) {
+    const icmpError = lines.find((l) => /unreachable|prohibited|exceeded/i.test(l));
+    return {
+      observed: "error",
+      exitCode,
+      body: "",
+      evidence: `an ICMP error came back instead of a reply (ping: ${icmpError ?? summary}); not a silent drop`
+    };
+  }
+  const unresolved = lines.find((l) => l.startsWith("ping: ") && resolutionFailure(l));
+  if (exitCode === 2 && unresolved) {
+    return {
+      observed: "unresolved",
+      exitCode,
+      body: "",
+      evidence: `the name did not resolve (${unresolved}); nothing was sent to the destination. If DNS did not answer, ${KUBE_DNS_HINT}`
+    };
+  }
+  const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
+  return { observed: "error", exitCode, body: "", evidence: `ping got no verdict: exit ${exitCode ?? "?"}${last ? `: ${last}` : ""}` };
+}
+
+// src/runner/probe-tcp.ts
+function classifyTcp(run) {
+  if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
+  if (run.timedOut) {
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+  }
+  const exitCode = run.exitCode;
+  const lines = [...toolLines(run.stderr), ...toolLines(run.stdout)];
+  const said = (re) => lines.find((l) => re.test(l));
+  const succeeded = said(/^Connection to .+ succeeded!$/);
+  if (exitCode === 0 && succeeded) {
+    return { observed: "allowed", exitCode, body: "", evidence: `TCP connection established (nc: ${succeeded})` };
+  }
+  const unresolved = said(/^nc: getaddrinfo for host /);
+  if (exitCode === 1 && unresolved && resolutionFailure(unresolved)) {
+    return {
+      observed: "unresolved",
+      exitCode,
+      body: "",
+      evidence: `the name did not resolve (${unresolved}); nothing was sent to the destination. If DNS did not answer, ${KUBE_DNS_HINT}`
+    };
+  }
+  const timedOut = said(/^nc: connect to .* \(tcp\) (timed out|failed: Connection timed out)/);
+  if (exitCode === 1 && timedOut) {
+    return { observed: "dropped", exitCode, body: "", evidence: `no answer to the SYN within ${CONNECT_TIMEOUT_S} s (${timedOut}): packets dropped` };
+  }
+  const refused = said(/^nc: connect to .* \(tcp\) failed: Connection refused$/);
+  if (refused) {
+    return { observed: "error", exitCode, body: "", evidence: `connection refused (${refused}): nothing listening there, or the pod is restarting; not a policy verdict` };
+  }
+  const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
+  return {
+    observed: "error",
+    exitCode,
+    body: "",
+    evidence: exitCode === 0 ? `nc exited 0 without saying it connected${last ? ` (${last})` : ""}` : `the probe did not connect: exit ${exitCode ?? "?"}${last ? `: ${last}` : ""}`
+  };
+}
+
+// src/runner/probe.ts
+function classify(run, kind = "http") {
+  switch (kind) {
+    case "http":
+      return classifyHttp(run);
+    case "grpc":
+      return classifyGrpc(run);
+    case "tcp":
+      return classifyTcp(run);
+    case "dns":
+      return classifyDns(run);
+    case "icmp":
+      return classifyIcmp(run);
+    default:
+      return { observed: "error", body: "", evidence: `unknown probe kind "${String(kind)}"` };
+  }
 }
 // end: classify() of src/runner/probe.ts
 // ---------------------------------------------------------------------------------------------
@@ -675,7 +950,7 @@ async function syncPolicies(step) {
 
 /** Runs one probe and classifies its output with the runner's rules. */
 async function observe(probe) {
-  const classification = classify(await run(probe.command));
+  const classification = classify(await run(probe.command), probe.kind);
   const held = classification.observed === probe.expect && (!probe.body || classification.body.includes(probe.body));
   return {probe, classification, held};
 }

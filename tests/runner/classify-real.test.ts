@@ -180,9 +180,10 @@ describe('classify a real silent drop (network namespace + blackhole route)', ()
  * resolv.conf (bind-mounted by `ip netns exec` from /etc/netns/<name>/) names 127.0.0.53, the
  * namespace's own loopback, where a UDP socket receives the queries and never replies. curl gives up
  * at its connect timeout with exit 28 ("Resolving timed out"), like a dropped SYN, but nothing was
- * ever sent to the destination: that is an error, never `dropped`.
+ * ever sent to the destination: that is `unresolved`, never `dropped`. The same namespace then
+ * answers NXDOMAIN for another name: curl exit 6, also `unresolved`.
  */
-describe('classify a real DNS timeout (network namespace + silent nameserver)', () => {
+describe('classify a real name that does not resolve (network namespace + its own nameserver)', () => {
   const id = randomBytes(3).toString('hex');
   const ns = `nld-${id}`;
   const etc = `/etc/netns/${ns}`;
@@ -199,9 +200,19 @@ describe('classify a real DNS timeout (network namespace + silent nameserver)', 
     writeFileSync(join(etc, 'resolv.conf'), `nameserver ${nameserver}\noptions timeout:5 attempts:1\n`);
     // Only files and DNS: no mDNS module short-circuiting names under .local (cluster.local is one).
     writeFileSync(join(etc, 'nsswitch.conf'), 'hosts: files dns\n');
-    // The silent nameserver: receives every query, answers none. It prints one line per query.
+    // The nameserver: receives every query and prints one line per query; it answers none, except
+    // that a question whose name starts with "nowhere." gets NXDOMAIN (RFC 1035 section 4.1.1: the
+    // header with QR set and RCODE 3, the question copied back, no records).
     const script = `const s = require('node:dgram').createSocket('udp4');
-s.on('message', () => process.stdout.write('query\\n'));
+s.on('message', (m, r) => {
+  process.stdout.write('query\\n');
+  if (m.subarray(13, 20).toString() !== 'nowhere') return;
+  const reply = Buffer.from(m);
+  reply[2] = 0x81; reply[3] = 0x83;
+  reply.writeUInt16BE(0, 6); reply.writeUInt16BE(0, 8); reply.writeUInt16BE(0, 10);
+  let end = 12; while (reply[end] !== 0) end += reply[end] + 1;
+  s.send(reply.subarray(0, end + 5), r.port, r.address);
+});
 s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
     listener = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], {stdio: ['ignore', 'pipe', 'pipe']});
     let stderr = '';
@@ -224,7 +235,7 @@ s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
     rmSync(etc, {recursive: true, force: true});
   });
 
-  it('curl exit 28 "Resolving timed out" is an error with a kube-dns hint, never dropped', async () => {
+  it('curl exit 28 "Resolving timed out" is unresolved with a kube-dns hint, never dropped', async () => {
     const started = Date.now();
     const args = curlArgs({method: 'POST', url: 'http://deathstar.star-wars.svc.cluster.local/v1/request-landing'});
     const result = await executor.run({file: 'ip', args: ['netns', 'exec', ns, 'curl', ...args], timeoutMs: 20_000});
@@ -237,10 +248,23 @@ s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
     // The queries really reached the nameserver and went unanswered: not a missing resolver.
     expect(queries).toBeGreaterThan(0);
     const classification = classify(result);
-    expect(classification).toMatchObject({observed: 'error', curlExit: 28});
-    expect(classification.evidence).toContain('DNS');
+    expect(classification).toMatchObject({observed: 'unresolved', curlExit: 28});
+    expect(classification.evidence).toContain('did not resolve');
     expect(classification.evidence).toContain('egress to kube-dns');
     expect(classification.evidence).toContain('not a policy drop');
+  }, 20_000);
+
+  it('curl exit 6 (the nameserver says the name does not exist) is unresolved', async () => {
+    const before = queries;
+    const args = curlArgs({method: 'GET', url: 'http://nowhere.star-wars.svc.cluster.local/v1'});
+    const result = await executor.run({file: 'ip', args: ['netns', 'exec', ns, 'curl', ...args], timeoutMs: 20_000});
+    recorded.push({what: 'a name the nameserver says does not exist', result});
+    expect(result.exitCode).toBe(6);
+    expect(result.stderr).toMatch(/Could not resolve host/i);
+    expect(queries).toBeGreaterThan(before);
+    const classification = classify(result);
+    expect(classification).toMatchObject({observed: 'unresolved', curlExit: 6});
+    expect(classification.evidence).toContain('did not resolve');
   }, 20_000);
 });
 
@@ -248,8 +272,8 @@ s.bind(53, '${nameserver}', () => process.stdout.write('listening\\n'));`;
 describe('the exported zx script classifies the same real outputs as the runner', () => {
   it('static/zx/deathstar.mjs and src/runner/probe.ts agree on every recorded result', async () => {
     const classifyInScript = await scriptClassifier(join(ROOT, 'static/zx/deathstar.mjs'));
-    // allowed, l7-denied, 503, refused, stuck, dropped, DNS timeout: every one the tests above saw.
-    expect(recorded.length).toBeGreaterThanOrEqual(7);
+    // allowed, l7-denied, 503, refused, stuck, dropped, DNS timeout, NXDOMAIN: every one the tests above saw.
+    expect(recorded.length).toBeGreaterThanOrEqual(8);
     for (const {what, result} of recorded) {
       // Only what the script's run() hands to classify(): exit code, output and the timeout flag.
       const run = {exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut};

@@ -7,10 +7,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {CLASSIFY_BEGIN, CLASSIFY_END} from '../../src/runner/zx-script';
-import type {Classification, ProbeRun} from '../../src/runner/probe';
+import type {Classification, ProbeKind, ProbeRun} from '../../src/runner/probe';
 
-/** The classify() a script carries, loaded as a module of its own. */
-export async function scriptClassifier(scriptFile: string): Promise<(run: ProbeRun) => Classification> {
+/** The classify() a script carries (kind defaults to http, as in the runner), loaded as a module of its own. */
+export async function scriptClassifier(scriptFile: string): Promise<(run: ProbeRun, kind?: ProbeKind) => Classification> {
   const script = readFileSync(scriptFile, 'utf8');
   const begin = script.indexOf(CLASSIFY_BEGIN);
   const end = script.indexOf(CLASSIFY_END);
@@ -19,7 +19,7 @@ export async function scriptClassifier(scriptFile: string): Promise<(run: ProbeR
   try {
     const file = join(dir, 'classify.mjs');
     writeFileSync(file, `${script.slice(begin, end)}\nexport {classify};\n`);
-    const module = (await import(pathToFileURL(file).href)) as {classify: (run: ProbeRun) => Classification};
+    const module = (await import(pathToFileURL(file).href)) as {classify: (run: ProbeRun, kind?: ProbeKind) => Classification};
     return module.classify;
   } finally {
     rmSync(dir, {recursive: true, force: true});

@@ -1,0 +1,71 @@
+import type {Observed} from '../lab/outcome';
+
+/**
+ * What a probe asks, by kind. The lab loader produces these; probeInvocation() turns one into the
+ * command a client pod runs, and classify() reads that command's result.
+ */
+export type ProbeRequest =
+  /** An HTTP request; `host` is an explicit Host header and overrides the one absoluteServiceUrl sets. */
+  | {kind: 'http'; method: string; url: string; headers?: Record<string, string>; host?: string}
+  /** `http://HOST:PORT/<package>.<Service>/<Method>`: one unary call, HTTP/2 cleartext with prior knowledge. */
+  | {kind: 'grpc'; url: string}
+  /** A TCP connect, nothing sent over it. */
+  | {kind: 'tcp'; host: string; port: number}
+  /** A lookup of an A record through the pod's resolver (the cluster DNS). */
+  | {kind: 'dns'; name: string}
+  /** One ICMP echo request. */
+  | {kind: 'icmp'; host: string};
+
+/** The kinds of probe. */
+export type ProbeKind = ProbeRequest['kind'];
+
+/** Every probe kind, in the order the docs list them. */
+export const PROBE_KINDS: readonly ProbeKind[] = ['http', 'grpc', 'tcp', 'dns', 'icmp'];
+
+/**
+ * The command of one probe: `argv[0]` is the tool (curl, nc, dig, ping), run in the client pod after
+ * `kubectl exec POD --`; `input`, when present, goes to the tool's stdin (so kubectl needs `-i`).
+ */
+export interface ProbeInvocation {
+  argv: string[];
+  input?: string;
+}
+
+/** The HTTP request of a probe. */
+export interface HttpRequest {
+  method: string;
+  url: string;
+  /** Extra request headers, sent as written. */
+  headers?: Record<string, string>;
+  /** An explicit Host header (wins over the one absoluteServiceUrl sets, and over a Host in `headers`). */
+  host?: string;
+}
+
+/** What a probe command returned (the subset of CommandResult classification needs). */
+export interface ProbeRun {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  canceled?: boolean;
+}
+
+/** A classified probe: the outcome and the evidence behind it. */
+export interface Classification {
+  observed: Observed;
+  /** curl's exit code, when the probe was curl (http, grpc). */
+  curlExit?: number;
+  /** The tool's exit code when the probe was not curl (nc, dig, ping). */
+  exitCode?: number;
+  /** HTTP status, when a response came back. */
+  status?: number;
+  /** gRPC status code, when a gRPC reply carried one. */
+  grpcStatus?: number;
+  /**
+   * Response body (trimmed to a reasonable length); for gRPC the decoded grpc-message; for DNS the
+   * addresses of the answer; empty for tcp and icmp.
+   */
+  body: string;
+  /** One line a learner can read: why this outcome. */
+  evidence: string;
+}
