@@ -1,5 +1,4 @@
 import type {Lab, Probe, Step} from '../lab/load';
-import {unsupportedOnCluster} from './cluster-support';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
@@ -81,12 +80,6 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   const steps = options.stepId ? lab.steps.filter((s) => s.id === options.stepId) : lab.steps;
   if (steps.length === 0) {
     result.error = `lab ${lab.id} has no step "${options.stepId}"; its steps are ${lab.steps.map((s) => s.id).join(', ')}`;
-    return result;
-  }
-
-  const unsupported = unsupportedOnCluster(lab);
-  if (unsupported) {
-    result.error = unsupported;
     return result;
   }
 
@@ -256,10 +249,10 @@ interface Observation {
 }
 
 async function observe(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe): Promise<Observation> {
-  const command = probeCommand(kubectl, probe);
+  const command = probeCommand(kubectl, lab, probe);
   const started = Date.now();
   const run = await executor.run(command);
-  return {probe, classification: classify(run), command, durationMs: Date.now() - started};
+  return {probe, classification: classify(run, probe.kind), command, durationMs: Date.now() - started};
 }
 
 const matches = (probe: Probe, c: Classification) => c.observed === probe.expect && (!probe.body || c.body.includes(probe.body));
@@ -338,7 +331,7 @@ async function playStep(
         ...baseResult(lab, step, probe),
         observed: 'not-run',
         evidence: 'not sent: the harmless probes did not show the step\'s policies in force, and this request crashes the app if it gets through',
-        reproduce: formatCommand(probeCommand(kubectl, probe)),
+        reproduce: formatCommand(probeCommand(kubectl, lab, probe)),
       });
       continue;
     }

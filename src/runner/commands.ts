@@ -2,6 +2,7 @@ import {accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync} f
 import {dirname, join, resolve} from 'node:path';
 import {formatLabError, type Lab} from '../lab';
 import {listLabDirs, readLab} from '../lab/node/read-lab';
+import {unsupportedOnCluster} from './cluster-support';
 import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
 import {ClusterNotReusable, down, formatStatus, status, up} from './cluster';
@@ -237,6 +238,14 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
   if (stepError) {
     ctx.out.line(`netpol-labs run: ${stepError}`);
     return 2;
+  }
+  // What only the simulator plays is refused before anything touches a cluster, dry runs included.
+  if (args.target !== 'sim') {
+    const unsupported = labs.map(unsupportedOnCluster).find((reason) => reason !== undefined);
+    if (unsupported) {
+      ctx.out.line(`netpol-labs: ${unsupported}`);
+      return 2;
+    }
   }
   // Report files are checked before the run, so a bad path does not cost a whole run first.
   for (const [flag, file] of reportFiles(args)) {

@@ -10,7 +10,8 @@ import {POLICY_RESOURCES, TIMEOUTS} from './constants';
 import type {Command} from './exec';
 import type {Kubectl} from './kubectl';
 import {CLUSTER_SCOPED, labelled, manifestStream, namespaceObjects, ownerSelector, policyKey, stepPolicies, type PolicyRef} from './objects';
-import {curlArgs} from './probe';
+import {probeInvocation} from './probe';
+import {absoluteRequest} from '../lab/probe-request';
 
 /** Every policy resource the runner manages, as one kubectl resource list. */
 export const POLICY_LIST = [POLICY_RESOURCES.NetworkPolicy, POLICY_RESOURCES.CiliumNetworkPolicy, POLICY_RESOURCES.CiliumClusterwideNetworkPolicy].join(',');
@@ -82,15 +83,21 @@ export function deletePolicyCommand(kubectl: Kubectl, ref: PolicyRef): Command {
   return kubectl.command(['delete', policyKey(ref), ...scope, '--ignore-not-found']);
 }
 
-/** The command that runs one probe: `kubectl --context C exec -n NS POD -- curl ...`. */
-export function probeCommand(kubectl: Kubectl, probe: Probe): Command {
+/**
+ * The command that runs one probe in its client pod: `kubectl --context C exec -n NS POD -- TOOL ...`,
+ * the tool's argv from probe.ts, every name absolute (see absoluteRequest). A probe whose tool
+ * reads stdin (a gRPC call's message) gets `kubectl exec -i` and the input.
+ */
+export function probeCommand(kubectl: Kubectl, lab: Lab, probe: Probe): Command {
   const source = probe.source;
   if (source.kind !== 'pod') throw new Error(`a probe from ${source.kind} runs outside the cluster, not with kubectl exec`);
-  if (probe.request.kind !== 'http') throw new Error(`the runner cannot send ${probe.request.kind} probes yet`);
+  const {argv, input} = probeInvocation(absoluteRequest(probe.request, source.namespace, lab.namespaces));
   // A Deployment: kubectl exec picks one of its pods.
   const target = source.workload === 'Deployment' ? `deployment/${source.name}` : source.name;
-  return kubectl.command(['exec', '--namespace', source.namespace, target, '--', 'curl', ...curlArgs({method: probe.request.method, url: probe.request.url})], {
+  const stdin = input !== undefined ? ['--stdin'] : [];
+  return kubectl.command(['exec', '--namespace', source.namespace, ...stdin, target, '--', ...argv], {
     timeoutMs: TIMEOUTS.probe,
+    ...(input !== undefined ? {input, inputLabel: `${probe.kind} request (${input.length} bytes)`} : {}),
   });
 }
 

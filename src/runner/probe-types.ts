@@ -1,23 +1,12 @@
 import type {Observed} from '../lab/outcome';
+import type {ProbeKind} from '../lab/probe-request';
 
 /**
- * What a probe asks, by kind. The lab loader produces these; probeInvocation() turns one into the
- * command a client pod runs, and classify() reads that command's result.
+ * What a probe asks, by kind: one definition, the lab loader's (src/lab/probe-request.ts), which
+ * produces these; probeInvocation() turns one into the command a client pod runs, and classify()
+ * reads that command's result.
  */
-export type ProbeRequest =
-  /** An HTTP request; `host` is an explicit Host header and overrides the one absoluteServiceUrl sets. */
-  | {kind: 'http'; method: string; url: string; headers?: Record<string, string>; host?: string}
-  /** `http://HOST:PORT/<package>.<Service>/<Method>`: one unary call, HTTP/2 cleartext with prior knowledge. */
-  | {kind: 'grpc'; url: string}
-  /** A TCP connect, nothing sent over it. */
-  | {kind: 'tcp'; host: string; port: number}
-  /** A lookup of an A record through the pod's resolver (the cluster DNS). */
-  | {kind: 'dns'; name: string}
-  /** One ICMP echo request. */
-  | {kind: 'icmp'; host: string};
-
-/** The kinds of probe. */
-export type ProbeKind = ProbeRequest['kind'];
+export type {ProbeKind, ProbeRequest} from '../lab/probe-request';
 
 /** Every probe kind, in the order the docs list them. */
 export const PROBE_KINDS: readonly ProbeKind[] = ['http', 'grpc', 'tcp', 'dns', 'icmp'];

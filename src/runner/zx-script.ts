@@ -81,7 +81,7 @@ function labData(lab: Lab) {
           expect: probe.expect,
           ...(probe.body ? {body: probe.body} : {}),
           why: probe.why,
-          command: data(probeCommand(kubectl, probe)),
+          command: data(probeCommand(kubectl, lab, probe)),
           // A request that crashes the app when it gets through: sent last, then the app is waited for.
           ...(probe.destructive ? {destructive: true, recover: recoveryCommands(kubectl, lab, probe).map(data)} : {}),
         })),

@@ -228,7 +228,7 @@ describe('lab format: the reviewers\' cases', () => {
   });
 
   it('refuses a Service name from a hostNetwork pod that resolves with its node\'s resolver', () => {
-    const app = read('app.yaml')! + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: node-probe\n  namespace: empire\nspec:\n  hostNetwork: true\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.13\n';
+    const app = read('app.yaml')! + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: node-probe\n  namespace: empire\nspec:\n  hostNetwork: true\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n';
     const text = TEXT.replace('      - from: tiefighter\n        dns: mos-eisley.example', '      - from: node-probe\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: x\n      - from: tiefighter\n        dns: mos-eisley.example');
     const errors = parseLab(text, `${DIR}/lab.yaml`, (p) => (p === 'app.yaml' ? app : read(p)), 'outpost').errors.map(formatLabError);
     expect(errors).toEqual([
