@@ -3,13 +3,14 @@
 //
 // Usage: npx zx@8 THIS_FILE [--step ID]   (zx 8: https://google.github.io/zx/)
 // Needs docker, kind, kubectl, and the cilium CLI or helm. It creates (or reuses) the kind cluster
-// named in SETUP below, with Cilium, deploys the lab's app in its own namespace, and for each step applies
-// exactly the step's policies, waits until they are in force, runs every probe with kubectl exec and
-// checks its outcome: allowed (HTTP 2xx), dropped (the connection timed out after the name resolved:
-// L3/L4, in the kernel) or l7-denied (HTTP 403 "Access denied" from Cilium's Envoy). Anything else is
-// an error, never a pass. It prints a table per step and exits 1 when any probe did not hold.
-// It only ever touches the kind cluster's context (SETUP.context), and there only the lab's
-// namespace and the objects labelled as the lab's own.
+// named in SETUP below, with Cilium, deploys the lab's app in its own namespaces, and for each step
+// applies exactly the step's policies, waits until they are in force, runs every probe with kubectl
+// exec (curl, nc, dig or ping in the client pod) and checks its outcome: allowed, dropped (no answer
+// after the name resolved: L3/L4, in the kernel), l7-denied (refused by Cilium's proxies: HTTP 403
+// "Access denied", gRPC status PERMISSION_DENIED with that message, DNS REFUSED) or unresolved (the
+// name did not resolve). Anything else is an error, never a pass. It prints a table per step and
+// exits 1 when any probe did not hold. It only ever touches the kind cluster's context
+// (SETUP.context), and there only the lab's namespaces and the objects labelled as the lab's own.
 
 /** The cluster: how to create it and install Cilium (the runner's own commands, as data). */
 const SETUP = /* @@SETUP@@ */ null;
@@ -18,7 +19,7 @@ const SETUP = /* @@SETUP@@ */ null;
 const LAB = /* @@LAB@@ */ null;
 
 // ---------------------------------------------------------------------------------------------
-// Classification of a probe's curl output: the runner's own code (src/runner/probe.ts), compiled
+// Classification of a probe's output: the runner's own code (src/runner/probe.ts), compiled
 // into this file when it was generated.
 // @@CLASSIFY@@
 // ---------------------------------------------------------------------------------------------
