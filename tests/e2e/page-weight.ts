@@ -18,11 +18,15 @@ export interface ScriptFile {
 /** The budget classes: a diagram needs mermaid, the playground needs CodeMirror and the engine. */
 export type PageKind = 'page' | 'diagram' | 'playground';
 
-/** Budgets in bytes (1 KB = 1000 bytes), gzip-compressed JavaScript per page. */
+/**
+ * Budgets in bytes (1 KB = 1000 bytes), gzip-compressed JavaScript per page. The playground's was
+ * 450 KB until the engine learned host policies and the lab format its probe kinds and cluster DNS
+ * (455 KB measured then); 470 KB leaves room for that and no more, so the next growth is a decision.
+ */
 export const BUDGET: Record<PageKind, number> = {
   page: 300_000,
   diagram: 450_000,
-  playground: 450_000,
+  playground: 470_000,
 };
 
 /**

@@ -19,7 +19,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer as createHttp2Server, type Http2Server} from 'node:http2';
-import {createServer as createNetServer, type AddressInfo, type Server as NetServer} from 'node:net';
+import {createServer as createNetServer, type Server as NetServer} from 'node:net';
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -29,6 +29,7 @@ import {ExecaExecutor, type CommandResult} from '../../src/runner/exec';
 import {classify, probeInvocation, type ProbeKind, type ProbeRequest} from '../../src/runner/probe';
 import {ROOT} from '../cli-harness';
 import {scriptClassifier} from './zx-classifier';
+import {ip, listen} from './net-helpers';
 
 const executor = new ExecaExecutor();
 
@@ -53,21 +54,6 @@ async function probe(what: string, request: ProbeRequest, netns?: string) {
   return {invocation, result, elapsedMs, classification: classify(result, request.kind)};
 }
 
-function listen(server: Http2Server | NetServer): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-/** Runs iproute2's `ip`; a failure fails the test with what it needs (it never skips). */
-async function ip(...args: string[]): Promise<string> {
-  const r = await execa('ip', args, {reject: false, timeout: 10_000});
-  if (r.exitCode !== 0) {
-    throw new Error(
-      `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
-        'This test needs root (CAP_NET_ADMIN) and iproute2 to create network namespaces; it does not skip.',
-    );
-  }
-  return String(r.stdout);
-}
 
 const id = randomBytes(3).toString('hex');
 // 10.214.<n>.0/30 and .4/30, n from the random id: unique per run, private (RFC 1918), only on these veths.

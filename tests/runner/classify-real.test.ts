@@ -8,7 +8,7 @@ import {randomBytes} from 'node:crypto';
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:http';
 import {createServer as createNetServer, type Server as NetServer} from 'node:net';
-import type {AddressInfo, Socket} from 'node:net';
+import type {Socket} from 'node:net';
 import {join} from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -16,6 +16,7 @@ import {ExecaExecutor, type CommandResult} from '../../src/runner/exec';
 import {classify, curlArgs} from '../../src/runner/probe';
 import {ROOT} from '../cli-harness';
 import {scriptClassifier} from './zx-classifier';
+import {ip, listen} from './net-helpers';
 
 const executor = new ExecaExecutor();
 
@@ -28,21 +29,6 @@ async function curl(method: string, url: string) {
   return {result, classification: classify(result)};
 }
 
-function listen(server: Server | NetServer): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-/** Runs iproute2's `ip`; a failure fails the test with what it needs (it never skips). */
-async function ip(...args: string[]): Promise<string> {
-  const r = await execa('ip', args, {reject: false, timeout: 10_000});
-  if (r.exitCode !== 0) {
-    throw new Error(
-      `"ip ${args.join(' ')}" failed (exit ${r.exitCode}): ${String(r.stderr).trim()}. ` +
-        'This test needs root (CAP_NET_ADMIN) and iproute2 to create a network namespace; it does not skip.',
-    );
-  }
-  return String(r.stdout);
-}
 
 describe('classify real curl results from local servers', () => {
   let deathstar: Server;
