@@ -23,3 +23,36 @@ export const OUTCOME_LABELS: Record<Observed, string> = {
   unresolved: 'unresolved (the name did not resolve, so nothing was sent to the destination)',
   error: 'error (not a policy verdict)',
 };
+
+/** What decides which outcomes a probe can have: its kind, whether a name is looked up, its source. */
+export interface OutcomeConditions {
+  kind: 'http' | 'grpc' | 'tcp' | 'dns' | 'icmp';
+  /** The target is a name the client looks up (an address is never looked up). */
+  resolvesName: boolean;
+  /** The probe comes from a machine outside the cluster, which does not use the cluster DNS. */
+  fromOutside: boolean;
+}
+
+/**
+ * The outcomes a probe can have, in OUTCOMES order: what a learner may predict for it, and what
+ * the lab loader accepts as its `expect` (src/lab/resolve-probe.ts refuses every other one, and
+ * tests/lab/possible-outcomes.test.ts holds the two together). A TCP connect or a ping carries no
+ * request an L7 proxy could refuse; a DNS probe is the lookup itself, so it is never unresolved; an
+ * address and a probe from outside involve no cluster lookup.
+ */
+export function possibleOutcomes({kind, resolvesName, fromOutside}: OutcomeConditions): Outcome[] {
+  return OUTCOMES.filter((outcome) => {
+    if (outcome === 'l7-denied') return kind !== 'tcp' && kind !== 'icmp';
+    if (outcome === 'unresolved') return kind !== 'dns' && resolvesName && !fromOutside;
+    return true;
+  });
+}
+
+/**
+ * True when a probe's host, in a lab the loader accepted, is an address rather than a name: the
+ * loader takes IPv4 dotted quads as addresses and refuses IPv6 (src/lab/resolve-probe.ts). This
+ * shape test is all a page needs, and keeps ipaddr.js out of every lesson page's JavaScript.
+ */
+export function isAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+}

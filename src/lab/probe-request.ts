@@ -55,6 +55,19 @@ export function fileRequest(probe: {url?: string; method?: string; headers?: Rec
   throw new Error('a probe has none of url, tcp, dns and icmp');
 }
 
+/** The name or address a request's client looks up or connects to: the URL's host, the TCP or ping host, the DNS name. */
+export function requestHost(request: ProbeRequest): string {
+  switch (request.kind) {
+    case 'http':
+    case 'grpc':
+      return new URL(request.url).hostname;
+    case 'dns':
+      return request.name;
+    default:
+      return request.host;
+  }
+}
+
 /**
  * A Service's name as a pod resolves it, from any form a probe may write: `svc` (the client's own
  * namespace, through the search list), `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`, with or

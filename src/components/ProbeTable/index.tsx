@@ -3,7 +3,11 @@ import Outcome from '@site/src/components/Outcome';
 import ScrollBox from '@site/src/components/ScrollBox';
 import type {LabFile} from '@site/src/lab/schema';
 import {fileRequest, requestLabel} from '@site/src/lab/probe-request';
-import {stepOf} from './labText';
+import {PROGRESS, SETTINGS, predictionKey} from '@site/src/progress/store';
+import {useStored} from '@site/src/progress/useStored';
+import {predictableOutcomes, stepOf} from './labText';
+import PredictBar from './PredictBar';
+import PredictionPicker from './PredictionPicker';
 import styles from './styles.module.css';
 
 export interface ProbeTableProps {
@@ -16,13 +20,36 @@ export interface ProbeTableProps {
 /**
  * The probes of one lab step, rendered from lab.yaml: who asks, what request, the expected
  * outcome and why. The same data the runner checks on a cluster.
+ *
+ * In predict-first mode (the learner's setting, kept in the browser) each expected outcome and its
+ * why stay hidden until the learner has picked an outcome for the row; the bar above the table
+ * keeps the step's score. The static page always shows the answers: the mode is applied in the
+ * browser, from the learner's storage.
  */
 export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.ReactNode {
   const step = stepOf(lab, stepId, 'ProbeTable');
+  const [settings, updateSettings] = useStored(SETTINGS);
+  const [progress, updateProgress] = useStored(PROGRESS);
+  const keys = step.probes.map((_, index) => predictionKey(lab.id, step.id, index));
+  const predicting = settings.predictFirst;
+  const predict = (key: string, outcome: (typeof step.probes)[number]['expect']) =>
+    updateProgress((p) => ({...p, predictions: {...p.predictions, [key]: outcome}}));
+  const forget = () =>
+    updateProgress((p) => ({...p, predictions: Object.fromEntries(Object.entries(p.predictions).filter(([key]) => !keys.includes(key)))}));
+  const predictions = keys.map((key) => progress.predictions[key]);
   return (
-    // On a phone the rows reflow into cards (styles.module.css); the explicit roles keep the table's
-    // meaning for screen readers, which Chrome drops from a table whose display is changed.
-    <ScrollBox label={`Probes of step ${step.id}`} className={styles.wrapper}>
+    <div className={styles.wrapper} data-testid="probe-block" data-step={step.id}>
+      <PredictBar
+        settings={settings}
+        onSettings={updateSettings}
+        predicted={predictions.filter((p) => p !== undefined).length}
+        right={predictions.filter((p, i) => p === step.probes[i].expect).length}
+        total={step.probes.length}
+        onForget={forget}
+      />
+    {/* On a phone the rows reflow into cards (styles.module.css); the explicit roles keep the table's
+    meaning for screen readers, which Chrome drops from a table whose display is changed. */}
+    <ScrollBox label={`Probes of step ${step.id}`}>
       <table className={`reflow-table ${styles.table}`} role="table" data-testid="probe-table" data-lab={lab.id} data-step={step.id}>
         <caption className={styles.caption}>
           Probes of step <code>{step.id}</code>: {step.title}
@@ -38,6 +65,8 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
         <tbody role="rowgroup">
           {step.probes.map((probe, index) => {
             const request = fileRequest(probe);
+            const prediction = predictions[index];
+            const hidden = predicting && !settings.showAnswers && prediction === undefined;
             return (
             <tr
               // Probes have no id of their own; their position in lab.yaml is stable.
@@ -46,7 +75,10 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
               data-testid="probe-row"
               data-expect={probe.expect}
               data-kind={request.kind}
-              className={styles[probe.expect]}>
+              data-revealed={hidden ? 'false' : 'true'}
+              {...(predicting && prediction !== undefined ? {'data-prediction': prediction, 'data-correct': String(prediction === probe.expect)} : {})}
+              // The colour of the first cell tells the outcome, so it waits for the answer too.
+              className={hidden ? undefined : styles[probe.expect]}>
               <td role="cell" className={styles.who} data-label="Who">
                 <code>{probe.from}</code>
               </td>
@@ -75,10 +107,21 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
                 )}
               </td>
               <td role="cell" data-label="Expected outcome">
-                <Outcome value={probe.expect} stacked />
+                {hidden ? (
+                  <PredictionPicker choices={predictableOutcomes(probe)} probe={index + 1} onPick={(outcome) => predict(keys[index], outcome)} />
+                ) : (
+                  <>
+                    <Outcome value={probe.expect} stacked />
+                    {predicting && prediction !== undefined && (
+                      <div className={prediction === probe.expect ? styles.right : styles.wrong} data-testid="prediction-verdict">
+                        {prediction === probe.expect ? '✓ you predicted it' : `✗ you said ${prediction}`}
+                      </div>
+                    )}
+                  </>
+                )}
               </td>
               <td role="cell" className={styles.why} data-label="Why">
-                {probe.why}
+                {hidden ? <span className={styles.waiting}>Predict the outcome to see why.</span> : probe.why}
               </td>
             </tr>
             );
@@ -86,5 +129,6 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
         </tbody>
       </table>
     </ScrollBox>
+    </div>
   );
 }

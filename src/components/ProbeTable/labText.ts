@@ -1,4 +1,6 @@
-import type {LabFile, StepFile} from '@site/src/lab/schema';
+import {isAddress, possibleOutcomes, type Outcome} from '@site/src/lab/outcome';
+import {fileRequest, requestHost} from '@site/src/lab/probe-request';
+import type {LabFile, ProbeFile, StepFile} from '@site/src/lab/schema';
 
 /** The step with this id, or an Error that names it and the ids that exist. */
 export function stepOf(lab: LabFile, stepId: string, who: string): StepFile {
@@ -10,3 +12,13 @@ export function stepOf(lab: LabFile, stepId: string, who: string): StepFile {
   return step;
 }
 
+
+/** The outcomes a learner may predict for a lab.yaml probe: those its kind, target and source allow. */
+export function predictableOutcomes(probe: ProbeFile): Outcome[] {
+  const request = fileRequest(probe);
+  return possibleOutcomes({
+    kind: request.kind,
+    resolvesName: request.kind === 'dns' || !isAddress(requestHost(request)),
+    fromOutside: probe.from === 'outside',
+  });
+}
