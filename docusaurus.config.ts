@@ -61,7 +61,7 @@ const config: Config = {
       },
     ],
   ],
-  plugins: ['./src/plugins/raw-source', './src/plugins/lab-data', './src/plugins/page-chunks'],
+  plugins: ['./src/plugins/raw-source', './src/plugins/lab-data', './src/plugins/progress', './src/plugins/page-chunks'],
   themeConfig: {
     colorMode: {defaultMode: 'light', respectPrefersColorScheme: true},
     navbar: {
@@ -70,6 +70,7 @@ const config: Config = {
       items: [
         {type: 'docSidebar', sidebarId: 'course', position: 'left', label: 'Course'},
         {to: '/playground', label: 'Playground', position: 'left'},
+        {to: '/progress', label: 'Progress', position: 'right'},
       ],
     },
     footer: {

@@ -22,6 +22,10 @@ export interface Progress {
   version: 1;
   /** The outcome predicted for each probe, keyed by predictionKey(lab, step, index). */
   predictions: Record<string, Outcome>;
+  /** Lesson pages read to the end, by permalink (`/docs/deathstar/cilium-l7`), with the date. */
+  read: Record<string, string>;
+  /** Challenges solved, by `LAB/CHALLENGE`, with the date. */
+  solved: Record<string, string>;
 }
 
 /**
@@ -51,14 +55,18 @@ export const SETTINGS: StoredValue<Settings> = {
 
 export const PROGRESS: StoredValue<Progress> = {
   key: 'netpol-labs:progress',
-  read: (json) => {
-    if (!isRecord(json) || (json.version ?? 1) !== 1) return undefined;
-    const predictions = json.predictions ?? {};
-    if (!isRecord(predictions) || !Object.values(predictions).every(isOutcome)) return undefined;
-    return {version: 1, predictions: predictions as Record<string, Outcome>};
-  },
-  fallback: {version: 1, predictions: {}},
+  read: readProgress,
+  fallback: {version: 1, predictions: {}, read: {}, solved: {}},
 };
+
+/** Progress from parsed JSON (storage or an exported file); undefined when it has another shape. */
+export function readProgress(json: unknown): Progress | undefined {
+  if (!isRecord(json) || (json.version ?? 1) !== 1) return undefined;
+  const {predictions = {}, read = {}, solved = {}} = json;
+  const isDates = (value: unknown): value is Record<string, string> => isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+  if (!isRecord(predictions) || !Object.values(predictions).every(isOutcome) || !isDates(read) || !isDates(solved)) return undefined;
+  return {version: 1, predictions: predictions as Record<string, Outcome>, read, solved};
+}
 
 /** The key of a probe's prediction: the probe's position in its step is stable (lab.yaml order). */
 export function predictionKey(lab: string, step: string, index: number): string {

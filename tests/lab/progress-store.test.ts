@@ -16,8 +16,8 @@ describe('the progress store', () => {
   it('reads the defaults from empty, broken or foreign values', () => {
     expect(readStored(SETTINGS, memoryStorage())).toEqual({predictFirst: false, showAnswers: false});
     expect(readStored(SETTINGS, memoryStorage({'netpol-labs:settings': '{not json'}))).toEqual({predictFirst: false, showAnswers: false});
-    expect(readStored(PROGRESS, memoryStorage({'netpol-labs:progress': '{"version": 2, "predictions": {}}'}))).toEqual({version: 1, predictions: {}});
-    expect(readStored(PROGRESS, memoryStorage({'netpol-labs:progress': '{"predictions": {"deathstar/no-policy/0": "maybe"}}'}))).toEqual({version: 1, predictions: {}});
+    expect(readStored(PROGRESS, memoryStorage({'netpol-labs:progress': '{"version": 2, "predictions": {}}'}))).toEqual({version: 1, predictions: {}, read: {}, solved: {}});
+    expect(readStored(PROGRESS, memoryStorage({'netpol-labs:progress': '{"predictions": {"deathstar/no-policy/0": "maybe"}}'}))).toEqual({version: 1, predictions: {}, read: {}, solved: {}});
     expect(readStored(SETTINGS, undefined)).toEqual({predictFirst: false, showAnswers: false});
   });
 
@@ -30,7 +30,7 @@ describe('the progress store', () => {
     unsubscribe();
     updateStored(SETTINGS, (s) => ({...s, predictFirst: true}), storage);
     expect(calls).toBe(1);
-    expect(JSON.parse(storage.data['netpol-labs:progress'])).toEqual({version: 1, predictions: {'deathstar/cilium-l7/1': 'l7-denied'}});
+    expect(JSON.parse(storage.data['netpol-labs:progress'])).toEqual({version: 1, predictions: {'deathstar/cilium-l7/1': 'l7-denied'}, read: {}, solved: {}});
     expect(readStored(SETTINGS, storage).predictFirst).toBe(true);
   });
 
