@@ -416,7 +416,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tiefighter DNS deathstar.empire-hq.svc.cluster.local",
+          name: "tiefighter DNS deathstar",
           kind: "dns",
           expect: "allowed",
           why: "The baseline keeps egress to the cluster DNS on port 53 open.",

@@ -268,7 +268,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The beacon in the worker node's own network answers.",
@@ -279,7 +279,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-control-plane:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The beacon on the control-plane node answers too.",
@@ -423,7 +423,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The beacon runs in the network of the tiefighter's own node, which is the host entity.",
@@ -434,7 +434,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-control-plane:8080",
           kind: "tcp",
           expect: "dropped",
           why: "The control-plane node is another node, remote-node, not host.",
@@ -470,7 +470,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tiefighter TCP beacon-control-plane.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-control-plane:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The control-plane node is a node other than the tiefighter's, remote-node.",
@@ -481,7 +481,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "dropped",
           why: "The tiefighter's own node is host, not remote-node.",
@@ -528,7 +528,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "allowed",
           why: "cluster covers the tiefighter's own node (host).",
@@ -539,7 +539,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-control-plane:8080",
           kind: "tcp",
           expect: "allowed",
           why: "cluster covers the other nodes (remote-node).",
@@ -575,7 +575,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "dropped",
           why: "A node's address is inside the private ranges too, but the node is host, not world.",
@@ -658,7 +658,7 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-worker.empire.svc.cluster.local:8080",
+          name: "tiefighter TCP beacon-worker:8080",
           kind: "tcp",
           expect: "dropped",
           why: "The beacon's Service has no org label.",
@@ -683,7 +683,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tiefighter ping deathstar-pods.empire.svc.cluster.local",
+          name: "tiefighter ping deathstar-pods",
           kind: "icmp",
           expect: "allowed",
           why: "The icmps rule admits echo requests from the tiefighter.",
@@ -694,7 +694,7 @@ const LAB = {
           }
         },
         {
-          name: "tie-bomber ping deathstar-pods.empire.svc.cluster.local",
+          name: "tie-bomber ping deathstar-pods",
           kind: "icmp",
           expect: "dropped",
           why: "No rule admits the bomber, and the ingress section put the deathstar in default deny.",
