@@ -136,7 +136,7 @@ const LAB = {
     file: "kubectl",
     args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
     timeoutMs: 60000,
-    input: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: rebels\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tie-pilot\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: deathstar\n  namespace: empire\n  labels:\n    org: empire\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: deathstar\n  ports:\n    - port: 80\n      targetPort: 80\n      protocol: TCP\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: deathstar-pods\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  clusterIP: None\n  selector:\n    class: deathstar\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deathstar\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      class: deathstar\n  template:\n    metadata:\n      labels:\n        org: empire\n        class: deathstar\n    spec:\n      nodeName: netpol-labs-control-plane\n      containers:\n        - name: deathstar\n          image: quay.io/cilium/starwars:v2.3\n          ports:\n            - containerPort: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: shield-generator\n  namespace: empire\n  labels:\n    org: empire\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: shield-generator\n  ports:\n    - port: 80\n      targetPort: 80\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shield-generator\n  namespace: empire\n  labels:\n    org: empire\n    class: shield-generator\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: shield-generator\n      image: quay.io/cilium/starwars:v2.3\n      ports:\n        - containerPort: 80\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tiefighter\n  namespace: empire\n  labels:\n    org: empire\n    class: tiefighter\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  serviceAccountName: tie-pilot\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tie-bomber\n  namespace: empire\n  labels:\n    org: empire\n    class: tie-bomber\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tydirium\n  namespace: rebels\n  labels:\n    org: empire\n    class: shuttle\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: beacon-worker\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: beacon\n    node: worker\n  ports:\n    - port: 8080\n      targetPort: 8080\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: beacon-worker\n  namespace: empire\n  labels:\n    class: beacon\n    node: worker\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  hostNetwork: true\n  nodeName: netpol-labs-worker\n  containers:\n    - name: beacon\n      image: nicolaka/netshoot:v0.16\n      command:\n        - socat\n        - TCP-LISTEN:8080,fork,reuseaddr\n        - SYSTEM:echo beacon\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: beacon-control-plane\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: beacon\n    node: control-plane\n  ports:\n    - port: 8080\n      targetPort: 8080\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: beacon-control-plane\n  namespace: empire\n  labels:\n    class: beacon\n    node: control-plane\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  hostNetwork: true\n  nodeName: netpol-labs-control-plane\n  containers:\n    - name: beacon\n      image: nicolaka/netshoot:v0.16\n      command:\n        - socat\n        - TCP-LISTEN:8080,fork,reuseaddr\n        - SYSTEM:echo beacon\n"
+    input: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: rebels\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tie-pilot\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: deathstar\n  namespace: empire\n  labels:\n    org: empire\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: deathstar\n  ports:\n    - port: 80\n      targetPort: 80\n      protocol: TCP\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: deathstar-pods\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  clusterIP: None\n  selector:\n    class: deathstar\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deathstar\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      class: deathstar\n  template:\n    metadata:\n      labels:\n        org: empire\n        class: deathstar\n    spec:\n      nodeName: netpol-labs-control-plane\n      containers:\n        - name: deathstar\n          image: quay.io/cilium/starwars:v2.3\n          ports:\n            - containerPort: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: shield-generator\n  namespace: empire\n  labels:\n    org: empire\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: shield-generator\n  ports:\n    - port: 80\n      targetPort: 80\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shield-generator\n  namespace: empire\n  labels:\n    org: empire\n    class: shield-generator\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: shield-generator\n      image: quay.io/cilium/starwars:v2.3\n      ports:\n        - containerPort: 80\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tiefighter\n  namespace: empire\n  labels:\n    org: empire\n    class: tiefighter\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  serviceAccountName: tie-pilot\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tie-bomber\n  namespace: empire\n  labels:\n    org: empire\n    class: tie-bomber\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tydirium\n  namespace: rebels\n  labels:\n    org: empire\n    class: shuttle\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  nodeName: netpol-labs-worker\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: beacon-worker\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: beacon\n    node: worker\n  ports:\n    - port: 8080\n      targetPort: 8080\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: beacon-worker\n  namespace: empire\n  labels:\n    class: beacon\n    node: worker\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  hostNetwork: true\n  nodeName: netpol-labs-worker\n  containers:\n    - name: beacon\n      image: nicolaka/netshoot:v0.16\n      command:\n        - socat\n        - TCP-LISTEN:8080,fork,reuseaddr\n        - SYSTEM:echo beacon\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: beacon-cp\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  selector:\n    class: beacon\n    node: control-plane\n  ports:\n    - port: 8080\n      targetPort: 8080\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: beacon-cp\n  namespace: empire\n  labels:\n    class: beacon\n    node: control-plane\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  hostNetwork: true\n  nodeName: netpol-labs-control-plane\n  containers:\n    - name: beacon\n      image: nicolaka/netshoot:v0.16\n      command:\n        - socat\n        - TCP-LISTEN:8080,fork,reuseaddr\n        - SYSTEM:echo beacon\n"
   },
   appReady: [
     {
@@ -171,7 +171,7 @@ const LAB = {
     },
     {
       file: "kubectl",
-      args: ["--context", "kind-netpol-labs", "wait", "--for=condition=Ready", "pod/beacon-control-plane", "--namespace", "empire", "--timeout=300s"],
+      args: ["--context", "kind-netpol-labs", "wait", "--for=condition=Ready", "pod/beacon-cp", "--namespace", "empire", "--timeout=300s"],
       timeoutMs: 300000
     }
   ],
@@ -279,13 +279,13 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane:8080",
+          name: "tiefighter TCP beacon-cp:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The beacon on the control-plane node answers too.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-control-plane.empire.svc.cluster.local.", "8080"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
             timeoutMs: 30000
           }
         }
@@ -434,13 +434,13 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane:8080",
+          name: "tiefighter TCP beacon-cp:8080",
           kind: "tcp",
           expect: "dropped",
           why: "The control-plane node is another node, remote-node, not host.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-control-plane.empire.svc.cluster.local.", "8080"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
             timeoutMs: 30000
           }
         },
@@ -470,13 +470,13 @@ const LAB = {
       },
       probes: [
         {
-          name: "tiefighter TCP beacon-control-plane:8080",
+          name: "tiefighter TCP beacon-cp:8080",
           kind: "tcp",
           expect: "allowed",
           why: "The control-plane node is a node other than the tiefighter's, remote-node.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-control-plane.empire.svc.cluster.local.", "8080"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
             timeoutMs: 30000
           }
         },
@@ -539,13 +539,13 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter TCP beacon-control-plane:8080",
+          name: "tiefighter TCP beacon-cp:8080",
           kind: "tcp",
           expect: "allowed",
           why: "cluster covers the other nodes (remote-node).",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-control-plane.empire.svc.cluster.local.", "8080"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
             timeoutMs: 30000
           }
         }
