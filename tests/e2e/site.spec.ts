@@ -189,6 +189,8 @@ for (const screen of SCREENS) {
 }
 
 test('every YAML file under labs/ (but lab.yaml and challenge material) is shown verbatim in a CodeBlock', async ({page}) => {
+  // One visit per lesson page: more than the default 30 s once the course has several modules.
+  test.setTimeout(30_000 + lessonPages.length * 5_000);
   const shown = new Map<string, string[]>();
   for (const path of lessonPages) {
     await page.goto(path, {waitUntil: 'networkidle'});
@@ -245,7 +247,8 @@ for (const lab of labs) {
         await expect(row).toHaveAttribute('data-expect', probe.expect);
         await expect(row).toContainText(probe.expect);
         await expect(row).toContainText(probe.from);
-        await expect(row).toContainText(`${probe.method} ${probe.target.path}`);
+        // The request as the table writes it (HTTP: method and path; TCP, DNS, ICMP: kind and host).
+        await expect(row).toContainText(probe.label);
         await expect(row.getByTestId('probe-destructive')).toHaveCount(probe.destructive ? 1 : 0);
       }
     });
