@@ -19,6 +19,24 @@ const sidebars: SidebarsConfig = {
         'deathstar/hubble',
       ],
     },
+    {
+      type: 'category',
+      label: "Module 3: Cilium's policy language",
+      collapsed: false,
+      link: {type: 'doc', id: 'cilium-policy/index'},
+      items: [
+        'cilium-policy/rule-structure',
+        'cilium-policy/identities',
+        'cilium-policy/entities',
+        'cilium-policy/cidr',
+        'cilium-policy/dns',
+        'cilium-policy/services-icmp',
+        'cilium-policy/deny',
+        'cilium-policy/clusterwide',
+        'cilium-policy/host-policies',
+        'cilium-policy/kubernetes-vs-cilium',
+      ],
+    },
   ],
 };
 

@@ -5,8 +5,9 @@ import {basename, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {formatLabError, labJsonSchema} from '../src/lab';
 import {listLabDirs, readLab} from '../src/lab/node/read-lab';
+import {simulateStep} from '../src/lab/simulate-step';
 import {stepScenario} from '../src/lab/to-scenario';
-import {evaluateScenario, formatError} from '../src/policy';
+import {formatError} from '../src/policy';
 
 const labDirs = listLabDirs();
 
@@ -84,10 +85,12 @@ describe('labs', () => {
     it('claims, for every probe, what the policy engine predicts', () => {
       const mismatches: string[] = [];
       for (const step of lab!.steps) {
-        const result = evaluateScenario(stepScenario(lab!, step).scenario);
+        // simulateStep, as the simulator target does: name lookups first (a refused or dropped
+        // lookup is `unresolved`), and the DNS proxy's answers feed toFQDNs in probe order.
+        const result = simulateStep(lab!, step);
         expect(result.errors.map(formatError), step.id).toEqual([]);
         step.probes.forEach((probe, i) => {
-          const predicted = result.results[i].verdict;
+          const predicted = result.predictions[i].outcome;
           if (predicted !== probe.expect) {
             mismatches.push(`${step.id}: ${probe.from} ${probe.method} ${probe.target.path}: lab says ${probe.expect}, engine predicts ${predicted}`);
           }

@@ -2,7 +2,7 @@
  * What `netpol-labs run deathstar --target kind --dry-run` prints: the whole real plan, in order,
  * with nothing run. PATH is an empty folder, so not even a version check could run.
  */
-import {mkdtempSync} from 'node:fs';
+import {cpSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -14,11 +14,18 @@ import {runInMemory} from '../cli-harness';
 const ROOT = resolve(__dirname, '../..');
 const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
 
-async function plan(argv: string[]) {
+async function plan(argv: string[], root = ROOT) {
   const out = memoryOutput();
-  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
+  const code = await main(argv, {out, env: {PATH: emptyPath}, root});
   const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
   return {code, lines: out.lines, commands};
+}
+
+/** A repository root whose labs/ holds only the deathstar lab (a copy of this repository's). */
+function deathstarOnlyRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'netpol-labs-deathstar-only-'));
+  cpSync(join(ROOT, 'labs/deathstar'), join(root, 'labs/deathstar'), {recursive: true});
+  return root;
 }
 
 const CURL = '--silent --show-error --connect-timeout 2 --max-time 10';
@@ -231,10 +238,13 @@ describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
   });
 
   it('verify --target context takes --hubble too, and --help documents it', async () => {
-    const {code, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    // Over a repository whose only lab is the deathstar: verify on a cluster refuses every lab when
+    // one has probes from outside, which this test is not about.
+    const root = deathstarOnlyRoot();
+    const {code, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run'], root);
     expect(code).toBe(0);
     for (const c of commands) expect(c, c).not.toContain('kube-system');
-    const withHubble = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--hubble', '--dry-run']);
+    const withHubble = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--hubble', '--dry-run'], root);
     expect(withHubble.commands.some((c) => c.includes('-- hubble observe'))).toBe(true);
     for (const command of ['run', 'verify']) {
       const {code, out} = await runInMemory([command, '--help']);
@@ -297,7 +307,8 @@ describe('argv', () => {
   it('names the labs when the lab does not exist', async () => {
     const {code, out} = await runInMemory(['run', 'deathstr', '--dry-run'], {env: {PATH: emptyPath}});
     expect(code).toBe(1);
-    expect(out.lines[0]).toContain('no lab "deathstr"; labs are deathstar');
+    // The message lists every lab; the one meant is among them.
+    expect(out.lines[0]).toMatch(/no lab "deathstr"; labs are [^\n]*\bdeathstar\b/);
   });
 
   it('--help for each command', async () => {

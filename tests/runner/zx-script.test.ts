@@ -5,12 +5,13 @@
  * reads is the lab's expectation, and fails naming the probe when one is not.
  */
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {basename, join} from 'node:path';
+import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import type {Lab} from '../../src/lab/load';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {unsupportedOnCluster} from '../../src/runner/cluster-support';
 import {KIND_NODE_IMAGE} from '../../src/runner/constants';
 import {zxScript} from '../../src/runner/zx-script';
 import {runInMemory} from '../cli-harness';
@@ -41,9 +42,19 @@ function runScript(file: string, args: string[], cluster: StandinCluster, env: R
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
 
 describe('generated scripts', () => {
-  it.each(listLabDirs(ROOT).map((dir) => basename(dir)))('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
+  const allLabs = listLabDirs(ROOT).map((dir) => readLabOrThrow(dir));
+  const playable = allLabs.filter((lab) => !unsupportedOnCluster(lab));
+
+  it.each(playable.map((lab) => lab.id))('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
     const lab = readLabOrThrow(join(ROOT, 'labs', id));
     expect(readFileSync(join(ROOT, 'static/zx', `${id}.mjs`), 'utf8')).toBe(await zxScript(lab, ROOT));
+  });
+
+  it('offers no script for a lab the runner cannot play on a cluster (export --zx refuses it)', async () => {
+    for (const lab of allLabs.filter((l) => unsupportedOnCluster(l))) {
+      expect(existsSync(join(ROOT, 'static/zx', `${lab.id}.mjs`)), `static/zx/${lab.id}.mjs`).toBe(false);
+      await expect(zxScript(lab, ROOT)).rejects.toThrow(unsupportedOnCluster(lab)!);
+    }
   });
 
   it('`netpol-labs export deathstar --zx` prints that script', async () => {
@@ -58,7 +69,8 @@ describe('generated scripts', () => {
     expect(noFormat.err.lines.join('\n')).toContain('--zx');
     const noLab = await runInMemory(['export', 'deathstr', '--zx']);
     expect(noLab.code).toBe(1);
-    expect(noLab.err.lines.join('\n')).toContain('no lab "deathstr"; labs are deathstar');
+    // The message lists every lab; the one meant is among them.
+    expect(noLab.err.lines.join('\n')).toMatch(/no lab "deathstr"; labs are [^\n]*\bdeathstar\b/);
   });
 });
 

@@ -1,0 +1,80 @@
+/**
+ * Module 3's labs on kind, planned with `--dry-run` (nothing runs: PATH is an empty folder). The two
+ * labs kind can play today plan every step: the app, each step's policy files, every probe from its
+ * client. The mediabot lab has probes from outside the cluster, which the runner does not play on a
+ * cluster yet: it must be refused before any command, naming the steps.
+ */
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {main} from '../../src/cli/main';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {memoryOutput} from '../../src/runner/output';
+
+const ROOT = resolve(__dirname, '../..');
+const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
+
+async function plan(argv: string[]) {
+  const out = memoryOutput();
+  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
+  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+  return {code, lines: out.lines, commands};
+}
+
+describe.each(['cilium-identities', 'cilium-deny-cluster'])('run %s --target kind --dry-run', (id) => {
+  const lab = readLabOrThrow(join(ROOT, 'labs', id));
+
+  it('plans the app, then each step: exactly its policy files, then a probe command per probe from its client', async () => {
+    const {code, lines, commands} = await plan(['run', id, '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    const app = commands.findIndex((c) => c.includes(`apply --filename - < labs/${id}/app.yaml`));
+    expect(app, 'the app is applied').toBeGreaterThan(0);
+    let at = app;
+    for (const step of lab.steps) {
+      const heading = lines.findIndex((l) => l.startsWith(`${id} / ${step.id}: `));
+      expect(heading, `step ${step.id} is planned`).toBeGreaterThan(0);
+      const stepLines = lines.slice(heading);
+      const next = stepLines.findIndex((l, i) => i > 0 && / \/ [a-z0-9-]+: /.test(l) && l.startsWith(`${id} / `));
+      const own = (next > 0 ? stepLines.slice(0, next) : stepLines).filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+      if (step.policies.length > 0) {
+        const files = step.policies.map((p) => `labs/${id}/${p.path}`).join(' ');
+        expect(own.some((c) => c.includes(`apply --filename - < ${files} `)), `step ${step.id} applies ${files}\n${own.join('\n')}`).toBe(true);
+      }
+      for (const probe of step.probes) {
+        const [namespace, name] = probe.from.includes('/') ? probe.from.split('/') : [lab.namespace, probe.from];
+        expect(own.some((c) => c.includes(`exec --namespace ${namespace} ${name} -- `)), `step ${step.id}: a probe from ${probe.from}`).toBe(true);
+      }
+      const first = commands.indexOf(own[0]);
+      expect(first, `step ${step.id} comes after the one before`).toBeGreaterThanOrEqual(at);
+      at = first;
+    }
+  });
+});
+
+describe('the cluster-wide baseline on kind', () => {
+  it('is applied only after the runner checked that no CiliumClusterwideNetworkPolicy of that name exists that it does not own', async () => {
+    const {commands} = await plan(['run', 'cilium-deny-cluster', '--target', 'kind', '--step', 'baseline', '--dry-run']);
+    const check = commands.findIndex((c) => c.includes('get ciliumclusterwidenetworkpolicies.cilium.io/baseline-default-deny'));
+    const apply = commands.findIndex((c) => c.includes('apply --filename - < labs/cilium-deny-cluster/baseline-default-deny.yaml'));
+    expect(check).toBeGreaterThan(0);
+    expect(apply).toBeGreaterThan(check);
+  });
+});
+
+describe('run mediabot-fqdn --target kind --dry-run', () => {
+  it('is refused before any command, naming the steps with probes from outside, and pointing at the simulator', async () => {
+    const {code, lines, commands} = await plan(['run', 'mediabot-fqdn', '--target', 'kind', '--dry-run']);
+    expect(code).toBe(2);
+    expect(commands).toEqual([]);
+    expect(lines.join('\n')).toContain('lab mediabot-fqdn has probes from outside the cluster (steps ingress-world, ingress-cidr-except)');
+    expect(lines.join('\n')).toContain('--target sim');
+  });
+
+  it('plays in the simulator, every probe as expected', async () => {
+    const {code, lines} = await plan(['run', 'mediabot-fqdn', '--target', 'sim']);
+    expect(code, lines.join('\n')).toBe(0);
+    const probes = readLabOrThrow(join(ROOT, 'labs/mediabot-fqdn')).steps.flatMap((s) => s.probes).length;
+    expect(lines.join('\n')).toContain(`PASS: ${probes}/${probes} probes as expected`);
+  });
+});
