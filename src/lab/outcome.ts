@@ -48,11 +48,3 @@ export function possibleOutcomes({kind, resolvesName, fromOutside}: OutcomeCondi
   });
 }
 
-/**
- * True when a probe's host, in a lab the loader accepted, is an address rather than a name: the
- * loader takes IPv4 dotted quads as addresses and refuses IPv6 (src/lab/resolve-probe.ts). This
- * shape test is all a page needs, and keeps ipaddr.js out of every lesson page's JavaScript.
- */
-export function isAddress(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
-}

@@ -84,7 +84,14 @@ export function serviceOfHost(host: string, clientNamespace: string | undefined)
   return undefined;
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/**
+ * True when a probe's host, in a lab the loader accepted, is an address rather than a name: the
+ * loader takes IPv4 dotted quads as addresses and refuses IPv6 (src/lab/resolve-probe.ts). This
+ * shape test is all a page needs, and keeps ipaddr.js out of every lesson page's JavaScript.
+ */
+export function isAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+}
 
 /**
  * A name as a client in the cluster should send it: absolute (with the final dot), a Service under
@@ -97,7 +104,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * @param namespaces the lab's namespaces: `a.b` is a Service only when `b` is one of them
  */
 export function absoluteName(host: string, clientNamespace: string | undefined, namespaces: readonly string[]): string {
-  if (IPV4.test(host)) return host;
+  if (isAddress(host)) return host;
   const service = serviceOfHost(host, clientNamespace);
   if (service && namespaces.includes(service.namespace)) return `${service.service}.${service.namespace}.svc.cluster.local.`;
   return host.endsWith('.') ? host : `${host}.`;

@@ -42,7 +42,7 @@ export interface StepSimulation {
  */
 export function lookupName(probe: Probe): string {
   const {target} = probe;
-  if (probe.request.kind === 'dns') return probe.request.name;
+  // A DNS probe's target is its name, resolved like any host: a Service's short name is asked in full.
   if (target.service !== undefined) return `${target.service}.${target.namespace}.svc.cluster.local`;
   return target.host.replace(/\.$/, '');
 }

@@ -1,5 +1,5 @@
-import {isAddress, possibleOutcomes, type Outcome} from '@site/src/lab/outcome';
-import {fileRequest, requestHost} from '@site/src/lab/probe-request';
+import {possibleOutcomes, type Outcome} from '@site/src/lab/outcome';
+import {fileRequest, isAddress, requestHost} from '@site/src/lab/probe-request';
 import type {LabFile, ProbeFile, StepFile} from '@site/src/lab/schema';
 
 /** The step with this id, or an Error that names it and the ids that exist. */
