@@ -11,7 +11,7 @@ import {
 import {ownerSelector, parsePolicyList, policyId, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
 import {classify, type Classification} from './probe';
-import {nodePortCommands, outsideProbeCommand, parseNodePortRoute, plannedOutsideProbeCommand, removeLabContainers, startLabContainers, type NodePortRoute} from './outside';
+import {labContainers, nodePortCommands, outsideProbeCommand, parseNodePortRoute, plannedOutsideProbeCommand, removeLabContainers, startLabContainers, type NodePortRoute} from './outside';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**
@@ -474,8 +474,9 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
   for (const namespace of lab.namespaces) {
     await must(executor, kubectl.command(['delete', 'namespace', '--selector', `${ownerSelector(lab.id)}`, '--field-selector', `metadata.name=${namespace}`, '--ignore-not-found', '--wait=true', '--timeout=180s'], {timeoutMs: 200_000}));
   }
-  if (outside) await removeLabContainers(executor, out, {labId: lab.id});
-  out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}${outside ? ', and its containers outside the cluster' : ''}`);
+  const containers = outside && labContainers(lab).length > 0;
+  if (containers) await removeLabContainers(executor, out, {labId: lab.id});
+  out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}${containers ? ', and its containers outside the cluster' : ''}`);
 }
 
 /** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */

@@ -8,6 +8,7 @@ import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} 
 import {ClusterNotReusable, down, formatStatus, status, up} from './cluster';
 import {describeNeeds, hostFirewallNeeds} from './host-firewall';
 import {NetworkConflict} from './kind-network';
+import {labContainers} from './outside';
 import {CILIUM_VERSION, KIND_CONTEXT, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {resolveContext, type Target} from './context-guard';
 import {CommandFailed, DryRunExecutor, ExecaExecutor, formatCommand, succeeded, type Executor} from './exec';
@@ -473,7 +474,7 @@ export async function resetCommand(labName: string, args: {target: Target; conte
   const executor = makeExecutor(ctx);
   return guard(ctx, async () => {
     // On kind the lab's containers outside the cluster go too, with docker.
-    const report = await checkTools(executor, ctx, {tools: args.target === 'kind' ? ['docker', 'kubectl'] : ['kubectl'], ciliumOrHelm: false});
+    const report = await checkTools(executor, ctx, {tools: args.target === 'kind' && labContainers(lab).length > 0 ? ['docker', 'kubectl'] : ['kubectl'], ciliumOrHelm: false});
     if (!report.ok && !ctx.dryRun) return 1;
     await resetLab(executor, new Kubectl(decision.context ?? KIND_CONTEXT), lab, ctx.out, args.target === 'kind');
     return 0;
