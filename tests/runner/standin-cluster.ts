@@ -217,6 +217,10 @@ export interface StandinState {
   currentContext: string | null;
   /** `kind create cluster` ran (with STANDIN_KIND=no-cluster). */
   created: boolean;
+  /** Docker networks by name (`docker network create/rm`). */
+  networks?: Record<string, {subnet: string; gateway: string; labels: Record<string, string>}>;
+  /** Docker containers by name (`docker run/rm`). */
+  containers?: Record<string, {labels: Record<string, string>; ip?: string}>;
 }
 
 export interface StandinCluster {
