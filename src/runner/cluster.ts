@@ -6,7 +6,7 @@ import {ciliumInstallCommands, ciliumWorkloads, describeEnvoy, envoyMode, newest
 import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TIMEOUTS} from './constants';
 import {CommandFailed, formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallSettingCommand, type HostPolicy} from './host-firewall';
-import {ensureNetwork, KIND_NETWORK, KIND_NETWORK_ENV, KIND_SUBNET, networkRemoveCommand, nodeNetworksCommand, parseNodeNetworks} from './kind-network';
+import {ensureNetwork, KIND_NETWORK, KIND_NETWORK_ENV, KIND_SUBNET, networkRemoveCommand, nodeNetworksCommand, nodeSubnetProblem, parseNodeNetworks} from './kind-network';
 import {Kubectl} from './kubectl';
 import {removeLabContainers} from './outside';
 import type {Output} from './output';
@@ -146,6 +146,8 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
         : `its node ${CONTROL_PLANE_NODE} could not be inspected: ${networks.stderr.trim().split('\n').pop() || `exit ${networks.exitCode}`}`,
     ]);
   }
+  const subnet = nodeSubnetProblem(networks.stdout);
+  if (subnet) throw new ClusterNotReusable([subnet]);
   if (!succeeded(secrets) || !succeeded(agent)) {
     throw new ClusterNotReusable([`its API server does not answer: ${(secrets.stderr || agent.stderr).trim().split('\n').pop() || `exit ${secrets.exitCode}`}`]);
   }

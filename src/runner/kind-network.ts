@@ -153,3 +153,24 @@ export function parseNodeNetworks(json: string): string[] {
     return [];
   }
 }
+
+/**
+ * Why a node's attachment to KIND_NETWORK (from `{{json .NetworkSettings.Networks}}`: each network's
+ * IPAddress and IPPrefixLen, Docker's EndpointSettings) is not on the pinned subnet, or undefined
+ * when it is. A network of that name that kind created itself (by the variable, without `up`) has
+ * an automatic subnet, where the labs' fixed addresses are not.
+ */
+export function nodeSubnetProblem(json: string): string | undefined {
+  let entry: {IPAddress?: string; IPPrefixLen?: number} | undefined;
+  try {
+    entry = (JSON.parse(json) as Record<string, {IPAddress?: string; IPPrefixLen?: number}>)[KIND_NETWORK];
+  } catch {
+    return 'its node\'s networks could not be read';
+  }
+  if (!entry?.IPAddress) return `its node has no address on Docker network ${KIND_NETWORK}`;
+  const [, subnetPrefix] = KIND_SUBNET.split('/');
+  if (String(entry.IPPrefixLen) !== subnetPrefix || !ipaddr.isValid(entry.IPAddress) || !inRange(entry.IPAddress, KIND_SUBNET)) {
+    return `its node is at ${entry.IPAddress}/${entry.IPPrefixLen ?? '?'} on Docker network ${KIND_NETWORK}, not in ${KIND_SUBNET}, where the labs' addresses are`;
+  }
+  return undefined;
+}

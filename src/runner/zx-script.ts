@@ -37,7 +37,10 @@ function setupData() {
     cluster: CLUSTER_NAME,
     context: KIND_CONTEXT,
     ciliumVersion: CILIUM_VERSION,
-    // One worker, as `netpol-labs up` makes by default; the config goes to kind on stdin.
+    // One worker, as `netpol-labs up` makes by default; the config goes to kind on stdin. data()
+    // drops the command's KIND_EXPERIMENTAL_DOCKER_NETWORK: the script creates no machines outside the
+    // cluster (labs that need them are refused), so its nodes stay on kind's default network, where
+    // kind picks the subnet; `netpol-labs up` tells such a cluster apart and does not reuse it.
     createCluster: data(kindCreateCommand('-', kindConfig(1))),
     listClusters: data({file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick}),
     agentPresent: data(agentPresentCommand(kubectl)),

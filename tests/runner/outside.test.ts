@@ -6,7 +6,7 @@
 import {describe, expect, it} from 'vitest';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {hostPolicies} from '../../src/runner/host-firewall';
-import {addressProblem, parseNodeNetworks, parseSubnets} from '../../src/runner/kind-network';
+import {addressProblem, nodeSubnetProblem, parseNodeNetworks, parseSubnets} from '../../src/runner/kind-network';
 import {labContainers, onlyNoSuchContainer, outsideProbeCommand, parseNodePortRoute} from '../../src/runner/outside';
 import {formatCommand} from '../../src/runner/exec';
 
@@ -94,6 +94,15 @@ describe('addresses on the kind network (172.30.0.0/16, gateway and nodes in 172
     expect(parseSubnets('[{"Subnet":"172.30.0.0/16","Gateway":"172.30.0.1"}]\n')).toEqual(['172.30.0.0/16']);
     expect(parseSubnets('')).toEqual([]);
     expect(parseNodeNetworks('{"kind":{"IPAddress":"172.18.0.2"}}')).toEqual(['kind']);
+  });
+
+  it('tells a node on the runner\'s network with the pinned subnet from one on a network of that name with another subnet', () => {
+    // Docker's EndpointSettings as `docker inspect` prints them (IPAddress, IPPrefixLen).
+    expect(nodeSubnetProblem('{"netpol-labs":{"IPAddress":"172.30.0.2","IPPrefixLen":16}}')).toBeUndefined();
+    expect(nodeSubnetProblem('{"netpol-labs":{"IPAddress":"172.19.0.2","IPPrefixLen":16}}')).toBe(
+      'its node is at 172.19.0.2/16 on Docker network netpol-labs, not in 172.30.0.0/16, where the labs\' addresses are',
+    );
+    expect(nodeSubnetProblem('{"netpol-labs":{"IPAddress":"172.30.0.2","IPPrefixLen":24}}')).toContain('not in 172.30.0.0/16');
   });
 });
 

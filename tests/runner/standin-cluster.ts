@@ -25,6 +25,7 @@
  * - STANDIN_ENVOY=embedded: cilium-config says `external-envoy-proxy: "false"` and there is no
  *   cilium-envoy DaemonSet.
  * - STANDIN_NODE_NETWORK: the Docker network the kind nodes are on (default netpol-labs, the runner's).
+ * - STANDIN_NODE_IP: the control-plane node's address on that network, a /16 (default 172.30.0.2).
  * - STANDIN_HOST_FIREWALL: what cilium-config says for enable-host-firewall (default false, the chart's).
  * - STANDIN_CILIUM_VERSION=hang: `cilium version --client` prints its first line, then hangs like
  *   the stable-version lookup without a network.
@@ -86,7 +87,7 @@ if (tool === 'docker') {
   }
   if (argv[0] === 'network' && argv[1] === 'rm') { delete state.networks[argv[2]]; save(state); done(argv[2] + '\n'); }
   if (argv[0] === 'inspect' && last === 'netpol-labs-control-plane') {
-    done(JSON.stringify({[env('STANDIN_NODE_NETWORK', 'netpol-labs')]: {IPAddress: '172.30.0.2'}}) + '\n');
+    done(JSON.stringify({[env('STANDIN_NODE_NETWORK', 'netpol-labs')]: {IPAddress: env('STANDIN_NODE_IP', '172.30.0.2'), IPPrefixLen: 16}}) + '\n');
   }
   if (argv[0] === 'ps') done(Object.entries(state.containers).filter(([, c]) => filtered(c.labels)).map(([n]) => n + '\n').join(''));
   if (argv[0] === 'run') {
