@@ -8,7 +8,7 @@ import {CommandFailed, formatCommand, must, succeeded, type Command, type Execut
 import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallSettingCommand, type HostPolicy} from './host-firewall';
 import {ensureNetwork, KIND_NETWORK, KIND_NETWORK_ENV, KIND_SUBNET, networkRemoveCommand, nodeNetworksCommand, nodeSubnetProblem, parseNodeNetworks} from './kind-network';
 import {Kubectl} from './kubectl';
-import {removeLabContainers} from './outside';
+import {listContainersCommand, removeLabContainers} from './outside';
 import type {Output} from './output';
 import type {Installer} from './preflight';
 import {preload} from './preload';
@@ -300,12 +300,16 @@ export interface ClusterStatus {
   /** Where Envoy runs (its own DaemonSet, or inside the agent). */
   envoy?: string;
   labNamespaces: string[];
+  /** The labs' containers outside the cluster (on the runner's Docker network), by name. */
+  outsideContainers: string[];
 }
 
 /** Says what exists and what is ready, without changing anything. */
 export async function status(executor: Executor): Promise<ClusterStatus> {
   const clusters = await kindClusters(executor);
-  const result: ClusterStatus = {cluster: clusters.includes(CLUSTER_NAME), workloads: [], labNamespaces: []};
+  const result: ClusterStatus = {cluster: clusters.includes(CLUSTER_NAME), workloads: [], labNamespaces: [], outsideContainers: []};
+  const containers = await executor.run(listContainersCommand());
+  if (succeeded(containers)) result.outsideContainers = containers.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!result.cluster && !executor.dryRun) return result;
   const kubectl = new Kubectl(KIND_CONTEXT);
   const nodes = await executor.run(kubectl.command(['get', 'nodes', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
@@ -341,5 +345,6 @@ export function formatStatus(s: ClusterStatus): string {
   for (const w of s.workloads) lines.push(`  ${w.name}: ${w.ok ? 'ready' : 'not ready'} (${w.ready || 'unknown'})`);
   if (s.envoy) lines.push(`  ${s.envoy}`);
   lines.push(`  lab namespaces: ${s.labNamespaces.length ? s.labNamespaces.join(', ') : 'none'}`);
+  lines.push(`  containers outside the cluster (Docker network ${KIND_NETWORK}): ${s.outsideContainers.length ? s.outsideContainers.join(', ') : 'none'}`);
   return lines.join('\n');
 }
