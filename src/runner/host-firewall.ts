@@ -6,6 +6,11 @@
  * its manifests holds such a policy. There is no lab.yaml key for it: a key could disagree with the
  * manifests, and the manifests are what Cilium enforces.
  *
+ * It works with kind's kube-proxy (no kube-proxy replacement needed): Cilium marked the host
+ * firewall stable "regardless of KPR status" (cilium/cilium PR 17221, which also made the Helm value
+ * the map `hostFirewall.enabled`). The agent finds the devices to attach it to itself (the nodes'
+ * eth0 on kind); the guide's `devices` value is only needed where detection picks the wrong ones.
+ *
  * The chart writes the setting into the cilium-config ConfigMap as `enable-host-firewall`
  * (install/kubernetes/cilium/templates/cilium-configmap.yaml), which is what the agent reads; the
  * reuse check of an existing kind cluster reads it there.
