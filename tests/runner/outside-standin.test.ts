@@ -66,6 +66,30 @@ describe('down and reset on kind', () => {
   }, 30_000);
 });
 
+describe('the cluster\'s Docker network on a fresh machine', () => {
+  it('is created with the pinned subnet and the runner\'s label before kind creates the nodes on it', async () => {
+    const cluster = standinCluster();
+    clusters.push(cluster);
+    const {code, output} = await run(cluster, ['up'], {STANDIN_KIND: 'no-cluster'});
+    expect(code, output).toBe(0);
+    expect(cluster.state().networks).toEqual({'netpol-labs': {subnet: '172.30.0.0/16', gateway: '172.30.0.1', labels: OWNED}});
+    const calls = cluster.calls().map((c) => `${c.tool} ${c.args.join(' ')}`);
+    const create = calls.findIndex((c) => c.startsWith('docker network create '));
+    expect(calls[create]).toContain('--opt com.docker.network.driver.mtu=1500');
+    expect(create).toBeLessThan(calls.findIndex((c) => c.startsWith('kind create cluster')));
+  }, 30_000);
+
+  it('is refused when a network of that name has another subnet: the runner changes no network it did not make', async () => {
+    const cluster = standinCluster();
+    clusters.push(cluster);
+    cluster.setState({networks: {'netpol-labs': {subnet: '172.19.0.0/16', gateway: '172.19.0.1', labels: {}}}});
+    const {code, output} = await run(cluster, ['up'], {STANDIN_KIND: 'no-cluster'});
+    expect(code, output).toBe(1);
+    expect(output).toContain('Docker network netpol-labs exists with subnet 172.19.0.0/16, not 172.30.0.0/16');
+    expect(cluster.calls().some((c) => c.tool === 'kind' && c.args[0] === 'create')).toBe(false);
+  }, 30_000);
+});
+
 describe('reusing an existing kind cluster', () => {
   it('refuses one whose nodes are on kind\'s default network, where the labs cannot put their outside machines', async () => {
     const cluster = standinCluster();
