@@ -32,7 +32,7 @@ export const exportCommand: Command = {
       return 1;
     }
     // The script plays the lab on kind, so it can say only what the runner can play on a cluster.
-    const unsupported = unsupportedOnCluster(lab);
+    const unsupported = unsupportedOnCluster(lab, 'export');
     if (unsupported) {
       deps.stderr(`netpol-labs export: ${unsupported}\n`);
       return 1;

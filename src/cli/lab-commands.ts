@@ -71,7 +71,9 @@ const up: Command = {
   usage: 'netpol-labs up [--cilium-version V] [--workers N] [--installer cilium-cli|helm] [--preload] [--dry-run]',
   about:
     `Create the kind cluster netpol-labs without its default CNI (or reuse it when it is complete), install Cilium ${CILIUM_VERSION} with Hubble, ` +
-    'and wait for the agent, the operator, Envoy and Hubble relay. Your current kubectl context is left as it was.',
+    'and wait for the agent, the operator, Envoy and Hubble relay. Your current kubectl context is left as it was. ' +
+    'The nodes go on the Docker network netpol-labs (172.30.0.0/16, created first), where the labs put their machines outside ' +
+    'the cluster; the host firewall is turned on when a lab has a host policy.',
   options: {
     'cilium-version': {type: 'string', value: 'V', help: `Cilium version to install (default ${CILIUM_VERSION})`},
     workers: {type: 'string', value: 'N', help: 'worker nodes besides the control plane (default 1)'},
@@ -102,9 +104,10 @@ const up: Command = {
 
 const down: Command = {
   name: 'down',
-  summary: 'delete the kind cluster netpol-labs (and nothing else)',
+  summary: 'delete the kind cluster netpol-labs, its network and the labs\' containers (and nothing else)',
   usage: 'netpol-labs down [--dry-run]',
-  about: 'Delete the kind cluster netpol-labs, and nothing else.',
+  about: 'Delete the kind cluster netpol-labs, then the containers the labs ran outside it and its Docker network netpol-labs ' +
+    '(found by the runner\'s label), and nothing else.',
   options: {'dry-run': DRY_RUN},
   positionals: NO_POSITIONALS,
   run: (values, _positionals, deps) => withContext(deps, values['dry-run'] === true, downCommand),
@@ -174,7 +177,7 @@ const reset: Command = {
   name: 'reset',
   summary: "remove a lab's policies and app",
   usage: 'netpol-labs reset LAB [--target kind|context] [--context NAME] [--dry-run]',
-  about: "Remove the lab's policies and its app (the namespace the runner created).",
+  about: "Remove the lab's policies and its app (the namespace the runner created); on kind also its containers outside the cluster.",
   options: {
     target: {...TARGET, value: 'kind|context', help: `kind: the local kind cluster (context ${KIND_CONTEXT}, the default); context: an existing cluster named with --context`},
     context: CONTEXT,

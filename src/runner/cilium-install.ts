@@ -29,7 +29,8 @@ export const CILIUM_VALUES: readonly string[] = [
   'hubble.relay.image.useDigest=false',
 ];
 
-const setFlags = (): string[] => CILIUM_VALUES.flatMap((v) => ['--set', v]);
+/** `--set` flags for the labs' values and any extra ones (the host firewall, when a lab needs it). */
+const setFlags = (extra: readonly string[] = []): string[] => [...CILIUM_VALUES, ...extra].flatMap((v) => ['--set', v]);
 
 /**
  * The chart by repository URL (`--repo`), for helm: it needs no `helm repo add` first and leaves
@@ -37,11 +38,15 @@ const setFlags = (): string[] => CILIUM_VALUES.flatMap((v) => ['--set', v]);
  */
 const CHART = ['cilium', '--repo', CILIUM_HELM_REPO];
 
-/** Commands of the Cilium install, for either installer. */
-export function ciliumInstallCommands(installer: Installer, version: string): Command[] {
+/**
+ * Commands of the Cilium install, for either installer.
+ *
+ * @param extraValues Helm values beyond CILIUM_VALUES, e.g. `hostFirewall.enabled=true`
+ */
+export function ciliumInstallCommands(installer: Installer, version: string, extraValues: readonly string[] = []): Command[] {
   if (installer === 'cilium-cli') {
     return [
-      {file: 'cilium', args: ['install', '--context', KIND_CONTEXT, '--version', version, ...setFlags()], timeoutMs: TIMEOUTS.ciliumInstall},
+      {file: 'cilium', args: ['install', '--context', KIND_CONTEXT, '--version', version, ...setFlags(extraValues)], timeoutMs: TIMEOUTS.ciliumInstall},
       // --interactive=false: print plain lines instead of redrawing a status box (CI logs).
       {
         file: 'cilium',
@@ -54,7 +59,7 @@ export function ciliumInstallCommands(installer: Installer, version: string): Co
     {
       file: 'helm',
       args: ['upgrade', '--install', CILIUM_RELEASE, ...CHART, '--kube-context', KIND_CONTEXT, '--namespace', 'kube-system',
-        '--version', version, ...setFlags(), '--wait', '--timeout', '10m'],
+        '--version', version, ...setFlags(extraValues), '--wait', '--timeout', '10m'],
       timeoutMs: TIMEOUTS.ciliumWait,
     },
   ];

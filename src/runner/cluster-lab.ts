@@ -11,6 +11,7 @@ import {
 import {ownerSelector, parsePolicyList, policyId, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
 import {classify, type Classification} from './probe';
+import {labContainers, nodePortCommands, outsideProbeCommand, parseNodePortRoute, plannedOutsideProbeCommand, removeLabContainers, startLabContainers, type NodePortRoute} from './outside';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**
@@ -42,6 +43,11 @@ export interface ClusterLabOptions {
   context: string;
   /** context targets remove the lab namespace at the end; kind keeps the app for exploring. */
   removeAtEnd: boolean;
+  /**
+   * kind: start the lab's machines outside the cluster (its `from: outside` client and the servers
+   * of its `names`) on the cluster's Docker network, and send outside probes from there.
+   */
+  outside?: boolean;
   stepId?: string;
   /**
    * Reach into the Cilium agents (`kubectl exec` into every cilium-agent pod in kube-system): attach
@@ -90,6 +96,8 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     await removeLabPolicies(executor, kubectl, lab);
     checkAbort();
     await deployApp(executor, kubectl, lab, out);
+    checkAbort();
+    if (options.outside) await startLabContainers(executor, out, lab);
   } catch (error) {
     if (error instanceof Interrupted || error instanceof Refused) throw error;
     checkAbort();
@@ -123,7 +131,16 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
       return result;
     }
-    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, revision);
+    let commandOf: (probe: Probe) => Command;
+    try {
+      commandOf = await probeCommands(executor, kubectl, lab, step, out);
+    } catch (error) {
+      if (error instanceof Interrupted) throw error;
+      checkAbort();
+      result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+      return result;
+    }
+    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, revision, commandOf);
     result.steps.push(stepResult);
     // A dry run observed nothing, so it has no table to show.
     if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
@@ -248,8 +265,40 @@ interface Observation {
   durationMs: number;
 }
 
-async function observe(executor: Executor, kubectl: Kubectl, lab: Lab, probe: Probe): Promise<Observation> {
-  const command = probeCommand(kubectl, lab, probe);
+/**
+ * How each probe of a step is sent: `kubectl exec` in its client pod, or `docker exec` in the
+ * outside client. An outside probe to a Service goes to its node port on a node with a ready
+ * endpoint, read now (the port is the API server's choice, and a restarted pod may have moved);
+ * a plan shows the reads and NODE_IP:NODE_PORT in their place.
+ */
+async function probeCommands(executor: Executor, kubectl: Kubectl, lab: Lab, step: Step, out: Output): Promise<(probe: Probe) => Command> {
+  const routes = new Map<string, NodePortRoute>();
+  const viaService = step.probes.filter((p) => p.source.kind === 'outside' && p.target.service !== undefined);
+  for (const probe of viaService) {
+    const key = `${probe.target.namespace}/${probe.target.service}:${probe.target.port}`;
+    if (routes.has(key)) continue;
+    const [service, slices, nodes] = nodePortCommands(kubectl, probe.target.service!, probe.target.namespace!);
+    if (executor.dryRun) out.line(`# outside -> Service ${probe.target.service}: read its node port for port ${probe.target.port} and a node with a ready endpoint (externalTrafficPolicy: Local)`);
+    const results = [await must(executor, service), await must(executor, slices), await must(executor, nodes)];
+    if (executor.dryRun) {
+      routes.set(key, {node: 'NODE', ip: 'NODE_IP', port: 0});
+      continue;
+    }
+    const route = parseNodePortRoute(results[0].stdout, results[1].stdout, results[2].stdout, probe.target.port!);
+    if ('error' in route) throw new Error(`probe ${probe.label} from outside to Service ${probe.target.service} in namespace ${probe.target.namespace}: ${route.error}`);
+    out.line(`  outside -> ${probe.target.service}:${probe.target.port} goes to node ${route.node} (${route.ip}), node port ${route.port}`);
+    routes.set(key, route);
+  }
+  return (probe) => {
+    if (probe.source.kind !== 'outside') return probeCommand(kubectl, lab, probe);
+    if (probe.target.service === undefined) return outsideProbeCommand(lab, probe);
+    if (executor.dryRun) return plannedOutsideProbeCommand(lab, probe);
+    return outsideProbeCommand(lab, probe, routes.get(`${probe.target.namespace}/${probe.target.service}:${probe.target.port}`));
+  };
+}
+
+async function observe(executor: Executor, lab: Lab, probe: Probe, commandOf: (probe: Probe) => Command): Promise<Observation> {
+  const command = commandOf(probe);
   const started = Date.now();
   const run = await executor.run(command);
   return {probe, classification: classify(run, probe.kind), command, durationMs: Date.now() - started};
@@ -271,6 +320,7 @@ async function playStep(
   sleep: (ms: number) => Promise<void>,
   checkAbort: () => void,
   revision: RevisionSignal,
+  commandOf: (probe: Probe) => Command,
 ): Promise<StepResult> {
   const {executor, out} = options;
   const started = new Date(Date.now() - 1000);
@@ -300,7 +350,7 @@ async function playStep(
     while (Date.now() < deadline) {
       checkAbort();
       round++;
-      const seen = await Promise.all(safe.map((p) => observe(executor, kubectl, lab, p)));
+      const seen = await Promise.all(safe.map((p) => observe(executor, lab, p, commandOf)));
       checkAbort();
       const ok = seen.every((o) => matches(o.probe, o.classification));
       streak = ok ? streak + 1 : 0;
@@ -319,7 +369,7 @@ async function playStep(
 
   checkAbort();
   // The assertion: every harmless probe once, in parallel.
-  const observations = await Promise.all(safe.map((p) => observe(executor, kubectl, lab, p)));
+  const observations = await Promise.all(safe.map((p) => observe(executor, lab, p, commandOf)));
   const safeHeld = observations.every((o) => matches(o.probe, o.classification));
   const results = new Map<Probe, ProbeResult>();
   for (const o of observations) results.set(o.probe, toResult(lab, step, o));
@@ -331,11 +381,11 @@ async function playStep(
         ...baseResult(lab, step, probe),
         observed: 'not-run',
         evidence: 'not sent: the harmless probes did not show the step\'s policies in force, and this request crashes the app if it gets through',
-        reproduce: formatCommand(probeCommand(kubectl, lab, probe)),
+        reproduce: formatCommand(commandOf(probe)),
       });
       continue;
     }
-    const o = await observe(executor, kubectl, lab, probe);
+    const o = await observe(executor, lab, probe, commandOf);
     results.set(probe, toResult(lab, step, o));
     // It reached the app (2xx, or the app's own 503 "Panic"): the process dies about 2 s later.
     const gotThrough = o.classification.observed === 'allowed' || (o.classification.status !== undefined && o.classification.status !== 403);
@@ -412,8 +462,11 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   }
 }
 
-/** `netpol-labs reset LAB`: delete the lab's policies, then its namespace when the runner created it. */
-export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output): Promise<void> {
+/**
+ * `netpol-labs reset LAB`: delete the lab's policies, then its namespace when the runner created it,
+ * and on kind (`outside`) its containers outside the cluster.
+ */
+export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, out: Output, outside = false): Promise<void> {
   await ensureOwnNamespace(executor, kubectl, lab);
   await removeLabPolicies(executor, kubectl, lab);
   // The namespace carries the owner labels (ensureOwnNamespace checked), so deleting it removes only
@@ -421,7 +474,9 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
   for (const namespace of lab.namespaces) {
     await must(executor, kubectl.command(['delete', 'namespace', '--selector', `${ownerSelector(lab.id)}`, '--field-selector', `metadata.name=${namespace}`, '--ignore-not-found', '--wait=true', '--timeout=180s'], {timeoutMs: 200_000}));
   }
-  out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}`);
+  const containers = outside && labContainers(lab).length > 0;
+  if (containers) await removeLabContainers(executor, out, {labId: lab.id});
+  out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}${containers ? ', and its containers outside the cluster' : ''}`);
 }
 
 /** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */

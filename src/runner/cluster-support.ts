@@ -1,16 +1,86 @@
+import {existsSync, readFileSync} from 'node:fs';
 import type {Lab} from '../lab/load';
+import {hostPolicies} from './host-firewall';
+import {addressProblem, KIND_NETWORK} from './kind-network';
 
 /**
- * What the lab format can say that the runner cannot play on a cluster: probes from outside the
- * cluster. On an existing cluster there is no machine the runner may use outside it; on kind it
- * would be a container on kind's Docker network, which the runner does not create yet. The
- * simulator plays such probes; on a cluster the runner refuses the lab before it changes
- * anything, naming why.
- *
- * @returns the reason, or undefined when the runner can play the lab on a cluster
+ * What a lab needs from a cluster beyond its namespaces, and where the runner can give it:
+ * - probes `from: outside` and the servers behind `names`: containers the runner creates on the kind
+ *   cluster's Docker network (outside.ts). On an existing cluster there is no machine outside it the
+ *   runner may use, so such a lab is refused there; the standalone zx script does not create them;
+ * - host policies need the host firewall, which `netpol-labs up` turns on (host-firewall.ts); the zx
+ *   script installs Cilium without it.
+ * Each refusal comes before the runner changes anything, dry runs included, and names why.
  */
-export function unsupportedOnCluster(lab: Lab): string | undefined {
-  const steps = lab.steps.filter((s) => s.probes.some((p) => p.source.kind === 'outside')).map((s) => s.id);
-  if (steps.length === 0) return undefined;
-  return `lab ${lab.id} has probes from outside the cluster (steps ${steps.join(', ')}), which the runner plays only in the simulator: use --target sim for this lab`;
+
+/** Where a lab is to be played on a cluster. */
+export type ClusterTarget = 'kind' | 'context' | 'export';
+
+/** The steps of a lab with probes from outside the cluster. */
+function outsideSteps(lab: Lab): string[] {
+  return lab.steps.filter((s) => s.probes.some((p) => p.source.kind === 'outside')).map((s) => s.id);
+}
+
+/** `file:line:col` of the first occurrence of `text` in lab.yaml, or the file alone. */
+function locate(lab: Lab, text: string): string {
+  if (!existsSync(lab.file)) return lab.file;
+  const source = readFileSync(lab.file, 'utf8');
+  const at = source.indexOf(text);
+  if (at < 0) return lab.file;
+  const before = source.slice(0, at).split('\n');
+  return `${lab.file}:${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+/** Problems of the lab's addresses on the kind network, each located in lab.yaml. */
+function addressProblems(lab: Lab): string[] {
+  const problems: string[] = [];
+  const servers = new Set(Object.values(lab.names).flat());
+  if (lab.outside && outsideSteps(lab).length > 0) {
+    const problem = addressProblem(lab.outside.ip);
+    if (problem) problems.push(`${locate(lab, lab.outside.ip)}: outside.ip ${problem}`);
+    else if (servers.has(lab.outside.ip)) {
+      problems.push(`${locate(lab, lab.outside.ip)}: outside.ip ${lab.outside.ip} is also the address of a name under \`names\`; the outside client and a server are two containers, so give them two addresses`);
+    }
+  }
+  for (const [name, ips] of Object.entries(lab.names)) {
+    for (const ip of ips) {
+      const problem = addressProblem(ip);
+      if (problem) problems.push(`${locate(lab, ip)}: names: ${name}: ${problem}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Why the runner cannot play the lab on this target, or undefined when it can.
+ *
+ * @param target `kind` (`run --target kind`), `context` (an existing cluster), `export` (the zx script)
+ */
+export function unsupportedOnCluster(lab: Lab, target: ClusterTarget): string | undefined {
+  const steps = outsideSteps(lab);
+  const names = Object.keys(lab.names);
+  if (target === 'kind') {
+    const problems = addressProblems(lab);
+    if (problems.length === 0) return undefined;
+    return `lab ${lab.id} puts machines outside the cluster on the kind cluster's Docker network ${KIND_NETWORK}, at addresses that cannot be used there:\n${problems.map((p) => `  ${p}`).join('\n')}`;
+  }
+  if (target === 'context') {
+    if (steps.length > 0) {
+      return `lab ${lab.id} has probes from outside the cluster (steps ${steps.join(', ')}); on an existing cluster netpol-labs has no machine outside it that it may use. ` +
+        'Play it on kind (--target kind: the runner puts the outside client on the cluster\'s Docker network) or in the simulator (--target sim)';
+    }
+    if (names.length > 0) {
+      return `lab ${lab.id} names servers outside the cluster (${names.join(', ')}), which netpol-labs runs as containers on the kind cluster's Docker network only; ` +
+        'on an existing cluster it creates nothing outside the lab\'s namespaces. Play it on kind (--target kind) or in the simulator (--target sim)';
+    }
+    return undefined;
+  }
+  const what = [
+    ...(steps.length > 0 ? [`probes from outside the cluster (steps ${steps.join(', ')})`] : []),
+    ...(names.length > 0 ? [`servers outside the cluster (${names.join(', ')})`] : []),
+    ...(hostPolicies(lab).length > 0 ? [`host policies (${hostPolicies(lab).map((h) => h.file).join(', ')}), which need Cilium's host firewall`] : []),
+  ];
+  if (what.length === 0) return undefined;
+  return `lab ${lab.id} has ${what.join(' and ')}; the zx script installs a plain Cilium and creates no machine outside the cluster. ` +
+    `Play it with: netpol-labs run ${lab.id} --target kind (or --target sim)`;
 }

@@ -3,9 +3,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {stringify} from 'yaml';
 import {ciliumInstallCommands, ciliumWorkloads, describeEnvoy, envoyMode, newestRelease, releaseProblems, releaseSecretsCommand, type HelmRelease, type Workload} from './cilium-install';
-import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, TIMEOUTS} from './constants';
+import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, MANAGED_BY_LABEL, MANAGED_BY_VALUE, TIMEOUTS} from './constants';
 import {CommandFailed, formatCommand, must, succeeded, type Command, type Executor} from './exec';
+import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallSettingCommand, type HostPolicy} from './host-firewall';
+import {ensureNetwork, KIND_NETWORK, KIND_NETWORK_ENV, KIND_SUBNET, networkRemoveCommand, nodeNetworksCommand, nodeSubnetProblem, parseNodeNetworks} from './kind-network';
 import {Kubectl} from './kubectl';
+import {listContainersCommand, removeLabContainers} from './outside';
 import type {Output} from './output';
 import type {Installer} from './preflight';
 import {preload} from './preload';
@@ -36,11 +39,14 @@ export function kindConfig(workers: number): string {
  * stdin (kind docs, "Ingress": `cat <<EOF | kind create cluster --config=-`), given as `input`.
  * No --wait: with the default CNI disabled the nodes are NotReady until Cilium runs, so waiting
  * here would only time out (the reason kind-action users set wait: 0 without a CNI).
+ * KIND_EXPERIMENTAL_DOCKER_NETWORK puts the nodes on the runner's network with its pinned subnet
+ * (kind-network.ts), which `up` creates first.
  */
 export function kindCreateCommand(configFile: string, input?: string): Command {
   return {
     file: 'kind',
     args: ['create', 'cluster', '--name', CLUSTER_NAME, '--image', KIND_NODE_IMAGE, `--config=${configFile}`],
+    env: {[KIND_NETWORK_ENV]: KIND_NETWORK},
     timeoutMs: TIMEOUTS.kindCreate,
     ...(input !== undefined ? {input} : {}),
   };
@@ -60,6 +66,16 @@ export interface UpOptions {
   installer: Installer;
   /** Images the labs need (starwars, json-mock), preloaded with --preload. */
   appImages: string[];
+  /**
+   * The labs' host policies: when there is any, Cilium is installed with the host firewall on, and a
+   * cluster is reused only when it has it (host-firewall.ts). Empty or absent: not needed.
+   */
+  hostFirewall?: HostPolicy[];
+  /**
+   * Host policies of other labs (those in labs/ that this run does not play): a new install turns
+   * the host firewall on for them too, so one cluster serves every lab; a reuse does not demand it.
+   */
+  hostFirewallOthers?: HostPolicy[];
   /**
    * Runs the undo of a half-done step after Ctrl-C or a timeout (an executor not bound to the
    * Ctrl-C signal, or its commands would be cancelled before they start). Defaults to `executor`.
@@ -88,12 +104,15 @@ export class ClusterNotReusable extends Error {
 export async function up(executor: Executor, out: Output, options: UpOptions): Promise<void> {
   const kubectl = new Kubectl(KIND_CONTEXT);
   const clusters = await kindClusters(executor);
-  const state = clusters.includes(CLUSTER_NAME) ? await checkReusable(executor, kubectl, out, options.ciliumVersion) : 'new';
+  const needs = options.hostFirewall ?? [];
+  const state = clusters.includes(CLUSTER_NAME) ? await checkReusable(executor, kubectl, out, options.ciliumVersion, needs) : 'new';
   if (state === 'new') await createCluster(executor, out, options);
   if (options.preload) await preload(executor, out, options);
   if (state !== 'complete') {
-    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on)`);
-    for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion)) await must(executor, command);
+    const install = [...needs, ...(options.hostFirewallOthers ?? [])];
+    const firewall = install.length > 0 ? `, host firewall on: ${describeNeeds(install)}` : '';
+    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on${firewall})`);
+    for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion, install.length > 0 ? [HOST_FIREWALL_VALUE] : [])) await must(executor, command);
   }
   const mode = await envoyMode(executor, kubectl);
   // A reused cluster was found ready a moment ago; a new install is waited for.
@@ -108,14 +127,27 @@ export async function up(executor: Executor, out: Output, options: UpOptions): P
  * Decides whether an existing cluster can be used: `complete` (nothing to do), `no-cilium` (Cilium
  * still has to be installed: no release and no agent); throws ClusterNotReusable otherwise.
  */
-async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string): Promise<'complete' | 'no-cilium'> {
+async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, version: string, needs: HostPolicy[]): Promise<'complete' | 'no-cilium'> {
   out.line(`cluster ${CLUSTER_NAME} exists: checking that it is complete before reusing it (context ${KIND_CONTEXT})`);
+  const networks = await executor.run(nodeNetworksCommand(CONTROL_PLANE_NODE));
   const secrets = await executor.run(releaseSecretsCommand(kubectl));
   const agent = await executor.run(agentPresentCommand(kubectl));
+  const firewall = needs.length > 0 ? await executor.run(hostFirewallSettingCommand(kubectl)) : undefined;
   if (executor.dryRun) {
-    out.line(`# reuse only if the Helm release "cilium" is deployed at ${version} with the values above and every workload is ready; otherwise stop and say what is wrong`);
+    out.line(`# reuse only if the nodes are on Docker network ${KIND_NETWORK} (${KIND_SUBNET}), the Helm release "cilium" is deployed at ${version} with the values above` +
+      `${needs.length > 0 ? ', the host firewall is on (enable-host-firewall "true")' : ''} and every workload is ready; otherwise stop and say what is wrong`);
     return 'complete';
   }
+  const attached = parseNodeNetworks(networks.stdout);
+  if (!attached.includes(KIND_NETWORK)) {
+    throw new ClusterNotReusable([
+      succeeded(networks)
+        ? `its nodes are on Docker network ${attached.join(', ') || 'none'}, not ${KIND_NETWORK} (${KIND_SUBNET}), where the labs put their machines outside the cluster (an earlier netpol-labs created it on kind's default network)`
+        : `its node ${CONTROL_PLANE_NODE} could not be inspected: ${networks.stderr.trim().split('\n').pop() || `exit ${networks.exitCode}`}`,
+    ]);
+  }
+  const subnet = nodeSubnetProblem(networks.stdout);
+  if (subnet) throw new ClusterNotReusable([subnet]);
   if (!succeeded(secrets) || !succeeded(agent)) {
     throw new ClusterNotReusable([`its API server does not answer: ${(secrets.stderr || agent.stderr).trim().split('\n').pop() || `exit ${secrets.exitCode}`}`]);
   }
@@ -130,10 +162,17 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
     return 'no-cilium';
   }
   const problems = releaseProblems(release, version);
+  if (firewall && release) {
+    const setting = succeeded(firewall) ? firewall.stdout.trim() : '';
+    if (setting !== 'true') {
+      problems.push(`the host firewall is off (cilium-config enable-host-firewall is ${setting ? `"${setting}"` : 'not set'}), and ${describeNeeds(needs)}: ` +
+        'Cilium enforces host policies only with it, and it is set when Cilium is installed');
+    }
+  }
   if (problems.length > 0) throw new ClusterNotReusable(problems);
   const failed = await waitReady(executor, kubectl, ciliumWorkloads(await envoyMode(executor, kubectl)), '60s');
   if (failed.length > 0) throw new ClusterNotReusable(failed);
-  out.line(`reusing it: Cilium ${version} is deployed with the labs' settings and every workload is ready`);
+  out.line(`reusing it: Cilium ${version} is deployed with the labs' settings${needs.length > 0 ? ' and the host firewall on' : ''} and every workload is ready`);
   return 'complete';
 }
 
@@ -179,6 +218,7 @@ async function createCluster(executor: Executor, out: Output, options: UpOptions
   const current = await executor.run({file: 'kubectl', args: ['config', 'current-context'], timeoutMs: TIMEOUTS.quick});
   // kubectl exits 1 with "current-context is not set" when there is none.
   const previous = executor.dryRun ? 'PREVIOUS_CONTEXT' : succeeded(current) ? current.stdout.trim() : '';
+  await ensureNetwork(executor, out);
   const config = kindConfig(options.workers);
   // A temporary file: kind reads its config from a path. In a dry run nothing is written; the plan
   // shows the config instead.
@@ -221,15 +261,35 @@ async function restoreContext(executor: Executor, out: Output, previous: string)
   }
 }
 
-/** Deletes the netpol-labs kind cluster, and only it. */
+/** The control-plane node's container: kind names it `<cluster>-control-plane`. */
+const CONTROL_PLANE_NODE = `${CLUSTER_NAME}-control-plane`;
+
+/**
+ * Deletes the netpol-labs kind cluster, then the labs' containers outside it and its Docker network,
+ * and only those: containers and network are found by the runner's owner label.
+ */
 export async function down(executor: Executor, out: Output): Promise<void> {
   const clusters = await kindClusters(executor);
   if (!clusters.includes(CLUSTER_NAME) && !executor.dryRun) {
     out.line(`no kind cluster named ${CLUSTER_NAME}: nothing to delete`);
-    return;
+  } else {
+    await must(executor, {file: 'kind', args: ['delete', 'cluster', '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.kindDelete});
+    out.line(`deleted kind cluster ${CLUSTER_NAME}`);
   }
-  await must(executor, {file: 'kind', args: ['delete', 'cluster', '--name', CLUSTER_NAME], timeoutMs: TIMEOUTS.kindDelete});
-  out.line(`deleted kind cluster ${CLUSTER_NAME}`);
+  await removeLabContainers(executor, out);
+  // The network goes last (Docker refuses to remove one that containers still use), and only when
+  // it carries the runner's label: a network of that name someone else made stays.
+  const list: Command = {
+    file: 'docker',
+    args: ['network', 'ls', '--filter', `name=^${KIND_NETWORK}$`, '--filter', `label=${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`, '--format', '{{.Name}}'],
+    timeoutMs: TIMEOUTS.quick,
+  };
+  const listed = await must(executor, list);
+  if (executor.dryRun) out.line(`# remove the network when the line above lists it`);
+  if (executor.dryRun || listed.stdout.trim() === KIND_NETWORK) {
+    await must(executor, networkRemoveCommand());
+    if (!executor.dryRun) out.line(`removed Docker network ${KIND_NETWORK}`);
+  }
 }
 
 /** What `status` found. */
@@ -240,12 +300,16 @@ export interface ClusterStatus {
   /** Where Envoy runs (its own DaemonSet, or inside the agent). */
   envoy?: string;
   labNamespaces: string[];
+  /** The labs' containers outside the cluster (on the runner's Docker network), by name. */
+  outsideContainers: string[];
 }
 
 /** Says what exists and what is ready, without changing anything. */
 export async function status(executor: Executor): Promise<ClusterStatus> {
   const clusters = await kindClusters(executor);
-  const result: ClusterStatus = {cluster: clusters.includes(CLUSTER_NAME), workloads: [], labNamespaces: []};
+  const result: ClusterStatus = {cluster: clusters.includes(CLUSTER_NAME), workloads: [], labNamespaces: [], outsideContainers: []};
+  const containers = await executor.run(listContainersCommand());
+  if (succeeded(containers)) result.outsideContainers = containers.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!result.cluster && !executor.dryRun) return result;
   const kubectl = new Kubectl(KIND_CONTEXT);
   const nodes = await executor.run(kubectl.command(['get', 'nodes', '--output', 'json'], {timeoutMs: TIMEOUTS.quick}));
@@ -281,5 +345,6 @@ export function formatStatus(s: ClusterStatus): string {
   for (const w of s.workloads) lines.push(`  ${w.name}: ${w.ok ? 'ready' : 'not ready'} (${w.ready || 'unknown'})`);
   if (s.envoy) lines.push(`  ${s.envoy}`);
   lines.push(`  lab namespaces: ${s.labNamespaces.length ? s.labNamespaces.join(', ') : 'none'}`);
+  lines.push(`  containers outside the cluster (Docker network ${KIND_NETWORK}): ${s.outsideContainers.length ? s.outsideContainers.join(', ') : 'none'}`);
   return lines.join('\n');
 }

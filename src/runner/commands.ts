@@ -6,6 +6,9 @@ import {unsupportedOnCluster} from './cluster-support';
 import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
 import {ClusterNotReusable, down, formatStatus, status, up} from './cluster';
+import {describeNeeds, hostFirewallNeeds} from './host-firewall';
+import {NetworkConflict} from './kind-network';
+import {labContainers} from './outside';
 import {CILIUM_VERSION, KIND_CONTEXT, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import {resolveContext, type Target} from './context-guard';
 import {CommandFailed, DryRunExecutor, ExecaExecutor, formatCommand, succeeded, type Executor} from './exec';
@@ -122,12 +125,15 @@ export async function upCommand(args: UpArgs, ctx: CommandContext): Promise<numb
   return guard(ctx, async () => {
     const report = await checkTools(executor, ctx, {...KIND_NEEDS, installer: args.installer});
     if (!report.ok && !ctx.dryRun) return 1;
+    const labs = loadAllLabs(ctx.root ?? findRoot()).labs;
     await up(executor, ctx.out, {
       ciliumVersion: args.ciliumVersion ?? CILIUM_VERSION,
       workers: args.workers ?? 1,
       preload: args.preload ?? false,
       installer: report.installer ?? args.installer ?? 'cilium-cli',
-      appImages: appImages(loadAllLabs(ctx.root ?? findRoot()).labs),
+      appImages: appImages(labs),
+      // `up` prepares the cluster for every lab: the host firewall when any lab has a host policy.
+      hostFirewall: hostFirewallNeeds(labs),
       cleanup: cleanupExecutor(ctx),
     });
     return 0;
@@ -239,9 +245,10 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
     ctx.out.line(`netpol-labs run: ${stepError}`);
     return 2;
   }
-  // What only the simulator plays is refused before anything touches a cluster, dry runs included.
+  // What the target cannot play (outside machines on an existing cluster, addresses off the kind
+  // network) is refused before anything touches a cluster, dry runs included.
   if (args.target !== 'sim') {
-    const unsupported = labs.map(unsupportedOnCluster).find((reason) => reason !== undefined);
+    const unsupported = labs.map((lab) => unsupportedOnCluster(lab, args.target === 'kind' ? 'kind' : 'context')).find((reason) => reason !== undefined);
     if (unsupported) {
       ctx.out.line(`netpol-labs: ${unsupported}`);
       return 2;
@@ -266,8 +273,26 @@ async function prepareTarget(plan: RunPlan, args: RunArgs, executor: Executor, c
   const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
   if (!report.ok && !ctx.dryRun) return 1;
   if (args.target === 'kind') {
-    await up(executor, ctx.out, {ciliumVersion: CILIUM_VERSION, workers: 1, preload: false, installer: report.installer ?? 'cilium-cli', appImages: appImages(plan.labs), cleanup: cleanupExecutor(ctx)});
+    const played = new Set(plan.labs.map((l) => l.id));
+    const others = loadAllLabs(ctx.root ?? findRoot()).labs.filter((l) => !played.has(l.id));
+    await up(executor, ctx.out, {
+      ciliumVersion: CILIUM_VERSION,
+      workers: 1,
+      preload: false,
+      installer: report.installer ?? 'cilium-cli',
+      appImages: appImages(plan.labs),
+      hostFirewall: hostFirewallNeeds(plan.labs),
+      hostFirewallOthers: hostFirewallNeeds(others),
+      cleanup: cleanupExecutor(ctx),
+    });
     return undefined;
+  }
+  // Host policies work only with Cilium's host firewall, which the runner cannot see on a user's
+  // cluster without reading its kube-system: say so, and let the probes tell.
+  const needs = hostFirewallNeeds(plan.labs);
+  if (needs.length > 0) {
+    ctx.out.line(`note: ${describeNeeds(needs)}; Cilium enforces it only with the host firewall on (Helm value hostFirewall.enabled=true). ` +
+      `netpol-labs does not read kube-system on context ${plan.context} to check: if it is off, the host policy's probes fail`);
   }
   // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
   // Checked through Cilium's policy CRD, which is cluster-scoped, so nothing is read in the
@@ -311,6 +336,8 @@ async function probeLabs(plan: RunPlan, args: RunArgs, executor: Executor, ctx: 
           out: ctx.out,
           context,
           removeAtEnd: args.target === 'context',
+          // Machines outside the cluster exist on kind only (refused elsewhere in planning).
+          outside: args.target === 'kind',
           // kind is the runner's own cluster; on a user's cluster, exec into its agents only when asked.
           hubble: args.target === 'kind' || args.hubble === true,
           stepId: args.step,
@@ -446,9 +473,10 @@ export async function resetCommand(labName: string, args: {target: Target; conte
   }
   const executor = makeExecutor(ctx);
   return guard(ctx, async () => {
-    const report = await checkTools(executor, ctx, {tools: ['kubectl'], ciliumOrHelm: false});
+    // On kind the lab's containers outside the cluster go too, with docker.
+    const report = await checkTools(executor, ctx, {tools: args.target === 'kind' && labContainers(lab).length > 0 ? ['docker', 'kubectl'] : ['kubectl'], ciliumOrHelm: false});
     if (!report.ok && !ctx.dryRun) return 1;
-    await resetLab(executor, new Kubectl(decision.context ?? KIND_CONTEXT), lab, ctx.out);
+    await resetLab(executor, new Kubectl(decision.context ?? KIND_CONTEXT), lab, ctx.out, args.target === 'kind');
     return 0;
   });
 }
@@ -466,7 +494,7 @@ async function guard<T extends number | undefined>(ctx: CommandContext, body: ()
       ctx.out.line(`netpol-labs: refused: ${error.message}`);
       return 1;
     }
-    if (error instanceof ClusterNotReusable) {
+    if (error instanceof ClusterNotReusable || error instanceof NetworkConflict) {
       ctx.out.line(`netpol-labs: ${error.message}`);
       return 1;
     }

@@ -75,7 +75,7 @@ export interface CurlReply {
 export function curlOutcome(run: ProbeRun, maxOutput: number): Classification | CurlReply {
   if (run.canceled) return {observed: 'error', body: '', evidence: 'interrupted before the probe finished'};
   if (run.timedOut) {
-    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec hung?)'};
+    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec or docker exec hung?)'};
   }
   const match = MARKER_RE.exec(run.stdout);
   const stderr = run.stderr.trim();

@@ -35,7 +35,7 @@ export function dnsInvocation(request: {name: string}): ProbeInvocation {
 export function classifyDns(run: ProbeRun): Classification {
   if (run.canceled) return {observed: 'error', body: '', evidence: 'interrupted before the probe finished'};
   if (run.timedOut) {
-    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec hung?)'};
+    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec or docker exec hung?)'};
   }
   const exitCode = run.exitCode;
   const lines = [...toolLines(run.stdout), ...toolLines(run.stderr)];

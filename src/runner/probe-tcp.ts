@@ -30,7 +30,7 @@ export function tcpInvocation(request: {host: string; port: number}): ProbeInvoc
 export function classifyTcp(run: ProbeRun): Classification {
   if (run.canceled) return {observed: 'error', body: '', evidence: 'interrupted before the probe finished'};
   if (run.timedOut) {
-    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec hung?)'};
+    return {observed: 'error', body: '', evidence: 'the probe command itself did not finish in time (kubectl exec or docker exec hung?)'};
   }
   const exitCode = run.exitCode;
   // nc -v writes its verdict on stderr; kubectl exec passes it through and adds its own last line.

@@ -1,7 +1,7 @@
 /**
  * `netpol-labs run outpost --target kind --dry-run`: the real plan of a lab in two namespaces with
- * every probe kind (the outpost test lab, its probes from outside left out: the runner plays those
- * in the simulator only). PATH is an empty folder, so nothing could run.
+ * every probe kind, a machine outside the cluster and a name outside it (the outpost test lab).
+ * PATH is an empty folder, so nothing could run.
  */
 import {cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -61,11 +61,62 @@ describe('run outpost --target kind --dry-run', () => {
     }
   });
 
-  it('refuses the lab with its outside probes before planning anything on the cluster, and says to use the simulator', async () => {
-    const {code, lines} = await plan(rootWithOutpost(false), ['run', 'outpost', '--target', 'kind', '--dry-run']);
-    expect(code).not.toBe(0);
-    expect(lines.join('\n')).toContain('lab outpost has probes from outside the cluster (steps open, l7-ingress), which the runner plays only in the simulator: use --target sim for this lab');
-    expect(lines.filter((l) => l.startsWith(`$ ${K} apply`))).toEqual([]);
+  it('puts the outside client and the name\'s server on the cluster\'s network, and sends outside probes with docker exec through the node port', async () => {
+    const {code, lines, commands} = await plan(rootWithOutpost(false), ['run', 'outpost', '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    const at = (command: string) => {
+      const i = commands.indexOf(command);
+      expect(i, `${command}\n${commands.join('\n')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // The network with its pinned subnet comes before kind, which is told to use it.
+    const network = at('docker network create --driver bridge --subnet 172.30.0.0/16 --gateway 172.30.0.1 --opt com.docker.network.bridge.enable_ip_masquerade=true --label app.kubernetes.io/managed-by=netpol-labs netpol-labs');
+    const create = commands.findIndex((c) => c.startsWith('KIND_EXPERIMENTAL_DOCKER_NETWORK=netpol-labs kind create cluster --name netpol-labs '));
+    expect(create).toBeGreaterThan(network);
+    // After the app: containers an earlier run left are removed, then the lab's two start at lab.yaml's addresses.
+    const app = commands.findIndex((c) => c.startsWith(`${K} apply --filename - < `) && c.includes('app.yaml'));
+    const rm = at('docker rm --force netpol-labs-outside netpol-labs-server-172-30-0-50');
+    const outside = at('docker run --detach --name netpol-labs-outside --network netpol-labs --ip 172.30.0.100 --label app.kubernetes.io/managed-by=netpol-labs --label netpol-labs.io/lab=outpost --label netpol-labs.io/role=outside nicolaka/netshoot:v0.16 sleep infinity');
+    const server = at('docker run --detach --name netpol-labs-server-172-30-0-50 --network netpol-labs --ip 172.30.0.50 --network-alias mos-eisley.example --label app.kubernetes.io/managed-by=netpol-labs --label netpol-labs.io/lab=outpost --label netpol-labs.io/role=server traefik/whoami:v1.10.4');
+    expect(app).toBeLessThan(rm);
+    expect(rm).toBeLessThan(outside);
+    expect(outside).toBeLessThan(server);
+    // Before a step with an outside probe to a Service: its node port and a node with a ready endpoint are read.
+    const service = at(`${K} get service deathstar --namespace empire --output json`);
+    at(`${K} get endpointslices --namespace empire --selector kubernetes.io/service-name=deathstar --output json`);
+    // The probe: the pods' curl argv, run in the outside container, to the node port, the Host as the lab wrote it.
+    const probe = at(
+      "docker exec netpol-labs-outside curl --silent --show-error --connect-timeout 2 --max-time 10 --request GET --header 'Host: deathstar.empire.svc.cluster.local' --output - " +
+        "--write-out '[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]' http://NODE_IP:NODE_PORT/v1",
+    );
+    expect(probe).toBeGreaterThan(service);
+    // Both steps with outside probes send them that way, and no outside probe goes through kubectl.
+    expect(commands.filter((c) => c.startsWith('docker exec netpol-labs-outside ')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses the lab on an existing cluster before any command, naming the steps with outside probes', async () => {
+    const {code, lines, commands} = await plan(rootWithOutpost(false), ['run', 'outpost', '--target', 'context', '--context', 'dev-cluster', '--dry-run']);
+    expect(code).toBe(2);
+    expect(lines.join('\n')).toContain('lab outpost has probes from outside the cluster (steps open, l7-ingress); on an existing cluster netpol-labs has no machine outside it that it may use');
+    expect(commands).toEqual([]);
+  });
+
+  it('refuses a lab whose name servers would be on an existing cluster, even without outside probes', async () => {
+    const {code, lines, commands} = await plan(rootWithOutpost(true), ['run', 'outpost', '--target', 'context', '--context', 'dev-cluster', '--dry-run']);
+    expect(code).toBe(2);
+    expect(lines.join('\n')).toContain('lab outpost names servers outside the cluster (mos-eisley.example), which netpol-labs runs as containers on the kind cluster\'s Docker network only');
+    expect(commands).toEqual([]);
+  });
+
+  it('refuses on kind an address off the cluster\'s network, at its place in lab.yaml', async () => {
+    const root = rootWithOutpost(false);
+    const file = join(root, 'labs/outpost/lab.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  ip: 172.30.0.100', '  ip: 172.30.0.7'));
+    const {code, lines, commands} = await plan(root, ['run', 'outpost', '--target', 'kind', '--dry-run']);
+    expect(code).toBe(2);
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l === '  ip: 172.30.0.7') + 1;
+    expect(lines.join('\n')).toContain(`${file}:${line}:7: outside.ip 172.30.0.7 is in 172.30.0.0/27, kept for the network's gateway (172.30.0.1) and the kind nodes`);
+    expect(commands).toEqual([]);
   });
 
   it('plays every probe of the lab, outside ones included, in the simulator', async () => {
@@ -76,7 +127,7 @@ describe('run outpost --target kind --dry-run', () => {
 });
 
 describe('export outpost --zx', () => {
-  it('writes a script for the two-namespace lab with every kind, and refuses the outside probes', async () => {
+  it('writes a script for the two-namespace lab with every kind, and refuses the machines outside the cluster', async () => {
     const run = async (root: string) => {
       let stdout = '';
       let stderr = '';
@@ -92,8 +143,17 @@ describe('export outpost --zx', () => {
     const withOutside = withSources(rootWithOutpost(false));
     const refused = await run(withOutside);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('lab outpost has probes from outside the cluster');
-    const {code, stdout} = await run(withSources(rootWithOutpost(true)));
+    expect(refused.stderr).toContain('lab outpost has probes from outside the cluster (steps open, l7-ingress) and servers outside the cluster (mos-eisley.example); the zx script installs a plain Cilium and creates no machine outside the cluster. Play it with: netpol-labs run outpost --target kind');
+    // Without the outside probes and the name, the script plays the rest.
+    const withoutOutside = rootWithOutpost(true);
+    const file = join(withoutOutside, 'labs/outpost/lab.yaml');
+    // No names: the DNS probes look up a Service instead, and the probes to the name go.
+    const text = readFileSync(file, 'utf8')
+      .replace(/^names:\n(?: {2}.*\n)+/m, '')
+      .replace(/dns: mos-eisley\.example/g, 'dns: deathstar.empire.svc.cluster.local')
+      .replace(/ {6}- from: \S+\n(?: {8}.*\n)*? {8}url: http:\/\/mos-eisley\.example\/\n(?: {8}.*\n)+?(?=\n| {6}- | {2}- |$)/g, '');
+    writeFileSync(file, text);
+    const {code, stdout} = await run(withSources(withoutOutside));
     expect(code).toBe(0);
     expect(stdout).toContain('namespaces: ["empire", "rebels"]');
     for (const kind of ['http', 'grpc', 'tcp', 'dns', 'icmp']) expect(stdout).toContain(`kind: "${kind}"`);

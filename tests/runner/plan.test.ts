@@ -44,7 +44,9 @@ describe('run deathstar --target kind --dry-run', () => {
       expect(i, `expected a command starting with: ${prefix}`).toBeGreaterThanOrEqual(from);
       return i;
     };
-    const create = index(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=`);
+    // kind puts the nodes on the runner's network, created first with the pinned subnet.
+    const network = index('docker network create --driver bridge --subnet 172.30.0.0/16 --gateway 172.30.0.1 ');
+    const create = index(`KIND_EXPERIMENTAL_DOCKER_NETWORK=netpol-labs kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=`, network);
     expect(lines.join('\n')).toContain('disableDefaultCNI: true');
     const install = index(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} --set hubble.enabled=true`, create);
     const wait = index(`cilium status --context ${KIND_CONTEXT} --wait --wait-duration 10m --interactive=false`, install);
@@ -103,7 +105,7 @@ describe('run deathstar --target kind --dry-run', () => {
 
   /** What every plan must do in order on a fresh machine with Docker 29 (containerd image store). */
   function expectFreshMachineOrder(commands: string[], at: (c: string) => number, render: number, install: number) {
-    const create = at(`kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=${commands.find((c) => c.startsWith('kind create'))!.split('--config=')[1]}`);
+    const create = at(`KIND_EXPERIMENTAL_DOCKER_NETWORK=netpol-labs kind create cluster --name netpol-labs --image ${KIND_NODE_IMAGE} --config=${commands.find((c) => c.includes('kind create'))!.split('--config=')[1]}`);
     // The node image is the one built for the pinned kind release, pinned by digest (kind's release notes).
     expect(KIND_NODE_IMAGE).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     // The user's current context is read before and put back right after kind switched it.
@@ -159,10 +161,16 @@ describe('run deathstar --target kind --dry-run', () => {
     expect(err.lines[0]).toBe('netpol-labs up: unknown --installer "kubectl-apply"; expected cilium-cli or helm');
   });
 
-  it('down --dry-run deletes only the netpol-labs cluster', async () => {
+  it('down --dry-run deletes only the netpol-labs cluster, then the runner\'s containers and network, found by its label', async () => {
     const {code, commands} = await plan(['down', '--dry-run']);
     expect(code).toBe(0);
-    expect(commands).toEqual(['kind get clusters', 'kind delete cluster --name netpol-labs']);
+    expect(commands).toEqual([
+      'kind get clusters',
+      'kind delete cluster --name netpol-labs',
+      "docker ps --all --filter label=app.kubernetes.io/managed-by=netpol-labs --filter label=netpol-labs.io/role --format '{{.Names}}'",
+      "docker network ls --filter 'name=^netpol-labs$' --filter label=app.kubernetes.io/managed-by=netpol-labs --format '{{.Name}}'",
+      'docker network rm netpol-labs',
+    ]);
   });
 
   it('reset --dry-run removes the lab policies by label, then the namespace the runner created', async () => {

@@ -24,6 +24,9 @@
  * - STANDIN_NOT_READY: a workload (`daemonset/cilium-envoy`) whose rollout never completes.
  * - STANDIN_ENVOY=embedded: cilium-config says `external-envoy-proxy: "false"` and there is no
  *   cilium-envoy DaemonSet.
+ * - STANDIN_NODE_NETWORK: the Docker network the kind nodes are on (default netpol-labs, the runner's).
+ * - STANDIN_NODE_IP: the control-plane node's address on that network, a /16 (default 172.30.0.2).
+ * - STANDIN_HOST_FIREWALL: what cilium-config says for enable-host-firewall (default false, the chart's).
  * - STANDIN_CILIUM_VERSION=hang: `cilium version --client` prints its first line, then hangs like
  *   the stable-version lookup without a network.
  */
@@ -56,6 +59,49 @@ if (tool === 'docker') {
   if (argv[0] === 'version' && argv[2] === '{{json .}}') done(fixture(env('STANDIN_DOCKER_VERSION', 'docker-version-29.json')));
   if (argv[0] === 'version') done(JSON.parse(fixture(env('STANDIN_DOCKER_VERSION', 'docker-version-29.json'))).Server.Version + '\n');
   if (argv[0] === 'info') done(fixture(env('STANDIN_DOCKER_INFO', 'docker-info-containerd.json')));
+  // Networks and containers live in the state file; the messages are Docker's own wording.
+  const state = load();
+  state.networks = state.networks || {};
+  state.containers = state.containers || {};
+  const last = argv[argv.length - 1];
+  const labelsOf = (args) => Object.fromEntries(args.flatMap((a, i) => (a === '--label' ? [args[i + 1].split('=')] : [])));
+  const filtered = (labels) => argv.flatMap((a, i) => (a === '--filter' ? [argv[i + 1]] : [])).every((f) => {
+    if (f.startsWith('name=')) return true;
+    const [k, v] = f.slice('label='.length).split('=');
+    return v === undefined ? k in labels : labels[k] === v;
+  });
+  if (argv[0] === 'network' && argv[1] === 'inspect' && argv[2] === 'bridge') done('1500\n');
+  if (argv[0] === 'network' && argv[1] === 'inspect') {
+    const n = state.networks[argv[2]];
+    if (!n) done('', 1, 'Error response from daemon: network ' + argv[2] + ' not found\n');
+    done(JSON.stringify([{Subnet: n.subnet, Gateway: n.gateway}]) + '\n');
+  }
+  if (argv[0] === 'network' && argv[1] === 'create') {
+    state.networks[last] = {subnet: argv[argv.indexOf('--subnet') + 1], gateway: argv[argv.indexOf('--gateway') + 1], labels: labelsOf(argv)};
+    save(state);
+    done('f00d\n');
+  }
+  if (argv[0] === 'network' && argv[1] === 'ls') {
+    const name = (argv.find((a) => a.startsWith('name=^')) || '').slice('name=^'.length, -1);
+    done(Object.entries(state.networks).filter(([n, v]) => n === name && filtered(v.labels)).map(([n]) => n + '\n').join(''));
+  }
+  if (argv[0] === 'network' && argv[1] === 'rm') { delete state.networks[argv[2]]; save(state); done(argv[2] + '\n'); }
+  if (argv[0] === 'inspect' && last === 'netpol-labs-control-plane') {
+    done(JSON.stringify({[env('STANDIN_NODE_NETWORK', 'netpol-labs')]: {IPAddress: env('STANDIN_NODE_IP', '172.30.0.2'), IPPrefixLen: 16}}) + '\n');
+  }
+  if (argv[0] === 'ps') done(Object.entries(state.containers).filter(([, c]) => filtered(c.labels)).map(([n]) => n + '\n').join(''));
+  if (argv[0] === 'run') {
+    state.containers[argv[argv.indexOf('--name') + 1]] = {labels: labelsOf(argv), ip: argv[argv.indexOf('--ip') + 1]};
+    save(state);
+    done('c0ffee\n');
+  }
+  if (argv[0] === 'rm') {
+    const names = argv.slice(2);
+    const missing = names.filter((n) => !state.containers[n]);
+    for (const n of names) delete state.containers[n];
+    save(state);
+    done(names.filter((n) => !missing.includes(n)).map((n) => n + '\n').join(''), missing.length ? 1 : 0, missing.map((n) => 'Error response from daemon: No such container: ' + n + '\n').join(''));
+  }
   done();
 }
 if (tool === 'helm') {
@@ -104,6 +150,7 @@ if (verb === 'get' && args[1] === 'secrets' && opt('--selector') === 'owner=helm
   const secret = {apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: {name: 'sh.helm.release.v1.cilium.v1', namespace: 'kube-system', labels: {name: 'cilium', owner: 'helm', status: 'deployed', version: '1'}}, data: {release: Buffer.from(helmEncoded).toString('base64')}};
   done(JSON.stringify({apiVersion: 'v1', kind: 'List', items: [secret]}));
 }
+if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config' && (opt('--output') || '').includes('enable-host-firewall')) done(env('STANDIN_HOST_FIREWALL', 'false'));
 if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config') done(process.env.STANDIN_ENVOY === 'embedded' ? 'false' : 'true');
 if (verb === 'rollout' && args[2] === process.env.STANDIN_NOT_READY) done('Waiting for daemon set "cilium-envoy" rollout to finish: 0 of 1 updated pods are available...\n', 1, 'error: timed out waiting for the condition\n');
 if (verb === 'exec' && has('curl')) {
@@ -171,6 +218,10 @@ export interface StandinState {
   currentContext: string | null;
   /** `kind create cluster` ran (with STANDIN_KIND=no-cluster). */
   created: boolean;
+  /** Docker networks by name (`docker network create/rm`). */
+  networks?: Record<string, {subnet: string; gateway: string; labels: Record<string, string>}>;
+  /** Docker containers by name (`docker run/rm`). */
+  containers?: Record<string, {labels: Record<string, string>; ip?: string}>;
 }
 
 export interface StandinCluster {
