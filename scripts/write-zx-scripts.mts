@@ -13,7 +13,7 @@ mkdirSync(target, {recursive: true});
 for (const dir of listLabDirs(root)) {
   const lab = readLabOrThrow(dir);
   // A lab the runner cannot play on a cluster has no script to give out (export --zx refuses it).
-  const unsupported = unsupportedOnCluster(lab);
+  const unsupported = unsupportedOnCluster(lab, 'export');
   if (unsupported) {
     console.log(`no script for ${lab.id}: ${unsupported}`);
     continue;

@@ -187,6 +187,8 @@ interface RunPlan {
   context?: string;
   /** `run LAB` or `verify`, as the dry-run header names it. */
   what: string;
+  /** Labs `verify` leaves out because the target cannot play them, with why. */
+  notPlayed: {lab: string; reason: string}[];
 }
 
 /** `netpol-labs run LAB` (labs = [one]) and `netpol-labs verify` (every lab). */
@@ -247,11 +249,19 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
   }
   // What the target cannot play (outside machines on an existing cluster, addresses off the kind
   // network) is refused before anything touches a cluster, dry runs included.
+  // `run LAB` is refused; `verify` plays the labs the target can and names each one it leaves out.
+  const notPlayed: RunPlan['notPlayed'] = [];
   if (args.target !== 'sim') {
-    const unsupported = labs.map((lab) => unsupportedOnCluster(lab, args.target === 'kind' ? 'kind' : 'context')).find((reason) => reason !== undefined);
-    if (unsupported) {
-      ctx.out.line(`netpol-labs: ${unsupported}`);
+    const target = args.target === 'kind' ? 'kind' : 'context';
+    const refused = labs.map((lab) => ({lab: lab.id, reason: unsupportedOnCluster(lab, target)})).filter((r): r is {lab: string; reason: string} => r.reason !== undefined);
+    if (refused.length > 0 && (labNames !== 'all' || refused.length === labs.length)) {
+      ctx.out.line(`netpol-labs: ${refused.map((r) => r.reason).join('\n')}`);
       return 2;
+    }
+    for (const r of refused) {
+      ctx.out.line(`not played on target ${args.target}: ${r.reason}`);
+      notPlayed.push(r);
+      labs.splice(labs.findIndex((l) => l.id === r.lab), 1);
     }
   }
   // Report files are checked before the run, so a bad path does not cost a whole run first.
@@ -262,7 +272,7 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
       return 2;
     }
   }
-  return {labs, context: decision.context, what: labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`};
+  return {labs, context: decision.context, what: labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`, notPlayed};
 }
 
 /**
@@ -372,6 +382,7 @@ function reportRun(plan: RunPlan, args: RunArgs, results: LabResult[], started: 
     labs: results,
     passed,
     totals,
+    ...(plan.notPlayed.length > 0 ? {notPlayed: plan.notPlayed} : {}),
   };
   ctx.out.line('');
   ctx.out.line(formatSummary(report));

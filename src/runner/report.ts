@@ -68,6 +68,8 @@ export interface RunReport {
   labs: LabResult[];
   passed: boolean;
   totals: {probes: number; passed: number; failed: number};
+  /** Labs `verify` left out because the target cannot play them (e.g. outside machines on an existing cluster), with why. */
+  notPlayed?: {lab: string; reason: string}[];
 }
 
 /** Totals and the overall verdict: passed only when every expectation held and no lab errored. */
@@ -117,7 +119,8 @@ export function formatSummary(report: RunReport): string {
   const {probes, passed, failed} = report.totals;
   const label = report.simulated ? `${SIMULATED}: ` : '';
   const errors = report.labs.filter((l) => l.error).map((l) => `\n  ${l.lab}: ${l.error}`).join('');
-  return `${label}${report.passed ? 'PASS' : 'FAIL'}: ${passed}/${probes} probes as expected${failed ? `, ${failed} not` : ''} across ${report.labs.length} lab(s) (target ${report.target}${report.context ? `, context ${report.context}` : ''})${errors}`;
+  const notPlayed = (report.notPlayed ?? []).map((n) => `\nnot played on target ${report.target}: ${n.reason}`).join('');
+  return `${label}${report.passed ? 'PASS' : 'FAIL'}: ${passed}/${probes} probes as expected${failed ? `, ${failed} not` : ''} across ${report.labs.length} lab(s) (target ${report.target}${report.context ? `, context ${report.context}` : ''})${errors}${notPlayed}`;
 }
 
 const xmlEscape = (s: string): string =>
@@ -167,9 +170,13 @@ export function toJUnit(report: RunReport): string {
     const name = report.simulated ? `${lab.lab} (${SIMULATED})` : lab.lab;
     return `  <testsuite name="${xmlEscape(name)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
+  // A lab the target cannot play is reported as skipped with its reason, never left out silently.
+  const skipped = (report.notPlayed ?? []).map(
+    (n) => `  <testsuite name="${xmlEscape(n.lab)}" tests="1" failures="0" errors="0" skipped="1" time="0.000">\n    <testcase classname="${xmlEscape(n.lab)}" name="not played on target ${xmlEscape(report.target)}"><skipped message="${xmlEscape(n.reason)}"/></testcase>\n  </testsuite>`,
+  );
   const {probes, failed} = report.totals;
   const errors = report.labs.filter((l) => l.error).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-labs verify --target ${report.target}" tests="${probes + errors}" failures="${failed}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-labs verify --target ${report.target}" tests="${probes + errors + skipped.length}" failures="${failed}" errors="${errors}" skipped="${skipped.length}" time="${(report.durationMs / 1000).toFixed(3)}">\n${[...suites, ...skipped].join('\n')}\n</testsuites>\n`;
 }
 
 /** A step's policies as they will be applied, shown before the step under --interactive. */

@@ -245,9 +245,22 @@ describe('Hubble evidence on --target context is opt-in (--hubble)', () => {
     expect(lines.join('\n')).toContain("# wait until every Cilium agent's endpoints realised a newer policy revision than before the change");
   });
 
+  it('verify on an existing cluster plays the labs it can and names each one it leaves out', async () => {
+    const {code, lines, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    // netpol-ipblock has probes from outside the cluster; mediabot-fqdn names servers outside it.
+    expect(lines).toContainEqual(expect.stringMatching(/^not played on target context: lab netpol-ipblock has probes from outside the cluster/));
+    expect(lines).toContainEqual(expect.stringMatching(/^not played on target context: lab mediabot-fqdn /));
+    expect(commands.some((c) => c.includes('--namespace star-wars'))).toBe(true);
+    expect(commands.some((c) => c.includes('netpol-ipblock') || c.includes('--namespace hoth'))).toBe(false);
+    // Named explicitly, such a lab is refused.
+    const named = await plan(['run', 'netpol-ipblock', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(named.code).toBe(2);
+    expect(named.commands).toEqual([]);
+  });
+
   it('verify --target context takes --hubble too, and --help documents it', async () => {
-    // Over a repository whose only lab is the deathstar: verify on a cluster refuses every lab when
-    // one has probes from outside, which this test is not about.
+    // Over a repository whose only lab is the deathstar, to keep the plan short.
     const root = deathstarOnlyRoot();
     const {code, commands} = await plan(['verify', '--target', 'context', '--context', 'lab-cluster', '--dry-run'], root);
     expect(code).toBe(0);

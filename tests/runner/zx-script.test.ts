@@ -43,7 +43,7 @@ const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
 
 describe('generated scripts', () => {
   const allLabs = listLabDirs(ROOT).map((dir) => readLabOrThrow(dir));
-  const playable = allLabs.filter((lab) => !unsupportedOnCluster(lab));
+  const playable = allLabs.filter((lab) => !unsupportedOnCluster(lab, 'export'));
 
   it.each(playable.map((lab) => lab.id))('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
     const lab = readLabOrThrow(join(ROOT, 'labs', id));
@@ -51,9 +51,9 @@ describe('generated scripts', () => {
   });
 
   it('offers no script for a lab the runner cannot play on a cluster (export --zx refuses it)', async () => {
-    for (const lab of allLabs.filter((l) => unsupportedOnCluster(l))) {
+    for (const lab of allLabs.filter((l) => unsupportedOnCluster(l, 'export'))) {
       expect(existsSync(join(ROOT, 'static/zx', `${lab.id}.mjs`)), `static/zx/${lab.id}.mjs`).toBe(false);
-      await expect(zxScript(lab, ROOT)).rejects.toThrow(unsupportedOnCluster(lab)!);
+      await expect(zxScript(lab, ROOT)).rejects.toThrow(unsupportedOnCluster(lab, 'export')!);
     }
   });
 
