@@ -3,6 +3,7 @@ import {mkdirSync, readFileSync} from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow, shownLabFiles} from '../../src/lab/node/read-lab';
+import {unsupportedOnCluster} from '../../src/runner/cluster-support';
 import {BUDGET, pageKind, recordScripts, totalGzip} from './page-weight';
 import {builtPages, diagramPages, pageSlug} from './site-pages';
 
@@ -203,9 +204,23 @@ test('every YAML file under labs/ (but lab.yaml and challenge material) is shown
   }
 });
 
-test("each lab's first lesson links to its zx script, and the site serves it", async ({page}) => {
+/** A lab's module page: the index of the folder of its first lesson (`/docs/deathstar/`, `/docs/netpol/`). */
+function modulePage(lab: (typeof labs)[number]): string {
+  const lesson = lab.steps.find((s) => s.lesson)?.lesson;
+  if (!lesson) throw new Error(`lab ${lab.id} has no step with a lesson`);
+  return `/docs/${lesson.split('/')[0]}/`;
+}
+
+test("the module page of each lab the runner plays on a cluster links to its zx script, and the site serves it", async ({page}) => {
+  // A lab with probes from outside the cluster has no script (export refuses it); its module page
+  // says how to run it in the simulator instead.
   for (const lab of labs) {
-    await openClean(page, `/docs/${lab.id}/`);
+    if (unsupportedOnCluster(lab) !== undefined) {
+      await openClean(page, modulePage(lab));
+      await expect(page.locator('main')).toContainText(`npx netpol-labs run ${lab.id} --target sim`);
+      continue;
+    }
+    await openClean(page, modulePage(lab));
     const link = page.getByRole('link', {name: `${lab.id}.mjs`});
     await expect(link).toHaveAttribute('href', `/zx/${lab.id}.mjs`);
     const response = await page.request.get(`/zx/${lab.id}.mjs`);
@@ -240,7 +255,8 @@ for (const lab of labs) {
         await expect(row).toHaveAttribute('data-expect', probe.expect);
         await expect(row).toContainText(probe.expect);
         await expect(row).toContainText(probe.from);
-        await expect(row).toContainText(`${probe.method} ${probe.target.path}`);
+        await expect(row).toHaveAttribute('data-kind', probe.request.kind);
+        await expect(row).toContainText(probe.label);
         await expect(row.getByTestId('probe-destructive')).toHaveCount(probe.destructive ? 1 : 0);
       }
     });
@@ -340,4 +356,50 @@ test.describe('the navbar colour-mode toggle', () => {
     expect(brightness(dark.code), 'the dark code background is darker').toBeLessThan(brightness(light.code));
     expect(brightness(dark.text), 'the dark text is lighter').toBeGreaterThan(brightness(light.text));
   });
+});
+
+test('module 2 follows module 1 in the sidebar, and its overview shows the diagram of the app', async ({page}) => {
+  await openClean(page, '/docs/netpol/');
+  const categories = page.locator('.theme-doc-sidebar-menu > li > div > a, .theme-doc-sidebar-menu > li > .menu__list-item-collapsible > a');
+  const labels = await categories.allInnerTexts();
+  const one = labels.findIndex((l) => l.startsWith('Module 1'));
+  const two = labels.findIndex((l) => l.startsWith('Module 2'));
+  expect(one, labels.join(' | ')).toBeGreaterThanOrEqual(0);
+  expect(two, labels.join(' | ')).toBe(one + 1);
+  const diagram = page.locator('main img[src$="netpol-module2.svg"]');
+  await expect(diagram).toBeVisible();
+  expect(await diagram.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  expect(await diagram.getAttribute('alt')).toContain('role=db');
+});
+
+test('spot the bug shows the notes\' broken policy and each of the loader\'s answers', async ({page}) => {
+  await openClean(page, '/docs/netpol/spot-the-bug');
+  const broken = page.locator('.theme-code-block', {hasText: 'labs/netpol-ipblock/spot-the-bug/0-test-np.yaml'}).first();
+  await expect(broken).toContainText('172.17.0.1/24');
+  const answers = page.locator('.theme-code-block', {hasText: "the loader's errors for"});
+  await expect(answers).toHaveCount(4);
+  await expect(answers.first()).toContainText('0-test-np.yaml:32:1: YAML syntax error');
+  await expect(page.locator('[data-testid="probe-table"][data-step="test-np"]')).toBeVisible();
+});
+
+test('the recipes page shows each recipe as a card with its policy and its probes', async ({page}) => {
+  await openClean(page, '/docs/netpol/recipes');
+  const cards = page.getByTestId('recipe');
+  expect(await cards.count()).toBeGreaterThanOrEqual(10);
+  for (const card of await cards.all()) {
+    const step = await card.getAttribute('data-step');
+    await expect(card.locator('h3')).toBeVisible();
+    await expect(card.locator('.theme-code-block').first()).toBeVisible();
+    await expect(card.locator(`[data-testid="probe-table"][data-step="${step}"]`)).toBeVisible();
+  }
+});
+
+test('the AND versus OR lesson highlights the peers of both policies', async ({page}) => {
+  await page.goto('/docs/netpol/and-or', {waitUntil: 'networkidle'});
+  for (const file of ['db-allow-myproject-frontends', 'db-allow-myproject-or-frontends']) {
+    const block = page.locator('.theme-code-block', {hasText: `labs/netpol-basics/${file}.yaml`}).first();
+    const highlighted = (await block.locator('.theme-code-block-highlighted-line').allInnerTexts()).join('\n');
+    expect(highlighted).toContain('namespaceSelector');
+    expect(highlighted).toContain('podSelector');
+  }
 });
