@@ -293,7 +293,7 @@ const LAB = {
       ownerChecks: [],
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "No policy selects the database, so it accepts every connection.",
@@ -304,7 +304,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Same namespace, any labels: nothing isolates the database.",
@@ -315,7 +315,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/worker TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Namespaces are no boundary: a pod of bespin connects too.",
@@ -326,7 +326,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "And so does a pod of tatooine.",
@@ -351,7 +351,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "role=frontend in empire on TCP 6379 matches the only rule.",
@@ -362,7 +362,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "The database is now isolated for ingress and role=trooper matches no rule.",
@@ -373,7 +373,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:9121",
+          name: "frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "The rule names TCP 6379: the metrics port of the same pod is not allowed.",
@@ -384,7 +384,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "A podSelector alone means pods of the policy's own namespace; this frontend lives in bespin.",
@@ -395,7 +395,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP frontend.empire.svc.cluster.local:80",
+          name: "stormtrooper TCP frontend.empire:80",
           kind: "tcp",
           expect: "allowed",
           why: "No policy selects the frontend pod, so it still accepts everything.",
@@ -420,7 +420,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Allowed by db-allow-frontend.",
@@ -431,7 +431,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/worker TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Allowed by db-allow-myproject: bespin carries project=myproject.",
@@ -442,7 +442,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "Neither policy allows role=trooper: allowances add up, nothing else gets in.",
@@ -453,7 +453,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "tatooine is labelled project=outer-rim, and it is not empire either.",
@@ -478,7 +478,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The named port redis is the database container's port 6379.",
@@ -489,7 +489,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:9121",
+          name: "frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "The frontend's rule names only the port redis.",
@@ -500,7 +500,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:9121",
+          name: "stormtrooper TCP db.empire:9121",
           kind: "tcp",
           expect: "allowed",
           why: "9121 lies in the range 9000-9200 (port to endPort, both included).",
@@ -511,7 +511,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "The trooper's rule covers 9000-9200 only.",
@@ -536,7 +536,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "The rule allows UDP 6379; TCP 6379 is another port, and the policy still isolates the database.",
@@ -547,7 +547,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:9121",
+          name: "stormtrooper TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "Isolated for ingress, and no rule mentions the trooper.",
@@ -572,7 +572,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "In a project=myproject namespace AND labelled role=frontend.",
@@ -583,7 +583,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/worker TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "Right namespace, but not role=frontend.",
@@ -594,7 +594,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "role=frontend, but empire has no project=myproject label.",
@@ -605,7 +605,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "role=frontend, in a namespace without project=myproject.",
@@ -630,7 +630,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Matches the namespaceSelector peer.",
@@ -641,7 +641,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/worker TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Any pod of bespin matches the namespaceSelector peer: the one extra dash let it in.",
@@ -652,7 +652,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Matches the podSelector peer, which means frontends of empire (the policy's namespace).",
@@ -663,7 +663,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "Neither peer: tatooine is not myproject, and a podSelector alone never reaches another namespace.",
@@ -688,7 +688,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Kubernetes labels every namespace kubernetes.io/metadata.name=NAME.",
@@ -699,7 +699,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "bespin is not tatooine.",
@@ -710,7 +710,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "Not even the database's own namespace is allowed.",
@@ -735,7 +735,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "podSelector {} selects every pod of empire; with no rule, all ingress is denied.",
@@ -746,7 +746,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP frontend.empire.svc.cluster.local:80",
+          name: "stormtrooper TCP frontend.empire:80",
           kind: "tcp",
           expect: "dropped",
           why: "The frontend is selected too.",
@@ -757,7 +757,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "From another namespace as well.",
@@ -768,7 +768,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend DNS db.empire.svc.cluster.local",
+          name: "frontend DNS db.empire",
           kind: "dns",
           expect: "allowed",
           why: "Egress is untouched: the lookup reaches the cluster DNS, which no policy of empire selects.",
@@ -793,7 +793,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "unresolved",
           why: "The lookup of the name is egress to the cluster DNS, which is denied: nothing is sent to the database.",
@@ -804,7 +804,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend DNS db.empire.svc.cluster.local",
+          name: "frontend DNS db.empire",
           kind: "dns",
           expect: "dropped",
           why: "The lookup itself is dropped on its way to kube-dns.",
@@ -815,7 +815,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The policy restricts what empire sends, not what it receives.",
@@ -840,7 +840,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "Now the database is isolated for ingress too.",
@@ -851,7 +851,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "unresolved",
           why: "The frontend cannot even look the name up.",
@@ -862,7 +862,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper DNS frontend.empire.svc.cluster.local",
+          name: "stormtrooper DNS frontend.empire",
           kind: "dns",
           expect: "dropped",
           why: "No egress at all, lookups included.",
@@ -887,7 +887,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The rule {} has no from and no ports: every source, every port.",
@@ -898,7 +898,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:9121",
+          name: "tatooine/frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "allowed",
           why: "Any namespace, any port.",
@@ -909,7 +909,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP frontend.empire.svc.cluster.local:80",
+          name: "stormtrooper TCP frontend.empire:80",
           kind: "tcp",
           expect: "allowed",
           why: "The default deny is still in force, but allowances add up: the union allows everything.",
@@ -934,7 +934,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "unresolved",
           why: "The database is allowed, but its name never resolves: the lookup to kube-dns is egress too.",
@@ -945,7 +945,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend DNS db.empire.svc.cluster.local",
+          name: "frontend DNS db.empire",
           kind: "dns",
           expect: "dropped",
           why: "The lookup is dropped: no rule allows port 53.",
@@ -956,7 +956,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The policy selects the frontend only.",
@@ -981,7 +981,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend DNS db.empire.svc.cluster.local",
+          name: "frontend DNS db.empire",
           kind: "dns",
           expect: "allowed",
           why: "allow-dns lets every pod of empire reach kube-dns on UDP and TCP 53.",
@@ -992,7 +992,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The name resolves, and frontend-egress-db allows TCP 6379 to the database.",
@@ -1003,7 +1003,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:9121",
+          name: "frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "The name resolves, then the connection is dropped: a different failure from unresolved.",
@@ -1039,7 +1039,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "The database is isolated for ingress and ingress: [] allows nothing.",
@@ -1050,7 +1050,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:9121",
+          name: "bespin/worker TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "From anywhere, on any port.",
@@ -1061,7 +1061,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP frontend.empire.svc.cluster.local:80",
+          name: "stormtrooper TCP frontend.empire:80",
           kind: "tcp",
           expect: "allowed",
           why: "Only the database is selected; the frontend is untouched.",
@@ -1086,7 +1086,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "namespaceSelector {} matches every namespace, so every pod.",
@@ -1097,7 +1097,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Its own namespace is one of all namespaces.",
@@ -1108,7 +1108,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:9121",
+          name: "bespin/worker TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "Only TCP 6379 is allowed.",
@@ -1133,7 +1133,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "podSelector {} in a from: every pod of empire.",
@@ -1144,7 +1144,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:9121",
+          name: "frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "allowed",
           why: "No ports in the rule: every port.",
@@ -1155,7 +1155,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "A pod of another namespace matches no rule.",
@@ -1166,7 +1166,7 @@ const LAB = {
           }
         },
         {
-          name: "tatooine/frontend TCP frontend.empire.svc.cluster.local:80",
+          name: "tatooine/frontend TCP frontend.empire:80",
           kind: "tcp",
           expect: "dropped",
           why: "Every pod of empire is protected, the frontend too.",
@@ -1191,7 +1191,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "tatooine/frontend TCP db.empire.svc.cluster.local:6379",
+          name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "A rule with ports and no from: any source, on that port.",
@@ -1202,7 +1202,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:9121",
+          name: "frontend TCP db.empire:9121",
           kind: "tcp",
           expect: "dropped",
           why: "Every other port of the database is closed.",
@@ -1227,7 +1227,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend DNS db.empire.svc.cluster.local",
+          name: "frontend DNS db.empire",
           kind: "dns",
           expect: "dropped",
           why: "All egress of the frontend is denied, DNS included.",
@@ -1238,7 +1238,7 @@ const LAB = {
           }
         },
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "unresolved",
           why: "So it cannot even resolve the database's name.",
@@ -1249,7 +1249,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Other pods are untouched.",
@@ -1274,7 +1274,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "stormtrooper DNS db.empire.svc.cluster.local",
+          name: "stormtrooper DNS db.empire",
           kind: "dns",
           expect: "allowed",
           why: "allow-dns is the one allowance: lookups.",
@@ -1285,7 +1285,7 @@ const LAB = {
           }
         },
         {
-          name: "stormtrooper TCP db.empire.svc.cluster.local:6379",
+          name: "stormtrooper TCP db.empire:6379",
           kind: "tcp",
           expect: "dropped",
           why: "The name resolves; the connection is dropped by the default deny.",
@@ -1296,7 +1296,7 @@ const LAB = {
           }
         },
         {
-          name: "bespin/worker TCP db.empire.svc.cluster.local:6379",
+          name: "bespin/worker TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "Ingress to empire is not restricted.",
@@ -1321,7 +1321,7 @@ const LAB = {
       },
       probes: [
         {
-          name: "frontend TCP db.empire.svc.cluster.local:6379",
+          name: "frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
           why: "The database is a pod of a namespace, which namespaceSelector {} matches.",
