@@ -189,6 +189,8 @@ for (const screen of SCREENS) {
 }
 
 test('every YAML file under labs/ (but lab.yaml and challenge material) is shown verbatim in a CodeBlock', async ({page}) => {
+  // One visit per lesson page (two modules): more than the default 30 s on a loaded machine.
+  test.setTimeout(180_000);
   const shown = new Map<string, string[]>();
   for (const path of lessonPages) {
     await page.goto(path, {waitUntil: 'networkidle'});
