@@ -317,6 +317,36 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   await expect(page).toHaveURL(/\/docs\/deathstar\//);
 });
 
+test('tabbing past the search box keeps the focus where the keyboard put it when the search index arrives', async ({page}) => {
+  // The search plugin loads its index when the box gets the focus and, once loaded, focuses the box
+  // again; on a slow connection that pulled a keyboard reader back from wherever they had tabbed to
+  // (patches/@easyops-cn+docusaurus-search-local+*.patch). The index is held back here until the
+  // reader has moved on.
+  let releaseIndex!: () => void;
+  const held = new Promise<void>((resolve) => (releaseIndex = resolve));
+  let indexRequests = 0;
+  await page.route(/search-index.*\.json/, async (route) => {
+    indexRequests++;
+    await held;
+    await route.continue();
+  });
+  await page.goto('/', {waitUntil: 'domcontentloaded'});
+  const search = page.locator('input.navbar__search-input');
+  await expect(search).toBeVisible();
+  for (let i = 0; i < 20 && !(await search.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(search).toBeFocused();
+  await expect.poll(() => indexRequests, 'the search box asked for its index').toBeGreaterThan(0);
+
+  await page.keyboard.press('Tab');
+  const movedTo = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? '');
+  expect(movedTo).not.toContain('navbar__search-input');
+  releaseIndex();
+  // autocomplete.js makes the box a combobox when it takes it over, which happens once the index is in.
+  await expect(search).toHaveAttribute('role', 'combobox');
+  await expect(search).not.toBeFocused();
+  expect(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? '')).toBe(movedTo);
+});
+
 test.describe('the navbar colour-mode toggle', () => {
   test.use({colorScheme: 'light'});
 
