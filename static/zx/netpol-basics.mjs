@@ -691,7 +691,7 @@ const LAB = {
           name: "tatooine/frontend TCP db.empire:6379",
           kind: "tcp",
           expect: "allowed",
-          why: "Kubernetes labels every namespace kubernetes.io/metadata.name=NAME.",
+          why: "Kubernetes labels every namespace with its own name; this one is tatooine.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "tatooine", "frontend", "--", "nc", "-z", "-v", "-w", "2", "db.empire.svc.cluster.local.", "6379"],
