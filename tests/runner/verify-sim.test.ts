@@ -30,7 +30,7 @@ describe('verify --target sim', () => {
     expect(junit).not.toContain('<failure');
     for (const lab of labs) expect(junit).toContain(`<testsuite name="${lab.id} (SIMULATED)"`);
     for (const {lab, step, p} of probes) {
-      expect(junit).toContain(`classname="${lab}.${step}" name="${p.from} ${p.method} ${p.target.path} -&gt; ${p.expect}"`);
+      expect(junit).toContain(`classname="${lab}.${step}" name="${p.from} ${p.label} -&gt; ${p.expect}"`);
     }
 
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
