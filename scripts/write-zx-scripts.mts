@@ -4,6 +4,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {listLabDirs, readLabOrThrow} from '../src/lab/node/read-lab';
+import {unsupportedOnCluster} from '../src/runner/cluster-support';
 import {zxScript} from '../src/runner/zx-script';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -12,6 +13,12 @@ mkdirSync(target, {recursive: true});
 for (const dir of listLabDirs(root)) {
   const lab = readLabOrThrow(dir);
   const file = join(target, `${lab.id}.mjs`);
+  // A lab the runner cannot play on a cluster has no script (export refuses it); say so and go on.
+  const unsupported = unsupportedOnCluster(lab);
+  if (unsupported) {
+    console.log(`no script for ${lab.id}: ${unsupported}`);
+    continue;
+  }
   writeFileSync(file, await zxScript(lab, root), {mode: 0o755});
   console.log(`wrote ${file}`);
 }

@@ -5,13 +5,14 @@
  * reads is the lab's expectation, and fails naming the probe when one is not.
  */
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {basename, join} from 'node:path';
+import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import type {Lab} from '../../src/lab/load';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {KIND_NODE_IMAGE} from '../../src/runner/constants';
+import {unsupportedOnCluster} from '../../src/runner/cluster-support';
 import {zxScript} from '../../src/runner/zx-script';
 import {runInMemory} from '../cli-harness';
 import {ROOT, standinCluster, type Call, type StandinCluster} from './standin-cluster';
@@ -41,9 +42,22 @@ function runScript(file: string, args: string[], cluster: StandinCluster, env: R
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
 
 describe('generated scripts', () => {
-  it.each(listLabDirs(ROOT).map((dir) => basename(dir)))('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
+  const allLabs = listLabDirs(ROOT).map((dir) => readLabOrThrow(dir));
+  const exportable = allLabs.filter((lab) => unsupportedOnCluster(lab) === undefined).map((lab) => lab.id);
+  const refused = allLabs.filter((lab) => unsupportedOnCluster(lab) !== undefined).map((lab) => lab.id);
+
+  it.each(exportable)('static/zx/%s.mjs is what `export --zx` generates from the lab (run npm run zx-scripts when this fails)', async (id) => {
     const lab = readLabOrThrow(join(ROOT, 'labs', id));
     expect(readFileSync(join(ROOT, 'static/zx', `${id}.mjs`), 'utf8')).toBe(await zxScript(lab, ROOT));
+  });
+
+  // A lab the runner cannot play on a cluster (probes from outside it) has no script: export
+  // refuses it with the reason, and no stale script of it is served.
+  it.each(refused.length > 0 ? refused : ['(none)'])('%s: export refuses it and static/zx has no script of it', async (id) => {
+    if (id === '(none)') return expect(refused).toEqual([]);
+    const lab = readLabOrThrow(join(ROOT, 'labs', id));
+    await expect(zxScript(lab, ROOT)).rejects.toThrow(unsupportedOnCluster(lab)!);
+    expect(existsSync(join(ROOT, 'static/zx', `${id}.mjs`))).toBe(false);
   });
 
   it('`netpol-labs export deathstar --zx` prints that script', async () => {
