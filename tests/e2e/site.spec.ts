@@ -119,6 +119,8 @@ for (const screen of SCREENS) {
 
     for (const path of pages) {
       test(`page ${path} renders, fits, is accessible and light`, async ({page}) => {
+        // Module 2's long pages (a dozen code blocks and tables) take axe alone 10-20 s on a loaded 2-core machine.
+        test.setTimeout(90_000);
         const scripts = recordScripts(page);
         const problems = await openClean(page, path);
         await expect(page.locator('h1').first()).toBeVisible();
