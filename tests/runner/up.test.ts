@@ -15,7 +15,7 @@ afterEach(() => {
   for (const cluster of clusters.splice(0)) for (const c of cluster.calls()) if (isRunning(c.pid)) process.kill(c.pid, 'SIGKILL');
 });
 
-/** Cilium's four images as the chart renders them (fixture) and the labs' two. */
+/** Cilium's four images as the chart renders them (fixture) and those of the labs under labs/. */
 const IMAGES = [
   'quay.io/cilium/cilium:v1.20.2',
   'quay.io/cilium/cilium-envoy:v1.35-placeholder',
@@ -23,6 +23,9 @@ const IMAGES = [
   'quay.io/cilium/hubble-relay:v1.20.2',
   'quay.io/cilium/starwars:v2.3',
   'quay.io/cilium/json-mock:v1.4.1',
+  // Module 2's labs: the database and the client image with every probe tool.
+  'redis:7.4.2-alpine',
+  'nicolaka/netshoot:v0.16',
 ];
 
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
@@ -49,7 +52,7 @@ describe('up --preload on a fresh machine', () => {
       expect(lines[save - 1]).toBe(`docker pull --platform linux/amd64 ${image}`);
     }
     expect(lines.some((l) => l.startsWith('kind load docker-image'))).toBe(false);
-    expect(output).toContain('preload: 6 image(s) loaded into the nodes');
+    expect(output).toContain(`preload: ${IMAGES.length} image(s) loaded into the nodes`);
     // kind switched the context to kind-netpol-labs; up put the user's back and said so.
     expect(cluster.state().currentContext).toBe('dev-cluster');
     expect(output).toContain('kind switched your current kubectl context; it is dev-cluster again');
@@ -93,7 +96,7 @@ describe('up --preload on a fresh machine', () => {
     const {code, output, lines} = await up(['--preload'], {STANDIN_KIND: 'no-cluster', STANDIN_DOCKER_VERSION: 'docker-version-27.json', STANDIN_DOCKER_INFO: 'docker-info-overlay2.json', STANDIN_KIND_LOAD: 'containerd-store'});
     expect(code, output).toBe(0);
     expect(output).toContain('warning: could not preload quay.io/cilium/starwars:v2.3: kind load docker-image failed: Command Output: ctr: content digest sha256:f15190cd0aed34df2541e6a569d349858dd83fe2a519d7c0ec023133b6d3c4f7: not found; the nodes will pull it themselves');
-    expect(output).toContain('preload: 0 of 6 image(s) loaded; the nodes pull the other 6');
+    expect(output).toContain(`preload: 0 of ${IMAGES.length} image(s) loaded; the nodes pull the other ${IMAGES.length}`);
     expect(lines.some((l) => l.startsWith('cilium install --context'))).toBe(true);
   });
 
