@@ -21,6 +21,23 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Module 2: Kubernetes NetworkPolicy in depth',
+      collapsed: false,
+      link: {type: 'doc', id: 'netpol/index'},
+      items: [
+        'netpol/model',
+        'netpol/scheme',
+        'netpol/and-or',
+        'netpol/default-deny',
+        'netpol/egress-dns',
+        'netpol/ipblock',
+        'netpol/spot-the-bug',
+        'netpol/limits',
+        'netpol/recipes',
+      ],
+    },
+    {
+      type: 'category',
       label: "Module 3: Cilium's policy language",
       collapsed: false,
       link: {type: 'doc', id: 'cilium-policy/index'},

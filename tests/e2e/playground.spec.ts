@@ -2,7 +2,7 @@
 // CodeMirror and read the engine's predictions. Run after `npm run build`.
 import {mkdirSync} from 'node:fs';
 import {expect, test, type Page} from '@playwright/test';
-import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {editorFileName, initialEditorText} from '../../src/components/Playground/editorText';
 
 const SCREENSHOTS = 'reports/screenshots';
@@ -269,4 +269,45 @@ test.describe('dark mode', () => {
     await page.screenshot({path: `${SCREENSHOTS}/playground-dark.png`, fullPage: true});
     expect(problems).toEqual([]);
   });
+});
+
+test('the lab picker offers every lab; each step of module 2\'s labs predicts what its lab.yaml expects', async ({page}) => {
+  // The lab's own steps, and the datapath switch on the ipBlock step that the lesson describes.
+  const problems = await openPlayground(page);
+  const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
+  const picker = page.getByTestId('playground-lab');
+  await expect(picker).toHaveValue('deathstar');
+  const offered = await picker.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+  expect([...offered].sort()).toEqual(labs.map((l) => l.id).sort());
+
+  for (const other of labs.filter((l) => l.id.startsWith('netpol-'))) {
+    await picker.selectOption(other.id);
+    await expect(page.getByTestId('playground')).toHaveAttribute('data-lab', other.id);
+    // A new lab opens on its first step, and the step picker lists that lab's steps only.
+    await expect(page.getByTestId('playground-step')).toHaveValue(other.steps[0].id);
+    const steps = await page.getByTestId('playground-step').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(steps).toEqual(other.steps.map((s) => s.id));
+    for (const step of other.steps) {
+      await page.getByTestId('playground-step').selectOption(step.id);
+      await expect(page.getByTestId('playground')).toHaveAttribute('data-step', step.id);
+      await expect.poll(() => editorText(page)).toBe(initialEditorText(step));
+      const rows = page.getByTestId('playground-row');
+      await expect(rows).toHaveCount(step.probes.length);
+      await expect
+        .poll(() => rows.evaluateAll((els) => els.map((r) => r.getAttribute('data-predicted'))), `${other.id} / ${step.id}`)
+        .toEqual(step.probes.map((p) => p.expect));
+      await expect(page.getByTestId('playground-error')).toHaveCount(0);
+    }
+  }
+
+  // netpol-ipblock's pod-network ipBlock: no pod on Cilium, the pods under the reference semantics.
+  await page.getByTestId('playground-step').selectOption('ipblock-pod-cidr');
+  await expectPredictions(page, ['dropped', 'dropped', 'dropped']);
+  await page.getByTestId('playground-datapath').selectOption('kubernetes');
+  await expectPredictions(page, ['allowed', 'allowed', 'dropped']);
+
+  // Back to module 1: the deathstar's steps again.
+  await picker.selectOption('deathstar');
+  await expect(page.getByTestId('playground-step')).toHaveValue(labs.find((l) => l.id === 'deathstar')!.steps[0].id);
+  expect(problems).toEqual([]);
 });

@@ -119,6 +119,8 @@ for (const screen of SCREENS) {
 
     for (const path of pages) {
       test(`page ${path} renders, fits, is accessible and light`, async ({page}) => {
+        // Module 2's long pages (a dozen code blocks and tables) take axe alone 10-20 s on a loaded 2-core machine.
+        test.setTimeout(90_000);
         const scripts = recordScripts(page);
         const problems = await openClean(page, path);
         await expect(page.locator('h1').first()).toBeVisible();
@@ -206,13 +208,23 @@ test('every YAML file under labs/ (but lab.yaml and challenge material) is shown
   }
 });
 
-test("each lab's module page links to its zx script, and the site serves it", async ({page}) => {
-  // The module page is the index of the folder of the lab's first lesson (docs/deathstar/ for the
-  // deathstar lab; one module may hold several labs). A lab the runner cannot play on a cluster has no script.
-  for (const lab of labs.filter((l) => !unsupportedOnCluster(l, 'export'))) {
-    const first = lab.steps.find((s) => s.lesson)?.lesson;
-    expect(first, `${lab.id} has a step with a lesson`).toBeDefined();
-    await openClean(page, `/docs/${first!.split('/')[0]}/`);
+/** A lab's module page: the index of the folder of its first lesson (`/docs/deathstar/`, `/docs/netpol/`). */
+function modulePage(lab: (typeof labs)[number]): string {
+  const lesson = lab.steps.find((s) => s.lesson)?.lesson;
+  if (!lesson) throw new Error(`lab ${lab.id} has no step with a lesson`);
+  return `/docs/${lesson.split('/')[0]}/`;
+}
+
+test("the module page of each lab the runner plays on a cluster links to its zx script, and the site serves it", async ({page}) => {
+  // A lab with machines outside the cluster or host policies has no script (export refuses it); its
+  // module page says how to run it on kind instead.
+  for (const lab of labs) {
+    if (unsupportedOnCluster(lab, 'export') !== undefined) {
+      await openClean(page, modulePage(lab));
+      await expect(page.locator('main')).toContainText(`npx netpol-labs run ${lab.id} --target kind`);
+      continue;
+    }
+    await openClean(page, modulePage(lab));
     const link = page.getByRole('link', {name: `${lab.id}.mjs`});
     await expect(link).toHaveAttribute('href', `/zx/${lab.id}.mjs`);
     const response = await page.request.get(`/zx/${lab.id}.mjs`);
@@ -248,6 +260,7 @@ for (const lab of labs) {
         await expect(row).toContainText(probe.expect);
         await expect(row).toContainText(probe.from);
         // The request as the table writes it (HTTP: method and path; TCP, DNS, ICMP: kind and host).
+        await expect(row).toHaveAttribute('data-kind', probe.request.kind);
         await expect(row).toContainText(probe.label);
         await expect(row.getByTestId('probe-destructive')).toHaveCount(probe.destructive ? 1 : 0);
       }
@@ -378,4 +391,56 @@ test.describe('the navbar colour-mode toggle', () => {
     expect(brightness(dark.code), 'the dark code background is darker').toBeLessThan(brightness(light.code));
     expect(brightness(dark.text), 'the dark text is lighter').toBeGreaterThan(brightness(light.text));
   });
+});
+
+test('module 2 follows module 1 in the sidebar, and its overview shows the diagram of the app', async ({page}) => {
+  await openClean(page, '/docs/netpol/');
+  const categories = page.locator('.theme-doc-sidebar-menu > li > div > a, .theme-doc-sidebar-menu > li > .menu__list-item-collapsible > a');
+  const labels = await categories.allInnerTexts();
+  const one = labels.findIndex((l) => l.startsWith('Module 1'));
+  const two = labels.findIndex((l) => l.startsWith('Module 2'));
+  expect(one, labels.join(' | ')).toBeGreaterThanOrEqual(0);
+  expect(two, labels.join(' | ')).toBe(one + 1);
+  // static/img/netpol-module2.svg (Docusaurus inlines a small image as a data URL): drawn, described,
+  // and its 15 px text (viewBox 360 wide) never shown below 12 px, on a laptop or a phone.
+  const diagram = page.locator('main img[alt*="role=db"]');
+  await expect(diagram).toBeVisible();
+  expect(await diagram.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(360);
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({width, height: 900});
+    const drawn = await diagram.evaluate((img) => img.getBoundingClientRect().width);
+    expect((15 * drawn) / 360, `diagram text at ${width} px, drawn size in px`).toBeGreaterThanOrEqual(12);
+  }
+});
+
+test('spot the bug shows the notes\' broken policy and each of the loader\'s answers', async ({page}) => {
+  await openClean(page, '/docs/netpol/spot-the-bug');
+  const broken = page.locator('.theme-code-block', {hasText: 'labs/netpol-ipblock/spot-the-bug/0-test-np.yaml'}).first();
+  await expect(broken).toContainText('172.17.0.1/24');
+  const answers = page.locator('.theme-code-block', {hasText: "the loader's errors for"});
+  await expect(answers).toHaveCount(4);
+  await expect(answers.first()).toContainText('0-test-np.yaml:32:1: YAML syntax error');
+  await expect(page.locator('[data-testid="probe-table"][data-step="test-np"]')).toBeVisible();
+});
+
+test('the recipes page shows each recipe as a card with its policy and its probes', async ({page}) => {
+  await openClean(page, '/docs/netpol/recipes');
+  const cards = page.getByTestId('recipe');
+  expect(await cards.count()).toBeGreaterThanOrEqual(10);
+  for (const card of await cards.all()) {
+    const step = await card.getAttribute('data-step');
+    await expect(card.locator('h3')).toBeVisible();
+    await expect(card.locator('.theme-code-block').first()).toBeVisible();
+    await expect(card.locator(`[data-testid="probe-table"][data-step="${step}"]`)).toBeVisible();
+  }
+});
+
+test('the AND versus OR lesson highlights the peers of both policies', async ({page}) => {
+  await page.goto('/docs/netpol/and-or', {waitUntil: 'networkidle'});
+  for (const file of ['db-allow-myproject-frontends', 'db-allow-myproject-or-frontends']) {
+    const block = page.locator('.theme-code-block', {hasText: `labs/netpol-basics/${file}.yaml`}).first();
+    const highlighted = (await block.locator('.theme-code-block-highlighted-line').allInnerTexts()).join('\n');
+    expect(highlighted).toContain('namespaceSelector');
+    expect(highlighted).toContain('podSelector');
+  }
 });

@@ -15,7 +15,7 @@ afterEach(() => {
   for (const cluster of clusters.splice(0)) for (const c of cluster.calls()) if (isRunning(c.pid)) process.kill(c.pid, 'SIGKILL');
 });
 
-/** Cilium's four images as the chart renders them (fixture) and the labs' three. */
+/** Cilium's four images as the chart renders them (fixture) and those of the labs under labs/. */
 const IMAGES = [
   'quay.io/cilium/cilium:v1.20.2',
   'quay.io/cilium/cilium-envoy:v1.35-placeholder',
@@ -23,7 +23,8 @@ const IMAGES = [
   'quay.io/cilium/hubble-relay:v1.20.2',
   'quay.io/cilium/starwars:v2.3',
   'quay.io/cilium/json-mock:v1.4.1',
-  // The client image of the labs whose probes are not only HTTP (src/runner/constants.ts CLIENT_IMAGE).
+  // Module 2's labs: the database and the client image with every probe tool.
+  'redis:7.4.2-alpine',
   'nicolaka/netshoot:v0.16',
 ];
 

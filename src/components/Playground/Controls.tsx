@@ -5,10 +5,12 @@ import type {Lab, Step} from '@site/src/lab/load';
 import styles from './styles.module.css';
 
 export interface ControlsProps {
+  labs: readonly Lab[];
   lab: Lab;
   step: Step;
   datapath: Datapath;
   onStep: (id: string) => void;
+  onLab: (id: string) => void;
   onDatapath: (datapath: Datapath) => void;
 }
 
@@ -17,10 +19,20 @@ const DATAPATH_HINTS: Record<Datapath, string> = {
   kubernetes: 'A NetworkPolicy plugin: ipBlock also matches pod and node IPs.',
 };
 
-/** Which step and which datapath. */
-export default function Controls({lab, step, datapath, onStep, onDatapath}: ControlsProps): React.ReactNode {
+/** Which lab, which of its steps, and which datapath. */
+export default function Controls({labs, lab, step, datapath, onStep, onLab, onDatapath}: ControlsProps): React.ReactNode {
   return (
     <div className={styles.controls}>
+      <label className={styles.control}>
+        <span>Lab</span>
+        <select data-testid="playground-lab" value={lab.id} onChange={(e) => onLab(e.target.value)}>
+          {labs.map((l) => (
+            <option key={l.id} value={l.id}>
+              {`${l.id}: ${l.title}`}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className={styles.control}>
         <span>Lab step</span>
         <select data-testid="playground-step" value={step.id} onChange={(e) => onStep(e.target.value)}>
