@@ -81,7 +81,7 @@ const HTTP_ONLY = ['method', 'headers', 'host', 'grpc', 'body', 'destructive'] a
 function resolveSource(probe: ProbeFile, index: AppIndex, fail: ProbeFail): ProbeSource | undefined {
   if (probe.from === 'outside') {
     if (index.outsideIp === undefined) {
-      fail('from', 'no-outside', 'a probe from outside needs the address it comes from: add `outside: {ip: 172.18.0.250}` (an address outside the cluster) to lab.yaml');
+      fail('from', 'no-outside', 'a probe from outside needs the address it comes from: add `outside: {ip: 172.30.0.250}` (an address outside the cluster) to lab.yaml');
       return undefined;
     }
     return {kind: 'outside', ip: index.outsideIp};

@@ -774,7 +774,7 @@ var CURL_EXITS = {
 function curlOutcome(run, maxOutput) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
   if (run.timedOut) {
-    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
   }
   const match = MARKER_RE.exec(run.stdout);
   const stderr = run.stderr.trim();
@@ -845,7 +845,7 @@ function curlLine(stderr) {
 function classifyDns(run) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
   if (run.timedOut) {
-    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
   }
   const exitCode = run.exitCode;
   const lines = [...toolLines(run.stdout), ...toolLines(run.stderr)];
@@ -1002,7 +1002,7 @@ function percentDecode(value) {
 function classifyIcmp(run) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
   if (run.timedOut) {
-    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
   }
   const exitCode = run.exitCode;
   const lines = [...toolLines(run.stdout), ...toolLines(run.stderr)];
@@ -1041,7 +1041,7 @@ function classifyIcmp(run) {
 function classifyTcp(run) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
   if (run.timedOut) {
-    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec hung?)" };
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
   }
   const exitCode = run.exitCode;
   const lines = [...toolLines(run.stderr), ...toolLines(run.stdout)];

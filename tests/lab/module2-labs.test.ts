@@ -28,10 +28,10 @@ async function plan(argv: string[]) {
 }
 
 describe('kind dry-run of every lab the runner plays on a cluster', () => {
-  const playable = labs.filter((lab) => unsupportedOnCluster(lab) === undefined);
+  const playable = labs.filter((lab) => unsupportedOnCluster(lab, 'kind') === undefined);
 
-  it('includes module 2\'s netpol-basics (its probes must stay inside the cluster)', () => {
-    expect(playable.map((l) => l.id)).toContain('netpol-basics');
+  it('includes both of module 2\'s labs', () => {
+    expect(playable.map((l) => l.id)).toEqual(expect.arrayContaining(['netpol-basics', 'netpol-ipblock']));
   });
 
   for (const lab of playable) {
@@ -56,11 +56,20 @@ describe('kind dry-run of every lab the runner plays on a cluster', () => {
     });
   }
 
-  it('refuses netpol-ipblock on kind before it applies anything, naming its outside probes', async () => {
-    const {code, lines} = await plan(['run', 'netpol-ipblock', '--target', 'kind', '--dry-run']);
-    expect(code).not.toBe(0);
+  it('plays netpol-ipblock\'s outside probes from the outside machine, through the database\'s node port', async () => {
+    const {code, lines, commands} = await plan(['run', 'netpol-ipblock', '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    const lab = labs.find((l) => l.id === 'netpol-ipblock')!;
+    expect(commands).toContainEqual(expect.stringMatching(new RegExp(`^docker run .*--ip ${lab.outside!.ip.replace(/\./g, '\\.')} `)));
+    const outside = lab.steps.flatMap((s) => s.probes).filter((p) => p.source.kind === 'outside').length;
+    expect(commands.filter((c) => c.startsWith('docker exec netpol-labs-outside ') && c.includes('NODE_IP:NODE_PORT')).length).toBe(outside);
+  });
+
+  it('refuses netpol-ipblock on a cluster of the user\'s, before it applies anything, naming its outside probes', async () => {
+    const {code, lines, commands} = await plan(['run', 'netpol-ipblock', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
+    expect(code).toBe(2);
     expect(lines.join('\n')).toContain('lab netpol-ipblock has probes from outside the cluster');
-    expect(lines.filter((l) => l.startsWith(`$ ${K} apply`))).toEqual([]);
+    expect(commands).toEqual([]);
   });
 });
 

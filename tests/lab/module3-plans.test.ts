@@ -1,8 +1,9 @@
 /**
  * Module 3's labs on kind, planned with `--dry-run` (nothing runs: PATH is an empty folder). The two
  * labs kind can play today plan every step: the app, each step's policy files, every probe from its
- * client. The mediabot lab has probes from outside the cluster, which the runner does not play on a
- * cluster yet: it must be refused before any command, naming the steps.
+ * client. The mediabot lab's servers and outside machine are containers on kind's network: its plan
+ * starts one server per address under `names` with the names as aliases, and sends the outside
+ * probes from the outside machine; a cluster of the user's refuses it before any command.
  */
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -63,12 +64,24 @@ describe('the cluster-wide baseline on kind', () => {
 });
 
 describe('run mediabot-fqdn --target kind --dry-run', () => {
-  it('is refused before any command, naming the steps with probes from outside, and pointing at the simulator', async () => {
+  it('starts a server per address of its names, with the names as aliases, and the outside machine', async () => {
     const {code, lines, commands} = await plan(['run', 'mediabot-fqdn', '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    const lab = readLabOrThrow(join(ROOT, 'labs/mediabot-fqdn'));
+    for (const [name, ips] of Object.entries(lab.names)) {
+      for (const ip of ips) {
+        expect(commands.some((c) => c.startsWith('docker run ') && c.includes(`--ip ${ip} `) && c.includes(`--network-alias ${name}`)), `${name} at ${ip}`).toBe(true);
+      }
+    }
+    expect(commands.some((c) => c.startsWith('docker run ') && c.includes(`--ip ${lab.outside!.ip} `))).toBe(true);
+    expect(commands.filter((c) => c.startsWith('docker exec netpol-labs-outside ')).length).toBeGreaterThan(0);
+  });
+
+  it('is refused on a cluster of the user\'s before any command, naming the steps with probes from outside', async () => {
+    const {code, lines, commands} = await plan(['run', 'mediabot-fqdn', '--target', 'context', '--context', 'lab-cluster', '--dry-run']);
     expect(code).toBe(2);
     expect(commands).toEqual([]);
     expect(lines.join('\n')).toContain('lab mediabot-fqdn has probes from outside the cluster (steps ingress-world, ingress-cidr-except)');
-    expect(lines.join('\n')).toContain('--target sim');
   });
 
   it('plays in the simulator, every probe as expected', async () => {

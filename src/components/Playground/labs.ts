@@ -41,6 +41,39 @@ import netpolIpblockDbAllowExternal from '@site/labs/netpol-ipblock/db-allow-ext
 import netpolIpblockTestNp from '@site/labs/netpol-ipblock/test-np.yaml?raw';
 import netpolIpblockTestNpHostBits from '@site/labs/netpol-ipblock/test-np-host-bits.yaml?raw';
 
+import ciliumIdentitiesLab from '@site/labs/cilium-identities/lab.yaml?raw';
+import ciliumIdentitiesApp from '@site/labs/cilium-identities/app.yaml?raw';
+import ciliumIdentitiesDeathstarFromEmpire from '@site/labs/cilium-identities/deathstar-from-empire.yaml?raw';
+import ciliumIdentitiesDeathstarFromRebelsNamespace from '@site/labs/cilium-identities/deathstar-from-rebels-namespace.yaml?raw';
+import ciliumIdentitiesDeathstarFromTiePilots from '@site/labs/cilium-identities/deathstar-from-tie-pilots.yaml?raw';
+import ciliumIdentitiesTiefighterToHost from '@site/labs/cilium-identities/tiefighter-to-host.yaml?raw';
+import ciliumIdentitiesTiefighterToRemoteNode from '@site/labs/cilium-identities/tiefighter-to-remote-node.yaml?raw';
+import ciliumIdentitiesTiefighterToCluster from '@site/labs/cilium-identities/tiefighter-to-cluster.yaml?raw';
+import ciliumIdentitiesTiefighterToPrivateCidrs from '@site/labs/cilium-identities/tiefighter-to-private-cidrs.yaml?raw';
+import ciliumIdentitiesTiefighterToDeathstarService from '@site/labs/cilium-identities/tiefighter-to-deathstar-service.yaml?raw';
+import ciliumIdentitiesTiefighterToEmpireServices from '@site/labs/cilium-identities/tiefighter-to-empire-services.yaml?raw';
+import ciliumIdentitiesDeathstarPingFromTiefighter from '@site/labs/cilium-identities/deathstar-ping-from-tiefighter.yaml?raw';
+import ciliumDenyClusterLab from '@site/labs/cilium-deny-cluster/lab.yaml?raw';
+import ciliumDenyClusterApp from '@site/labs/cilium-deny-cluster/app.yaml?raw';
+import ciliumDenyClusterDeathstarAllowEmpire from '@site/labs/cilium-deny-cluster/deathstar-allow-empire.yaml?raw';
+import ciliumDenyClusterDeathstarDenyBombers from '@site/labs/cilium-deny-cluster/deathstar-deny-bombers.yaml?raw';
+import ciliumDenyClusterDeathstarK8sAllowAll from '@site/labs/cilium-deny-cluster/deathstar-k8s-allow-all.yaml?raw';
+import ciliumDenyClusterDeathstarDenyRebels from '@site/labs/cilium-deny-cluster/deathstar-deny-rebels.yaml?raw';
+import ciliumDenyClusterDeathstarDenyRebelsOnly from '@site/labs/cilium-deny-cluster/deathstar-deny-rebels-only.yaml?raw';
+import ciliumDenyClusterBaselineDefaultDeny from '@site/labs/cilium-deny-cluster/baseline-default-deny.yaml?raw';
+import ciliumDenyClusterTiefighterToDeathstar from '@site/labs/cilium-deny-cluster/tiefighter-to-deathstar.yaml?raw';
+import mediabotFqdnLab from '@site/labs/mediabot-fqdn/lab.yaml?raw';
+import mediabotFqdnApp from '@site/labs/mediabot-fqdn/app.yaml?raw';
+import mediabotFqdnMediabotDnsOnly from '@site/labs/mediabot-fqdn/mediabot-dns-only.yaml?raw';
+import mediabotFqdnMediabotHolonet from '@site/labs/mediabot-fqdn/mediabot-holonet.yaml?raw';
+import mediabotFqdnMediabotHolonetSubdomains from '@site/labs/mediabot-fqdn/mediabot-holonet-subdomains.yaml?raw';
+import mediabotFqdnMediabotHolonetLookupsOnly from '@site/labs/mediabot-fqdn/mediabot-holonet-lookups-only.yaml?raw';
+import mediabotFqdnMediabotHolonetHttp from '@site/labs/mediabot-fqdn/mediabot-holonet-http.yaml?raw';
+import mediabotFqdnMediabotOutsideCidr from '@site/labs/mediabot-fqdn/mediabot-outside-cidr.yaml?raw';
+import mediabotFqdnMediabotWorld from '@site/labs/mediabot-fqdn/mediabot-world.yaml?raw';
+import mediabotFqdnDeathstarFromWorld from '@site/labs/mediabot-fqdn/deathstar-from-world.yaml?raw';
+import mediabotFqdnDeathstarFromOutsideCidr from '@site/labs/mediabot-fqdn/deathstar-from-outside-cidr.yaml?raw';
+
 /** The deathstar lab (module 1), loaded and validated with the same loader the runner uses. */
 export const deathstar: Lab = loadLabFromTexts('labs/deathstar', {
   'lab.yaml': deathstarLab,
@@ -88,8 +121,52 @@ export const netpolIpblock: Lab = loadLabFromTexts('labs/netpol-ipblock', {
   'test-np-host-bits.yaml': netpolIpblockTestNpHostBits,
 });
 
+/** Module 3's cilium-identities lab, loaded and validated with the same loader the runner uses. */
+export const ciliumIdentities: Lab = loadLabFromTexts('labs/cilium-identities', {
+  'lab.yaml': ciliumIdentitiesLab,
+  'app.yaml': ciliumIdentitiesApp,
+  'deathstar-from-empire.yaml': ciliumIdentitiesDeathstarFromEmpire,
+  'deathstar-from-rebels-namespace.yaml': ciliumIdentitiesDeathstarFromRebelsNamespace,
+  'deathstar-from-tie-pilots.yaml': ciliumIdentitiesDeathstarFromTiePilots,
+  'tiefighter-to-host.yaml': ciliumIdentitiesTiefighterToHost,
+  'tiefighter-to-remote-node.yaml': ciliumIdentitiesTiefighterToRemoteNode,
+  'tiefighter-to-cluster.yaml': ciliumIdentitiesTiefighterToCluster,
+  'tiefighter-to-private-cidrs.yaml': ciliumIdentitiesTiefighterToPrivateCidrs,
+  'tiefighter-to-deathstar-service.yaml': ciliumIdentitiesTiefighterToDeathstarService,
+  'tiefighter-to-empire-services.yaml': ciliumIdentitiesTiefighterToEmpireServices,
+  'deathstar-ping-from-tiefighter.yaml': ciliumIdentitiesDeathstarPingFromTiefighter,
+});
+
+/** Module 3's cilium-deny-cluster lab, loaded and validated with the same loader the runner uses. */
+export const ciliumDenyCluster: Lab = loadLabFromTexts('labs/cilium-deny-cluster', {
+  'lab.yaml': ciliumDenyClusterLab,
+  'app.yaml': ciliumDenyClusterApp,
+  'deathstar-allow-empire.yaml': ciliumDenyClusterDeathstarAllowEmpire,
+  'deathstar-deny-bombers.yaml': ciliumDenyClusterDeathstarDenyBombers,
+  'deathstar-k8s-allow-all.yaml': ciliumDenyClusterDeathstarK8sAllowAll,
+  'deathstar-deny-rebels.yaml': ciliumDenyClusterDeathstarDenyRebels,
+  'deathstar-deny-rebels-only.yaml': ciliumDenyClusterDeathstarDenyRebelsOnly,
+  'baseline-default-deny.yaml': ciliumDenyClusterBaselineDefaultDeny,
+  'tiefighter-to-deathstar.yaml': ciliumDenyClusterTiefighterToDeathstar,
+});
+
+/** Module 3's mediabot-fqdn lab, loaded and validated with the same loader the runner uses. */
+export const mediabotFqdn: Lab = loadLabFromTexts('labs/mediabot-fqdn', {
+  'lab.yaml': mediabotFqdnLab,
+  'app.yaml': mediabotFqdnApp,
+  'mediabot-dns-only.yaml': mediabotFqdnMediabotDnsOnly,
+  'mediabot-holonet.yaml': mediabotFqdnMediabotHolonet,
+  'mediabot-holonet-subdomains.yaml': mediabotFqdnMediabotHolonetSubdomains,
+  'mediabot-holonet-lookups-only.yaml': mediabotFqdnMediabotHolonetLookupsOnly,
+  'mediabot-holonet-http.yaml': mediabotFqdnMediabotHolonetHttp,
+  'mediabot-outside-cidr.yaml': mediabotFqdnMediabotOutsideCidr,
+  'mediabot-world.yaml': mediabotFqdnMediabotWorld,
+  'deathstar-from-world.yaml': mediabotFqdnDeathstarFromWorld,
+  'deathstar-from-outside-cidr.yaml': mediabotFqdnDeathstarFromOutsideCidr,
+});
+
 /** Every lab, in the course's order: the lab picker's choices. */
-export const PLAYGROUND_LABS: readonly Lab[] = [deathstar, netpolBasics, netpolIpblock];
+export const PLAYGROUND_LABS: readonly Lab[] = [deathstar, netpolBasics, netpolIpblock, ciliumIdentities, ciliumDenyCluster, mediabotFqdn];
 
 /** The lab and step the playground opens on: the first HTTP-aware policy, the most interesting to edit. */
 export const DEFAULT_LAB = 'deathstar';
