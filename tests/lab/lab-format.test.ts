@@ -175,7 +175,7 @@ describe('lab loader: probes beyond HTTP', () => {
     // Each error points at the value `outside` of a `from:` key.
     expect(load(noAddress)).toEqual(
       [...noAddress.matchAll(/from: outside/g)].map(
-        (m) => `${position(noAddress, m.index + 'from: '.length)}: a probe from outside needs the address it comes from: add \`outside: {ip: 172.18.0.250}\` (an address outside the cluster) to lab.yaml`,
+        (m) => `${position(noAddress, m.index + 'from: '.length)}: a probe from outside needs the address it comes from: add \`outside: {ip: 172.30.0.250}\` (an address outside the cluster) to lab.yaml`,
       ),
     );
     const app = read('app.yaml')!.replace('  type: NodePort\n  externalTrafficPolicy: Local\n', '');

@@ -265,8 +265,15 @@ describe('grpc: curl over HTTP/2, classified on grpc-status', () => {
 
   it('a method the server does not have (UNIMPLEMENTED, 12) is an error naming the status', async () => {
     const {classification} = await probe('grpc UNIMPLEMENTED', {kind: 'grpc', url: `http://127.0.0.1:${grpcPort}/netpol.Door/Missing`});
-    expect(classification).toMatchObject({observed: 'error', grpcStatus: 12});
-    expect(classification.evidence).toContain('UNIMPLEMENTED');
+    expect(classification.observed).toBe('error');
+    // grpc-js answers an unknown method as soon as it has the headers and then resets the rest of the
+    // request stream; under load curl 7.88 sometimes reports that reset (exit 92) instead of the
+    // reply. Either way the probe is an error, never a verdict; with the reply it names the status.
+    expect([0, 92]).toContain(classification.curlExit);
+    if (classification.curlExit === 0) {
+      expect(classification).toMatchObject({grpcStatus: 12});
+      expect(classification.evidence).toContain('UNIMPLEMENTED');
+    }
   });
 
   it('the L7 proxy\'s reply (HTTP 200, grpc-status 7, grpc-message "Access denied") is l7-denied', async () => {
