@@ -3,24 +3,17 @@
  * sends `deathstar.empire.svc.cluster.local.` (absoluteName), so a DNS rule allowing
  * `*.*.svc.cluster.local` lets the lookup through in the simulator as on a cluster.
  */
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseLab} from '../../src/lab';
 import {lookupName, simulateStep} from '../../src/lab/simulate-step';
+import {OUTPOST_DIR, OUTPOST_TEXT, readOutpostFile} from './outpost-fixture';
 
-const DIR = 'tests/fixtures/lab-format/labs/outpost';
-const read = (p: string) => {
-  try {
-    return readFileSync(join(DIR, p), 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+const DIR = OUTPOST_DIR;
+const read = readOutpostFile;
 
 describe('DNS probes of short names', () => {
   it('are checked against DNS rules under their full name', () => {
-    const text = readFileSync(join(DIR, 'lab.yaml'), 'utf8').replace(
+    const text = OUTPOST_TEXT.replace(
       '    probes:\n      - from: tiefighter\n        url: http://deathstar.empire.svc.cluster.local/v1\n        expect: allowed\n        why: "The lookup matches',
       '    probes:\n      - from: tiefighter\n        dns: deathstar\n        expect: allowed\n        why: A test.\n      - from: tiefighter\n        url: http://deathstar.empire.svc.cluster.local/v1\n        expect: allowed\n        why: "The lookup matches',
     );

@@ -4,25 +4,18 @@
  * tests/fixtures/lab-format/labs/outpost states each expected outcome with its reason (the `why`
  * of each probe, from the Cilium documentation cited below); the simulator must agree with all.
  */
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {formatLabError, parseLab} from '../../src/lab';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {OUTCOMES} from '../../src/lab/outcome';
 import {simulateStep} from '../../src/lab/simulate-step';
 import {stepScenario} from '../../src/lab/to-scenario';
+import {OUTPOST_DIR, OUTPOST_TEXT, readOutpostFile} from './outpost-fixture';
 
-const DIR = 'tests/fixtures/lab-format/labs/outpost';
+const DIR = OUTPOST_DIR;
 const lab = readLabOrThrow(DIR);
-const TEXT = readFileSync(join(DIR, 'lab.yaml'), 'utf8');
-const read = (p: string) => {
-  try {
-    return readFileSync(join(DIR, p), 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+const TEXT = OUTPOST_TEXT;
+const read = readOutpostFile;
 
 /** Loads a variant of the fixture's lab.yaml; the formatted errors. */
 function load(text: string): string[] {

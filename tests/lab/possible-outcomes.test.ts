@@ -3,24 +3,17 @@
  * tables) are exactly those the lab loader accepts as the probe's `expect`: for each kind, target
  * (a name or an address) and source, every outcome is tried on the loader with the outpost test lab.
  */
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseLab} from '../../src/lab';
 import {parse} from 'yaml';
 import {predictableOutcomes} from '../../src/components/ProbeTable/labText';
 import {OUTCOMES, possibleOutcomes, type OutcomeConditions} from '../../src/lab/outcome';
 import type {ProbeFile} from '../../src/lab/schema';
+import {OUTPOST_DIR, OUTPOST_TEXT, readOutpostFile} from './outpost-fixture';
 
-const DIR = 'tests/fixtures/lab-format/labs/outpost';
-const TEXT = readFileSync(join(DIR, 'lab.yaml'), 'utf8');
-const read = (p: string) => {
-  try {
-    return readFileSync(join(DIR, p), 'utf8');
-  } catch {
-    return undefined;
-  }
-};
+const DIR = OUTPOST_DIR;
+const TEXT = OUTPOST_TEXT;
+const read = readOutpostFile;
 
 /** The fixture lab with one step holding one probe (YAML lines under `- from: ...`). */
 function labWith(from: string, probe: string, outcome: string): string {
