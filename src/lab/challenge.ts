@@ -78,8 +78,10 @@ const challengeContext: KeyContext = (path) => {
  * @param read reads other files of the challenge folder
  * @param lab the lab the challenge belongs to
  * @param folderName when given, the challenge id must equal it
+ * @param options.readNearMisses false to leave near-miss files unread (the site's pages, which
+ *   never show them; their entries are still validated): `nearMisses` is then empty
  */
-export function parseChallenge(text: string, file: string, read: LabFileReader, lab: Lab, folderName?: string): {challenge?: Challenge; errors: LabError[]} {
+export function parseChallenge(text: string, file: string, read: LabFileReader, lab: Lab, folderName?: string, options: {readNearMisses?: boolean} = {}): {challenge?: Challenge; errors: LabError[]} {
   const source = parseSource(text, file);
   if (source.doc.errors.length > 0) {
     return {
@@ -159,6 +161,7 @@ export function parseChallenge(text: string, file: string, read: LabFileReader, 
     miss.fails?.forEach((id, i) => {
       if (!data.probes.some((probe) => probe.id === id)) at(['nearMisses', m, 'fails', i], 'unknown-probe', `no probe has the id "${id}"; the ids are ${data.probes.map((probe) => probe.id).join(', ')}`);
     });
+    if (options.readNearMisses === false) return;
     const found = readFile(miss.file, ['nearMisses', m, 'file']);
     if (found) nearMisses.push({file: miss.file, path: found.path, text: found.text, why: miss.why, ...(miss.fails ? {fails: miss.fails} : {}), ...(miss.error ? {error: miss.error} : {}), ...(miss.message ? {message: miss.message} : {})});
   });
