@@ -114,7 +114,12 @@ export default function Challenge({id}: ChallengeProps): React.ReactNode {
                         r.probe.why
                       ) : (
                         <>
-                          <div>{r.probe.why}</div>
+                          <div>
+                            <strong>
+                              Expected {r.expected}, predicted {r.predicted}.
+                            </strong>{' '}
+                            {r.probe.why}
+                          </div>
                           {r.deciding && (
                             <div data-testid="challenge-deciding">
                               <strong>engine, {r.deciding.effect}:</strong> <ExplanationText text={r.deciding.text} editorFile={file} onJump={onJump} />
@@ -135,7 +140,7 @@ export default function Challenge({id}: ChallengeProps): React.ReactNode {
               ) : (
                 <>
                   <p>
-                    Hidden probes: {current.hidden.failed} of {current.hidden.total} fail.
+                    Hidden probes: {current.hidden.failed} of {current.hidden.total} fail (hidden from view, not secret). Hints:
                   </p>
                   <ul>
                     {current.hidden.hints.map((hint) => (
