@@ -1,5 +1,6 @@
 import {formatExplanation, type Explanation, type PolicyError} from '../policy';
-import {readSubmission, type Challenge, type ChallengeProbe, type SubmittedFile} from './challenge';
+import type {Challenge, ChallengeProbe} from './challenge';
+import {readSubmission, type SubmittedFile} from './challenge-submission';
 import type {Step} from './load';
 import {OUTCOME_LABELS, type Outcome} from './outcome';
 import {simulateStep} from './simulate-step';

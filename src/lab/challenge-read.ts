@@ -5,9 +5,9 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {parseChallenge, type Challenge} from './challenge';
-import type {LabError} from './errors';
+import {LabLoadError, type LabError} from './errors';
 import type {Lab} from './load';
-import {CHALLENGES_DIR} from './node/read-lab';
+import {CHALLENGES_DIR, readLab} from './node/read-lab';
 
 /** Loads labs/<lab>/challenges/<id>/challenge.yaml against its (already loaded) lab. */
 export function readChallenge(lab: Lab, labDir: string, id: string, cwd = process.cwd()): {challenge?: Challenge; errors: LabError[]} {
@@ -34,4 +34,24 @@ export function listChallenges(labDir: string): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'challenge.yaml')))
     .map((entry) => entry.name)
     .sort();
+}
+
+/**
+ * Every challenge of every lab as the site ships it: loaded and validated here, at build time, so
+ * a reader's browser downloads plain data and the engine, not the YAML schema (zod) and loader.
+ * Near misses are left out (the tests read them from disk) and so are the lab's steps (a check
+ * needs only the app). Keyed by `lab/id`; file names relative to `root`. Throws with every error.
+ */
+export function siteChallenges(root: string, labDirs: string[]): Record<string, Challenge> {
+  const out: Record<string, Challenge> = {};
+  for (const labDir of labDirs) {
+    const {lab, errors} = readLab(labDir, root);
+    if (!lab) throw new LabLoadError(errors);
+    for (const id of listChallenges(labDir)) {
+      const {challenge, errors: challengeErrors} = readChallenge(lab, labDir, id, root);
+      if (!challenge) throw new LabLoadError(challengeErrors);
+      out[`${lab.id}/${id}`] = {...challenge, nearMisses: [], lab: {...challenge.lab, steps: []}};
+    }
+  }
+  return out;
 }

@@ -3,7 +3,8 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseChallenge} from '../../src/lab/challenge';
-import {listChallenges} from '../../src/lab/challenge-read';
+import {checkChallenge} from '../../src/lab/challenge-check';
+import {listChallenges, siteChallenges} from '../../src/lab/challenge-read';
 import {challengeJsonSchema} from '../../src/lab/challenge-schema';
 import {formatLabError} from '../../src/lab/errors';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
@@ -46,6 +47,22 @@ describe('schemas/challenge.schema.json', () => {
         const first = readFileSync(join(dir, 'challenges', id, 'challenge.yaml'), 'utf8').split('\n')[0];
         expect(first, `${dir}/challenges/${id}`).toBe('# yaml-language-server: $schema=../../../../schemas/challenge.schema.json');
       }
+    }
+  });
+});
+
+describe('src/components/Challenge/challenges.json, the challenges as the site ships them', () => {
+  const committed = JSON.parse(readFileSync(join(ROOT, 'src/components/Challenge/challenges.json'), 'utf8'));
+
+  it('is what `npm run schemas` generates from the challenge files', () => {
+    expect(committed, 'run `npm run schemas` and commit the result').toEqual(JSON.parse(JSON.stringify(siteChallenges(ROOT, listLabDirs(ROOT)))));
+  });
+
+  it('checks as the loaded challenges do: each reference solution passes, each start fails', () => {
+    expect(Object.keys(committed).length).toBeGreaterThanOrEqual(3);
+    for (const [id, challenge] of Object.entries(committed) as [string, Parameters<typeof checkChallenge>[0]][]) {
+      expect(checkChallenge(challenge, [{file: 'a.yaml', text: challenge.solution.text}]).status, id).toBe('pass');
+      expect(checkChallenge(challenge, [{file: 'a.yaml', text: challenge.start}]).status, id).toBe('fail');
     }
   });
 });
