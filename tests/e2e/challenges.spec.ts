@@ -4,6 +4,7 @@
 // solution only after a click. Run after `npm run build`.
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Locator, type Page} from '@playwright/test';
 import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
@@ -160,4 +161,24 @@ test('hints come one at a time, and the solution only after a click', async ({pa
   await expect(el.getByTestId('challenge-solution')).toHaveCount(0);
   await el.getByTestId('challenge-show-solution').click();
   await expect(el.getByTestId('challenge-solution').locator('pre')).toHaveText(challenge.solution.text.replace(/\n$/, ''));
+});
+
+test('a checked challenge, its hints and its solution are accessible (axe, WCAG A/AA), in light and dark', async ({page}) => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({colorScheme});
+    await openPage(page);
+    const el = block(page, 'least-privilege-landing');
+    await submit(el, readFileSync(join(LAB_DIR, 'challenges/least-privilege-landing/near-miss-l4-cancels-l7.yaml'), 'utf8'));
+    expect(await status(el)).toBe('fail');
+    const refused = block(page, 'empire-only-l3-l4');
+    await submit(refused, readFileSync(join(LAB_DIR, 'challenges/empire-only-l3-l4/near-miss-cilium-policy.yaml'), 'utf8'));
+    expect(await status(refused)).toBe('error');
+    await el.getByTestId('challenge-next-hint').click();
+    await el.getByTestId('challenge-show-solution').click();
+    const axe = await new AxeBuilder({page}).include('[data-testid="challenge"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
+    expect(serious, `axe serious or critical violations (${colorScheme})`).toEqual([]);
+  }
 });

@@ -177,7 +177,10 @@ export default function Challenge({id}: ChallengeProps): React.ReactNode {
             <p>
               The reference solution (<code>{challenge.solution.file}</code>); any policies with the same behaviour pass:
             </p>
-            <pre>{challenge.solution.text}</pre>
+            {/* Focusable, so a keyboard can scroll a long line into view. */}
+            <pre tabIndex={0} role="region" aria-label="The reference solution">
+              {challenge.solution.text}
+            </pre>
           </div>
         )}
       </div>
