@@ -161,6 +161,10 @@ test('hints come one at a time, and the solution only after a click', async ({pa
   await expect(el.getByTestId('challenge-solution')).toHaveCount(0);
   await el.getByTestId('challenge-show-solution').click();
   await expect(el.getByTestId('challenge-solution').locator('pre')).toHaveText(challenge.solution.text.replace(/\n$/, ''));
+  // With the solution, every probe and why it has its outcome, the hidden ones included.
+  await el.getByTestId('challenge-all-probes').locator('summary').click();
+  await expect(el.getByTestId('challenge-all-probes').locator('li')).toHaveCount(challenge.probes.length);
+  await expect(el.getByTestId('challenge-all-probes')).toContainText('coruscant/shuttle POST /v1/request-landing: dropped (hidden).');
 });
 
 test('a checked challenge, its hints and its solution are accessible (axe, WCAG A/AA), in light and dark', async ({page}) => {

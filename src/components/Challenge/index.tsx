@@ -181,6 +181,17 @@ export default function Challenge({id}: ChallengeProps): React.ReactNode {
             <pre tabIndex={0} role="region" aria-label="The reference solution">
               {challenge.solution.text}
             </pre>
+            <details data-testid="challenge-all-probes">
+              <summary>Every probe it is judged on, the hidden ones included</summary>
+              <ul>
+                {challenge.probes.map((p) => (
+                  <li key={p.id}>
+                    <code>{p.from}</code> <code>{p.label}</code>: {p.expect}
+                    {p.hidden ? ' (hidden)' : ''}. {p.why}
+                  </li>
+                ))}
+              </ul>
+            </details>
           </div>
         )}
       </div>
