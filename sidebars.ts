@@ -17,6 +17,7 @@ const sidebars: SidebarsConfig = {
         'deathstar/l4-wildcards-l7',
         'deathstar/ingress-entity',
         'deathstar/hubble',
+        'deathstar/challenges',
       ],
     },
     {

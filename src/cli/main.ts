@@ -6,12 +6,13 @@ import {readFileSync} from 'node:fs';
 import {consoleOutput} from '../runner/output';
 import {findRoot} from '../runner/commands';
 import {runCli, type CliDeps, type Command} from './command';
+import {check} from './check';
 import {exportCommand} from './export';
 import {LAB_COMMANDS} from './lab-commands';
 import {simulate} from './simulate';
 
 /** Every command, in the order `netpol-labs --help` lists them. */
-export const COMMANDS: readonly Command[] = [simulate, ...LAB_COMMANDS, exportCommand];
+export const COMMANDS: readonly Command[] = [simulate, ...LAB_COMMANDS, check, exportCommand];
 
 /** The top-level usage: every command with its one-line summary. */
 export function usage(): string {

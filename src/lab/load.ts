@@ -174,8 +174,8 @@ export function parseLab(
   return {lab, errors};
 }
 
-/** What the app and lab.yaml define that probes may name. */
-function indexApp(app: Manifest[], namespaces: string[], data: LabFile): AppIndex {
+/** What the app and lab.yaml define that probes may name (a challenge indexes its extra app with the lab's). */
+export function indexApp(app: Manifest[], namespaces: string[], data: Pick<LabFile, 'names' | 'outside'>): AppIndex {
   const clients: AppIndex['clients'] = new Map();
   const services: AppIndex['services'] = new Map();
   for (const {object} of app.flatMap((m) => m.objects)) {
@@ -222,7 +222,8 @@ export const APP_KINDS = [
   'ServiceAccount',
 ] as const;
 
-function checkAppManifest(manifest: Manifest, namespaces: string[], errors: LabError[]): void {
+/** Reports each object of an app manifest that is not an APP_KINDS object in one of `namespaces`. */
+export function checkAppManifest(manifest: Manifest, namespaces: string[], errors: LabError[]): void {
   for (const {object, position} of manifest.objects) {
     const where = {file: manifest.file, line: position.line, col: position.col};
     if (!(APP_KINDS as readonly string[]).includes(object.kind)) {
@@ -265,7 +266,7 @@ function checkPolicyManifest(manifest: Manifest, namespaces: string[], errors: L
 }
 
 /** "star-wars", or "star-wars, empire or alliance", as a message names a lab's namespaces. */
-function inNamespaces(namespaces: string[]): string {
+export function inNamespaces(namespaces: string[]): string {
   const quoted = namespaces.map((ns) => `"${ns}"`);
   return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
@@ -277,7 +278,7 @@ function inNamespaces(namespaces: string[]): string {
  * request through and crash the app (layer7.rst: such a rule makes the L7 rules of the same port
  * allow everything).
  */
-function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
+export function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
   return probes.some(
     (q) =>
       q !== undefined &&
@@ -290,19 +291,20 @@ function hasGuard(probe: Probe, probes: (Probe | undefined)[]): boolean {
 }
 
 /** The same client pod, however lab.yaml named it (`tiefighter` or `star-wars/tiefighter`). */
-function sameSource(a: Probe, b: Probe): boolean {
+export function sameSource(a: Probe, b: Probe): boolean {
   if (a.source.kind === 'outside' || b.source.kind === 'outside') return a.source.kind === b.source.kind;
   return a.source.namespace === b.source.namespace && a.source.name === b.source.name;
 }
 
 /** The same Service port, or the same addresses and port when the target is no Service. */
-function sameDestination(a: Probe, b: Probe): boolean {
+export function sameDestination(a: Probe, b: Probe): boolean {
   if (a.target.port !== b.target.port) return false;
   if (a.target.service !== undefined || b.target.service !== undefined) return a.target.service === b.target.service && a.target.namespace === b.target.namespace;
   return (a.target.ips ?? []).join(',') === (b.target.ips ?? []).join(',');
 }
 
-function unguardedMessage(probe: Probe): string {
+/** Why a destructive probe without a guard is refused, and which probe to add. */
+export function unguardedMessage(probe: Probe): string {
   const where = `${probe.target.service ?? probe.target.host} port ${probe.target.port}`;
   return (
     `this probe is destructive (${probe.from} ${probe.label} harms the app if it gets through), so the step needs proof that ` +
@@ -319,15 +321,21 @@ function contextOf(path: PropertyKey[]): string {
   return CONTEXT_NAMES.lab;
 }
 
-function describeKeys(schemaPath: PropertyKey[]): string {
-  const context = contextOf(schemaPath);
-  // Read from the schema itself, so a new key is listed the day it is added.
-  const shape = context === CONTEXT_NAMES.probe ? probeSchema.shape : context === CONTEXT_NAMES.step ? stepSchema.shape : labSchema.shape;
-  return Object.keys(shape).join(', ');
-}
+/** Where a key path of a YAML file is, in words ("a probe"), and the keys allowed there. */
+export type KeyContext = (path: PropertyKey[]) => {name: string; keys: string[]};
 
-/** Turns one zod issue into located errors with a message that says what would be right. */
-function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue): LabError[] {
+/** lab.yaml's contexts, read from the schema itself so a new key is listed the day it is added. */
+const labContext: KeyContext = (path) => {
+  const name = contextOf(path);
+  const shape = name === CONTEXT_NAMES.probe ? probeSchema.shape : name === CONTEXT_NAMES.step ? stepSchema.shape : labSchema.shape;
+  return {name, keys: Object.keys(shape)};
+};
+
+/**
+ * Turns one zod issue into located errors with a message that says what would be right.
+ * `context` names where a key path is and which keys it allows (default: lab.yaml's).
+ */
+export function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue, context: KeyContext = labContext): LabError[] {
   const path = issue.path as PropertyKey[];
   const file = source.file;
   if (issue.code === 'unrecognized_keys') {
@@ -338,14 +346,14 @@ function issueToErrors(source: SourceDocument, issue: z.core.$ZodIssue): LabErro
         file,
         line,
         col,
-        message: `unknown key "${key}" in ${contextOf([...path, key])}; ${suggest(key, describeKeys([...path, key]))}`,
+        message: `unknown key "${key}" in ${context([...path, key]).name}; ${suggest(key, context([...path, key]).keys.join(', '))}`,
       };
     });
   }
   const {line, col} = positionOf(source, path);
   const field = String(path[path.length - 1] ?? '');
   if (path.length > 0 && valueAt(source, path) === undefined) {
-    return [{code: 'missing-key', file, line, col, message: `missing required key "${field}" in ${contextOf(path)}`}];
+    return [{code: 'missing-key', file, line, col, message: `missing required key "${field}" in ${context(path).name}`}];
   }
   if (issue.code === 'invalid_value') {
     const got = valueAt(source, path);

@@ -15,7 +15,7 @@ export interface ScriptFile {
   diagramLibrary: boolean;
 }
 
-/** The budget classes: a diagram needs mermaid, the playground needs CodeMirror and the engine. */
+/** The budget classes: a diagram needs mermaid, the playground (and a challenges page) CodeMirror and the engine. */
 export type PageKind = 'page' | 'diagram' | 'playground';
 
 /**
@@ -51,7 +51,8 @@ export function recordScripts(page: Page): () => Promise<ScriptFile[]> {
 
 /** Which budget a page falls under, given the pages that have a diagram (`diagramPages()`). */
 export function pageKind(path: string, diagramPages: readonly string[]): PageKind {
-  if (path.replace(/\/$/, '') === '/playground') return 'playground';
+  // The playground and each module's challenges page carry the same policy editor and engine.
+  if (path.replace(/\/$/, '') === '/playground' || /^\/docs\/[^/]+\/challenges\/?$/.test(path)) return 'playground';
   return diagramPages.includes(path) ? 'diagram' : 'page';
 }
 

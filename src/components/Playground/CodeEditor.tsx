@@ -16,6 +16,8 @@ export interface CodeEditorProps {
   /** Called with a handle once the editor exists, and with null when it goes away. */
   onReady: (handle: EditorHandle | null) => void;
   label: string;
+  /** The id of the keyboard hint that describes the editor (a page with several editors gives each its own). */
+  hintId?: string;
 }
 
 /** One Dark's backgrounds: the editor and the active line's gutter (@codemirror/theme-one-dark). */
@@ -38,10 +40,10 @@ const readableOneDark = [
   EditorView.theme({'.cm-gutterElement': {color: readable('#7d8799', ONE_DARK_BACKGROUNDS)}}, {dark: true}),
 ];
 
-export default function CodeEditor({value, onChange, onReady, label}: CodeEditorProps): React.ReactNode {
+export default function CodeEditor({value, onChange, onReady, label, hintId = KEYBOARD_HINT_ID}: CodeEditorProps): React.ReactNode {
   const {colorMode} = useColorMode();
   const viewRef = useRef<EditorView | null>(null);
-  const extensions = useMemo(() => [yaml(), EditorView.lineWrapping, EditorView.contentAttributes.of({'aria-label': label, 'aria-describedby': KEYBOARD_HINT_ID})], [label]);
+  const extensions = useMemo(() => [yaml(), EditorView.lineWrapping, EditorView.contentAttributes.of({'aria-label': label, 'aria-describedby': hintId})], [label, hintId]);
 
   const onCreateEditor = useCallback(
     (view: EditorView) => {

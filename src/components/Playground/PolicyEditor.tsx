@@ -10,8 +10,8 @@ const CodeEditor = lazy(() => import('./CodeEditor'));
  * The policy editor: CodeMirror in the browser; during static rendering and while CodeMirror
  * loads, the same text read-only, so the page is never empty.
  */
-export default function PolicyEditor(props: CodeEditorProps & {file: string; edited: boolean; onReset: () => void}): React.ReactNode {
-  const {file, edited, onReset, ...editorProps} = props;
+export default function PolicyEditor(props: CodeEditorProps & {file: string; edited: boolean; onReset: () => void; resetLabel?: string}): React.ReactNode {
+  const {file, edited, onReset, resetLabel = "Reset to the lab's policies", ...editorProps} = props;
   const fallback = <pre className={styles.fallback}>{props.value}</pre>;
   return (
     <div className={styles.editor}>
@@ -24,10 +24,10 @@ export default function PolicyEditor(props: CodeEditorProps & {file: string; edi
           data-testid="playground-reset"
           disabled={!edited}
           onClick={onReset}>
-          Reset to the lab's policies
+          {resetLabel}
         </button>
       </div>
-      <p className={styles.keyboardHint} id={KEYBOARD_HINT_ID}>
+      <p className={styles.keyboardHint} id={props.hintId ?? KEYBOARD_HINT_ID}>
         Tab indents inside the editor; press <kbd>Esc</kbd> then <kbd>Tab</kbd> to move on.
       </p>
       <BrowserOnly fallback={fallback}>
