@@ -143,6 +143,10 @@ spec:
   // A hidden probe's hint, never the hidden ship's name.
   await expect(el.getByTestId('challenge-hidden-hint')).toHaveCount(1);
   await expect(el.getByTestId('challenge-hidden')).not.toContainText('tie-interceptor');
+
+  // The pass was kept: the progress page lists the challenge as solved (a later failing check does not undo it).
+  await page.goto('/progress', {waitUntil: 'networkidle'});
+  await expect(page.getByTestId('challenges-solved')).toContainText('deathstar/least-privilege-landing');
   expect(problems).toEqual([]);
 });
 

@@ -7,6 +7,7 @@ import ExplanationText from '@site/src/components/Playground/ExplanationText';
 import PolicyEditor from '@site/src/components/Playground/PolicyEditor';
 import type {EditorHandle} from '@site/src/components/Playground/editorHandle';
 import {checkChallenge, type CheckResult} from '@site/src/lab/challenge-check';
+import {PROGRESS, updateStored} from '@site/src/progress/store';
 import {CHALLENGES} from './challenges';
 import playground from '@site/src/components/Playground/styles.module.css';
 import styles from './styles.module.css';
@@ -35,7 +36,13 @@ export default function Challenge({id}: ChallengeProps): React.ReactNode {
     editor.current = handle;
   }, []);
   const onJump = useCallback((line: number, col: number) => editor.current?.jumpTo(line, col), []);
-  const onCheck = () => setResult({text, result: checkChallenge(challenge, [{file, text}])});
+  const onCheck = () => {
+    const checked = checkChallenge(challenge, [{file, text}]);
+    setResult({text, result: checked});
+    // A pass is kept in the browser's progress (the progress page lists it); the first date stays.
+    const key = `${challenge.lab.id}/${challenge.id}`;
+    if (checked.status === 'pass') updateStored(PROGRESS, (p) => (p.solved[key] ? p : {...p, solved: {...p.solved, [key]: new Date().toISOString()}}));
+  };
   const current = result?.result;
   const stale = result !== undefined && result.text !== text;
 
