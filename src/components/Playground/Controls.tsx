@@ -2,11 +2,16 @@ import React from 'react';
 import Link from '@docusaurus/Link';
 import type {Datapath} from '@site/src/policy';
 import type {Lab, Step} from '@site/src/lab/load';
+import type {PlaygroundLab} from './labs';
 import styles from './styles.module.css';
 
 export interface ControlsProps {
-  labs: readonly Lab[];
+  labs: readonly PlaygroundLab[];
   lab: Lab;
+  /** The lab being fetched after the learner picked it, if any. */
+  loading?: string;
+  /** Why the lab last picked could not be loaded. */
+  loadError?: string;
   step: Step;
   datapath: Datapath;
   onStep: (id: string) => void;
@@ -20,18 +25,24 @@ const DATAPATH_HINTS: Record<Datapath, string> = {
 };
 
 /** Which lab, which of its steps, and which datapath. */
-export default function Controls({labs, lab, step, datapath, onStep, onLab, onDatapath}: ControlsProps): React.ReactNode {
+export default function Controls({labs, lab, loading, loadError, step, datapath, onStep, onLab, onDatapath}: ControlsProps): React.ReactNode {
   return (
     <div className={styles.controls}>
       <label className={styles.control}>
         <span>Lab</span>
-        <select data-testid="playground-lab" value={lab.id} onChange={(e) => onLab(e.target.value)}>
+        <select data-testid="playground-lab" value={loading ?? lab.id} onChange={(e) => onLab(e.target.value)}>
           {labs.map((l) => (
             <option key={l.id} value={l.id}>
               {`${l.id}: ${l.title}`}
             </option>
           ))}
         </select>
+        {loading && <span className={styles.hint} role="status">Loading the lab {loading}…</span>}
+        {loadError && (
+          <span className={styles.hint} role="alert" data-testid="playground-lab-error">
+            {loadError}
+          </span>
+        )}
       </label>
       <label className={styles.control}>
         <span>Lab step</span>

@@ -10,7 +10,7 @@ import ResultsTable from './ResultsTable';
 import type {EditorHandle} from './editorHandle';
 import {editorFileName, initialEditorText} from './editorText';
 import {evaluatePlayground, type PlaygroundResult} from './evaluate';
-import {DEFAULT_LAB, DEFAULT_STEP, PLAYGROUND_LABS} from './labs';
+import {DEFAULT_STEP, PLAYGROUND_LABS, deathstar, type PlaygroundLab} from './labs';
 import {useDebounced} from './useDebounced';
 import styles from './styles.module.css';
 
@@ -18,10 +18,11 @@ import styles from './styles.module.css';
 const DEBOUNCE_MS = 200;
 
 export interface PlaygroundProps {
-  /** The labs to pick from (default: every lab of the course). */
-  labs?: readonly Lab[];
-  /** The lab and step to open on; the first lab and its first step when they do not exist. */
-  initialLab?: string;
+  /** The labs to pick from (default: every lab of the course); the first is `firstLab`. */
+  labs?: readonly PlaygroundLab[];
+  /** The lab the page opens on, loaded already (it is in the static page). */
+  firstLab?: Lab;
+  /** Its step to open on; its first step when it does not exist. */
   initialStep?: string;
 }
 
@@ -36,24 +37,27 @@ interface Draft {
  * Edit a lab step's policies and watch the policy engine re-predict every probe of the step,
  * in the browser: no server, no stored results.
  */
-export default function Playground({labs = PLAYGROUND_LABS, initialLab = DEFAULT_LAB, initialStep = DEFAULT_STEP}: PlaygroundProps): React.ReactNode {
-  const firstLab = labs.find((l) => l.id === initialLab) ?? labs[0];
+export default function Playground({labs = PLAYGROUND_LABS, firstLab = deathstar, initialStep = DEFAULT_STEP}: PlaygroundProps): React.ReactNode {
+  // Labs fetched so far, by id; the first one is part of the page.
+  const [loaded, setLoaded] = useState<Record<string, Lab>>(() => ({[firstLab.id]: firstLab}));
+  const [loading, setLoading] = useState<string | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
   const firstStep = firstLab.steps.find((s) => s.id === initialStep) ?? firstLab.steps[0];
   const [draft, setDraft] = useState<Draft>(() => ({labId: firstLab.id, stepId: firstStep.id, text: initialEditorText(firstStep)}));
   const [datapath, setDatapath] = useState<Datapath>('cilium');
   const [evaluated, flush] = useDebounced(draft, DEBOUNCE_MS);
   const editor = useRef<EditorHandle | null>(null);
 
-  const lab = labs.find((l) => l.id === draft.labId) ?? firstLab;
+  const lab = loaded[draft.labId] ?? firstLab;
   const step = lab.steps.find((s) => s.id === draft.stepId) ?? lab.steps[0];
   const original = useMemo(() => initialEditorText(step), [step]);
   const file = editorFileName(lab, step);
 
   const result: PlaygroundResult = useMemo(() => {
-    const evaluatedLab = labs.find((l) => l.id === evaluated.labId) ?? lab;
+    const evaluatedLab = loaded[evaluated.labId] ?? lab;
     const evaluatedStep = evaluatedLab.steps.find((s) => s.id === evaluated.stepId) ?? evaluatedLab.steps[0];
     return evaluatePlayground(evaluatedLab, evaluatedStep, evaluated.text, editorFileName(evaluatedLab, evaluatedStep), datapath);
-  }, [labs, lab, evaluated, datapath]);
+  }, [loaded, lab, evaluated, datapath]);
   // The cluster is the lab's app and the cluster DNS, the same for every step.
   const cluster = useMemo(() => stepScenario(lab, lab.steps[0]).scenario.cluster, [lab]);
 
@@ -68,9 +72,25 @@ export default function Playground({labs = PLAYGROUND_LABS, initialLab = DEFAULT
     const next = lab.steps.find((s) => s.id === id);
     if (next) replaceDraft({labId: lab.id, stepId: next.id, text: initialEditorText(next)});
   };
+  const open = (next: Lab) => replaceDraft({labId: next.id, stepId: next.steps[0].id, text: initialEditorText(next.steps[0])});
   const onLab = (id: string) => {
-    const next = labs.find((l) => l.id === id);
-    if (next) replaceDraft({labId: next.id, stepId: next.steps[0].id, text: initialEditorText(next.steps[0])});
+    const entry = labs.find((l) => l.id === id);
+    if (!entry) return;
+    setLoadError(undefined);
+    if (loaded[id]) return open(loaded[id]);
+    setLoading(id);
+    entry.load().then(
+      (next) => {
+        setLoaded((all) => ({...all, [next.id]: next}));
+        setLoading(undefined);
+        open(next);
+      },
+      (error: unknown) => {
+        // A chunk that did not arrive (offline, a new deploy): say so and stay on the current lab.
+        setLoading(undefined);
+        setLoadError(`The lab ${id} could not be loaded (${error instanceof Error ? error.message : String(error)}); check the connection and pick it again.`);
+      },
+    );
   };
   const onChange = useCallback((text: string) => setDraft((d) => (d.text === text ? d : {...d, text})), []);
   const onReady = useCallback((handle: EditorHandle | null) => {
@@ -79,10 +99,12 @@ export default function Playground({labs = PLAYGROUND_LABS, initialLab = DEFAULT
   const onJump = useCallback((line: number, col: number) => editor.current?.jumpTo(line, col), []);
 
   return (
-    <div className={styles.playground} data-testid="playground" data-lab={lab.id} data-step={step.id} data-datapath={datapath}>
+    <div className={styles.playground} data-testid="playground" data-lab={lab.id} aria-busy={loading !== undefined} data-step={step.id} data-datapath={datapath}>
       <Controls
         labs={labs}
         lab={lab}
+        loading={loading}
+        loadError={loadError}
         step={step}
         datapath={datapath}
         onStep={onStep}
