@@ -35,6 +35,7 @@ const sidebars: SidebarsConfig = {
         'netpol/spot-the-bug',
         'netpol/limits',
         'netpol/recipes',
+        'netpol/challenges',
       ],
     },
     {
@@ -53,6 +54,7 @@ const sidebars: SidebarsConfig = {
         'cilium-policy/clusterwide',
         'cilium-policy/host-policies',
         'cilium-policy/kubernetes-vs-cilium',
+        'cilium-policy/challenges',
       ],
     },
   ],

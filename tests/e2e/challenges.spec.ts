@@ -1,32 +1,62 @@
-// The Death Star's challenges page in a real browser: each challenge's starting manifest fails,
-// its reference solution passes and each near miss fails as its challenge.yaml says; a solution
-// that is not the reference text solves least-privilege-landing; hints come one at a time and the
-// solution only after a click. Run after `npm run build`.
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
+// The challenges pages in a real browser: for every challenge of every lab, on the page that shows it,
+// the starting manifest fails, the reference solution passes and each near miss fails as its
+// challenge.yaml says; a solution that is not the reference text solves least-privilege-landing;
+// hints come one at a time and the solution only after a click. Run after `npm run build`.
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join, relative} from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import {expect, test, type Locator, type Page} from '@playwright/test';
+import type {Challenge} from '../../src/lab/challenge';
 import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 
 const LAB_DIR = 'labs/deathstar';
 const lab = readLabOrThrow(LAB_DIR);
-const challenges = listChallenges(LAB_DIR).map((id) => {
-  const {challenge, errors} = readChallenge(lab, LAB_DIR, id);
-  if (!challenge) throw new Error(errors.map((e) => e.message).join('\n'));
-  return challenge;
-});
+
+/** Every `<Challenge id="lab/challenge" />` of the docs, mapped to the URL of the page that shows it. */
+function challengePages(): Map<string, string> {
+  const pages = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, {withFileTypes: true})) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.mdx?$/.test(entry.name)) {
+        for (const match of readFileSync(path, 'utf8').matchAll(/<Challenge\s+id="([^"]+)"/g)) {
+          pages.set(match[1], `/docs/${relative('docs', path).replace(/\.mdx?$/, '').replace(/\/index$/, '')}`);
+        }
+      }
+    }
+  };
+  walk('docs');
+  return pages;
+}
+
+const pages = challengePages();
+/** Every challenge of every lab, with its lab's folder and the page it is on. */
+const everyChallenge: {labDir: string; key: string; page: string | undefined; challenge: Challenge}[] = readdirSync('labs')
+  .map((name) => join('labs', name))
+  .filter((labDir) => existsSync(join(labDir, 'challenges')))
+  .flatMap((labDir) => {
+    const labOfDir = readLabOrThrow(labDir);
+    return listChallenges(labDir).map((id) => {
+      const {challenge, errors} = readChallenge(labOfDir, labDir, id);
+      if (!challenge) throw new Error(errors.map((e) => e.message).join('\n'));
+      const key = `${labOfDir.id}/${id}`;
+      return {labDir, key, page: pages.get(key), challenge};
+    });
+  });
+const challenges = everyChallenge.filter((c) => c.labDir === LAB_DIR).map((c) => c.challenge);
 
 // CodeMirror renders only lines near the visible part of the page; a tall window keeps it simple.
 test.use({viewport: {width: 1280, height: 1600}});
 
-async function openPage(page: Page): Promise<string[]> {
+async function openPage(page: Page, url = '/docs/deathstar/challenges'): Promise<string[]> {
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  const response = await page.goto('/docs/deathstar/challenges', {waitUntil: 'networkidle'});
+  const response = await page.goto(url, {waitUntil: 'networkidle'});
   expect(response?.status()).toBe(200);
   return problems;
 }
@@ -55,9 +85,19 @@ async function status(challenge: Locator): Promise<string | null> {
   return element.getAttribute('data-status');
 }
 
-for (const challenge of challenges) {
-  test(`${challenge.id}: the start fails, the reference passes, each near miss fails as stated`, async ({page}) => {
-    const problems = await openPage(page);
+test('every challenge of every lab is on a page, and the modules after the first have theirs', () => {
+  expect(everyChallenge.filter((c) => c.page === undefined).map((c) => c.key)).toEqual([]);
+  const labs = new Set(everyChallenge.map((c) => c.labDir));
+  for (const labDir of ['labs/deathstar', 'labs/netpol-basics', 'labs/cilium-deny-cluster']) {
+    expect(labs.has(labDir), labDir).toBe(true);
+    expect(everyChallenge.filter((c) => c.labDir === labDir).length, labDir).toBeGreaterThanOrEqual(2);
+  }
+});
+
+for (const {labDir, key, page: url, challenge} of everyChallenge) {
+  test(`${key}: the start fails, the reference passes, each near miss fails as stated`, async ({page}) => {
+    expect(url, `${key} is on no page: add <Challenge id="${key}" /> to a page of docs/`).toBeDefined();
+    const problems = await openPage(page, url!);
     const el = block(page, challenge.id);
     await expect(el).toBeVisible();
 
@@ -70,7 +110,7 @@ for (const challenge of challenges) {
     await expect(el.locator('[data-testid="challenge-row"][data-pass="false"]')).toHaveCount(0);
 
     for (const miss of challenge.nearMisses) {
-      await submit(el, readFileSync(join(LAB_DIR, 'challenges', challenge.id, miss.file), 'utf8'));
+      await submit(el, readFileSync(join(labDir, 'challenges', challenge.id, miss.file), 'utf8'));
       if (miss.error !== undefined) {
         expect(await status(el), miss.file).toBe('error');
         await expect(el.getByTestId('playground-error').first()).toContainText(miss.error);
