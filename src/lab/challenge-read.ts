@@ -36,6 +36,18 @@ export function listChallenges(labDir: string): string[] {
     .sort();
 }
 
+/** Where the site's data of a lab's challenges is written (`npm run schemas`) and imported from (its challenges page). */
+export function challengeDataPath(lab: string): string {
+  return `src/components/Challenge/data/${lab}.json`;
+}
+
+/** Challenges keyed `lab/id`, grouped by lab. */
+export function challengesByLab(challenges: Record<string, Challenge>): Record<string, Record<string, Challenge>> {
+  const byLab: Record<string, Record<string, Challenge>> = {};
+  for (const [key, challenge] of Object.entries(challenges)) (byLab[key.split('/')[0]] ??= {})[key] = challenge;
+  return byLab;
+}
+
 /**
  * Every challenge of every lab as the site ships it: loaded and validated here, at build time, so
  * a reader's browser downloads plain data and the engine, not the YAML schema (zod) and loader.

@@ -96,6 +96,9 @@ test('every challenge of every lab is on a page, and the modules after the first
 
 for (const {labDir, key, page: url, challenge} of everyChallenge) {
   test(`${key}: the start fails, the reference passes, each near miss fails as stated`, async ({page}) => {
+    // Each check plays every judged probe in the page; on a loaded machine a challenge with many near
+    // misses needs more than the default 30 s.
+    test.setTimeout(30_000 + challenge.nearMisses.length * 10_000);
     expect(url, `${key} is on no page: add <Challenge id="${key}" /> to a page of docs/`).toBeDefined();
     const problems = await openPage(page, url!);
     const el = block(page, challenge.id);

@@ -1,10 +1,10 @@
 /** challenge.yaml's format: its JSON Schema, and the loader's errors with file:line:col. */
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {parseChallenge} from '../../src/lab/challenge';
 import {checkChallenge} from '../../src/lab/challenge-check';
-import {listChallenges, siteChallenges} from '../../src/lab/challenge-read';
+import {challengeDataPath, challengesByLab, listChallenges, siteChallenges} from '../../src/lab/challenge-read';
 import {challengeJsonSchema} from '../../src/lab/challenge-schema';
 import {formatLabError} from '../../src/lab/errors';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
@@ -51,16 +51,19 @@ describe('schemas/challenge.schema.json', () => {
   });
 });
 
-describe('src/components/Challenge/challenges.json, the challenges as the site ships them', () => {
-  const committed = JSON.parse(readFileSync(join(ROOT, 'src/components/Challenge/challenges.json'), 'utf8'));
+describe('src/components/Challenge/data/<lab>.json, the challenges as the site ships them', () => {
+  const byLab = challengesByLab(JSON.parse(JSON.stringify(siteChallenges(ROOT, listLabDirs(ROOT)))));
+  const committed = Object.fromEntries(Object.keys(byLab).map((lab) => [lab, JSON.parse(readFileSync(join(ROOT, challengeDataPath(lab)), 'utf8'))]));
 
-  it('is what `npm run schemas` generates from the challenge files', () => {
-    expect(committed, 'run `npm run schemas` and commit the result').toEqual(JSON.parse(JSON.stringify(siteChallenges(ROOT, listLabDirs(ROOT)))));
+  it('is what `npm run schemas` generates from the challenge files, one file per lab with challenges', () => {
+    expect(committed, 'run `npm run schemas` and commit the result').toEqual(byLab);
+    expect(readdirSync(join(ROOT, 'src/components/Challenge/data')).sort()).toEqual(Object.keys(byLab).map((lab) => `${lab}.json`).sort());
   });
 
   it('checks as the loaded challenges do: each reference solution passes, each start fails', () => {
-    expect(Object.keys(committed).length).toBeGreaterThanOrEqual(3);
-    for (const [id, challenge] of Object.entries(committed) as [string, Parameters<typeof checkChallenge>[0]][]) {
+    const all = Object.assign({}, ...Object.values(committed)) as Record<string, Parameters<typeof checkChallenge>[0]>;
+    expect(Object.keys(all).length).toBeGreaterThanOrEqual(3);
+    for (const [id, challenge] of Object.entries(all)) {
       expect(checkChallenge(challenge, [{file: 'a.yaml', text: challenge.solution.text}]).status, id).toBe('pass');
       expect(checkChallenge(challenge, [{file: 'a.yaml', text: challenge.start}]).status, id).toBe('fail');
     }

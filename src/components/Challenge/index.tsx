@@ -6,15 +6,22 @@ import ErrorList from '@site/src/components/Playground/ErrorList';
 import ExplanationText from '@site/src/components/Playground/ExplanationText';
 import PolicyEditor from '@site/src/components/Playground/PolicyEditor';
 import type {EditorHandle} from '@site/src/components/Playground/editorHandle';
+import type {Challenge as ChallengeData} from '@site/src/lab/challenge';
 import {checkChallenge, type CheckResult} from '@site/src/lab/challenge-check';
 import {PROGRESS, updateStored} from '@site/src/progress/store';
-import {CHALLENGES} from './challenges';
 import playground from '@site/src/components/Playground/styles.module.css';
 import styles from './styles.module.css';
 
 export interface ChallengeProps {
   /** `lab/id`, e.g. `deathstar/least-privilege-landing`. */
   id: string;
+  /**
+   * The lab's challenges as the site ships them, imported by the page from
+   * `@site/src/components/Challenge/data/<lab>.json` (written by `npm run schemas`): loaded and
+   * validated at build time, so the page downloads data, not the loader and zod, and only its lab's.
+   * Hidden probes ship too: they are hidden from view, not secret.
+   */
+  challenges: Record<string, unknown>;
 }
 
 /**
@@ -23,9 +30,9 @@ export interface ChallengeProps {
  * the engine's reason, hidden probes as a count with hints), hints one at a time, and the
  * reference solution only after a deliberate click.
  */
-export default function Challenge({id}: ChallengeProps): React.ReactNode {
-  const challenge = CHALLENGES[id];
-  if (!challenge) throw new Error(`<Challenge id="${id}">: no such challenge; known: ${Object.keys(CHALLENGES).join(', ')}`);
+export default function Challenge({id, challenges}: ChallengeProps): React.ReactNode {
+  const challenge = challenges[id] as ChallengeData | undefined;
+  if (!challenge) throw new Error(`<Challenge id="${id}">: no such challenge in the data the page imported; it has: ${Object.keys(challenges).join(', ')}`);
   const file = `${challenge.id}.yaml`;
   const [text, setText] = useState(challenge.start);
   const [result, setResult] = useState<{text: string; result: CheckResult} | undefined>();
