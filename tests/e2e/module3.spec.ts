@@ -7,7 +7,7 @@ import {expect, test} from '@playwright/test';
 import {formatError, parsePolicyDocuments} from '../../src/policy';
 
 const MODULE = '/docs/cilium-policy/';
-const LESSONS = ['rule-structure', 'identities', 'entities', 'cidr', 'dns', 'services-icmp', 'deny', 'clusterwide', 'host-policies', 'kubernetes-vs-cilium'];
+const LESSONS = ['rule-structure', 'identities', 'entities', 'cidr', 'dns', 'services-icmp', 'deny', 'clusterwide', 'host-policies', 'kubernetes-vs-cilium', 'challenges'];
 
 test('the sidebar lists module 3 after module 1, with every lesson in order', async ({page}) => {
   await page.goto(MODULE, {waitUntil: 'networkidle'});

@@ -315,9 +315,14 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   const suggestions = page.getByRole('listbox').getByRole('option');
   await expect(suggestions.first()).toBeVisible();
   await expect(suggestions.filter({hasText: /deathstar/i}).first()).toBeVisible();
-  // Choosing a suggestion opens the lesson it came from.
-  await suggestions.first().click();
-  await expect(page).toHaveURL(/\/docs\/deathstar\//);
+  // Choosing a suggestion opens the lesson it came from (several modules mention the deathstar: the
+  // suggestion names its page, and that page opens).
+  const chosen = suggestions.filter({hasText: /deathstar/i}).first();
+  const title = (await chosen.innerText()).split('\n')[0].trim();
+  await chosen.click();
+  await expect(page).toHaveURL(/\/docs\//);
+  // The suggestion's first line is the page's title or the heading it found; that heading is on the page.
+  await expect(page.locator('main').getByRole('heading', {name: title}).first()).toBeVisible();
 });
 
 test('tabbing past the search box keeps the focus where the keyboard put it when the search index arrives', async ({page}) => {
