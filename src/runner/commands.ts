@@ -248,22 +248,21 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
     return 2;
   }
   // What the target cannot play (outside machines on an existing cluster, addresses off the kind
-  // network) is refused before anything touches a cluster, dry runs included.
-  // `run LAB` is refused; `verify` plays the labs the target can and names each one it leaves out.
-  const notPlayed: RunPlan['notPlayed'] = [];
-  if (args.target !== 'sim') {
-    const target = args.target === 'kind' ? 'kind' : 'context';
-    const refused = labs.map((lab) => ({lab: lab.id, reason: unsupportedOnCluster(lab, target)})).filter((r): r is {lab: string; reason: string} => r.reason !== undefined);
-    if (refused.length > 0 && (labNames !== 'all' || refused.length === labs.length)) {
-      ctx.out.line(`netpol-labs: ${refused.map((r) => r.reason).join('\n')}`);
-      return 2;
-    }
-    for (const r of refused) {
-      ctx.out.line(`not played on target ${args.target}: ${r.reason}`);
-      notPlayed.push(r);
-      labs.splice(labs.findIndex((l) => l.id === r.lab), 1);
-    }
+  // network) is found before anything touches a cluster, dry runs included: `run LAB` refuses it;
+  // `verify` plays the labs the target can and names each one it leaves out.
+  const notPlayed: RunPlan['notPlayed'] =
+    args.target === 'sim'
+      ? []
+      : labs.flatMap((lab) => {
+          const reason = unsupportedOnCluster(lab, args.target === 'kind' ? 'kind' : 'context');
+          return reason === undefined ? [] : [{lab: lab.id, reason}];
+        });
+  if (notPlayed.length > 0 && (labNames !== 'all' || notPlayed.length === labs.length)) {
+    ctx.out.line(`netpol-labs: ${notPlayed.map((r) => r.reason).join('\n')}`);
+    return 2;
   }
+  for (const r of notPlayed) ctx.out.line(`not played on target ${args.target}: ${r.reason}`);
+  const played = labs.filter((lab) => !notPlayed.some((r) => r.lab === lab.id));
   // Report files are checked before the run, so a bad path does not cost a whole run first.
   for (const [flag, file] of reportFiles(args)) {
     const problem = unwritable(file);
@@ -272,7 +271,7 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
       return 2;
     }
   }
-  return {labs, context: decision.context, what: labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`, notPlayed};
+  return {labs: played, context: decision.context, what: labNames === 'all' ? 'verify' : `run ${labNames.join(' ')}`, notPlayed};
 }
 
 /**
