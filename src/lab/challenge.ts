@@ -1,10 +1,10 @@
 import type {z} from 'zod';
 import {challengeProbeSchema, challengeSchema, nearMissSchema} from './challenge-schema';
 import type {LabError} from './errors';
-import {checkAppManifest, indexApp, inNamespaces, issueToErrors, sameDestination, sameSource, unguardedMessage, type KeyContext, type Lab, type LabFileReader, type Manifest, type Probe} from './load';
-import {firstLine, parseManifests} from './manifests';
+import {checkAppManifest, indexApp, yamlSyntaxErrors, inNamespaces, issueToErrors, sameDestination, sameSource, unguardedMessage, type KeyContext, type Lab, type LabFileReader, type Manifest, type Probe} from './load';
+import {parseManifests} from './manifests';
 import {resolveProbe} from './resolve-probe';
-import {parseSource, positionAt, positionOf} from './yaml-source';
+import {parseSource, positionOf} from './yaml-source';
 
 /**
  * A challenge of a lab (labs/<lab>/challenges/<id>/challenge.yaml), loaded and checked against
@@ -83,12 +83,7 @@ const challengeContext: KeyContext = (path) => {
 export function parseChallenge(text: string, file: string, read: LabFileReader, lab: Lab, folderName?: string, options: {readNearMisses?: boolean} = {}): {challenge?: Challenge; errors: LabError[]} {
   const source = parseSource(text, file);
   if (source.doc.errors.length > 0) {
-    return {
-      errors: source.doc.errors.map((e) => {
-        const {line, col} = positionAt(source, e.pos[0]);
-        return {code: 'yaml-syntax', file, line, col, message: `YAML syntax error: ${firstLine(e.message)}`};
-      }),
-    };
+    return {errors: yamlSyntaxErrors(source, file)};
   }
   const parsed = challengeSchema.safeParse(source.doc.toJS());
   if (!parsed.success) return {errors: parsed.error.issues.flatMap((issue: z.core.$ZodIssue) => issueToErrors(source, issue, challengeContext))};

@@ -67,12 +67,7 @@ export function parseLab(
 ): {lab?: Lab; errors: LabError[]} {
   const source = parseSource(text, file);
   if (source.doc.errors.length > 0) {
-    return {
-      errors: source.doc.errors.map((e) => {
-        const {line, col} = positionAt(source, e.pos[0]);
-        return {code: 'yaml-syntax', file, line, col, message: `YAML syntax error: ${firstLine(e.message)}`};
-      }),
-    };
+    return {errors: yamlSyntaxErrors(source, file)};
   }
   const parsed = labSchema.safeParse(source.doc.toJS());
   if (!parsed.success) {
@@ -172,6 +167,14 @@ export function parseLab(
     steps,
   };
   return {lab, errors};
+}
+
+/** The YAML parser's errors of a lab file, each at its file:line:col. */
+export function yamlSyntaxErrors(source: SourceDocument, file: string): LabError[] {
+  return source.doc.errors.map((e) => {
+    const {line, col} = positionAt(source, e.pos[0]);
+    return {code: 'yaml-syntax', file, line, col, message: `YAML syntax error: ${firstLine(e.message)}`};
+  });
 }
 
 /** What the app and lab.yaml define that probes may name (a challenge indexes its extra app with the lab's). */
