@@ -135,31 +135,7 @@ test('least-privilege-landing: solved in the UI with policies that are not the r
   const problems = await openPage(page);
   const el = block(page, 'least-privilege-landing');
   // Other selectors (expressions), other regular expressions, two objects, one of which changes nothing judged.
-  const mine = `apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata: {name: landing-only, namespace: star-wars}
-spec:
-  endpointSelector:
-    matchExpressions:
-      - {key: class, operator: In, values: [deathstar]}
-  ingress:
-    - fromEndpoints:
-        - matchExpressions:
-            - {key: org, operator: In, values: [empire]}
-      toPorts:
-        - ports: [{port: "80", protocol: TCP}]
-          rules:
-            http:
-              - {method: "P(OST)", path: "/v1/request-landin[g]"}
----
-apiVersion: cilium.io/v2
-kind: CiliumNetworkPolicy
-metadata: {name: quiet-tiefighter, namespace: star-wars}
-spec:
-  endpointSelector: {matchLabels: {class: tiefighter}}
-  ingress:
-    - fromEndpoints: [{matchLabels: {class: xwing}}]
-`;
+  const mine = readFileSync('tests/fixtures/challenges/least-privilege-landing-alternative.yaml', 'utf8');
   const reference = readChallenge(lab, LAB_DIR, 'least-privilege-landing').challenge!.solution.text;
   expect(mine).not.toBe(reference);
   await submit(el, mine);
