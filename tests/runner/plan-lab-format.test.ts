@@ -5,7 +5,7 @@
  */
 import {cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join, relative, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {main} from '../../src/cli/main';
 import {KIND_CONTEXT} from '../../src/runner/constants';
@@ -115,7 +115,8 @@ describe('run outpost --target kind --dry-run', () => {
     const {code, lines, commands} = await plan(root, ['run', 'outpost', '--target', 'kind', '--dry-run']);
     expect(code).toBe(2);
     const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l === '  ip: 172.30.0.7') + 1;
-    expect(lines.join('\n')).toContain(`${file}:${line}:7: outside.ip 172.30.0.7 is in 172.30.0.0/27, kept for the network's gateway (172.30.0.1) and the kind nodes`);
+    // Lab files are named relative to the working directory (src/lab/node/read-lab.ts), wherever the clone is.
+    expect(lines.join('\n')).toContain(`\n  ${relative(process.cwd(), file)}:${line}:7: outside.ip 172.30.0.7 is in 172.30.0.0/27, kept for the network's gateway (172.30.0.1) and the kind nodes`);
     expect(commands).toEqual([]);
   });
 
