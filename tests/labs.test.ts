@@ -5,7 +5,7 @@ import {basename, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {formatLabError, labJsonSchema} from '../src/lab';
 import {listLabDirs, readLab} from '../src/lab/node/read-lab';
-import {simulateStep} from '../src/lab/simulate-step';
+import {simulateLab, simulateStep} from '../src/lab/simulate-step';
 import {stepScenario} from '../src/lab/to-scenario';
 import {formatError} from '../src/policy';
 
@@ -84,10 +84,10 @@ describe('labs', () => {
 
     it('claims, for every probe, what the policy engine predicts', () => {
       const mismatches: string[] = [];
-      for (const step of lab!.steps) {
-        // simulateStep, as the runner's simulator plays it: a probe of a name looks it up first, so
-        // an egress policy that forgets DNS makes it unresolved (a bare evaluateScenario cannot say so).
-        const simulation = simulateStep(lab!, step);
+      // simulateLab, as the runner's simulator plays it: steps in order with the DNS cache the earlier
+      // ones left; a probe of a name looks it up first, so an egress policy that forgets DNS makes it
+      // unresolved (a bare evaluateScenario cannot say so).
+      for (const {step, simulation} of simulateLab(lab!)) {
         expect(simulation.errors.map(formatError), step.id).toEqual([]);
         for (const prediction of simulation.predictions) {
           const probe = step.probes[prediction.index];
@@ -98,6 +98,25 @@ describe('labs', () => {
         expect(simulation.predictions.length, step.id).toBe(step.probes.length);
       }
       expect(mismatches).toEqual([]);
+    });
+
+    // On a cluster the agents' DNS caches outlive a step and a run (the app's pods are kept, answers
+    // last their TTL), so `run --step` on a fresh app starts with less than the steps before it left,
+    // and a second run with more. A step whose outcome depended on that would pass or fail by history.
+    it('has no step whose outcome depends on what the DNS caches hold from other steps or runs', () => {
+      const inOrder = simulateLab(lab!);
+      const afterRun = inOrder.at(-1)!.simulation.dnsCache;
+      const differences: string[] = [];
+      for (const {step, simulation} of inOrder) {
+        for (const [start, cache] of [['an empty cache', []], ['the cache a whole run leaves', afterRun]] as const) {
+          const alone = simulateStep(lab!, step, {dnsCache: cache});
+          for (const prediction of alone.predictions) {
+            const expected = simulation.predictions.find((p) => p.index === prediction.index)!.outcome;
+            if (prediction.outcome !== expected) differences.push(`${step.id} #${prediction.index + 1} with ${start}: ${prediction.outcome}, in lab order ${expected}`);
+          }
+        }
+      }
+      expect(differences).toEqual([]);
     });
 
     it('declares the JSON Schema for editors on its first line', () => {

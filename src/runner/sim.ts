@@ -1,6 +1,6 @@
 import type {Lab, Step} from '../lab/load';
-import {simulateStep} from '../lab/simulate-step';
-import {formatError} from '../policy';
+import {dnsCacheBefore, simulateStep, type SimulateStepOptions} from '../lab/simulate-step';
+import {formatError, type DnsEntry} from '../policy';
 import {labelled} from './objects';
 import type {Output} from './output';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
@@ -8,8 +8,13 @@ import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, t
 /**
  * The sim target: the policy engine evaluates each step's probes against the lab modelled as a
  * cluster. No packets flow, so every line it prints is labelled SIMULATED; an application's own
- * answer (the deathstar's "Ship landed") is not modelled, only what policy decides.
+ * answer (the deathstar's "Ship landed") is not modelled, only what policy decides. Steps are
+ * played in lab order and each starts with the DNS answers the steps before it left in the agents'
+ * caches (see simulateLab); `--step` starts from the cache the earlier steps would have left.
  */
+
+/** The objects as the runner applies them: with its owner labels, which are part of identity. */
+const asApplied = (lab: Lab): SimulateStepOptions => ({transformApp: (o) => labelled(o, lab.id, lab.namespace)});
 
 /** The steps a run plays: all of them, or the one `--step` names. */
 function selectSteps(lab: Lab, result: LabResult, stepId?: string): Step[] {
@@ -18,16 +23,16 @@ function selectSteps(lab: Lab, result: LabResult, stepId?: string): Step[] {
   return steps;
 }
 
-/** Plays one step and prints its table; false when the step could not be evaluated. */
-function playStep(lab: Lab, step: Step, out: Output, result: LabResult): boolean {
-  const stepResult = playOnEngine(lab, step);
-  if ('error' in stepResult) {
-    result.error = stepResult.error;
-    return false;
+/** Plays one step and prints its table; the DNS cache it leaves, or undefined when it could not be evaluated. */
+function playStep(lab: Lab, step: Step, dnsCache: DnsEntry[], out: Output, result: LabResult): DnsEntry[] | undefined {
+  const played = playOnEngine(lab, step, dnsCache);
+  if ('error' in played) {
+    result.error = played.error;
+    return undefined;
   }
-  result.steps.push(stepResult);
-  out.line(formatStepTable(stepResult, true));
-  return true;
+  result.steps.push(played.step);
+  out.line(formatStepTable(played.step, true));
+  return played.dnsCache;
 }
 
 /** How a simulated run is played. */
@@ -46,7 +51,9 @@ export interface SimRunOptions {
 /** Plays a lab on the simulator. */
 export async function runLabOnSim(lab: Lab, out: Output, options: SimRunOptions = {}): Promise<LabResult> {
   const result: LabResult = {lab: lab.id, title: lab.title, steps: []};
-  for (const step of selectSteps(lab, result, options.stepId)) {
+  const steps = selectSteps(lab, result, options.stepId);
+  let dnsCache = steps.length > 0 ? dnsCacheBefore(lab, steps[0].id, asApplied(lab)) : [];
+  for (const step of steps) {
     out.line('');
     out.line(formatStepHeader(lab.id, step, true));
     if (options.pause) {
@@ -54,15 +61,16 @@ export async function runLabOnSim(lab: Lab, out: Output, options: SimRunOptions 
       await options.pause(`Press Enter to apply step "${step.id}" and simulate its ${step.probes.length} probes (Ctrl-C stops) `);
       if (options.signal?.aborted) return result;
     }
-    if (!playStep(lab, step, out, result)) return result;
+    const after = playStep(lab, step, dnsCache, out, result);
+    if (!after) return result;
+    dnsCache = after;
   }
   return result;
 }
 
-function playOnEngine(lab: Lab, step: Step): StepResult | {error: string} {
-  // The objects as the runner applies them: with its owner labels, which are part of identity.
+function playOnEngine(lab: Lab, step: Step, dnsCache: DnsEntry[]): {step: StepResult; dnsCache: DnsEntry[]} | {error: string} {
   const started = Date.now();
-  const simulation = simulateStep(lab, step, {transformApp: (o) => labelled(o, lab.id, lab.namespace)});
+  const simulation = simulateStep(lab, step, {...asApplied(lab), dnsCache});
   const durationMs = Date.now() - started;
   if (simulation.errors.length > 0) return {error: `step ${step.id}: ${simulation.errors.map(formatError).join('; ')}`};
   const probes: ProbeResult[] = simulation.predictions.map(({index, outcome, result, deciding}) => {
@@ -80,5 +88,5 @@ function playOnEngine(lab: Lab, step: Step): StepResult | {error: string} {
       evidence: `SIMULATED ${outcome}${because ? `: ${because}` : ''}${probe.body && body === undefined && outcome === 'allowed' ? ' (app body not simulated)' : ''}`,
     };
   });
-  return {id: step.id, title: step.title, probes};
+  return {step: {id: step.id, title: step.title, probes}, dnsCache: simulation.dnsCache};
 }

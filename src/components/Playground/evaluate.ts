@@ -6,13 +6,14 @@
 import {
   parsePolicyDocuments,
   type Datapath,
+  type DnsEntry,
   type Explanation,
   type PolicyError,
   type Verdict,
 } from '@site/src/policy';
 import type {Lab, Probe, Step} from '@site/src/lab/load';
 import type {Outcome} from '@site/src/lab/outcome';
-import {simulateStep} from '@site/src/lab/simulate-step';
+import {dnsCacheBefore, simulateStep} from '@site/src/lab/simulate-step';
 
 /** One probe of the step with the engine's prediction. */
 export interface PlaygroundRow {
@@ -41,8 +42,25 @@ export type PlaygroundResult =
   | {status: 'error'; errors: PolicyError[]; warnings: PlaygroundWarning[]};
 
 /**
+ * The DNS answers a step starts with: those the lab's earlier steps, as written, left in the agents'
+ * caches. They do not depend on the editor's text, so each (lab, step, datapath) is played once.
+ */
+const cachesBefore = new WeakMap<Lab, Map<string, DnsEntry[]>>();
+function dnsCacheAtStart(lab: Lab, step: Step, datapath: Datapath): DnsEntry[] {
+  const forLab = cachesBefore.get(lab) ?? new Map<string, DnsEntry[]>();
+  cachesBefore.set(lab, forLab);
+  const key = `${step.id} ${datapath}`;
+  const known = forLab.get(key);
+  if (known) return known;
+  const cache = dnsCacheBefore(lab, step.id, {datapath});
+  forLab.set(key, cache);
+  return cache;
+}
+
+/**
  * Evaluates the step's probes against `text`, the editor's policies, named `file` in messages.
- * The cluster is the lab's app; the policies in force are exactly those in `text`.
+ * The cluster is the lab's app; the policies in force are exactly those in `text`; the agents' DNS
+ * caches hold what the lab's earlier steps looked up through Cilium's DNS proxy.
  */
 export function evaluatePlayground(lab: Lab, step: Step, text: string, file: string, datapath: Datapath): PlaygroundResult {
   const own = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
@@ -78,7 +96,7 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
 
   let simulation;
   try {
-    simulation = simulateStep(lab, step, {policies: own.policies, datapath});
+    simulation = simulateStep(lab, step, {policies: own.policies, datapath, dnsCache: dnsCacheAtStart(lab, step, datapath)});
   } catch (e) {
     // The engine validates its input; reaching this is an engine bug, shown rather than crashing the page.
     const message = e instanceof Error ? e.message : String(e);
