@@ -14,6 +14,18 @@ const diagrams = diagramPages();
 const lessonPages = pages.filter((p) => p.startsWith('/docs/'));
 const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
 
+/** The page a lesson id names: `netpol/and-or` is /docs/netpol/and-or, `netpol/index` is /docs/netpol/. */
+const lessonRoute = (lesson: string) => `/docs/${lesson}`.replace(/\/index$/, '/');
+
+/** Every lab step with a lesson, by the page that shows its probe table. */
+const stepsByPage = new Map<string, {lab: string; step: (typeof labs)[number]['steps'][number]}[]>();
+for (const lab of labs) {
+  for (const step of lab.steps.filter((s) => s.lesson)) {
+    const route = lessonRoute(step.lesson!);
+    stepsByPage.set(route, [...(stepsByPage.get(route) ?? []), {lab: lab.id, step}]);
+  }
+}
+
 /** Opens a page and fails on any console error or uncaught exception. */
 async function openClean(page: Page, path: string): Promise<string[]> {
   const problems: string[] = [];
@@ -99,10 +111,14 @@ async function splitHeadingWords(page: Page): Promise<string[]> {
   });
 }
 
-test('the sitemap lists the lessons', () => {
+test('the sitemap lists the lessons, the page of every lab step among them', () => {
   expect(lessonPages.length).toBeGreaterThanOrEqual(8);
   expect(pages).toContain('/');
   expect(pages).toContain('/playground');
+  // The probe tables are checked on the laptop visit of their page (below): a step whose lesson is
+  // no page would go unchecked.
+  const missing = [...stepsByPage].filter(([route]) => !pages.includes(route)).map(([route, steps]) => `${route} (${steps.map((s) => `${s.lab}/${s.step.id}`).join(', ')})`);
+  expect(missing, 'lessons named by lab steps that are not pages of the site').toEqual([]);
 });
 
 // One visit per page and width checks everything a learner sees there, so the suite stays quick.
@@ -147,6 +163,28 @@ for (const screen of SCREENS) {
         );
         expect(hiddenOutput, 'sample output cut off at the right edge').toEqual([]);
 
+        // On a laptop, each lab step taught here shows its probe table: every probe, in order, with
+        // its source, request and expected outcome.
+        if (screen.width >= 1280) {
+          for (const {lab, step} of stepsByPage.get(path) ?? []) {
+            const table = page.locator(`[data-testid="probe-table"][data-step="${step.id}"]`);
+            await expect(table, `${lab}: the probe table of step ${step.id}`).toBeVisible();
+            const rows = table.locator('[data-testid="probe-row"]');
+            await expect(rows, `${lab}/${step.id}: one row per probe`).toHaveCount(step.probes.length);
+            for (const [i, probe] of step.probes.entries()) {
+              const row = rows.nth(i);
+              const where = `${lab}/${step.id} probe ${i + 1}`;
+              await expect(row, where).toHaveAttribute('data-expect', probe.expect);
+              await expect(row, where).toContainText(probe.expect);
+              await expect(row, where).toContainText(probe.from);
+              // The request as the table writes it (HTTP: method and path; TCP, DNS, ICMP: kind and host).
+              await expect(row, where).toHaveAttribute('data-kind', probe.request.kind);
+              await expect(row, where).toContainText(probe.label);
+              await expect(row.getByTestId('probe-destructive'), where).toHaveCount(probe.destructive ? 1 : 0);
+            }
+          }
+        }
+
         // On a laptop a lesson's probe table fits its column: no column (the outcome) hidden to the right.
         if (screen.width >= 1280) {
           const tables = await page.locator('[data-testid="probe-table"]').evaluateAll((els) =>
@@ -190,22 +228,28 @@ for (const screen of SCREENS) {
   });
 }
 
-test('every YAML file under labs/ (but lab.yaml and challenge material) is shown verbatim in a CodeBlock', async ({page}) => {
-  // One visit per lesson page: more than the default 30 s once the course has several modules.
-  test.setTimeout(30_000 + lessonPages.length * 5_000);
-  const shown = new Map<string, string[]>();
-  for (const path of lessonPages) {
-    await page.goto(path, {waitUntil: 'networkidle'});
-    shown.set(path, await codeBlockTexts(page));
-  }
-  const all = [...shown.values()].flat();
-  const files = shownLabFiles();
-  // Every manifest a lab applies is among them (a sanity check of the walk itself).
-  for (const lab of labs) for (const m of [...lab.app, ...lab.steps.flatMap((s) => s.policies)]) expect(files).toContain(m.file);
-  for (const file of files) {
-    const expected = readFileSync(file, 'utf8').replace(/\n$/, '');
-    expect(all.includes(expected), `${file} should appear verbatim on a lesson page`).toBe(true);
-  }
+test.describe('the pages as the server sends them', () => {
+  // Code blocks are rendered into the HTML at build time (Docusaurus renders every page on the
+  // server), so this walk reads them without running the site's JavaScript: one quick load per page
+  // instead of waiting for each page to hydrate and go idle.
+  test.use({javaScriptEnabled: false});
+
+  test('every YAML file under labs/ (but lab.yaml and challenge material) is shown verbatim in a CodeBlock', async ({page}) => {
+    test.setTimeout(30_000 + lessonPages.length * 2_000);
+    const shown = new Map<string, string[]>();
+    for (const path of lessonPages) {
+      await page.goto(path, {waitUntil: 'load'});
+      shown.set(path, await codeBlockTexts(page));
+    }
+    const all = [...shown.values()].flat();
+    const files = shownLabFiles();
+    // Every manifest a lab applies is among them (a sanity check of the walk itself).
+    for (const lab of labs) for (const m of [...lab.app, ...lab.steps.flatMap((s) => s.policies)]) expect(files).toContain(m.file);
+    for (const file of files) {
+      const expected = readFileSync(file, 'utf8').replace(/\n$/, '');
+      expect(all.includes(expected), `${file} should appear verbatim on a lesson page`).toBe(true);
+    }
+  });
 });
 
 /** A lab's module page: the index of the folder of its first lesson (`/docs/deathstar/`, `/docs/netpol/`). */
@@ -245,28 +289,6 @@ test('the Kubernetes lesson highlights the lines it explains, with line numbers'
   const highlighted = await block.locator('.theme-code-block-highlighted-line').allInnerTexts();
   expect(highlighted.join('\n')).toContain('podSelector');
 });
-
-for (const lab of labs) {
-  for (const step of lab.steps.filter((s) => s.lesson)) {
-    test(`${lab.id}: the lesson for step ${step.id} shows its probe table`, async ({page}) => {
-      await page.goto(`/docs/${step.lesson}`, {waitUntil: 'networkidle'});
-      const table = page.locator(`[data-testid="probe-table"][data-step="${step.id}"]`);
-      await expect(table).toBeVisible();
-      const rows = table.locator('[data-testid="probe-row"]');
-      await expect(rows).toHaveCount(step.probes.length);
-      for (const [i, probe] of step.probes.entries()) {
-        const row = rows.nth(i);
-        await expect(row).toHaveAttribute('data-expect', probe.expect);
-        await expect(row).toContainText(probe.expect);
-        await expect(row).toContainText(probe.from);
-        // The request as the table writes it (HTTP: method and path; TCP, DNS, ICMP: kind and host).
-        await expect(row).toHaveAttribute('data-kind', probe.request.kind);
-        await expect(row).toContainText(probe.label);
-        await expect(row.getByTestId('probe-destructive')).toHaveCount(probe.destructive ? 1 : 0);
-      }
-    });
-  }
-}
 
 test('search finds the deathstar lessons', async ({page}) => {
   await page.goto('/search?q=deathstar', {waitUntil: 'networkidle'});
