@@ -11,7 +11,8 @@ import {
 import {ownerSelector, parsePolicyList, policyId, stepPolicies, type PolicyRef} from './objects';
 import type {Output} from './output';
 import {classify, type Classification} from './probe';
-import {labContainers, nodePortCommands, outsideProbeCommand, parseNodePortRoute, plannedOutsideProbeCommand, removeLabContainers, startLabContainers, type NodePortRoute} from './outside';
+import {nodePortCommands, parseNodePortRoute, type NodePortRoute} from './node-port';
+import {labContainers, outsideProbeCommand, plannedOutsideProbeCommand, removeLabContainers, startLabContainers} from './outside';
 import {formatStepHeader, formatStepPolicies, formatStepTable, type LabResult, type ProbeResult, type StepResult} from './report';
 
 /**

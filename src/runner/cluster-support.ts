@@ -1,15 +1,14 @@
 import {existsSync, readFileSync} from 'node:fs';
 import type {Lab} from '../lab/load';
-import {hostPolicies} from './host-firewall';
 import {addressProblem, KIND_NETWORK} from './kind-network';
 
 /**
  * What a lab needs from a cluster beyond its namespaces, and where the runner can give it:
- * - probes `from: outside` and the servers behind `names`: containers the runner creates on the kind
- *   cluster's Docker network (outside.ts). On an existing cluster there is no machine outside it the
- *   runner may use, so such a lab is refused there; the standalone zx script does not create them;
- * - host policies need the host firewall, which `netpol-labs up` turns on (host-firewall.ts); the zx
- *   script installs Cilium without it.
+ * - probes `from: outside` and the servers behind `names`: containers the runner (and the standalone
+ *   zx script) creates on the kind cluster's Docker network (outside.ts). On an existing cluster there
+ *   is no machine outside it the runner may use, so such a lab is refused there;
+ * - host policies need the host firewall, which `netpol-labs up` and the zx script turn on when they
+ *   install Cilium (host-firewall.ts), and whose absence they report on a cluster they reuse.
  * Each refusal comes before the runner changes anything, dry runs included, and names why.
  */
 
@@ -57,30 +56,20 @@ function addressProblems(lab: Lab): string[] {
  * @param target `kind` (`run --target kind`), `context` (an existing cluster), `export` (the zx script)
  */
 export function unsupportedOnCluster(lab: Lab, target: ClusterTarget): string | undefined {
-  const steps = outsideSteps(lab);
-  const names = Object.keys(lab.names);
-  if (target === 'kind') {
+  if (target === 'kind' || target === 'export') {
     const problems = addressProblems(lab);
     if (problems.length === 0) return undefined;
     return `lab ${lab.id} puts machines outside the cluster on the kind cluster's Docker network ${KIND_NETWORK}, at addresses that cannot be used there:\n${problems.map((p) => `  ${p}`).join('\n')}`;
   }
-  if (target === 'context') {
-    if (steps.length > 0) {
-      return `lab ${lab.id} has probes from outside the cluster (steps ${steps.join(', ')}); on an existing cluster netpol-labs has no machine outside it that it may use. ` +
-        'Play it on kind (--target kind: the runner puts the outside client on the cluster\'s Docker network) or in the simulator (--target sim)';
-    }
-    if (names.length > 0) {
-      return `lab ${lab.id} names servers outside the cluster (${names.join(', ')}), which netpol-labs runs as containers on the kind cluster's Docker network only; ` +
-        'on an existing cluster it creates nothing outside the lab\'s namespaces. Play it on kind (--target kind) or in the simulator (--target sim)';
-    }
-    return undefined;
+  const steps = outsideSteps(lab);
+  if (steps.length > 0) {
+    return `lab ${lab.id} has probes from outside the cluster (steps ${steps.join(', ')}); on an existing cluster netpol-labs has no machine outside it that it may use. ` +
+      'Play it on kind (--target kind: the runner puts the outside client on the cluster\'s Docker network) or in the simulator (--target sim)';
   }
-  const what = [
-    ...(steps.length > 0 ? [`probes from outside the cluster (steps ${steps.join(', ')})`] : []),
-    ...(names.length > 0 ? [`servers outside the cluster (${names.join(', ')})`] : []),
-    ...(hostPolicies(lab).length > 0 ? [`host policies (${hostPolicies(lab).map((h) => h.file).join(', ')}), which need Cilium's host firewall`] : []),
-  ];
-  if (what.length === 0) return undefined;
-  return `lab ${lab.id} has ${what.join(' and ')}; the zx script installs a plain Cilium and creates no machine outside the cluster. ` +
-    `Play it with: netpol-labs run ${lab.id} --target kind (or --target sim)`;
+  const names = Object.keys(lab.names);
+  if (names.length > 0) {
+    return `lab ${lab.id} names servers outside the cluster (${names.join(', ')}), which netpol-labs runs as containers on the kind cluster's Docker network only; ` +
+      'on an existing cluster it creates nothing outside the lab\'s namespaces. Play it on kind (--target kind) or in the simulator (--target sim)';
+  }
+  return undefined;
 }

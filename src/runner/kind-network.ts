@@ -47,6 +47,9 @@ export function addressProblem(ip: string): string | undefined {
   return undefined;
 }
 
+/** The bridge driver option that sets a network's MTU (`--opt com.docker.network.driver.mtu=N`). */
+export const MTU_OPTION = 'com.docker.network.driver.mtu';
+
 /** `docker network inspect NET`: its IPAM config as JSON, or exit 1 ("network NET not found"). */
 export function networkInspectCommand(): Command {
   return {file: 'docker', args: ['network', 'inspect', KIND_NETWORK, '--format', '{{json .IPAM.Config}}'], timeoutMs: TIMEOUTS.quick};
@@ -54,7 +57,7 @@ export function networkInspectCommand(): Command {
 
 /** The MTU of Docker's default bridge, which kind gives its own network too (network.go, getDefaultNetworkMTU). */
 export function bridgeMtuCommand(): Command {
-  return {file: 'docker', args: ['network', 'inspect', 'bridge', '--format', '{{index .Options "com.docker.network.driver.mtu"}}'], timeoutMs: TIMEOUTS.quick};
+  return {file: 'docker', args: ['network', 'inspect', 'bridge', '--format', `{{index .Options "${MTU_OPTION}"}}`], timeoutMs: TIMEOUTS.quick};
 }
 
 /**
@@ -68,7 +71,7 @@ export function networkCreateCommand(mtu?: number): Command {
       'network', 'create', '--driver', 'bridge',
       '--subnet', KIND_SUBNET, '--gateway', KIND_GATEWAY,
       '--opt', 'com.docker.network.bridge.enable_ip_masquerade=true',
-      ...(mtu ? ['--opt', `com.docker.network.driver.mtu=${mtu}`] : []),
+      ...(mtu ? ['--opt', `${MTU_OPTION}=${mtu}`] : []),
       '--label', `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
       KIND_NETWORK,
     ],

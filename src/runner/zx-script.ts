@@ -3,19 +3,24 @@
  * with Cilium, as `netpol-labs run LAB --target kind` does, for instructors who want one readable
  * file (https://google.github.io/zx/). The script is src/runner/zx-template.mjs with three parts
  * filled in at generation: the cluster setup and the lab as data (the runner's own commands, from
- * cluster.ts and lab-commands.ts), and the probe classification compiled from probe.ts. So the
- * script and the runner send the same commands and classify the same output the same way.
+ * cluster.ts, kind-network.ts, outside.ts and lab-commands.ts), and the probe classification and
+ * the node-port reading compiled from probe.ts and outside.ts. So the script and the runner send
+ * the same commands and read the same output the same way, machines outside the cluster included.
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {build} from 'esbuild';
-import type {Lab} from '../lab/load';
+import type {Lab, Probe} from '../lab/load';
 import {ciliumInstallCommands} from './cilium-install';
 import {unsupportedOnCluster} from './cluster-support';
 import {agentPresentCommand, kindConfig, kindCreateCommand, nodesReadyCommand, workloadReadyCommand} from './cluster';
 import {CILIUM_VERSION, CLUSTER_NAME, CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, KIND_CONTEXT, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import type {Command} from './exec';
+import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallNeeds, hostFirewallSettingCommand} from './host-firewall';
+import {bridgeMtuCommand, KIND_NETWORK, KIND_SUBNET, MTU_OPTION, networkCreateCommand, networkInspectCommand, nodeNetworksCommand} from './kind-network';
 import {Kubectl} from './kubectl';
+import {nodePortCommands} from './node-port';
+import {labContainers, listContainersCommand, outsideProbeCommand, plannedOutsideProbeCommand, removeContainersCommand, runContainerCommand} from './outside';
 import {
   applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
   namespaceCommands, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommands,
@@ -26,25 +31,48 @@ import {policyId, stepPolicies} from './objects';
 const POLL_INTERVAL_MS = 2_000;
 
 /** A command as the script runs it: only what it needs (labels for plans are the runner's). */
-function data(command: Command): Pick<Command, 'file' | 'args' | 'timeoutMs' | 'input'> {
-  return {file: command.file, args: command.args, timeoutMs: command.timeoutMs, ...(command.input !== undefined ? {input: command.input} : {})};
+function data(command: Command): Pick<Command, 'file' | 'args' | 'timeoutMs' | 'input' | 'env'> {
+  return {
+    file: command.file,
+    args: command.args,
+    timeoutMs: command.timeoutMs,
+    ...(command.input !== undefined ? {input: command.input} : {}),
+    ...(command.env !== undefined ? {env: command.env} : {}),
+  };
 }
 
-/** The cluster's part of the script: create it, install Cilium with either installer, wait for it. */
-function setupData() {
+/** The kind control-plane node's container, whose networks tell whether a cluster is on KIND_NETWORK. */
+const CONTROL_PLANE_NODE = `${CLUSTER_NAME}-control-plane`;
+
+/**
+ * The cluster's part of the script: the Docker network, the cluster on it, Cilium with either
+ * installer (with the host firewall when the lab has a host policy), and the waits.
+ */
+function setupData(lab: Lab) {
   const kubectl = new Kubectl(KIND_CONTEXT);
+  const firewall = hostFirewallNeeds([lab]);
+  const values = firewall.length > 0 ? [HOST_FIREWALL_VALUE] : [];
   return {
     cluster: CLUSTER_NAME,
     context: KIND_CONTEXT,
     ciliumVersion: CILIUM_VERSION,
-    // One worker, as `netpol-labs up` makes by default; the config goes to kind on stdin. data()
-    // drops the command's KIND_EXPERIMENTAL_DOCKER_NETWORK: the script creates no machines outside the
-    // cluster (labs that need them are refused), so its nodes stay on kind's default network, where
-    // kind picks the subnet; `netpol-labs up` tells such a cluster apart and does not reuse it.
+    // The nodes and the lab's machines outside the cluster share this network, made as `netpol-labs
+    // up` makes it (kind-network.ts), so the script's cluster and the runner's are interchangeable.
+    network: {
+      name: KIND_NETWORK,
+      subnet: KIND_SUBNET,
+      inspect: data(networkInspectCommand()),
+      bridgeMtu: data(bridgeMtuCommand()),
+      create: data(networkCreateCommand()),
+      mtuOption: MTU_OPTION,
+    },
+    nodeNetworks: data(nodeNetworksCommand(CONTROL_PLANE_NODE)),
+    // One worker, as `netpol-labs up` makes by default; the config goes to kind on stdin.
     createCluster: data(kindCreateCommand('-', kindConfig(1))),
     listClusters: data({file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick}),
     agentPresent: data(agentPresentCommand(kubectl)),
-    install: {cilium: ciliumInstallCommands('cilium-cli', CILIUM_VERSION).map(data), helm: ciliumInstallCommands('helm', CILIUM_VERSION).map(data)},
+    ...(firewall.length > 0 ? {hostFirewall: {why: describeNeeds(firewall), setting: data(hostFirewallSettingCommand(kubectl))}} : {}),
+    install: {cilium: ciliumInstallCommands('cilium-cli', CILIUM_VERSION, values).map(data), helm: ciliumInstallCommands('helm', CILIUM_VERSION, values).map(data)},
     ready: [...(['daemonset/cilium', 'deployment/cilium-operator'] as const).map((w) => workloadReadyCommand(kubectl, w, '300s')), nodesReadyCommand(kubectl, '300s')].map(data),
     convergeDeadlineMs: CONVERGE_DEADLINE_MS,
     convergeConsecutive: CONVERGE_CONSECUTIVE,
@@ -68,6 +96,11 @@ function labData(lab: Lab) {
     listPolicies: listPoliciesCommands(kubectl, lab).map(data),
     applyApp: data(applyAppCommand(kubectl, lab)),
     appReady: appReadyCommands(kubectl, lab).map(data),
+    // The outside client and the servers behind `names`, on the kind network; the runner's containers
+    // of any lab are removed first (one lab's machines at a time, as `netpol-labs run` does).
+    containers: labContainers(lab).map((c) => ({name: c.name, role: c.role, ip: c.ip, aliases: c.aliases, run: data(runContainerCommand(lab, c))})),
+    listContainers: data(listContainersCommand()),
+    removeContainers: data(removeContainersCommand([])),
     // Every policy of the lab by namespace/resource/name; a step deletes those in force it does not keep.
     deletes: Object.fromEntries(everyPolicy.map((ref) => [policyId(ref), data(deletePolicyCommand(kubectl, ref))])),
     steps: lab.steps.map((step) => {
@@ -84,7 +117,7 @@ function labData(lab: Lab) {
           expect: probe.expect,
           ...(probe.body ? {body: probe.body} : {}),
           why: probe.why,
-          command: data(probeCommand(kubectl, lab, probe)),
+          ...probeCommandData(kubectl, lab, probe),
           // A request that crashes the app when it gets through: sent last, then the app is waited for.
           ...(probe.destructive ? {destructive: true, recover: recoveryCommands(kubectl, lab, probe).map(data)} : {}),
         })),
@@ -93,14 +126,36 @@ function labData(lab: Lab) {
   };
 }
 
+/**
+ * How the script sends a probe: a pod's `kubectl exec`, or the outside client's `docker exec`. To a
+ * Service from outside, the command goes to the node port of a node with a ready endpoint, which
+ * the script reads before the step (`route`: the three reads of nodePortCommands and the port);
+ * the command holds NODE_IP and NODE_PORT there, as a plan shows it, for the script to fill in.
+ */
+function probeCommandData(kubectl: Kubectl, lab: Lab, probe: Probe) {
+  if (probe.source.kind !== 'outside') return {command: data(probeCommand(kubectl, lab, probe))};
+  if (probe.target.service === undefined) return {command: data(outsideProbeCommand(lab, probe))};
+  return {
+    command: data(plannedOutsideProbeCommand(lab, probe)),
+    route: {
+      key: `${probe.target.namespace}/${probe.target.service}:${probe.target.port}`,
+      port: probe.target.port!,
+      reads: nodePortCommands(kubectl, probe.target.service, probe.target.namespace!).map(data),
+    },
+  };
+}
+
 /** The lines around the compiled classifier, so a test can take it out of a script and compare. */
 export const CLASSIFY_BEGIN = '// begin: classify() of src/runner/probe.ts';
 export const CLASSIFY_END = '// end: classify() of src/runner/probe.ts';
 
-/** The classifier of src/runner/probe.ts, compiled to plain JavaScript with what it uses. */
+/**
+ * The classifier of src/runner/probe.ts and the node-port reader of src/runner/node-port.ts,
+ * compiled to plain JavaScript with what they use.
+ */
 async function classifierSource(root: string): Promise<string> {
   const result = await build({
-    stdin: {contents: "export {classify} from './probe';", resolveDir: join(root, 'src/runner'), loader: 'ts', sourcefile: 'classify-entry.ts'},
+    stdin: {contents: "export {classify} from './probe';\nexport {parseNodePortRoute} from './node-port';", resolveDir: join(root, 'src/runner'), loader: 'ts', sourcefile: 'classify-entry.ts'},
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -136,7 +191,7 @@ export async function zxScript(lab: Lab, root: string): Promise<string> {
   const header = `${lab.title}: generated by \`netpol-labs export ${lab.id} --zx\` from labs/${lab.id}/; regenerate it rather than edit it.`;
   return template
     .replace('// @@HEADER@@', `// ${header}`)
-    .replace('/* @@SETUP@@ */ null', () => literal(setupData()))
+    .replace('/* @@SETUP@@ */ null', () => literal(setupData(lab)))
     .replace('/* @@LAB@@ */ null', () => literal(labData(lab)))
     .replace('// @@CLASSIFY@@', `${CLASSIFY_BEGIN}\n${await classifierSource(root)}\n${CLASSIFY_END}`);
 }

@@ -7,7 +7,8 @@ import {describe, expect, it} from 'vitest';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {hostPolicies} from '../../src/runner/host-firewall';
 import {addressProblem, nodeSubnetProblem, parseNodeNetworks, parseSubnets} from '../../src/runner/kind-network';
-import {labContainers, onlyNoSuchContainer, outsideProbeCommand, parseNodePortRoute} from '../../src/runner/outside';
+import {parseNodePortRoute} from '../../src/runner/node-port';
+import {labContainers, onlyNoSuchContainer, outsideProbeCommand} from '../../src/runner/outside';
 import {formatCommand} from '../../src/runner/exec';
 
 const outpost = readLabOrThrow('tests/fixtures/lab-format/labs/outpost');

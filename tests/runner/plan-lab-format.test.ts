@@ -128,35 +128,46 @@ describe('run outpost --target kind --dry-run', () => {
 });
 
 describe('export outpost --zx', () => {
-  it('writes a script for the two-namespace lab with every kind, and refuses the machines outside the cluster', async () => {
-    const run = async (root: string) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(['export', 'outpost', '--zx'], {out: memoryOutput(), root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t)});
-      return {code, stdout, stderr};
-    };
-    // The template and generator come from this repository; the lab from the temporary root.
-    const withSources = (root: string) => {
-      cpSync(join(ROOT, 'src'), join(root, 'src'), {recursive: true});
-      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-      return root;
-    };
-    const withOutside = withSources(rootWithOutpost(false));
-    const refused = await run(withOutside);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('lab outpost has probes from outside the cluster (steps open, l7-ingress) and servers outside the cluster (mos-eisley.example); the zx script installs a plain Cilium and creates no machine outside the cluster. Play it with: netpol-labs run outpost --target kind');
-    // Without the outside probes and the name, the script plays the rest.
-    const withoutOutside = rootWithOutpost(true);
-    const file = join(withoutOutside, 'labs/outpost/lab.yaml');
-    // No names: the DNS probes look up a Service instead, and the probes to the name go.
-    const text = readFileSync(file, 'utf8')
-      .replace(/^names:\n(?: {2}.*\n)+/m, '')
-      .replace(/dns: mos-eisley\.example/g, 'dns: deathstar.empire.svc.cluster.local')
-      .replace(/ {6}- from: \S+\n(?: {8}.*\n)*? {8}url: http:\/\/mos-eisley\.example\/\n(?: {8}.*\n)+?(?=\n| {6}- | {2}- |$)/g, '');
-    writeFileSync(file, text);
-    const {code, stdout} = await run(withSources(withoutOutside));
-    expect(code).toBe(0);
+  const run = async (root: string) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['export', 'outpost', '--zx'], {out: memoryOutput(), root, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t)});
+    return {code, stdout, stderr};
+  };
+  // The template and generator come from this repository; the lab from the temporary root.
+  const withSources = (root: string) => {
+    cpSync(join(ROOT, 'src'), join(root, 'src'), {recursive: true});
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    return root;
+  };
+
+  it('writes a script for the two-namespace lab with every kind, its machines outside the cluster included', async () => {
+    const {code, stdout, stderr} = await run(withSources(rootWithOutpost(false)));
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('namespaces: ["empire", "rebels"]');
     for (const kind of ['http', 'grpc', 'tcp', 'dns', 'icmp']) expect(stdout).toContain(`kind: "${kind}"`);
+    // The outside client and the name's server, started on the cluster's network as `run --target kind` does.
+    expect(stdout).toContain('args: ["run", "--detach", "--name", "netpol-labs-outside", "--network", "netpol-labs", "--ip", "172.30.0.100"');
+    expect(stdout).toContain('"--network-alias", "mos-eisley.example"');
+    // A probe from outside to a Service: the node port read before the step, then docker exec in the client.
+    expect(stdout).toContain('key: "empire/deathstar:80"');
+    expect(stdout).toContain('"get", "endpointslices", "--namespace", "empire", "--selector", "kubernetes.io/service-name=deathstar"');
+    expect(stdout).toContain('args: ["exec", "netpol-labs-outside", "curl", ');
+    expect(stdout).toContain('"Host: deathstar.empire.svc.cluster.local", ');
+    expect(stdout).toContain('"http://NODE_IP:NODE_PORT/v1"],');
+    expect(stdout).toContain('function parseNodePortRoute(');
+  });
+
+  it('refuses a lab whose machine outside the cluster cannot be on the kind network, at its place in lab.yaml', async () => {
+    const root = rootWithOutpost(false);
+    const file = join(root, 'labs/outpost/lab.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('  ip: 172.30.0.100\n');
+    writeFileSync(file, text.replace('  ip: 172.30.0.100\n', '  ip: 10.9.0.100\n'));
+    const line = text.slice(0, text.indexOf('  ip: 172.30.0.100')).split('\n').length;
+    const {code, stdout, stderr} = await run(withSources(root));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`labs/outpost/lab.yaml:${line}:7: outside.ip 10.9.0.100 is outside the kind cluster's Docker network 172.30.0.0/16; use an address in 172.30.0.32-172.30.255.254`);
   });
 });

@@ -95,6 +95,13 @@ if (tool === 'docker') {
     save(state);
     done('c0ffee\n');
   }
+  // The outside client's TCP probes: answered from the policies in force (standin-oracle.ts answerNc).
+  if (argv[0] === 'exec' && has('nc')) {
+    const container = state.containers[argv[1]];
+    if (!container) done('', 1, 'Error response from daemon: No such container: ' + argv[1] + '\n');
+    const answer = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).answerNc(state, {ip: container.ip}, argv[argv.length - 2], Number(argv[argv.length - 1]));
+    done(answer.stdout, answer.code, answer.stderr);
+  }
   if (argv[0] === 'rm') {
     const names = argv.slice(2);
     const missing = names.filter((n) => !state.containers[n]);
@@ -125,7 +132,8 @@ if (tool === 'kind') {
   const state = load();
   if (argv[0] === 'get' && argv[1] === 'clusters') done(mode.startsWith('no-cluster') && !state.created ? 'No kind clusters found.\n' : 'netpol-labs\n');
   if (argv[0] === 'create' && mode === 'no-cluster-hang-create') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
-  if (argv[0] === 'create') { state.created = true; state.currentContext = 'kind-netpol-labs'; save(state); done(); }
+  // kind puts the nodes on the Docker network this variable names (kind pkg/cluster/internal/providers/docker/network.go).
+  if (argv[0] === 'create') { state.created = true; state.kindNetwork = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind'; state.currentContext = 'kind-netpol-labs'; save(state); done(); }
   if (argv[0] === 'load' && argv[1] === 'docker-image' && process.env.STANDIN_KIND_LOAD === 'containerd-store') done('', 1, fixture('kind-load-containerd-store.txt'));
   done();
 }
@@ -157,6 +165,23 @@ if (verb === 'exec' && has('curl')) {
   if (process.env.STANDIN_CURL === 'hang') { process.on('SIGTERM', () => {}); setTimeout(() => {}, 300000); return; }
   const answer = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).answerCurl(state, args);
   done(answer.stdout, answer.code, answer.stderr);
+}
+if (verb === 'exec' && has('nc')) {
+  const target = args[args.indexOf('--') - 1];
+  // kubectl exec deployment/NAME picks one of its pods; the engine names them NAME-0, NAME-1, ...
+  const pod = target.startsWith('deployment/') ? target.slice('deployment/'.length) + '-0' : target;
+  const answer = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).answerNc(state, {pod: opt('--namespace') + '/' + pod}, args[args.length - 2], Number(args[args.length - 1]));
+  done(answer.stdout, answer.code, answer.stderr);
+}
+// What an outside probe to a Service reads first: its node ports, where its endpoints run, the nodes' addresses.
+if (verb === 'get' && args[1] === 'service') {
+  const json = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).serviceJson(state, args[2]);
+  done(json ? json + '\n' : '', json ? 0 : 1, json ? '' : 'Error from server (NotFound): services "' + args[2] + '" not found\n');
+}
+if (verb === 'get' && args[1] === 'endpointslices') done(JSON.stringify({items: [{endpoints: [{nodeName: 'netpol-labs-worker', conditions: {ready: true}}]}]}) + '\n');
+if (verb === 'get' && args[1] === 'nodes') {
+  const nodes = require(path.join(process.env.STANDIN_STATE, 'oracle.cjs')).STANDIN_NODES;
+  done(JSON.stringify({items: nodes.map((n) => ({metadata: {name: n.name}, status: {addresses: [{type: 'InternalIP', address: n.ip}]}}))}) + '\n');
 }
 if (verb === 'apply') {
   const input = fs.readFileSync(0, 'utf8');
@@ -218,6 +243,8 @@ export interface StandinState {
   currentContext: string | null;
   /** `kind create cluster` ran (with STANDIN_KIND=no-cluster). */
   created: boolean;
+  /** The Docker network `kind create cluster` put the nodes on (KIND_EXPERIMENTAL_DOCKER_NETWORK, else kind's own). */
+  kindNetwork?: string;
   /** Docker networks by name (`docker network create/rm`). */
   networks?: Record<string, {subnet: string; gateway: string; labels: Record<string, string>}>;
   /** Docker containers by name (`docker run/rm`). */

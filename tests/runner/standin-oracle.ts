@@ -8,6 +8,7 @@
  * Compiled by esbuild into the stand-in's folder and loaded by the stand-in kubectl.
  */
 import {stringify} from 'yaml';
+import {CLUSTER_DNS_OBJECTS, CLUSTER_DNS_SERVICE} from '../../src/lab/cluster-dns';
 import {clusterFromObjects, evaluateScenario, parsePolicyDocuments, ACCESS_DENIED} from '../../src/policy';
 
 /** What the stand-in kubectl keeps: every object applied and not deleted since, by kind/name. */
@@ -61,4 +62,62 @@ export function answerCurl(state: StandinState, args: string[]): CurlAnswer {
   if (verdict === 'l7-denied') return {stdout: `${ACCESS_DENIED.body}${marker(ACCESS_DENIED.status, '0.004412')}`, stderr: '', code: 0};
   const {status, body} = starwars(method, url.pathname);
   return {stdout: `${body}${marker(status, '0.004412')}`, stderr: '', code: 0};
+}
+
+/** The node port the stand-in gives a Service port: fixed, so a test can predict it. */
+export const standinNodePort = (port: number) => 30000 + (port % 2768);
+
+/** The stand-in's kind nodes: the control plane and one worker, on the runner's Docker network. */
+export const STANDIN_NODES = [
+  {name: 'netpol-labs-control-plane', ip: '172.30.0.2'},
+  {name: 'netpol-labs-worker', ip: '172.30.0.3'},
+];
+
+/** Everything applied and not deleted, as the policy engine reads it, with the cluster DNS kubeadm makes. */
+function applied(state: StandinState) {
+  const texts = [...Object.values(state.objects ?? {}), ...CLUSTER_DNS_OBJECTS].map((o) => stringify(o));
+  return parsePolicyDocuments(texts.join('---\n'), 'applied.yaml');
+}
+
+/** `kubectl get service NAME -o json` as the API server answers: the applied Service, node ports filled in. */
+export function serviceJson(state: StandinState, name: string): string | undefined {
+  const service = (state.objects ?? {})[`Service/${name}`] as {spec?: {type?: string; ports?: {port: number}[]}} | undefined;
+  if (!service) return undefined;
+  const nodePorts = service.spec?.type === 'NodePort';
+  return JSON.stringify({...service, spec: {...service.spec, ports: (service.spec?.ports ?? []).map((p) => ({...p, ...(nodePorts ? {nodePort: standinNodePort(p.port)} : {})}))}});
+}
+
+/**
+ * Answers `nc -z -v -w 2 HOST PORT` (netcat-openbsd's wording, as probe-tcp.ts reads it) from a pod
+ * (`kubectl exec`: `podKey` namespace/name) or from the outside client (`docker exec`: its address).
+ * A pod resolves a Service's name through the cluster DNS first, under its egress policy; from outside,
+ * HOST is a node's address and PORT a Service's node port.
+ */
+export function answerNc(state: StandinState, from: {pod: string} | {ip: string}, host: string, port: number): CurlAnswer {
+  const {others, policies, errors} = applied(state);
+  if (errors.length > 0) return {stdout: '', stderr: `stand-in: ${errors.map((e) => e.message).join('; ')}\n`, code: 1};
+  const cluster = clusterFromObjects(others);
+  const terminated = 'pod' in from ? 'command terminated with exit code 1\n' : '';
+  let to: {service: string};
+  let servicePort = port;
+  if ('pod' in from) {
+    const [service, namespace] = host.replace(/\.$/, '').split('.');
+    to = {service: `${namespace}/${service}`};
+    const lookup = evaluateScenario({cluster, policies, probes: [{from, to: {service: CLUSTER_DNS_SERVICE}, port: 53, protocol: 'UDP', dns: {name: host.replace(/\.$/, '')}}]});
+    if (lookup.errors.length > 0 || lookup.results[0].verdict !== 'allowed') {
+      return {stdout: '', stderr: `nc: getaddrinfo for host "${host}" port ${port}: Try again\n${terminated}`, code: 1};
+    }
+  } else {
+    const match = Object.values(state.objects ?? {})
+      .map((o) => o as {kind?: string; metadata: {name: string; namespace?: string}; spec?: {type?: string; ports?: {port: number}[]}})
+      .flatMap((o) => (o.kind === 'Service' && o.spec?.type === 'NodePort' ? (o.spec.ports ?? []).map((p) => ({o, port: p.port})) : []))
+      .find((entry) => standinNodePort(entry.port) === port && STANDIN_NODES.some((n) => n.ip === host));
+    if (!match) return {stdout: '', stderr: `nc: connect to ${host} port ${port} (tcp) failed: Connection refused\n`, code: 1};
+    to = {service: `${match.o.metadata.namespace}/${match.o.metadata.name}`};
+    servicePort = match.port;
+  }
+  const result = evaluateScenario({cluster, policies, probes: [{from, to, port: servicePort, protocol: 'TCP'}]});
+  if (result.errors.length > 0) return {stdout: '', stderr: `stand-in: ${result.errors.map((e) => e.message).join('; ')}\n`, code: 1};
+  if (result.results[0].verdict === 'allowed') return {stdout: '', stderr: `Connection to ${host} ${port} port [tcp/*] succeeded!\n`, code: 0};
+  return {stdout: '', stderr: `nc: connect to ${host} port ${port} (tcp) timed out: Operation now in progress\n${terminated}`, code: 1};
 }
