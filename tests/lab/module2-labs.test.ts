@@ -2,7 +2,8 @@
  * Module 2's labs beyond "the simulator predicts every probe" (tests/labs.test.ts does that): every
  * lab the runner can play on a cluster has a complete kind plan, the ipBlock lab is refused there for
  * its outside probes, the pod-network ipBlock step differs between the Cilium and the reference
- * datapath as the lesson says, and the spot-the-bug page shows the loader's real messages.
+ * datapath as the lesson says, the spot-the-bug page shows the loader's real messages, and its
+ * host-bits step can still be applied on the pinned Kubernetes.
  */
 import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -12,7 +13,7 @@ import {main} from '../../src/cli/main';
 import {simulateStep} from '../../src/lab/simulate-step';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {unsupportedOnCluster} from '../../src/runner/cluster-support';
-import {KIND_CONTEXT} from '../../src/runner/constants';
+import {KIND_CONTEXT, KUBERNETES_VERSION} from '../../src/runner/constants';
 import {memoryOutput} from '../../src/runner/output';
 import {LAB_DIR, loaderErrors, versions} from './spot-the-bug';
 
@@ -116,5 +117,35 @@ describe('spot the bug: the page shows the loader\'s own messages', () => {
   it('shows no block for a file that is not a version', () => {
     expect([...shown.keys()].filter((k) => !versions(ROOT).includes(k))).toEqual([]);
     expect(LAB_DIR).toBe('labs/netpol-ipblock');
+  });
+});
+
+describe('spot the bug: the except with host bits (step test-np-host-bits)', () => {
+  const lab = labs.find((l) => l.id === 'netpol-ipblock')!;
+  const step = lab.steps.find((s) => s.id === 'test-np-host-bits')!;
+  const manifest = readFileSync(join(ROOT, LAB_DIR, 'test-np-host-bits.yaml'), 'utf8');
+  const page = readFileSync(join(ROOT, 'docs/netpol/spot-the-bug.mdx'), 'utf8');
+  const [major, minor] = KUBERNETES_VERSION.replace(/^v/, '').split('.').map(Number);
+
+  it('keeps the notes\' except with a host bit set, 172.30.0.1/24', () => {
+    expect(manifest).toMatch(/except:\n\s+- 172\.30\.0\.1\/24\n/);
+  });
+
+  // KEP-4858: StrictIPCIDRValidation is beta and on by default from Kubernetes 1.36
+  // (kubernetes/kubernetes#137053), when the API server refuses "must not have bits set beyond the
+  // prefix length". On such a node image `kubectl apply` of this step would fail before any probe.
+  it('runs on a node image whose API server still accepts it (Kubernetes older than 1.36)', () => {
+    expect(major).toBe(1);
+    expect(minor).toBeLessThan(36);
+  });
+
+  it('names on the page the Kubernetes minor the runner pins', () => {
+    expect(page).toContain(`The course's kind cluster runs Kubernetes ${major}.${minor},`);
+  });
+
+  it('is read as the network 172.30.0.0/24 on the Cilium datapath: the outside machine .250 is shut out', () => {
+    const sim = simulateStep(lab, step, {datapath: 'cilium'});
+    expect(sim.errors).toEqual([]);
+    expect(sim.predictions.map((p) => `${step.probes[p.index].from}: ${p.outcome}`)).toEqual(['outside: dropped', 'frontend: allowed']);
   });
 });
