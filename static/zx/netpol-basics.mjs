@@ -253,6 +253,11 @@ const LAB = {
       args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io/db-allow-myproject", "--namespace", "empire", "--ignore-not-found"],
       timeoutMs: 60000
     },
+    "empire/networkpolicies.networking.k8s.io/frontend-egress-db-no-types": {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io/frontend-egress-db-no-types", "--namespace", "empire", "--ignore-not-found"],
+      timeoutMs: 60000
+    },
     "empire/networkpolicies.networking.k8s.io/db-ports": {
       file: "kubectl",
       args: ["--context", "kind-netpol-labs", "delete", "networkpolicies.networking.k8s.io/db-ports", "--namespace", "empire", "--ignore-not-found"],
@@ -514,6 +519,64 @@ const LAB = {
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "tatooine", "frontend", "--", "nc", "-z", "-v", "-w", "2", "db.empire.svc.cluster.local.", "6379"],
+            timeoutMs: 30000
+          }
+        }
+      ]
+    },
+    {
+      id: "policy-types-default",
+      title: "Egress rules without policyTypes: isolated both ways",
+      keep: ["empire/networkpolicies.networking.k8s.io/frontend-egress-db-no-types"],
+      ownerChecks: [],
+      apply: {
+        file: "kubectl",
+        args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
+        timeoutMs: 60000,
+        input: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: frontend-egress-db-no-types\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: netpol-basics\nspec:\n  podSelector:\n    matchLabels:\n      role: frontend\n  egress:\n    - to:\n        - podSelector:\n            matchLabels:\n              role: db\n      ports:\n        - protocol: TCP\n          port: 6379\n"
+      },
+      probes: [
+        {
+          name: "stormtrooper TCP frontend.empire:80",
+          kind: "tcp",
+          expect: "dropped",
+          why: "With no policyTypes, the API server defaults them to Ingress (always) and Egress (there are egress rules); no ingress rule, so the frontend admits nothing.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "stormtrooper", "--", "nc", "-z", "-v", "-w", "2", "frontend.empire.svc.cluster.local.", "80"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "frontend DNS db.empire",
+          kind: "dns",
+          expect: "dropped",
+          why: "Egress is isolated too: the only egress rule allows role=db pods on TCP 6379, and kube-dns is not a role=db pod.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "frontend", "--", "dig", "+time=2", "+tries=1", "db.empire.svc.cluster.local.", "A"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "frontend TCP db.empire:6379",
+          kind: "tcp",
+          expect: "unresolved",
+          why: "The rule would allow the database, but the name never resolves.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "frontend", "--", "nc", "-z", "-v", "-w", "2", "db.empire.svc.cluster.local.", "6379"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "stormtrooper TCP db.empire:6379",
+          kind: "tcp",
+          expect: "allowed",
+          why: "The policy selects the frontend only.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "stormtrooper", "--", "nc", "-z", "-v", "-w", "2", "db.empire.svc.cluster.local.", "6379"],
             timeoutMs: 30000
           }
         }
@@ -1002,7 +1065,7 @@ const LAB = {
           name: "frontend DNS db.empire",
           kind: "dns",
           expect: "dropped",
-          why: "The lookup is dropped: no rule allows port 53.",
+          why: "The lookup is dropped: the only egress rule allows role=db pods on TCP 6379, and kube-dns is not a role=db pod.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "frontend", "--", "dig", "+time=2", "+tries=1", "db.empire.svc.cluster.local.", "A"],

@@ -414,7 +414,7 @@ const LAB = {
     },
     {
       id: "ipblock-pod-cidr",
-      title: "An ipBlock with the pod network: no pod matches on Cilium",
+      title: "An ipBlock with the pod network: no pod matches on Cilium by default",
       keep: ["hoth/networkpolicies.networking.k8s.io/db-allow-pod-cidr"],
       ownerChecks: [],
       apply: {
@@ -428,7 +428,7 @@ const LAB = {
           name: "frontend TCP db.hoth:6379",
           kind: "tcp",
           expect: "dropped",
-          why: "Its address is in 10.244.0.0/16, but Cilium matches pods by identity, never by ipBlock; the reference semantics would allow it.",
+          why: "Its address is in 10.244.0.0/16, but by default Cilium matches pods by identity, never by ipBlock (policy-cidr-match-mode=pods changes that); the reference semantics would allow it.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "hoth", "frontend", "--", "nc", "-z", "-v", "-w", "2", "db.hoth.svc.cluster.local.", "6379"],
@@ -528,7 +528,7 @@ const LAB = {
           name: "stormtrooper TCP db.hoth:6379",
           kind: "tcp",
           expect: "dropped",
-          why: "On Cilium an ipBlock matches no pod, even 0.0.0.0/0: add a podSelector or namespaceSelector peer to let pods in.",
+          why: "With Cilium's defaults an ipBlock matches no pod, even 0.0.0.0/0: add a podSelector or namespaceSelector peer to let pods in.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "hoth", "stormtrooper", "--", "nc", "-z", "-v", "-w", "2", "db.hoth.svc.cluster.local.", "6379"],
@@ -618,7 +618,7 @@ const LAB = {
     },
     {
       id: "test-np-host-bits",
-      title: "The except with host bits: 172.30.0.1/24 is 172.30.0.0/24",
+      title: "The except with host bits: Cilium reads 172.30.0.1/24 as 172.30.0.0/24",
       keep: ["hoth/networkpolicies.networking.k8s.io/test-np-host-bits"],
       ownerChecks: [],
       apply: {
@@ -632,7 +632,7 @@ const LAB = {
           name: "outside TCP db.hoth:6379",
           kind: "tcp",
           expect: "dropped",
-          why: "172.30.0.1/24 names the network 172.30.0.0/24, which holds 172.30.0.250: the except shuts out the machine the block was for.",
+          why: "Cilium reads 172.30.0.1/24 as the network 172.30.0.0/24, which holds 172.30.0.250: the except shuts out the machine the block was for.",
           command: {
             file: "docker",
             args: ["exec", "netpol-labs-outside", "nc", "-z", "-v", "-w", "2", "NODE_IP", "NODE_PORT"],

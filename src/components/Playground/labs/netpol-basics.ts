@@ -19,6 +19,7 @@ import netpolBasicsDefaultDenyEgress from '@site/labs/netpol-basics/default-deny
 import netpolBasicsDefaultDenyAll from '@site/labs/netpol-basics/default-deny-all.yaml?raw';
 import netpolBasicsAllowAllIngress from '@site/labs/netpol-basics/allow-all-ingress.yaml?raw';
 import netpolBasicsFrontendEgressDb from '@site/labs/netpol-basics/frontend-egress-db.yaml?raw';
+import netpolBasicsFrontendEgressDbNoTypes from '@site/labs/netpol-basics/frontend-egress-db-no-types.yaml?raw';
 import netpolBasicsAllowDns from '@site/labs/netpol-basics/allow-dns.yaml?raw';
 import netpolBasicsDbDenyAll from '@site/labs/netpol-basics/db-deny-all.yaml?raw';
 import netpolBasicsDbAllowAllNamespaces from '@site/labs/netpol-basics/db-allow-all-namespaces.yaml?raw';
@@ -42,6 +43,7 @@ const lab: Lab = loadLabFromTexts('labs/netpol-basics', {
   'default-deny-all.yaml': netpolBasicsDefaultDenyAll,
   'allow-all-ingress.yaml': netpolBasicsAllowAllIngress,
   'frontend-egress-db.yaml': netpolBasicsFrontendEgressDb,
+  'frontend-egress-db-no-types.yaml': netpolBasicsFrontendEgressDbNoTypes,
   'allow-dns.yaml': netpolBasicsAllowDns,
   'db-deny-all.yaml': netpolBasicsDbDenyAll,
   'db-allow-all-namespaces.yaml': netpolBasicsDbAllowAllNamespaces,
