@@ -86,9 +86,12 @@ export function readNetworkPolicySpec(spec: Val, namespace: string): PolicyRule[
 function readPeer(p: Val, namespace: string): Peer | undefined {
   const f = p.fields(['podSelector', 'namespaceSelector', 'ipBlock'], 'a NetworkPolicy peer');
   if (!f) return undefined;
-  const hasPods = f.has('podSelector');
-  const hasNamespaces = f.has('namespaceSelector');
-  if (f.has('ipBlock')) {
+  // The three are pointers in the API (networking/v1 NetworkPolicyPeer): a key written with nothing
+  // after its colon is null, which the API server reads as absent, not as an empty selector. So
+  // `namespaceSelector:` alone names no peer, and beside a podSelector it keeps the policy's namespace.
+  const hasPods = f.present('podSelector');
+  const hasNamespaces = f.present('namespaceSelector');
+  if (f.present('ipBlock')) {
     if (hasPods || hasNamespaces) {
       return p.fail('invalid-peer', `${p.path} combines ipBlock with a selector, which the API server rejects; put the ipBlock in a peer of its own`);
     }
@@ -99,7 +102,9 @@ function readPeer(p: Val, namespace: string): Peer | undefined {
     return {kind: 'cidr', cidr: read.cidr, except: read.except, origin: 'ipBlock', source: p.pos};
   }
   if (!hasPods && !hasNamespaces) {
-    return p.fail('invalid-peer', `${p.path} is an empty peer, which the API server rejects; give it a podSelector, a namespaceSelector or an ipBlock`);
+    const nulls = (['podSelector', 'namespaceSelector', 'ipBlock'] as const).filter((k) => f.has(k));
+    const why = nulls.length > 0 ? ` (${nulls.join(' and ')} ${nulls.length > 1 ? 'are' : 'is'} written with nothing after the colon: null, which counts as absent)` : '';
+    return p.fail('invalid-peer', `${p.path} is an empty peer${why}, which the API server rejects ("must specify a peer"); give it a podSelector, a namespaceSelector or an ipBlock`);
   }
   const podSelector = readSelector(f.get('podSelector'), 'the peer pods');
   const nsSelector = hasNamespaces ? readSelector(f.get('namespaceSelector'), 'the peer namespaces') : undefined;

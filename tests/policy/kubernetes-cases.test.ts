@@ -4,7 +4,7 @@
 // the test it reproduces; expectations are written as that test writes them (allowed by default,
 // then exceptions).
 import {describe, expect, it} from 'vitest';
-import {evaluateScenario} from '../../src/policy';
+import {evaluateScenario, parsePolicyDocuments} from '../../src/policy';
 import {e2eCluster, policies, probe, reachability, table} from './model';
 
 const np = (ns: string, name: string, spec: string) => `apiVersion: networking.k8s.io/v1
@@ -153,6 +153,19 @@ describe('node and default rules', () => {
   it('policyTypes defaults to [Ingress] plus Egress only when egress rules exist (K-API PolicyTypes doc)', () => {
     const [p] = policies(np('x', 'egress-only-rules', 'podSelector: {}\negress:\n- to:\n  - podSelector: {}'));
     expect(p.rules.map((r) => `${r.direction}:${r.label}`)).toEqual(['ingress:policyTypes', 'egress:egress[0]']);
+  });
+  // NetworkPolicyPeer's three fields are pointers (k8s.io/api networking/v1 types.go), so a key with
+  // nothing after its colon decodes to nil, the same as leaving it out.
+  it('a null namespaceSelector beside a podSelector keeps the policy\'s own namespace (K-API: "If NamespaceSelector is also set ... Otherwise it selects the Pods matching PodSelector in the policy\'s own namespace")', () => {
+    const yaml = np('x', 'allow-b', 'podSelector: {matchLabels: {pod: a}}\ningress:\n- from:\n  - podSelector: {matchLabels: {pod: b}}\n    namespaceSelector:');
+    const s = {cluster: e2eCluster(), policies: policies(yaml), probes: [probe('x/b', 'x/a'), probe('y/b', 'x/a')]};
+    expect(evaluateScenario(s).results.map((r) => r.verdict)).toEqual(['allowed', 'dropped']);
+  });
+  it('a peer whose only selector is null names no peer, which the API server refuses ("must specify a peer", ValidateNetworkPolicyPeer)', () => {
+    const r = parsePolicyDocuments(np('x', 'null-peer', 'podSelector: {}\ningress:\n- from:\n  - namespaceSelector:'), 'test.yaml');
+    expect(r.errors.map((e) => `${e.line}:${e.col} ${e.message}`)).toEqual([
+      '8:7 spec.ingress[0].from[0] is an empty peer (namespaceSelector is written with nothing after the colon: null, which counts as absent), which the API server rejects ("must specify a peer"); give it a podSelector, a namespaceSelector or an ipBlock',
+    ]);
   });
   it('a missing from matches every source, external ones included (K-API "If this field is empty or missing, this rule matches all sources")', () => {
     const s = {cluster: e2eCluster(), policies: policies(np('x', 'allow-80', 'podSelector: {}\ningress:\n- ports: [{port: 80}]')), probes: [{from: {ip: '8.8.8.8'}, to: {pod: 'x/a'}, port: 80}]};
