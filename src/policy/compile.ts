@@ -145,9 +145,10 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
               if (peer.entity === 'all' || peer.entity === 'cluster') orInto(peerPods, endpoints);
               break;
             case 'cidr': {
-              // Cilium: CIDR rules never match Cilium-managed endpoints (layer3.rst;
-              // kubernetes-test.sh skips the upstream ipBlock-on-pod-IP tests). Upstream e2e:
-              // an ipBlock matches pod IPs.
+              // Cilium: CIDR rules do not match Cilium-managed endpoints under the default
+              // policy-cidr-match-mode (layer3.rst; kubernetes-test.sh skips the upstream
+              // ipBlock-on-pod-IP tests); the engine models that default only. Upstream e2e: an
+              // ipBlock matches pod IPs.
               const c = cidrs.get(peer);
               if (dp !== 'kubernetes' || peer.origin !== 'ipBlock' || !c) break;
               podAddresses ??= cluster.pods.map((pod) => parseIp(pod.ip));

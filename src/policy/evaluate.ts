@@ -517,7 +517,7 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: SideSubject,
       text:
         `${where}: ${subject.key} is ${why}, and no rule admits ${who} on ${describeTraffic(t)}` +
         (ignoredCidrs.length > 0
-          ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium never matches CIDR rules against pods or nodes (the kubernetes datapath would)`
+          ? `; the CIDR in ${describeRules(ignoredCidrs)} covers ${who}'s address, but Cilium does not match CIDR rules against pods or nodes (its default policy-cidr-match-mode; the kubernetes datapath would)`
           : '') +
         fqdnMisses(model, ids, peer, subject) +
         absentEntities(model, ids),

@@ -121,11 +121,13 @@ describe('ipBlock: where the datapaths differ', () => {
   it('kubernetes datapath: ipBlock matches pod IPs (upstream e2e expectation)', () => {
     expect(table({cluster: e2eCluster(), policies: policies(yaml), datapath: 'kubernetes'})).toEqual(reachability(true, [['x/a', '*', false], ['x/a', 'y/b', true]]));
   });
-  it('cilium datapath: ipBlock never matches pod IPs (cilium test/kubernetes-test.sh skips this e2e test, cilium#9209)', () => {
+  // Cilium's default policy-cidr-match-mode (Documentation/security/policy/layer3.rst, "Selecting pods
+  // or nodes with CIDR / ipBlock": "By default, CIDR-based selectors do not match in-cluster entities").
+  it('cilium datapath: ipBlock does not match pod IPs by default (cilium test/kubernetes-test.sh skips this e2e test, cilium#9209)', () => {
     const s = {cluster: e2eCluster(), policies: policies(yaml), probes: [probe('x/a', 'y/b')]};
     expect(table(s)).toEqual(reachability(true, [['x/a', '*', false]]));
     const text = evaluateScenario(s).results[0].explanation.map((e) => e.text).join('\n');
-    expect(text).toContain('Cilium never matches CIDR rules against pods or nodes');
+    expect(text).toContain('Cilium does not match CIDR rules against pods or nodes (its default policy-cidr-match-mode');
   });
   // K-E2E "should enforce except clause while egress access to server in CIDR block".
   it('kubernetes datapath: except removes x/b from the pod CIDR of x', () => {
