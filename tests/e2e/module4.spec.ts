@@ -52,7 +52,7 @@ test('the visibility page shows the notes\' l7policy, its errors, its repair and
     expect(blocks.some((b) => b.includes(message)), message).toBe(true);
   }
   for (const path of ['labs/l7-refused/l7policy-notes.yaml', 'labs/l7-refused/l7policy.yaml', 'labs/imperial-archive/archive-visibility.yaml']) {
-    await expect(page.locator('.theme-code-block [class*="codeBlockTitle"]', {hasText: path})).toBeVisible();
+    await expect(page.locator('.theme-code-block [class*="codeBlockTitle"]').getByText(path, {exact: true})).toBeVisible();
   }
   expect(blocks.some((b) => b.includes('policy audit mode: the ingress of scarif/archive-0 would drop this'))).toBe(true);
   // The removal of the annotation is dated and cited.
