@@ -246,25 +246,25 @@ const LAB = {
           }
         },
         {
-          name: "tiefighter GET /v1/catalog/star-destroyers",
+          name: "tiefighter GET /v1/catalog/ships",
           kind: "http",
           expect: "allowed",
           why: "The second rule's /v1/catalog/.* matches any path under /v1/catalog/; one matching rule is enough.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog/star-destroyers"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog/ships"],
             timeoutMs: 30000
           }
         },
         {
-          name: "tiefighter GET /v1/catalog-restricted",
+          name: "tiefighter GET /v1/catalogue",
           kind: "http",
           expect: "l7-denied",
           body: "Access denied",
           why: "/v1/catalog must match the whole path, not its start, and /v1/catalog/.* needs the slash, so no rule matches and Envoy answers 403.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog-restricted"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalogue"],
             timeoutMs: 30000
           }
         },
@@ -385,18 +385,6 @@ const LAB = {
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/maps/scarif/json"],
-            timeoutMs: 30000
-          }
-        },
-        {
-          name: "tiefighter GET /v1/maps/scarif.json.bak",
-          kind: "http",
-          expect: "l7-denied",
-          body: "Access denied",
-          why: "The whole path must match; a longer path does not.",
-          command: {
-            file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/maps/scarif.json.bak"],
             timeoutMs: 30000
           }
         }
@@ -670,7 +658,7 @@ const LAB = {
           why: "The rule reads the Host header, not the address dialled; this request names the vault.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: vault.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: vault", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog"],
             timeoutMs: 30000
           }
         },
