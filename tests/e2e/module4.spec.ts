@@ -68,6 +68,9 @@ async function openArchive(page: Page): Promise<string[]> {
   });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto('/playground', {waitUntil: 'networkidle'});
+  // The picker works once the page is interactive: CodeMirror is mounted by then.
+  await expect(page.getByTestId('playground')).toBeVisible();
+  await expect(page.locator('.cm-content')).toBeVisible();
   await page.getByTestId('playground-lab').selectOption(lab.id);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-lab', lab.id);
   return problems;
