@@ -57,6 +57,19 @@ const sidebars: SidebarsConfig = {
         'cilium-policy/challenges',
       ],
     },
+    {
+      type: 'category',
+      label: 'Module 4: L7 beyond the landing pad',
+      collapsed: false,
+      link: {type: 'doc', id: 'l7/index'},
+      items: [
+        'l7/http',
+        'l7/http-headers',
+        'l7/kafka',
+        'l7/visibility',
+        'l7/challenges',
+      ],
+    },
   ],
 };
 

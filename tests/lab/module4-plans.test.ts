@@ -1,0 +1,78 @@
+/**
+ * Module 4's HTTP lab on kind, planned with `--dry-run` (nothing runs: PATH is an empty folder):
+ * every step applies exactly its policy files and sends each probe from its client, and the probes
+ * that test headers and the Host header send those headers, as the lessons say the archive receives
+ * them. In the simulator the whole lab plays as expected.
+ */
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {main} from '../../src/cli/main';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {memoryOutput} from '../../src/runner/output';
+
+const ROOT = resolve(__dirname, '../..');
+const ID = 'imperial-archive';
+const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
+
+async function plan(argv: string[]) {
+  const out = memoryOutput();
+  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
+  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+  return {code, lines: out.lines, commands};
+}
+
+/** The commands of one step of a plan: from its heading to the next step's. */
+function stepCommands(lines: string[], stepId: string): string[] {
+  const heading = lines.findIndex((l) => l.startsWith(`${ID} / ${stepId}: `));
+  expect(heading, `step ${stepId} is planned`).toBeGreaterThan(0);
+  const rest = lines.slice(heading + 1);
+  const next = rest.findIndex((l) => l.startsWith(`${ID} / `));
+  return (next >= 0 ? rest.slice(0, next) : rest).filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
+}
+
+describe(`run ${ID} --target kind --dry-run`, () => {
+  const lab = readLabOrThrow(join(ROOT, 'labs', ID));
+
+  it('deploys the app, then plans every step: exactly its policy files, then a curl from each probe\'s client', async () => {
+    const {code, lines, commands} = await plan(['run', ID, '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    expect(commands.some((c) => c.includes(`apply --filename - < labs/${ID}/app.yaml`))).toBe(true);
+    expect(lab.steps.length).toBe(10);
+    for (const step of lab.steps) {
+      const own = stepCommands(lines, step.id);
+      if (step.policies.length > 0) {
+        const files = step.policies.map((p) => `labs/${ID}/${p.path}`).join(' ');
+        expect(own.some((c) => c.includes(`apply --filename - < ${files} `)), `step ${step.id} applies ${files}`).toBe(true);
+      }
+      for (const probe of step.probes) {
+        expect(own.some((c) => c.includes(`exec --namespace scarif ${probe.from} -- curl `)), `step ${step.id}: a probe from ${probe.from}`).toBe(true);
+      }
+    }
+  });
+
+  it('sends the headers the lessons talk about, and the Host header a host probe names', async () => {
+    const {lines} = await plan(['run', ID, '--target', 'kind', '--dry-run']);
+    const headers = stepCommands(lines, 'headers');
+    expect(headers.some((c) => c.includes("--header 'X-Imperial-Clearance: secret'") && c.endsWith('/v1/records/66'))).toBe(true);
+    expect(headers.some((c) => c.includes("--header 'X-Imperial-Clearance: Secret'"))).toBe(true);
+    // The name is sent as the lab wrote it: the lesson claims Envoy compares names case-insensitively.
+    expect(headers.some((c) => c.includes("--header 'x-imperial-clearance: secret'"))).toBe(true);
+    const rewrite = stepCommands(lines, 'header-matches');
+    expect(rewrite.some((c) => c.includes("--header 'Imperial-Origin: rebel-base'"))).toBe(true);
+    const host = stepCommands(lines, 'host-header');
+    // The vault dialled with the archive's short name as Host, and the archive dialled with the vault's.
+    expect(host.some((c) => c.includes("--header 'Host: archive'") && c.includes('http://vault.scarif.svc.cluster.local./v1/catalog'))).toBe(true);
+    expect(host.some((c) => c.includes("--header 'Host: vault'") && c.includes('http://archive.scarif.svc.cluster.local./v1/catalog'))).toBe(true);
+    // The query string is part of the request curl sends.
+    expect(stepCommands(lines, 'anchored-paths').some((c) => c.endsWith("'http://archive.scarif.svc.cluster.local./v1/catalog?page=2'"))).toBe(true);
+  });
+
+  it('plays in the simulator, every probe as expected', async () => {
+    const {code, lines} = await plan(['run', ID, '--target', 'sim']);
+    expect(code, lines.join('\n')).toBe(0);
+    const probes = lab.steps.flatMap((s) => s.probes).length;
+    expect(lines.join('\n')).toContain(`PASS: ${probes}/${probes} probes as expected`);
+  });
+});
