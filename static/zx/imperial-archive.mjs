@@ -3,25 +3,56 @@
 //
 // Usage: npx zx@8 THIS_FILE [--step ID]   (zx 8: https://google.github.io/zx/)
 // Needs docker, kind, kubectl, and the cilium CLI or helm. It creates (or reuses) the kind cluster
-// named in SETUP below, with Cilium, deploys the lab's app in its own namespaces, and for each step
-// applies exactly the step's policies, waits until they are in force, runs every probe with kubectl
-// exec (curl, nc, dig or ping in the client pod) and checks its outcome: allowed, dropped (no answer
+// named in SETUP below on its own Docker network, with Cilium (and its host firewall when the lab
+// has a host policy), deploys the lab's app in its own namespaces, starts the lab's machines outside
+// the cluster (if any) as containers on that network, and for each step applies exactly the step's
+// policies, waits until they are in force, runs every probe with kubectl exec (curl, nc, dig or ping
+// in the client pod; docker exec in the outside client) and checks its outcome: allowed, dropped (no answer
 // after the name resolved: L3/L4, in the kernel), l7-denied (refused by Cilium's proxies: HTTP 403
 // "Access denied", gRPC status PERMISSION_DENIED with that message, DNS REFUSED) or unresolved (the
 // name did not resolve). Anything else is an error, never a pass. It prints a table per step and
 // exits 1 when any probe did not hold. It only ever touches the kind cluster's context
-// (SETUP.context), and there only the lab's namespaces and the objects labelled as the lab's own.
+// (SETUP.context), and there only the lab's namespaces and the objects labelled as the lab's own,
+// and in Docker only its network and the containers labelled as netpol-labs's.
 
 /** The cluster: how to create it and install Cilium (the runner's own commands, as data). */
 const SETUP = {
   cluster: "netpol-labs",
   context: "kind-netpol-labs",
   ciliumVersion: "1.20.2",
+  network: {
+    name: "netpol-labs",
+    subnet: "172.30.0.0/16",
+    inspect: {
+      file: "docker",
+      args: ["network", "inspect", "netpol-labs", "--format", "{{json .IPAM.Config}}"],
+      timeoutMs: 20000
+    },
+    bridgeMtu: {
+      file: "docker",
+      args: ["network", "inspect", "bridge", "--format", "{{index .Options \"com.docker.network.driver.mtu\"}}"],
+      timeoutMs: 20000
+    },
+    create: {
+      file: "docker",
+      args: ["network", "create", "--driver", "bridge", "--subnet", "172.30.0.0/16", "--gateway", "172.30.0.1", "--opt", "com.docker.network.bridge.enable_ip_masquerade=true", "--label", "app.kubernetes.io/managed-by=netpol-labs", "netpol-labs"],
+      timeoutMs: 20000
+    },
+    mtuOption: "com.docker.network.driver.mtu"
+  },
+  nodeNetworks: {
+    file: "docker",
+    args: ["inspect", "--format", "{{json .NetworkSettings.Networks}}", "netpol-labs-control-plane"],
+    timeoutMs: 20000
+  },
   createCluster: {
     file: "kind",
     args: ["create", "cluster", "--name", "netpol-labs", "--image", "kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0", "--config=-"],
     timeoutMs: 600000,
-    input: "# kind cluster for netpol-labs: the default CNI is disabled because Cilium is installed instead.\nkind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: netpol-labs\nnetworking:\n  disableDefaultCNI: true\nnodes:\n  - role: control-plane\n  - role: worker\n"
+    input: "# kind cluster for netpol-labs: the default CNI is disabled because Cilium is installed instead.\nkind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: netpol-labs\nnetworking:\n  disableDefaultCNI: true\nnodes:\n  - role: control-plane\n  - role: worker\n",
+    env: {
+      KIND_EXPERIMENTAL_DOCKER_NETWORK: "netpol-labs"
+    }
   },
   listClusters: {
     file: "kind",
@@ -142,6 +173,17 @@ const LAB = {
       timeoutMs: 300000
     }
   ],
+  containers: [],
+  listContainers: {
+    file: "docker",
+    args: ["ps", "--all", "--filter", "label=app.kubernetes.io/managed-by=netpol-labs", "--filter", "label=netpol-labs.io/role", "--format", "{{.Names}}"],
+    timeoutMs: 20000
+  },
+  removeContainers: {
+    file: "docker",
+    args: ["rm", "--force"],
+    timeoutMs: 60000
+  },
   deletes: {
     "scarif/ciliumnetworkpolicies.cilium.io/archive-catalog": {
       file: "kubectl",
@@ -764,8 +806,8 @@ const LAB = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Classification of a probe's output: the runner's own code (src/runner/probe.ts), compiled
-// into this file when it was generated.
+// Classification of a probe's output and reading of a Service's node port: the runner's own code
+// (src/runner/probe.ts, src/runner/node-port.ts), compiled into this file when it was generated.
 // begin: classify() of src/runner/probe.ts
 // src/runner/probe-text.ts
 var NAME_NOT_RESOLVED = [
@@ -1136,15 +1178,50 @@ function classify(run, kind = "http") {
       return { observed: "error", body: "", evidence: `unknown probe kind "${String(kind)}"` };
   }
 }
+
+// src/runner/constants.ts
+var CLUSTER_NAME = "netpol-labs";
+var KIND_CONTEXT = `kind-${CLUSTER_NAME}`;
+var KUBERNETES_VERSION = "v1.35.8";
+var KIND_NODE_IMAGE = `kindest/node:${KUBERNETES_VERSION}@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0`;
+
+// src/runner/node-port.ts
+function parseNodePortRoute(serviceJson, slicesJson, nodesJson, port) {
+  let service;
+  let slices;
+  let nodes;
+  try {
+    service = JSON.parse(serviceJson);
+    slices = JSON.parse(slicesJson);
+    nodes = JSON.parse(nodesJson);
+  } catch {
+    return { error: "kubectl printed no JSON for the Service, its EndpointSlices or the nodes" };
+  }
+  const entry = (service.spec?.ports ?? []).find((p) => p.port === port && (p.protocol ?? "TCP") === "TCP");
+  if (!entry?.nodePort) return { error: `the Service has no node port for TCP port ${port} (is it type: NodePort?)` };
+  const ready = (slices.items ?? []).flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false && e.nodeName).map((e) => e.nodeName);
+  const node = [...new Set(ready)].sort()[0];
+  if (!node) return { error: "the Service has no ready endpoint, so no node forwards its node port (externalTrafficPolicy: Local)" };
+  const ip = (nodes.items ?? []).find((n) => n.metadata.name === node)?.status?.addresses?.find((a) => a.type === "InternalIP" && !a.address.includes(":"))?.address;
+  if (!ip) return { error: `node ${node} has no IPv4 InternalIP` };
+  return { node, ip, port: entry.nodePort };
+}
 // end: classify() of src/runner/probe.ts
 // ---------------------------------------------------------------------------------------------
 
 $.verbose = false;
 
-/** Runs one command given as data ({file, args, input, timeoutMs}); never throws on a failure. */
+/** Runs one command given as data ({file, args, input, env, timeoutMs}); never throws on a failure. */
 async function run(command) {
-  const result = await $({input: command.input ?? '', nothrow: true, quiet: true, timeout: command.timeoutMs})`${command.file} ${command.args}`;
+  const env = {...process.env, ...command.env};
+  const result = await $({input: command.input ?? '', env, nothrow: true, quiet: true, timeout: command.timeoutMs})`${command.file} ${command.args}`;
   return {exitCode: result.exitCode ?? undefined, stdout: result.stdout, stderr: result.stderr, timedOut: result.exitCode === null};
+}
+
+/** Stops the script, before it changes anything more, saying why. */
+function refuse(message) {
+  echo(chalk.red(`refused: ${message}`));
+  process.exit(2);
 }
 
 /** Runs a command that must succeed; stops the script with its output otherwise. */
@@ -1159,15 +1236,50 @@ async function must(command, what) {
 }
 
 /**
+ * The Docker network the kind nodes and the lab's machines outside the cluster share, with the
+ * subnet the labs' addresses are in: created as kind creates its own (with the default bridge's
+ * MTU), or used as it is when it has that subnet. A network of that name with another subnet is
+ * someone else's: refused, never changed.
+ */
+async function ensureNetwork() {
+  const {network} = SETUP;
+  const inspect = await run(network.inspect);
+  if (inspect.exitCode === 0) {
+    let subnets = [];
+    try {
+      subnets = (JSON.parse(inspect.stdout) ?? []).map((c) => c.Subnet).filter(Boolean);
+    } catch {}
+    if (subnets.includes(network.subnet)) return;
+    refuse(`Docker network ${network.name} exists with subnet ${subnets.join(', ') || 'unknown'}, not ${network.subnet}, where the labs' addresses are; remove it (docker network rm ${network.name}, after what uses it) and run this script again`);
+  }
+  if (!/not found|no such network/i.test(inspect.stderr)) refuse(`docker network inspect ${network.name} failed: ${inspect.stderr.trim() || `exit ${inspect.exitCode}`}`);
+  const mtu = Number.parseInt((await run(network.bridgeMtu)).stdout.trim(), 10);
+  const [verb, subverb, ...rest] = network.create.args;
+  const create = mtu > 0 ? {...network.create, args: [verb, subverb, '--opt', `${network.mtuOption}=${mtu}`, ...rest]} : network.create;
+  await must(create, `create Docker network ${network.name}`);
+  echo(`# created Docker network ${network.name} (${network.subnet}) for the kind nodes and the lab's machines outside the cluster`);
+}
+
+/**
  * Creates the kind cluster unless it exists, installs Cilium unless its agent is there, and waits
  * for the agent, the operator and the nodes. Images are pulled by the nodes themselves
- * (`netpol-labs up --preload` loads them from the local Docker instead).
+ * (`netpol-labs up --preload` loads them from the local Docker instead). A cluster is reused only
+ * on the script's Docker network, and only with the host firewall on when the lab needs it.
  */
 async function ensureCluster() {
   const listed = await must(SETUP.listClusters, 'list kind clusters');
   if (listed.stdout.split('\n').map((l) => l.trim()).includes(SETUP.cluster)) {
+    const nodes = await run(SETUP.nodeNetworks);
+    let networks = [];
+    try {
+      networks = Object.keys(JSON.parse(nodes.stdout) ?? {});
+    } catch {}
+    if (!networks.includes(SETUP.network.name)) {
+      refuse(`the kind cluster ${SETUP.cluster} is not on Docker network ${SETUP.network.name} (its nodes are on ${networks.join(', ') || 'none found'}), where the lab's machines outside the cluster go; delete it (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+    }
     echo(`# reusing the kind cluster ${SETUP.cluster}`);
   } else {
+    await ensureNetwork();
     // kind makes the new cluster's context the current one; put the user's back afterwards
     // (every command here names its context anyway).
     const previous = await run({file: 'kubectl', args: ['config', 'current-context'], timeoutMs: 10_000});
@@ -1181,9 +1293,16 @@ async function ensureCluster() {
   const agent = await must(SETUP.agentPresent, 'look for the Cilium agent');
   if (agent.stdout.trim()) {
     echo(`# Cilium is installed in ${SETUP.cluster}; not installing it again`);
+    if (SETUP.hostFirewall) {
+      const setting = await must(SETUP.hostFirewall.setting, 'read whether the host firewall is on');
+      if (setting.stdout.trim() !== 'true') {
+        refuse(`${SETUP.hostFirewall.why}, which Cilium enforces only with its host firewall, set when Cilium is installed; Cilium in ${SETUP.cluster} runs without it. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+      }
+    }
   } else {
     const installer = (await which('cilium', {nothrow: true})) ? 'cilium' : 'helm';
-    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes)`);
+    const firewall = SETUP.hostFirewall ? `, host firewall on: ${SETUP.hostFirewall.why}` : '';
+    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes${firewall})`);
     for (const command of SETUP.install[installer]) await must(command, `install Cilium with ${installer}`);
   }
   for (const command of SETUP.ready) await must(command, 'wait for Cilium and the nodes');
@@ -1197,19 +1316,61 @@ async function deployApp() {
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const [key, value] = LAB.owner.managedBy;
     if (labels[key] !== value) {
-      echo(chalk.red(`refused: namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`));
-      process.exit(2);
+      refuse(`namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`);
     }
     const [labKey, labId] = LAB.owner.lab;
     if (labels[labKey] !== labId) {
-      echo(chalk.red(`refused: namespace ${namespace} belongs to lab ${labels[labKey] ?? '?'}, not to ${labId}; two labs never share a namespace: remove that lab first`));
-      process.exit(2);
+      refuse(`namespace ${namespace} belongs to lab ${labels[labKey] ?? '?'}, not to ${labId}; two labs never share a namespace: remove that lab first`);
     }
   }
   for (const command of LAB.removePolicies) await must(command, 'remove the policies a previous run left');
   echo(`# deploying the app in namespace ${LAB.namespaces.join(', ')}`);
   await must(LAB.applyApp, 'apply the app');
   for (const command of LAB.appReady) await must(command, 'wait for the app');
+}
+
+/**
+ * Starts the lab's machines outside the cluster on the kind network: its outside client and a server
+ * per address under `names` (the names its network aliases, which Docker's DNS answers). The
+ * containers of earlier runs (labelled as netpol-labs's) are removed first; a name already gone is
+ * no error.
+ */
+async function startContainers() {
+  if (LAB.containers.length === 0) return;
+  const listed = await must(LAB.listContainers, 'list the lab containers of earlier runs');
+  const names = new Set([...listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean), ...LAB.containers.map((c) => c.name)]);
+  const removed = await run({...LAB.removeContainers, args: [...LAB.removeContainers.args, ...names]});
+  const gone = removed.stderr.split('\n').map((l) => l.trim()).filter(Boolean).every((l) => /no such container/i.test(l));
+  if (removed.exitCode !== 0 && !gone) refuse(`could not remove earlier lab containers: ${removed.stderr.trim()}`);
+  for (const container of LAB.containers) {
+    echo(container.role === 'outside'
+      ? `# the machine outside the cluster: ${container.name} at ${container.ip} on Docker network ${SETUP.network.name}`
+      : `# ${container.aliases.join(', ')} -> ${container.ip}: an HTTP server outside the cluster`);
+    await must(container.run, `start ${container.name}`);
+  }
+}
+
+/**
+ * The command each probe of a step sends. A probe from outside to a Service goes to the Service's
+ * node port on a node with a ready endpoint (externalTrafficPolicy: Local keeps the client's
+ * address), read now: its command holds NODE_IP and NODE_PORT until then.
+ */
+async function stepCommands(step) {
+  const routes = new Map();
+  for (const probe of step.probes.filter((p) => p.route)) {
+    if (routes.has(probe.route.key)) continue;
+    const outputs = [];
+    for (const read of probe.route.reads) outputs.push((await must(read, `read the node port of ${probe.route.key}`)).stdout);
+    const route = parseNodePortRoute(...outputs, probe.route.port);
+    if (route.error) refuse(`probe ${probe.name}: ${route.error}`);
+    echo(`  outside -> ${probe.route.key} goes to node ${route.node} (${route.ip}), node port ${route.port}`);
+    routes.set(probe.route.key, route);
+  }
+  const fill = (arg, {ip, port}) => (arg === 'NODE_PORT' ? String(port) : arg.replaceAll('NODE_IP:NODE_PORT', `${ip}:${port}`).replaceAll('NODE_IP', ip));
+  return new Map(step.probes.map((probe) => {
+    const route = probe.route && routes.get(probe.route.key);
+    return [probe, route ? {...probe.command, args: probe.command.args.map((a) => fill(a, route))} : probe.command];
+  }));
 }
 
 /**
@@ -1223,8 +1384,7 @@ async function syncPolicies(step) {
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const owned = [LAB.owner.managedBy, LAB.owner.lab].every(([key, value]) => labels[key] === value);
     if (!owned) {
-      echo(chalk.red(`refused: ${check.name} already exists in ${SETUP.context} and is not this lab's; nothing of step ${step.id} was applied`));
-      process.exit(2);
+      refuse(`${check.name} already exists in ${SETUP.context} and is not this lab's; nothing of step ${step.id} was applied`);
     }
   }
   if (step.apply) await must(step.apply, `apply the policies of step ${step.id}`);
@@ -1247,8 +1407,8 @@ async function syncPolicies(step) {
 }
 
 /** Runs one probe and classifies its output with the runner's rules. */
-async function observe(probe) {
-  const classification = classify(await run(probe.command), probe.kind);
+async function observe(probe, command) {
+  const classification = classify(await run(command), probe.kind);
   const held = classification.observed === probe.expect && (!probe.body || classification.body.includes(probe.body));
   return {probe, classification, held};
 }
@@ -1261,22 +1421,24 @@ async function observe(probe) {
 async function playStep(step) {
   echo(`\n${chalk.bold(`${LAB.id} / ${step.id}`)}: ${step.title}`);
   await syncPolicies(step);
+  const commands = await stepCommands(step);
+  const observeOne = (probe) => observe(probe, commands.get(probe));
   const safe = step.probes.filter((p) => !p.destructive);
   const deadline = Date.now() + SETUP.convergeDeadlineMs;
   let streak = 0;
   while (safe.length > 0 && Date.now() < deadline && streak < SETUP.convergeConsecutive) {
-    const seen = await Promise.all(safe.map(observe));
+    const seen = await Promise.all(safe.map(observeOne));
     streak = seen.every((o) => o.held) ? streak + 1 : 0;
     if (streak < SETUP.convergeConsecutive) await sleep(SETUP.pollIntervalMs);
   }
   const converged = streak >= SETUP.convergeConsecutive;
-  const results = await Promise.all(safe.map(observe));
+  const results = await Promise.all(safe.map(observeOne));
   for (const probe of step.probes.filter((p) => p.destructive)) {
     if (!converged || !results.every((o) => o.held)) {
       results.push({probe, held: false, classification: {observed: 'not-run', body: '', evidence: 'not sent: the harmless probes did not show the policies in force'}});
       continue;
     }
-    const o = await observe(probe);
+    const o = await observeOne(probe);
     results.push(o);
     if (o.classification.observed === 'allowed' || (o.classification.status !== undefined && o.classification.status !== 403)) {
       echo(`  ${probe.name} reached the app: waiting for it to restart`);
@@ -1299,6 +1461,7 @@ if (steps.length === 0) {
 }
 await ensureCluster();
 await deployApp();
+await startContainers();
 const failures = [];
 for (const step of steps) failures.push(...(await playStep(step)));
 const total = steps.reduce((n, s) => n + s.probes.length, 0);
@@ -1309,3 +1472,4 @@ if (failures.length > 0) {
 }
 echo(chalk.green(`\nPASS: ${total}/${total} probes as expected`));
 echo(`The app stays in namespace ${LAB.namespaces.join(', ')}; remove it with: kubectl --context ${SETUP.context} delete namespace ${LAB.namespaces.join(' ')}`);
+if (LAB.containers.length > 0) echo(`The lab's machines outside the cluster stay too; remove them with: docker rm --force ${LAB.containers.map((c) => c.name).join(' ')}`);
