@@ -5,16 +5,14 @@
  * datapath as the lesson says, the spot-the-bug page shows the loader's real messages, and its
  * host-bits step can still be applied on the pinned Kubernetes.
  */
-import {mkdtempSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../src/cli/main';
+import {plan} from '../dry-run-plan';
 import {simulateStep} from '../../src/lab/simulate-step';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {unsupportedOnCluster} from '../../src/runner/cluster-support';
 import {KIND_CONTEXT, KUBERNETES_VERSION} from '../../src/runner/constants';
-import {memoryOutput} from '../../src/runner/output';
 import {LAB_DIR, loaderErrors, versions} from './spot-the-bug';
 
 const ROOT = resolve(__dirname, '../..');
@@ -22,11 +20,6 @@ const labs = listLabDirs(ROOT).map((dir) => readLabOrThrow(dir, ROOT));
 const K = `kubectl --context ${KIND_CONTEXT}`;
 
 /** The dry-run plan of argv, with an empty PATH so that nothing could run. */
-async function plan(argv: string[]) {
-  const out = memoryOutput();
-  const code = await main(argv, {out, env: {PATH: mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'))}, root: ROOT});
-  return {code, lines: out.lines, commands: out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2))};
-}
 
 describe('kind dry-run of every lab the runner plays on a cluster', () => {
   const playable = labs.filter((lab) => unsupportedOnCluster(lab, 'kind') === undefined);

@@ -5,23 +5,13 @@
  * starts one server per address under `names` with the names as aliases, and sends the outside
  * probes from the outside machine; a cluster of the user's refuses it before any command.
  */
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../src/cli/main';
+import {plan} from '../dry-run-plan';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
-import {memoryOutput} from '../../src/runner/output';
 
 const ROOT = resolve(__dirname, '../..');
-const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
 
-async function plan(argv: string[]) {
-  const out = memoryOutput();
-  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
-  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
-  return {code, lines: out.lines, commands};
-}
 
 describe.each(['cilium-identities', 'cilium-deny-cluster'])('run %s --target kind --dry-run', (id) => {
   const lab = readLabOrThrow(join(ROOT, 'labs', id));

@@ -4,24 +4,14 @@
  * that test headers and the Host header send those headers, as the lessons say the archive receives
  * them. In the simulator the whole lab plays as expected.
  */
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {main} from '../../src/cli/main';
+import {plan} from '../dry-run-plan';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
-import {memoryOutput} from '../../src/runner/output';
 
 const ROOT = resolve(__dirname, '../..');
 const ID = 'imperial-archive';
-const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
 
-async function plan(argv: string[]) {
-  const out = memoryOutput();
-  const code = await main(argv, {out, env: {PATH: emptyPath}, root: ROOT});
-  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
-  return {code, lines: out.lines, commands};
-}
 
 /** The commands of one step of a plan: from its heading to the next step's. */
 function stepCommands(lines: string[], stepId: string): string[] {

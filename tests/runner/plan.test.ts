@@ -6,20 +6,14 @@ import {cpSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {EMPTY_PATH, plan} from '../dry-run-plan';
 import {main} from '../../src/cli/main';
 import {CILIUM_VERSION, KIND_CONTEXT, KIND_NODE_IMAGE} from '../../src/runner/constants';
 import {memoryOutput} from '../../src/runner/output';
 import {runInMemory} from '../cli-harness';
 
 const ROOT = resolve(__dirname, '../..');
-const emptyPath = mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'));
 
-async function plan(argv: string[], root = ROOT) {
-  const out = memoryOutput();
-  const code = await main(argv, {out, env: {PATH: emptyPath}, root});
-  const commands = out.lines.filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
-  return {code, lines: out.lines, commands};
-}
 
 /** A repository root whose labs/ holds only the deathstar lab (a copy of this repository's). */
 function deathstarOnlyRoot(): string {
@@ -326,7 +320,7 @@ describe('argv', () => {
   });
 
   it('names the labs when the lab does not exist', async () => {
-    const {code, out} = await runInMemory(['run', 'deathstr', '--dry-run'], {env: {PATH: emptyPath}});
+    const {code, out} = await runInMemory(['run', 'deathstr', '--dry-run'], {env: {PATH: EMPTY_PATH}});
     expect(code).toBe(1);
     // The message lists every lab; the one meant is among them.
     expect(out.lines[0]).toMatch(/no lab "deathstr"; labs are [^\n]*\bdeathstar\b/);
