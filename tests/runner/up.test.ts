@@ -26,6 +26,8 @@ const IMAGES = [
   // Module 2's labs: the database and the client image with every probe tool.
   'redis:7.4.2-alpine',
   'nicolaka/netshoot:v0.16',
+  // Module 4's imperial-archive server and the server behind every lab's outside names (src/runner/outside.ts).
+  'traefik/whoami:v1.10.4',
 ];
 
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
