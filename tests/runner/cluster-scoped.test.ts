@@ -128,14 +128,15 @@ describe('a step with a cluster-scoped policy', () => {
     expect(calls.filter((c) => ['apply', 'delete', 'exec'].includes(kubectlVerb(c)))).toEqual([]);
   }, 30_000);
 
-  it('applies it when it does not exist yet, or when this lab made it', async () => {
-    const cases: Record<string, Record<string, string>>[] = [{}, {'CiliumClusterwideNetworkPolicy/empire-only-clusterwide': OWNER_LABELS}];
-    for (const policies of cases) {
-      const {cluster, exit, output, calls, check} = await runAgainst(policies);
-      expect(exit.code, output).toBe(0);
-      expect(check).toBeGreaterThan(0);
-      expect(calls.slice(check + 1).some((c) => kubectlVerb(c) === 'apply')).toBe(true);
-      expect(cluster.state().policies['CiliumClusterwideNetworkPolicy/empire-only-clusterwide']).toEqual(OWNER_LABELS);
-    }
+  // One runner run per case (each is a whole child process): two tests, so each has its own timeout.
+  it.each([
+    ['it does not exist yet', {}],
+    ['this lab made it', {'CiliumClusterwideNetworkPolicy/empire-only-clusterwide': OWNER_LABELS}],
+  ] as [string, Record<string, Record<string, string>>][])('applies it when %s', async (_when, policies) => {
+    const {cluster, exit, output, calls, check} = await runAgainst(policies);
+    expect(exit.code, output).toBe(0);
+    expect(check).toBeGreaterThan(0);
+    expect(calls.slice(check + 1).some((c) => kubectlVerb(c) === 'apply')).toBe(true);
+    expect(cluster.state().policies['CiliumClusterwideNetworkPolicy/empire-only-clusterwide']).toEqual(OWNER_LABELS);
   }, 30_000);
 });
