@@ -5,7 +5,8 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import {expect, test, type Locator, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Locator, type Page} from '@playwright/test';
 import type {Challenge} from '../../src/lab/challenge';
 import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';

@@ -3,7 +3,7 @@
 // lesson page gets (no console error, accessibility, phone width, manifests verbatim, probe tables)
 // are in site.spec.ts, which finds these pages through the sitemap.
 import {readFileSync, readdirSync} from 'node:fs';
-import {expect, test} from '@playwright/test';
+import {expect, test} from './fixtures';
 import {formatError, parsePolicyDocuments} from '../../src/policy';
 
 const MODULE = '/docs/cilium-policy/';

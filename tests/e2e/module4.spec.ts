@@ -3,7 +3,8 @@
 // page gets (no console error, accessibility, phone width, manifests verbatim, probe tables) are in
 // site.spec.ts, which finds these pages through the sitemap; the challenges are in challenges.spec.ts.
 import {readFileSync} from 'node:fs';
-import {expect, test, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Page} from '@playwright/test';
 import {formatError, parsePolicyDocuments} from '../../src/policy';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {initialEditorText} from '../../src/components/Playground/editorText';

@@ -1,7 +1,8 @@
 // The /playground page in a real browser: pick a step of the deathstar lab, edit its policies in
 // CodeMirror and read the engine's predictions. Run after `npm run build`.
 import {mkdirSync} from 'node:fs';
-import {expect, test, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {editorFileName, initialEditorText} from '../../src/components/Playground/editorText';
 

@@ -2,7 +2,8 @@
 // learner picks one, reveals it with its why, keeps a score, and survives a reload (the browser's
 // localStorage, nothing else). Run after `npm run build`.
 import AxeBuilder from '@axe-core/playwright';
-import {expect, test, type Locator, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Locator, type Page} from '@playwright/test';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 
 const lab = readLabOrThrow('labs/deathstar');

@@ -2,7 +2,7 @@
 // and on /progress with the predictions made in its probe tables; progress survives a reload, goes
 // out to a file and back in, refuses a file that is not an export, and resets. Run after `npm run build`.
 import {readFileSync} from 'node:fs';
-import {expect, test} from '@playwright/test';
+import {expect, test} from './fixtures';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import sidebars from '../../sidebars';
 

@@ -1,7 +1,8 @@
 // The built site in a real browser, as a learner meets it. Run after `npm run build`.
 import {mkdirSync, readFileSync} from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import {expect, test, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow, shownLabFiles} from '../../src/lab/node/read-lab';
 import {BUDGET, pageKind, recordScripts, totalGzip} from './page-weight';
 import {builtPages, diagramPages, pageSlug} from './site-pages';
