@@ -66,13 +66,19 @@ export interface ClusterLabOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+// The abort listener goes when the sleep ends: a converging step sleeps once per round, and
+// listeners left on the run's one signal would pile up (Node warns past 10).
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    }, {once: true});
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, {once: true});
   });
 
 /** Plays one lab; returns its results (setup failures are recorded in `error`, not thrown). */
