@@ -51,6 +51,7 @@ export function submissionManifests(files: SubmittedFile[]): Manifest[] {
     for (const doc of parseAllDocuments(text)) {
       const value = doc.toJS() as KubeObject | null;
       if (!value || typeof value !== 'object') continue;
+      // Where an object starts matters only for errors, and readSubmission reported those already.
       const position = {line: 1, col: 1};
       const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? (value.items as KubeObject[]) : undefined;
       if (!items) {
@@ -134,6 +135,7 @@ export async function checkOnCluster(input: ClusterCheckInput, ctx: CommandConte
     }
     try {
       ctx.out.line(`# ${lab.id}/${challenge.id}: applying ${files.map((f) => f.file).join(', ')} (labelled ${ownerSelector(lab.id)})`);
+      ctx.out.line(`# waiting until the probes show what the engine predicts for your policies (the sign Cilium put them in force); the verdict compares what they show with the challenge`);
       const ready = await prepareStep(lab, step, options, []);
       const result = await playPreparedStep(lab, step, options, ready);
       ctx.out.line('');
