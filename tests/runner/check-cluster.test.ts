@@ -122,7 +122,7 @@ describe('check --target kind', () => {
     expect(left['Namespace/coruscant']).toBeUndefined();
     expect(left['Pod/shuttle']).toBeUndefined();
     expect(out).toContain("The lab's app stays in namespace star-wars for the next check; remove it with: netpol-labs reset deathstar");
-  }, 240_000);
+  }, 420_000);
 
   it('fails a near miss (exit 1) with the hidden count and the hint the challenge names, and removes it', async () => {
     const cluster = standinCluster();
@@ -138,7 +138,7 @@ describe('check --target kind', () => {
     expect(out).not.toContain('FAIL ');
     expect(out).not.toContain('deathstar-ops');
     expectCleanCheck(cluster, 'kind-netpol-labs');
-  }, 240_000);
+  }, 420_000);
 
   it('says which visible probe failed, with the statement\'s reason and what the cluster answered', async () => {
     const cluster = standinCluster();
@@ -167,7 +167,7 @@ spec:
     expect(out).toContain('hidden probes: 1 of 4 fail');
     expect(out).toContain('  hint: Another Alliance ship must be dropped too: admit the Empire, nobody else.');
     expect(Object.keys(cluster.state().policies)).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 
   it('refuses other kinds, other namespaces and cluster-wide policies with file:line:col (exit 2) before running anything', async () => {
     const cluster = standinCluster();
@@ -223,7 +223,7 @@ spec:
     expect(run.stderr()).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(cluster.calls().filter((c) => isRunning(c.pid)), 'no stand-in process is left running').toEqual([]);
     expectCleanCheck(cluster, 'kind-netpol-labs');
-  }, 240_000);
+  }, 420_000);
 });
 
 describe('check --target context', () => {
@@ -240,7 +240,7 @@ describe('check --target context', () => {
     expect(cluster.calls().filter((c) => c.tool === 'kubectl' && namespaceOf(c) === 'kube-system')).toEqual([]);
     expect(Object.keys(objects(cluster))).toEqual(['NetworkPolicy/users-own']);
     expect(out).toContain('removed the app and namespaces star-wars, coruscant');
-  }, 240_000);
+  }, 420_000);
 
   it('is refused without --context, and --context is refused with the simulator', async () => {
     const cluster = standinCluster();
