@@ -116,7 +116,8 @@ export async function checkOnCluster(input: ClusterCheckInput, ctx: CommandConte
     executor,
     out: ctx.out,
     context,
-    removeAtEnd: target === 'context',
+    // runLabOnCluster's end-of-run removal; the check removes what it made itself (removeAfterCheck).
+    removeAtEnd: false,
     outside: target === 'kind',
     // kind is the runner's own cluster; on a cluster the user named it stays in the lab's namespaces.
     hubble: target === 'kind',
