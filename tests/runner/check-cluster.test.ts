@@ -14,6 +14,9 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {parseAllDocuments} from 'yaml';
+import {submissionManifests} from '../../src/runner/check-cluster';
+import {manifestStream} from '../../src/runner/objects';
 import {isRunning, ROOT, startRunner, standinCluster as makeCluster, waitFor, type Call, type StandinCluster} from './standin-cluster';
 
 const started: {cluster: StandinCluster; runners: ReturnType<typeof startRunner>[]}[] = [];
@@ -252,4 +255,31 @@ describe('check --target context', () => {
     expect(sim.stderr()).toContain('--context has no meaning with --target sim');
     expect(cluster.calls()).toEqual([]);
   }, 60_000);
+});
+
+describe('the objects a check applies', () => {
+  it('are the items of a List one by one, a typed list\'s items taking its kind, so each gets the runner\'s labels', () => {
+    // `kubectl get networkpolicies -o yaml` prints a kind: List; the API's NetworkPolicyList leaves kind out of its items.
+    const list = `apiVersion: v1
+kind: List
+items:
+  - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: a}, spec: {podSelector: {}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicyList
+items:
+  - {metadata: {name: b, namespace: star-wars}, spec: {podSelector: {}}}
+`;
+    const [manifest] = submissionManifests([{file: 'mine.yaml', text: list}]);
+    expect(manifest.objects.map((o) => [o.object.kind, o.object.apiVersion, o.object.metadata.name])).toEqual([
+      ['NetworkPolicy', 'networking.k8s.io/v1', 'a'],
+      ['NetworkPolicy', 'networking.k8s.io/v1', 'b'],
+    ]);
+    // What `kubectl apply -f -` is given: two objects, each with the owner labels and a namespace.
+    const applied = parseAllDocuments(manifestStream([manifest], 'deathstar', 'star-wars')).map((d) => d.toJS());
+    expect(applied.map((o) => [o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels])).toEqual([
+      ['NetworkPolicy', 'a', 'star-wars', OWNER_LABELS],
+      ['NetworkPolicy', 'b', 'star-wars', OWNER_LABELS],
+    ]);
+  });
 });
