@@ -10,7 +10,8 @@ import {INSTALLERS, type Installer} from '../runner/preflight';
 import {stdinPauser, type StepPauser} from '../runner/prompt';
 import {UsageError, type CliDeps, type Command, type OptionSpec, type OptionValues} from './command';
 
-const TARGET: OptionSpec = {
+/** --target of the commands that play a lab. */
+export const TARGET: OptionSpec = {
   type: 'string',
   value: 'kind|sim|context',
   help: [
@@ -18,7 +19,8 @@ const TARGET: OptionSpec = {
     '(SIMULATED); context: an existing cluster with Cilium, named with --context',
   ],
 };
-const CONTEXT: OptionSpec = {type: 'string', value: 'NAME', help: 'the kubeconfig context for --target context (never implied)'};
+/** --context NAME, for --target context. */
+export const CONTEXT: OptionSpec = {type: 'string', value: 'NAME', help: 'the kubeconfig context for --target context (never implied)'};
 const HUBBLE: OptionSpec = {
   type: 'boolean',
   help: [
@@ -42,7 +44,7 @@ function target(values: OptionValues, allowed: readonly Target[] = TARGETS): Tar
  * Runs a runner command with what it needs from the process: Ctrl-C aborts the running commands
  * (a second one quits at once), and --interactive reads Enter from stdin, only when asked for.
  */
-async function withContext(deps: CliDeps, dryRun: boolean, body: (ctx: CommandContext) => Promise<number>): Promise<number> {
+export async function withContext(deps: CliDeps, dryRun: boolean, body: (ctx: CommandContext) => Promise<number>): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) {

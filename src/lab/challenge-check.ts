@@ -36,6 +36,11 @@ export type CheckResult =
       hidden: {total: number; failed: number; hints: string[]};
       /** Ids of every failed probe, visible or hidden: for the tests and near misses, never shown for hidden ones. */
       failedIds: string[];
+      /**
+       * The engine's outcome of every judged probe, in the challenge's probe order, hidden ones
+       * included: what a cluster check waits for the behaviour to show (src/runner/check-cluster.ts).
+       */
+      predicted: Outcome[];
     };
 
 /** The judged probes as one step whose policies are the learner's. */
@@ -52,8 +57,10 @@ export function checkChallenge(challenge: Challenge, files: SubmittedFile[]): Ch
   const visible: VisibleResult[] = [];
   const failedIds: string[] = [];
   const hidden = {total: 0, failed: 0, hints: [] as string[]};
+  const predicted: Outcome[] = [];
   for (const prediction of simulation.predictions) {
     const probe = challenge.probes[prediction.index];
+    predicted[prediction.index] = prediction.outcome;
     const pass = prediction.outcome === probe.expect;
     if (!pass) failedIds.push(probe.id);
     if (probe.hidden) {
@@ -66,7 +73,47 @@ export function checkChallenge(challenge: Challenge, files: SubmittedFile[]): Ch
     }
     visible.push({probe, expected: probe.expect, predicted: prediction.outcome, pass, explanation: prediction.result.explanation, ...(prediction.deciding ? {deciding: prediction.deciding} : {})});
   }
-  return {status: failedIds.length === 0 ? 'pass' : 'fail', visible, hidden, failedIds};
+  return {status: failedIds.length === 0 ? 'pass' : 'fail', visible, hidden, failedIds, predicted};
+}
+
+/**
+ * One visible probe's lines in a report: what it expected, what the check got (`predicted allowed`
+ * in the simulator, `observed allowed` on a cluster) and, when it failed, the lines that say why.
+ */
+export interface ReportRow {
+  probe: ChallengeProbe;
+  pass: boolean;
+  /** `predicted allowed`, `observed dropped`, `not sent`. */
+  got: string;
+  /** Shown under a failed row, after the statement's reason (`engine: ...`, `cluster: ...`). */
+  reasons: string[];
+}
+
+/**
+ * A check report from its rows, shared by the simulator's and the cluster's check so both read
+ * alike: each visible probe, then the hidden probes' count and hints, then the verdict line.
+ */
+export function formatReport(challenge: Challenge, rows: ReportRow[], hidden: {total: number; failed: number; hints: string[]}): string {
+  const lines: string[] = [];
+  for (const r of rows) {
+    lines.push(`${r.pass ? 'PASS' : 'FAIL'}  ${r.probe.from} ${r.probe.label} -> ${r.probe.target.service ?? r.probe.target.host}: expected ${r.probe.expect}, ${r.got}`);
+    if (!r.pass) {
+      lines.push(`      wanted: ${OUTCOME_LABELS[r.probe.expect]}. ${r.probe.why}`);
+      for (const reason of r.reasons) lines.push(`      ${reason}`);
+    }
+  }
+  if (hidden.total > 0) {
+    lines.push(
+      hidden.failed === 0
+        ? `hidden probes: all ${hidden.total} pass`
+        : `hidden probes: ${hidden.failed} of ${hidden.total} fail (hidden from view, not secret: they are in ${challenge.file})`,
+    );
+    for (const hint of hidden.hints) lines.push(`  hint: ${hint}`);
+  }
+  const total = rows.length + hidden.total;
+  const failed = rows.filter((r) => !r.pass).length + hidden.failed;
+  lines.push(failed === 0 ? `${challenge.id}: solved, all ${total} probes pass` : `${challenge.id}: not yet, ${failed} of ${total} probes fail`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -75,26 +122,11 @@ export function checkChallenge(challenge: Challenge, files: SubmittedFile[]): Ch
  */
 export function formatCheckReport(challenge: Challenge, result: CheckResult): string {
   if (result.status === 'error') return '';
-  const lines: string[] = [];
-  const failedVisible = result.visible.filter((r) => !r.pass).length;
-  for (const r of result.visible) {
-    const mark = r.pass ? 'PASS' : 'FAIL';
-    lines.push(`${mark}  ${r.probe.from} ${r.probe.label} -> ${r.probe.target.service ?? r.probe.target.host}: expected ${r.expected}, predicted ${r.predicted}`);
-    if (!r.pass) {
-      lines.push(`      wanted: ${OUTCOME_LABELS[r.expected]}. ${r.probe.why}`);
-      if (r.deciding) lines.push(`      engine: ${formatExplanation(r.deciding)}`);
-    }
-  }
-  if (result.hidden.total > 0) {
-    lines.push(
-      result.hidden.failed === 0
-        ? `hidden probes: all ${result.hidden.total} pass`
-        : `hidden probes: ${result.hidden.failed} of ${result.hidden.total} fail (hidden from view, not secret: they are in ${challenge.file})`,
-    );
-    for (const hint of result.hidden.hints) lines.push(`  hint: ${hint}`);
-  }
-  const total = result.visible.length + result.hidden.total;
-  const failed = failedVisible + result.hidden.failed;
-  lines.push(result.status === 'pass' ? `${challenge.id}: solved, all ${total} probes pass` : `${challenge.id}: not yet, ${failed} of ${total} probes fail`);
-  return `${lines.join('\n')}\n`;
+  const rows = result.visible.map((r): ReportRow => ({
+    probe: r.probe,
+    pass: r.pass,
+    got: `predicted ${r.predicted}`,
+    reasons: r.deciding ? [`engine: ${formatExplanation(r.deciding)}`] : [],
+  }));
+  return formatReport(challenge, rows, result.hidden);
 }

@@ -66,13 +66,19 @@ export interface ClusterLabOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+// The abort listener goes when the sleep ends: a converging step sleeps once per round, and
+// listeners left on the run's one signal would pile up (Node warns past 10).
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    }, {once: true});
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, {once: true});
   });
 
 /** Plays one lab; returns its results (setup failures are recorded in `error`, not thrown). */
@@ -91,14 +97,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   }
 
   try {
-    await ensureOwnNamespace(executor, kubectl, lab);
-    checkAbort();
-    out.line(`# ${lab.id}: starting from a clean state (removing policies a previous run left)`);
-    await removeLabPolicies(executor, kubectl, lab);
-    checkAbort();
-    await deployApp(executor, kubectl, lab, out);
-    checkAbort();
-    if (options.outside) await startLabContainers(executor, out, lab);
+    await setUpLab(lab, options);
   } catch (error) {
     if (error instanceof Interrupted || error instanceof Refused) throw error;
     checkAbort();
@@ -117,14 +116,10 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
       checkAbort();
     }
-    let revision: RevisionSignal;
+    let prepared: PreparedStep;
     try {
-      // Read before the change, so "newer than this" is what the agents must reach after it.
-      const before = options.hubble ? await readRevisions(executor, kubectl) : undefined;
-      const synced = await syncPolicies(executor, kubectl, lab, step, inForce, out);
-      inForce = synced.inForce;
-      checkAbort();
-      revision = await revisionSignal(executor, kubectl, before, synced.changed, out);
+      prepared = await prepareStep(lab, step, options, inForce);
+      inForce = prepared.inForce;
     } catch (error) {
       if (error instanceof Interrupted) throw error;
       checkAbort();
@@ -132,16 +127,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
       return result;
     }
-    let commandOf: (probe: Probe) => Command;
-    try {
-      commandOf = await probeCommands(executor, kubectl, lab, step, out);
-    } catch (error) {
-      if (error instanceof Interrupted) throw error;
-      checkAbort();
-      result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
-      return result;
-    }
-    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, revision, commandOf);
+    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, prepared.revision, prepared.commandOf);
     result.steps.push(stepResult);
     // A dry run observed nothing, so it has no table to show.
     if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
@@ -153,6 +139,70 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
   }
   return result;
+}
+
+/**
+ * Sets a lab up on a cluster before its first step: refuses namespaces the runner did not create,
+ * removes the policies a previous run left (so the set in force is only what comes next), deploys
+ * the app and waits for it, and with `outside` starts the lab's machines outside the cluster.
+ * Throws Interrupted after Ctrl-C, Refused for a namespace that is not the runner's, and
+ * CommandFailed when a command that must succeed did not.
+ */
+export async function setUpLab(lab: Lab, options: Pick<ClusterLabOptions, 'executor' | 'out' | 'context' | 'outside' | 'signal'>): Promise<void> {
+  const {executor, out} = options;
+  const kubectl = new Kubectl(options.context);
+  const checkAbort = () => {
+    if (options.signal?.aborted) throw new Interrupted();
+  };
+  await ensureOwnNamespace(executor, kubectl, lab);
+  checkAbort();
+  out.line(`# ${lab.id}: starting from a clean state (removing policies a previous run left)`);
+  await removeLabPolicies(executor, kubectl, lab);
+  checkAbort();
+  await deployApp(executor, kubectl, lab, out);
+  checkAbort();
+  if (options.outside) await startLabContainers(executor, out, lab);
+}
+
+/** A step whose policies are in force, ready to be played by playStep. */
+export interface PreparedStep {
+  /** The lab's policies now in force: exactly the step's. */
+  inForce: PolicyRef[];
+  /** What the agents' policy revision said after the change. */
+  revision: RevisionSignal;
+  /** How each probe of the step is sent. */
+  commandOf: (probe: Probe) => Command;
+}
+
+/**
+ * Puts exactly the step's policies in force (apply them, delete the lab's others), waits for the
+ * agents' policy revision when they may be reached (`hubble`), and works out how each probe is
+ * sent. Throws Interrupted, Refused (a cluster-scoped policy someone else owns) and CommandFailed.
+ *
+ * @param previous the policies in force before, as the previous step left them (a dry run cannot read them)
+ */
+export async function prepareStep(lab: Lab, step: Step, options: Pick<ClusterLabOptions, 'executor' | 'out' | 'context' | 'hubble' | 'signal'>, previous: PolicyRef[]): Promise<PreparedStep> {
+  const {executor, out} = options;
+  const kubectl = new Kubectl(options.context);
+  // Read before the change, so "newer than this" is what the agents must reach after it.
+  const before = options.hubble ? await readRevisions(executor, kubectl) : undefined;
+  const synced = await syncPolicies(executor, kubectl, lab, step, previous, out);
+  if (options.signal?.aborted) throw new Interrupted();
+  const revision = await revisionSignal(executor, kubectl, before, synced.changed, out);
+  const commandOf = await probeCommands(executor, kubectl, lab, step, out);
+  return {inForce: synced.inForce, revision, commandOf};
+}
+
+/**
+ * Plays a step prepared by prepareStep as runLabOnCluster does: converge, assert every probe once,
+ * attach Hubble flows when `hubble`. Throws Interrupted after Ctrl-C.
+ */
+export async function playPreparedStep(lab: Lab, step: Step, options: ClusterLabOptions, prepared: PreparedStep): Promise<StepResult> {
+  const checkAbort = () => {
+    if (options.signal?.aborted) throw new Interrupted();
+  };
+  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms, options.signal));
+  return playStep(lab, step, new Kubectl(options.context), options, sleep, checkAbort, prepared.revision, prepared.commandOf);
 }
 
 /** Refuses to use any lab namespace that exists but was not created by the runner. */
@@ -219,7 +269,7 @@ async function syncPolicies(executor: Executor, kubectl: Kubectl, lab: Lab, step
 }
 
 /** What the agents' policy revision says about a step's convergence. */
-interface RevisionSignal {
+export interface RevisionSignal {
   /** True: every agent realised the change; false: it did not in time; undefined: not used. */
   realised?: boolean;
   detail: string;

@@ -54,13 +54,14 @@ export interface CommandContext {
   pause?: (prompt: string) => Promise<void>;
 }
 
-function makeExecutor(ctx: CommandContext): Executor {
+/** The executor a command runs with: the real one, or the dry-run one that prints each command. */
+export function makeExecutor(ctx: CommandContext): Executor {
   if (ctx.dryRun) return new DryRunExecutor((line) => ctx.out.line(`$ ${line}`));
   return new ExecaExecutor({signal: ctx.signal, env: ctx.env});
 }
 
 /** Runs clean-up after Ctrl-C: not bound to the signal, each command still with its timeout. */
-function cleanupExecutor(ctx: CommandContext): Executor | undefined {
+export function cleanupExecutor(ctx: CommandContext): Executor | undefined {
   return ctx.dryRun ? undefined : new ExecaExecutor({env: ctx.env});
 }
 
@@ -181,7 +182,7 @@ export interface RunArgs {
 }
 
 /** What a run was asked to do, checked before any external command: the labs and where. */
-interface RunPlan {
+export interface RunPlan {
   labs: Lab[];
   /** The kubeconfig context (undefined for sim). */
   context?: string;
@@ -278,7 +279,7 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
  * Makes the target ready: the tools, then for kind the cluster (created or reused only when
  * complete), for a named context a check that it runs Cilium. Returns an exit code to stop.
  */
-async function prepareTarget(plan: RunPlan, args: RunArgs, executor: Executor, ctx: CommandContext): Promise<number | undefined> {
+export async function prepareTarget(plan: RunPlan, args: Pick<RunArgs, 'target'>, executor: Executor, ctx: CommandContext): Promise<number | undefined> {
   const report = await checkTools(executor, ctx, args.target === 'kind' ? KIND_NEEDS : {tools: ['kubectl'], ciliumOrHelm: false});
   if (!report.ok && !ctx.dryRun) return 1;
   if (args.target === 'kind') {
@@ -492,7 +493,7 @@ export async function resetCommand(labName: string, args: {target: Target; conte
 }
 
 /** Turns expected failures into a message and an exit code; never a stack trace for them. */
-async function guard<T extends number | undefined>(ctx: CommandContext, body: () => Promise<T>): Promise<T | number> {
+export async function guard<T extends number | undefined>(ctx: CommandContext, body: () => Promise<T>): Promise<T | number> {
   try {
     return await body();
   } catch (error) {

@@ -29,15 +29,15 @@ describe('netpol-labs check', () => {
     expect(err.lines[0]).toMatch(new RegExp(`^${file}:2:1: NetworkPolicy deathstar-landing: this challenge is solved with CiliumNetworkPolicy objects only`));
   });
 
-  it('exits 2 for an unknown challenge, a missing file and --target kind', async () => {
+  it('exits 2 for an unknown challenge, a missing file and an unknown --target', async () => {
     const unknown = await runInMemory(['check', 'deathstar/no-such', join(DIR, 'solution.yaml')]);
     expect(unknown.code).toBe(2);
     expect(unknown.err.lines.join('\n')).toContain('has no challenge "no-such"; its challenges are');
     const missing = await runInMemory(['check', CHALLENGE, 'nowhere.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.err.lines[0]).toBe('nowhere.yaml:1:1: cannot read this file (no such file); check the path');
-    const kind = await runInMemory(['check', CHALLENGE, join(DIR, 'solution.yaml'), '--target', 'kind']);
-    expect(kind.code).toBe(2);
-    expect(kind.err.lines[0]).toContain('--target kind is not available yet');
+    const target = await runInMemory(['check', CHALLENGE, join(DIR, 'solution.yaml'), '--target', 'minikube']);
+    expect(target.code).toBe(2);
+    expect(target.err.lines[0]).toBe('netpol-labs check: unknown --target "minikube"; expected sim, kind or context');
   });
 });

@@ -7,7 +7,9 @@
  *
  * Docker, Helm and kind answer with outputs recorded from upstream (tests/runner/fixtures/README.md
  * says where each shape comes from). kubectl's current context lives in the state file too, and
- * `kind create cluster` switches it, as kind does.
+ * `kind create cluster` switches it, as kind does. Each `kubectl apply` also records the objects it
+ * read from stdin (applied.jsonl, `applied()`), so a test can say what went to which namespace; a
+ * `kubectl delete namespace --field-selector metadata.name=NS` removes that namespace's objects only.
  *
  * Modes (environment of the runner, inherited by the stand-ins):
  * - STANDIN_CURL=hang: `kubectl exec ... curl` ignores SIGTERM and sleeps 300 s (only SIGKILL ends it);
@@ -185,19 +187,25 @@ if (verb === 'get' && args[1] === 'nodes') {
 }
 if (verb === 'apply') {
   const input = fs.readFileSync(0, 'utf8');
+  const applied = [];
   for (const doc of parseAllDocuments(input)) {
     const o = doc.toJS();
     if (!o) continue;
+    applied.push({kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels || {}});
     if (o.kind === 'Namespace') state.namespace = {name: o.metadata.name, labels: o.metadata.labels || {}};
     state.objects = {...state.objects, [o.kind + '/' + o.metadata.name]: o};
     if (POLICY[o.kind]) state.policies[o.kind + '/' + o.metadata.name] = o.metadata.labels || {};
   }
+  fs.appendFileSync(path.join(process.env.STANDIN_STATE, 'applied.jsonl'), JSON.stringify({pid: process.pid, objects: applied}) + '\n');
   save(state);
   done();
 }
 if (verb === 'get' && args[1] === 'daemonset' && args[2] === 'cilium') done(process.env.STANDIN_NO_AGENT ? '' : 'daemonset.apps/cilium\n');
 if (verb === 'get' && args[1] === 'namespace') {
-  done(state.namespace && state.namespace.name === args[2] ? JSON.stringify({kind: 'Namespace', metadata: {name: args[2], labels: state.namespace.labels}}) : '');
+  // The namespace a test seeded, or one applied (a lab or a challenge may have several).
+  const applied = state.objects['Namespace/' + args[2]];
+  const labels = state.namespace && state.namespace.name === args[2] ? state.namespace.labels : applied ? applied.metadata.labels || {} : undefined;
+  done(labels ? JSON.stringify({kind: 'Namespace', metadata: {name: args[2], labels}}) : '');
 }
 if (verb === 'get' && args[1].includes('/')) {
   const [resource, name] = args[1].split('/');
@@ -224,7 +232,20 @@ if (verb === 'delete' && args[1].includes('/')) {
   save(state);
   done();
 }
-if (verb === 'delete' && args[1] === 'namespace') { state.namespace = null; state.objects = {}; state.policies = {}; save(state); done(); }
+if (verb === 'delete' && args[1] === 'namespace') {
+  // --field-selector metadata.name=NS: that namespace and what is in it (cluster-wide objects stay); else everything.
+  const only = (opt('--field-selector') || '').replace(/^metadata\.name=/, '');
+  if (!only) { state.namespace = null; state.objects = {}; state.policies = {}; save(state); done(); }
+  const inside = (key) => key === 'Namespace/' + only || (state.objects[key] && state.objects[key].metadata && state.objects[key].metadata.namespace === only);
+  for (const key of Object.keys(state.objects)) if (inside(key)) { delete state.objects[key]; delete state.policies[key]; }
+  if (state.namespace && state.namespace.name === only) {
+    // Policies a test seeded without an object live in the seeded namespace.
+    for (const key of Object.keys(state.policies)) if (!state.objects[key]) delete state.policies[key];
+    state.namespace = null;
+  }
+  save(state);
+  done();
+}
 done();
 `;
 
@@ -251,11 +272,19 @@ export interface StandinState {
   containers?: Record<string, {labels: Record<string, string>; ip?: string}>;
 }
 
+/** One `kubectl apply`, as the stand-in read its stdin: every object with its namespace and labels. */
+export interface Applied {
+  pid: number;
+  objects: {kind: string; name: string; namespace?: string; labels: Record<string, string>}[];
+}
+
 export interface StandinCluster {
   bin: string;
   log: string;
   stateDir: string;
   calls(): Call[];
+  /** Every `kubectl apply` so far, in order, with the objects it was given. */
+  applied(): Applied[];
   /** Namespace and policies kubectl currently holds (what a real API server would). */
   state(): StandinState;
   setState(state: Partial<StandinState>): void;
@@ -283,6 +312,7 @@ export function standinCluster(): StandinCluster {
     log,
     stateDir,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call),
+    applied: () => (existsSync(join(dir, 'applied.jsonl')) ? readFileSync(join(dir, 'applied.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Applied) : []),
     // The applied objects (what the oracle answers from) stay out of what tests compare.
     state: () => {
       const {objects: _objects, ...rest} = {namespace: null, policies: {}, currentContext: 'dev-cluster', ...(existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {})};
