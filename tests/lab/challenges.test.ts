@@ -76,8 +76,8 @@ describe('least-privilege-landing judges what the issue states', () => {
     }
     for (const ship of ['xwing', 'ywing']) for (const r of requests) expect(table).toContain(`${ship} ${r} dropped`);
     expect(table).toContain('coruscant/shuttle POST /v1/request-landing dropped');
-    const other = challenge.probes.find((p) => p.kind === 'tcp');
-    expect(other && `${other.from} ${other.target.port} ${other.expect}`).toBe('tiefighter 8080 dropped');
+    const other = challenge.probes.filter((p) => p.target.port !== 80);
+    expect(other.map((p) => `${p.from} ${p.target.port} ${p.expect}`)).toEqual(['tiefighter 8080 dropped']);
   });
 
   it('hides the probes of pods the lessons have not shown, and the other port', () => {

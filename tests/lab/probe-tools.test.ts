@@ -1,0 +1,68 @@
+// On a cluster the runner sends each probe with a tool inside the client pod's first container
+// (kubectl exec's default container): curl for HTTP and gRPC, nc for TCP, dig for DNS, ping for ICMP
+// (src/runner/probe.ts). A client whose image lacks the tool fails every such probe on kind while the
+// simulator, which needs no tool, passes it. This checks every lab step's and every challenge's probes.
+import {basename} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import type {Lab, Probe} from '../../src/lab';
+import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
+import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {ROOT} from '../cli-harness';
+
+/** The tool each probe kind runs (src/runner/probe.ts). */
+const TOOL: Record<string, string> = {http: 'curl', grpc: 'curl', tcp: 'nc', dns: 'dig', icmp: 'ping'};
+
+/**
+ * The probe tools in each client image the labs use, read from the images' Dockerfiles:
+ * - quay.io/cilium/json-mock (github.com/cilium/json-mock Dockerfile): node:18-slim plus `apt-get install curl`.
+ * - nicolaka/netshoot (github.com/nicolaka/netshoot Dockerfile): curl, netcat-openbsd, bind-tools (dig), iputils (ping).
+ */
+const TOOLS: Record<string, string[]> = {
+  'quay.io/cilium/json-mock': ['curl'],
+  'nicolaka/netshoot': ['curl', 'nc', 'dig', 'ping'],
+};
+
+interface PodSpec {
+  containers?: {image?: string}[];
+}
+
+/** The image of the first container of the Pod or Deployment `namespace/name` in the lab's app. */
+function clientImage(lab: Lab, namespace: string, name: string): string | undefined {
+  for (const {object} of lab.app.flatMap((m) => m.objects)) {
+    if (object.metadata.name !== name || (object.metadata.namespace ?? lab.namespaces[0]) !== namespace) continue;
+    const spec = object.kind === 'Pod' ? (object.spec as PodSpec) : object.kind === 'Deployment' ? ((object.spec as {template?: {spec?: PodSpec}}).template?.spec) : undefined;
+    const image = spec?.containers?.[0]?.image;
+    if (image) return image;
+  }
+  return undefined;
+}
+
+/** Probes from a pod whose first container's image lacks the probe's tool, one line each. */
+function missingTools(lab: Lab, probes: (Probe & {id?: string})[], where: string): string[] {
+  const problems: string[] = [];
+  for (const probe of probes) {
+    if (probe.source.kind !== 'pod') continue;
+    const image = clientImage(lab, probe.source.namespace, probe.source.name);
+    const tool = TOOL[probe.kind];
+    const tools = image ? TOOLS[image.split(':')[0]] : undefined;
+    if (!tools) problems.push(`${where}: ${probe.source.namespace}/${probe.source.name} runs ${image ?? 'no image found'}, whose tools this test does not know; add them from its Dockerfile`);
+    else if (!tools.includes(tool)) problems.push(`${where}: ${probe.label} from ${probe.source.name} needs ${tool}, which ${image} lacks; send it from a client running nicolaka/netshoot`);
+  }
+  return problems;
+}
+
+const labDirs = listLabDirs(ROOT);
+
+describe.each(labDirs.map((dir) => [basename(dir), dir]))('lab %s', (_name, dir) => {
+  it("every step's probes run from a client whose image has the probe's tool", () => {
+    const lab = readLabOrThrow(dir, ROOT);
+    expect(lab.steps.flatMap((step) => missingTools(lab, step.probes, `step ${step.id}`))).toEqual([]);
+  });
+});
+
+describe.each(labDirs.flatMap((dir) => listChallenges(dir).map((id) => [`${basename(dir)}/${id}`, dir, id])))('challenge %s', (_name, dir, id) => {
+  it("its probes run from a client whose image has the probe's tool", () => {
+    const {challenge} = readChallenge(readLabOrThrow(dir, ROOT), dir, id, ROOT);
+    expect(missingTools(challenge!.lab, challenge!.probes, `challenge ${id}`)).toEqual([]);
+  });
+});
