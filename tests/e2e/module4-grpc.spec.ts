@@ -76,7 +76,8 @@ async function openLab(page: Page, id: string): Promise<string[]> {
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto('/playground', {waitUntil: 'networkidle'});
   await expect(page.getByTestId('playground')).toBeVisible();
-  await expect(page.locator('.cm-content')).toBeVisible();
+  // The editor is a chunk of its own; on a busy machine it can take longer than the default 5 s to mount.
+  await expect(page.locator('.cm-content')).toBeVisible({timeout: 30_000});
   await page.getByTestId('playground-lab').selectOption(id);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-lab', id);
   return problems;
