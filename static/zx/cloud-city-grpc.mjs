@@ -149,7 +149,7 @@ const LAB = {
     file: "kubectl",
     args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
     timeoutMs: 60000,
-    input: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cc-door-mgr\n  namespace: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: cc-door-mgr\n  template:\n    metadata:\n      labels:\n        app: cc-door-mgr\n    spec:\n      containers:\n        - name: cc-door-mgr\n          image: docker.io/cilium/cc-grpc-demo:v3.0\n          imagePullPolicy: IfNotPresent\n          command:\n            - python3\n          args:\n            - /cloudcity/cc_door_server.py\n          ports:\n            - name: grpc\n              containerPort: 50051\n              protocol: TCP\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 2\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cc-door-server\n  namespace: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  type: ClusterIP\n  selector:\n    app: cc-door-mgr\n  ports:\n    - name: grpc\n      port: 50051\n      targetPort: grpc\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: terminal-87\n  namespace: cloud-city\n  labels:\n    app: public-terminal\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: terminal\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: admin-console\n  namespace: cloud-city\n  labels:\n    app: admin-console\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: console\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: stormtrooper\n  namespace: cloud-city\n  labels:\n    app: imperial-garrison\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: comlink\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n"
+    input: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cc-door-mgr\n  namespace: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: cc-door-mgr\n  template:\n    metadata:\n      labels:\n        app: cc-door-mgr\n    spec:\n      containers:\n        - name: cc-door-mgr\n          image: docker.io/cilium/cc-grpc-demo:v3.0\n          imagePullPolicy: IfNotPresent\n          command:\n            - python3\n          args:\n            - /cloudcity/cc_door_server.py\n          ports:\n            - name: grpc\n              containerPort: 50051\n              protocol: TCP\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 2\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cc-door-server\n  namespace: cloud-city\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  type: ClusterIP\n  selector:\n    app: cc-door-mgr\n  ports:\n    - name: grpc\n      port: 50051\n      targetPort: grpc\n      protocol: TCP\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: terminal-87\n  namespace: cloud-city\n  labels:\n    app: public-terminal\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: terminal\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: lobot\n  namespace: cloud-city\n  labels:\n    app: admin-console\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: console\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: stormtrooper\n  namespace: cloud-city\n  labels:\n    app: imperial-garrison\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cloud-city-grpc\nspec:\n  containers:\n    - name: comlink\n      image: nicolaka/netshoot:v0.16\n      imagePullPolicy: IfNotPresent\n      command:\n        - sleep\n        - infinity\n"
   },
   appReady: [
     {
@@ -164,7 +164,7 @@ const LAB = {
     },
     {
       file: "kubectl",
-      args: ["--context", "kind-netpol-labs", "wait", "--for=condition=Ready", "pod/admin-console", "--namespace", "cloud-city", "--timeout=300s"],
+      args: ["--context", "kind-netpol-labs", "wait", "--for=condition=Ready", "pod/lobot", "--namespace", "cloud-city", "--timeout=300s"],
       timeoutMs: 300000
     },
     {
@@ -319,13 +319,13 @@ const LAB = {
           }
         },
         {
-          name: "admin-console gRPC cloudcity.DoorManager/GetName",
+          name: "lobot gRPC cloudcity.DoorManager/GetName",
           kind: "grpc",
           expect: "dropped",
           why: "The policy admits public terminals only; the console's connection is dropped before any method is read.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "admin-console", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/GetName"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "lobot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/GetName"],
             timeoutMs: 30000,
             input: "\u0000\u0000\u0000\u0000\u0000"
           }
@@ -357,25 +357,25 @@ const LAB = {
       },
       probes: [
         {
-          name: "admin-console gRPC cloudcity.DoorManager/SetAccessCode",
+          name: "lobot gRPC cloudcity.DoorManager/SetAccessCode",
           kind: "grpc",
           expect: "allowed",
           why: "The console's rule matches any method name of cloudcity.DoorManager.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "admin-console", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/SetAccessCode"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "lobot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/SetAccessCode"],
             timeoutMs: 30000,
             input: "\u0000\u0000\u0000\u0000\u0000"
           }
         },
         {
-          name: "admin-console gRPC cloudcity.DoorManager/GetStatus",
+          name: "lobot gRPC cloudcity.DoorManager/GetStatus",
           kind: "grpc",
           expect: "allowed",
           why: "GetStatus is a method name of the service too.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "admin-console", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/GetStatus"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "lobot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/GetStatus"],
             timeoutMs: 30000,
             input: "\u0000\u0000\u0000\u0000\u0000"
           }
@@ -455,13 +455,13 @@ const LAB = {
           }
         },
         {
-          name: "admin-console gRPC cloudcity.DoorManager/SetAccessCode",
+          name: "lobot gRPC cloudcity.DoorManager/SetAccessCode",
           kind: "grpc",
           expect: "allowed",
           why: "The console keeps its own rule, which allows this method anyway.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "admin-console", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/SetAccessCode"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "lobot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/SetAccessCode"],
             timeoutMs: 30000,
             input: "\u0000\u0000\u0000\u0000\u0000"
           }

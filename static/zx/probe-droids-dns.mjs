@@ -179,10 +179,10 @@ const LAB = {
       name: "netpol-labs-server-172-30-0-61",
       role: "server",
       ip: "172.30.0.61",
-      aliases: ["echo-base.hoth.example"],
+      aliases: ["echo.hoth.example"],
       run: {
         file: "docker",
-        args: ["run", "--detach", "--name", "netpol-labs-server-172-30-0-61", "--network", "netpol-labs", "--ip", "172.30.0.61", "--network-alias", "echo-base.hoth.example", "--label", "app.kubernetes.io/managed-by=netpol-labs", "--label", "netpol-labs.io/lab=probe-droids-dns", "--label", "netpol-labs.io/role=server", "traefik/whoami:v1.10.4"],
+        args: ["run", "--detach", "--name", "netpol-labs-server-172-30-0-61", "--network", "netpol-labs", "--ip", "172.30.0.61", "--network-alias", "echo.hoth.example", "--label", "app.kubernetes.io/managed-by=netpol-labs", "--label", "netpol-labs.io/lab=probe-droids-dns", "--label", "netpol-labs.io/role=server", "traefik/whoami:v1.10.4"],
         timeoutMs: 600000
       }
     },
@@ -190,10 +190,10 @@ const LAB = {
       name: "netpol-labs-server-172-30-0-62",
       role: "server",
       ip: "172.30.0.62",
-      aliases: ["north-ridge.echo-base.hoth.example"],
+      aliases: ["ion.echo.hoth.example"],
       run: {
         file: "docker",
-        args: ["run", "--detach", "--name", "netpol-labs-server-172-30-0-62", "--network", "netpol-labs", "--ip", "172.30.0.62", "--network-alias", "north-ridge.echo-base.hoth.example", "--label", "app.kubernetes.io/managed-by=netpol-labs", "--label", "netpol-labs.io/lab=probe-droids-dns", "--label", "netpol-labs.io/role=server", "traefik/whoami:v1.10.4"],
+        args: ["run", "--detach", "--name", "netpol-labs-server-172-30-0-62", "--network", "netpol-labs", "--ip", "172.30.0.62", "--network-alias", "ion.echo.hoth.example", "--label", "app.kubernetes.io/managed-by=netpol-labs", "--label", "netpol-labs.io/lab=probe-droids-dns", "--label", "netpol-labs.io/role=server", "traefik/whoami:v1.10.4"],
         timeoutMs: 600000
       }
     },
@@ -271,7 +271,7 @@ const LAB = {
           why: "The name resolves and nothing restricts the connection.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo-base.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo-base.hoth.example./"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo.hoth.example./"],
             timeoutMs: 30000
           }
         }
@@ -348,13 +348,13 @@ const LAB = {
           }
         },
         {
-          name: "hoth-droid DNS echo-base.hoth.example",
+          name: "hoth-droid DNS echo.hoth.example",
           kind: "dns",
           expect: "l7-denied",
           why: "matchName is exact, and no other DNS rule allows a subdomain, so the proxy answers REFUSED at once.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "echo-base.hoth.example.", "A"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "echo.hoth.example.", "A"],
             timeoutMs: 30000
           }
         },
@@ -373,10 +373,10 @@ const LAB = {
           name: "hoth-droid GET /",
           kind: "http",
           expect: "unresolved",
-          why: "toFQDNs **.hoth.example names echo-base.hoth.example, but the DNS rule refuses its lookup: no answer, no address to allow.",
+          why: "toFQDNs **.hoth.example names echo.hoth.example, but the DNS rule refuses its lookup: no answer, no address to allow.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo-base.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo-base.hoth.example./"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo.hoth.example./"],
             timeoutMs: 30000
           }
         },
@@ -406,24 +406,24 @@ const LAB = {
       },
       probes: [
         {
-          name: "hoth-droid DNS echo-base.hoth.example",
+          name: "hoth-droid DNS echo.hoth.example",
           kind: "dns",
           expect: "allowed",
-          why: "* matches echo-base, one label of letters and dashes.",
+          why: "* matches echo, one label of letters, digits and dashes.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "echo-base.hoth.example.", "A"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "echo.hoth.example.", "A"],
             timeoutMs: 30000
           }
         },
         {
-          name: "hoth-droid DNS north-ridge.echo-base.hoth.example",
+          name: "hoth-droid DNS ion.echo.hoth.example",
           kind: "dns",
           expect: "l7-denied",
           why: "* never matches a dot, so two labels in front of hoth.example do not match.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "north-ridge.echo-base.hoth.example.", "A"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "ion.echo.hoth.example.", "A"],
             timeoutMs: 30000
           }
         },
@@ -445,7 +445,7 @@ const LAB = {
           why: "The lookup went through the proxy, and toFQDNs *.hoth.example allows its answer.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo-base.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo-base.hoth.example./"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: echo.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://echo.hoth.example./"],
             timeoutMs: 30000
           }
         }
@@ -464,13 +464,13 @@ const LAB = {
       },
       probes: [
         {
-          name: "hoth-droid DNS north-ridge.echo-base.hoth.example",
+          name: "hoth-droid DNS ion.echo.hoth.example",
           kind: "dns",
           expect: "allowed",
           why: "A leading **. matches one or more labels, dots included.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "north-ridge.echo-base.hoth.example.", "A"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "dig", "+time=2", "+tries=1", "ion.echo.hoth.example.", "A"],
             timeoutMs: 30000
           }
         },
@@ -481,7 +481,7 @@ const LAB = {
           why: "The proxy saw the lookup, and toFQDNs **.hoth.example allows the answer.",
           command: {
             file: "kubectl",
-            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: north-ridge.echo-base.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://north-ridge.echo-base.hoth.example./"],
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "executor", "hoth-droid", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: ion.echo.hoth.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://ion.echo.hoth.example./"],
             timeoutMs: 30000
           }
         },

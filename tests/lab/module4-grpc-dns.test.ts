@@ -65,12 +65,12 @@ describe('Cloud City in the simulator, against the guide', () => {
       'terminal-87 RequestMaintenance': 'allowed',
       'terminal-87 SetAccessCode': 'l7-denied',
       'terminal-87 GetStatus': 'l7-denied',
-      'admin-console GetName': 'dropped',
+      'lobot GetName': 'dropped',
       'stormtrooper GetName': 'dropped',
     },
     'per-peer': {
-      'admin-console SetAccessCode': 'allowed',
-      'admin-console GetStatus': 'allowed',
+      'lobot SetAccessCode': 'allowed',
+      'lobot GetStatus': 'allowed',
       'terminal-87 RequestMaintenance': 'allowed',
       'terminal-87 SetAccessCode': 'l7-denied',
       'stormtrooper GetName': 'dropped',
@@ -79,7 +79,7 @@ describe('Cloud City in the simulator, against the guide', () => {
     'l4-trap': {
       'terminal-87 SetAccessCode': 'allowed',
       'terminal-87 GetStatus': 'allowed',
-      'admin-console SetAccessCode': 'allowed',
+      'lobot SetAccessCode': 'allowed',
       'stormtrooper GetName': 'dropped',
     },
   };
@@ -146,26 +146,26 @@ describe('a refused gRPC call, as Envoy answers it', () => {
 describe('the probe droids in the simulator, against matchpattern.go and the DNS proxy', () => {
   const steps = played(droids);
   const outcomes: Record<string, Record<string, string>> = {
-    open: {'hoth-droid dig dagobah.example': 'allowed', 'hoth-droid curl echo-base.hoth.example': 'allowed'},
+    open: {'hoth-droid dig dagobah.example': 'allowed', 'hoth-droid curl echo.hoth.example': 'allowed'},
     // Egress default deny and nothing to port 53: the query itself is dropped.
     'no-dns-port': {'hoth-droid dig hoth.example': 'dropped', 'hoth-droid curl hoth.example': 'unresolved', 'dagobah-droid dig dagobah.example': 'allowed'},
     'match-name': {
       'hoth-droid dig hoth.example': 'allowed',
-      'hoth-droid dig echo-base.hoth.example': 'l7-denied',
+      'hoth-droid dig echo.hoth.example': 'l7-denied',
       'hoth-droid curl hoth.example': 'allowed',
       // toFQDNs names it (**.hoth.example), but the refused lookup never gives it an address.
-      'hoth-droid curl echo-base.hoth.example': 'unresolved',
+      'hoth-droid curl echo.hoth.example': 'unresolved',
       'hoth-droid curl dagobah.example': 'unresolved',
     },
     'one-label': {
-      'hoth-droid dig echo-base.hoth.example': 'allowed',
-      'hoth-droid dig north-ridge.echo-base.hoth.example': 'l7-denied',
+      'hoth-droid dig echo.hoth.example': 'allowed',
+      'hoth-droid dig ion.echo.hoth.example': 'l7-denied',
       'hoth-droid dig hoth.example': 'l7-denied',
-      'hoth-droid curl echo-base.hoth.example': 'allowed',
+      'hoth-droid curl echo.hoth.example': 'allowed',
     },
     'any-depth': {
-      'hoth-droid dig north-ridge.echo-base.hoth.example': 'allowed',
-      'hoth-droid curl north-ridge.echo-base.hoth.example': 'allowed',
+      'hoth-droid dig ion.echo.hoth.example': 'allowed',
+      'hoth-droid curl ion.echo.hoth.example': 'allowed',
       'hoth-droid dig hoth.example': 'l7-denied',
       'hoth-droid dig dagobah.example': 'l7-denied',
     },
@@ -187,7 +187,7 @@ describe('the probe droids in the simulator, against matchpattern.go and the DNS
       const {step, simulation} = byStep[stepId];
       return simulation.predictions[step.probes.findIndex((p) => probeKey(p) === key)].result;
     };
-    expect(result('match-name', 'hoth-droid dig echo-base.hoth.example').dns).toEqual({rcode: 'REFUSED'});
+    expect(result('match-name', 'hoth-droid dig echo.hoth.example').dns).toEqual({rcode: 'REFUSED'});
     expect(result('no-dns-port', 'hoth-droid dig hoth.example').dns).toEqual({rcode: null});
   });
 });
