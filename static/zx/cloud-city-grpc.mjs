@@ -262,7 +262,7 @@ const LAB = {
           name: "terminal-87 gRPC cloudcity.DoorManager/GetName",
           kind: "grpc",
           expect: "allowed",
-          why: "A gRPC call of GetName is an HTTP/2 POST to /cloudcity.DoorManager/GetName, which the first HTTP rule matches.",
+          why: "A call of GetName is an HTTP/2 POST to the method's path, and the first HTTP rule names that path.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "terminal-87", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/GetName"],
@@ -384,7 +384,7 @@ const LAB = {
           name: "terminal-87 gRPC cloudcity.DoorManager/RequestMaintenance",
           kind: "grpc",
           expect: "allowed",
-          why: "The alternation (GetName|GetLocation|RequestMaintenance) matches one of its three names, in full.",
+          why: "RequestMaintenance is one of the three names of the terminals' alternation, matched in full.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "cloud-city", "--stdin", "terminal-87", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--http2-prior-knowledge", "--request", "POST", "--header", "content-type: application/grpc", "--header", "te: trailers", "--data-binary", "@-", "--output", "/dev/null", "--dump-header", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://cc-door-server.cloud-city.svc.cluster.local.:50051/cloudcity.DoorManager/RequestMaintenance"],
