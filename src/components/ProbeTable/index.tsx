@@ -135,18 +135,21 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
 
 /**
  * What a probe sends, unbroken (`POST /v1/request-landing`). A gRPC method's label is long
- * (`gRPC cloudcity.DoorManager/RequestMaintenance`) and may break after the service, never inside
- * a name, so that a table of calls still fits a lesson's column.
+ * (`gRPC cloudcity.DoorManager/RequestMaintenance`) and may break after the package's dot and the
+ * service's slash, never inside a name, so that a table of calls still fits a lesson's column.
  */
 function RequestLabel({request}: {request: ProbeRequest}) {
   const label = requestLabel(request);
   if (request.kind !== 'grpc') return <code className={styles.request}>{label}</code>;
-  const cut = label.lastIndexOf('/') + 1;
+  const pieces = label.split(/(?<=[./])/);
   return (
     <code>
-      <span className={styles.request}>{label.slice(0, cut)}</span>
-      <wbr />
-      <span className={styles.request}>{label.slice(cut)}</span>
+      {pieces.map((piece, i) => (
+        <React.Fragment key={i}>
+          {i > 0 && <wbr />}
+          <span className={styles.request}>{piece}</span>
+        </React.Fragment>
+      ))}
     </code>
   );
 }
