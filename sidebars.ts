@@ -65,6 +65,8 @@ const sidebars: SidebarsConfig = {
       items: [
         'l7/http',
         'l7/http-headers',
+        'l7/grpc',
+        'l7/dns-rules',
         'l7/kafka',
         'l7/visibility',
         'l7/challenges',

@@ -13,6 +13,7 @@ import {inCidr, reservedIdentity, type CompiledRule, type EnforcedOn, type Model
 import {closest, errorAt} from './errors';
 import {describeRule, describeRules} from './explain';
 import {ACCESS_DENIED, describeRequest, effectiveRequest, httpRuleAllows, type EffectiveRequest} from './l7';
+import {GRPC_PERMISSION_DENIED, isGrpcRequest} from './grpc-reply';
 import {matches} from './selector';
 import type {DnsEntry, DnsRule, Entity, Explanation, ExternalAddress, HttpRule, L4, L4Protocol, PolicyError, Probe, ProbeEnd, ProbeResult, RuleRef, SourceRef} from './types';
 
@@ -845,9 +846,17 @@ export function evaluateProbe(model: Model, probe: Probe, index = 0, audit: Audi
     const match = l7.rules.find((r) => httpRuleAllows(r.rule, request));
     if (!match) {
       result.verdict = 'l7-denied';
-      result.http = {status: ACCESS_DENIED.status, body: ACCESS_DENIED.body};
+      const grpc = isGrpcRequest(request);
       const refs = uniqueRefs(l7.rules.map((r) => r.ref));
       const queryNote = /[?]/.test(request.path) ? 'the path rule is matched against the whole :path, query string included' : undefined;
+      if (grpc) {
+        const d = GRPC_PERMISSION_DENIED;
+        result.http = {status: d.status, body: ''};
+        result.grpc = {status: d.grpcStatus, message: d.grpcMessage};
+        explanation.push(l7Step('l7-denied', 'l7-no-match', refs, `${dir} proxy: the gRPC call ${describeRequest(request)} (host ${request.host}) matches none of the HTTP rules of ${describeRules(refs)}; Envoy refuses it itself with gRPC status ${d.grpcStatus} ${d.grpcStatusName}, message "Access denied", in an HTTP 200 trailers-only reply (not the 403 an HTTP client gets)`, queryNote));
+        return result;
+      }
+      result.http = {status: ACCESS_DENIED.status, body: ACCESS_DENIED.body};
       explanation.push(l7Step('l7-denied', 'l7-no-match', refs, `${dir} proxy: ${describeRequest(request)} (host ${request.host}) matches none of the HTTP rules of ${describeRules(refs)}; Envoy answers 403 "Access denied"`, queryNote));
       return result;
     }

@@ -21,6 +21,7 @@ export {compile, type Model, type CompileInput, type CompiledRule, type PeerIden
 export {evaluateProbe, resolveProbe, ProbeResolutionError} from './evaluate';
 export {evaluateMatrix} from './matrix';
 export {ACCESS_DENIED} from './l7';
+export {GRPC_PERMISSION_DENIED} from './grpc-reply';
 export {clusterFromObjects} from './manifests';
 
 /** Options for evaluateScenario. */

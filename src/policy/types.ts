@@ -386,6 +386,12 @@ export interface ProbeResult {
    */
   http?: {status: number | null; body: string | null};
   /**
+   * For gRPC calls (content-type application/grpc) the proxy refused: the gRPC status and message
+   * Envoy sends instead of the 403 (7 PERMISSION_DENIED, "Access denied\r\n"), in an HTTP 200
+   * trailers-only reply (then `http` is status 200 with no body).
+   */
+  grpc?: {status: number; message: string};
+  /**
    * For DNS probes: REFUSED when Cilium's DNS proxy refused the name (l7-denied); null when the
    * query reached the server (or never left), whose answer the engine does not model.
    */

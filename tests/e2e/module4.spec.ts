@@ -10,7 +10,7 @@ import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {initialEditorText} from '../../src/components/Playground/editorText';
 
 const MODULE = '/docs/l7/';
-const LESSONS = ['http', 'http-headers', 'kafka', 'visibility', 'challenges'];
+const LESSONS = ['http', 'http-headers', 'grpc', 'dns-rules', 'kafka', 'visibility', 'challenges'];
 const lab = readLabOrThrow('labs/imperial-archive');
 
 /** The engine's errors for a file the pages show, `file:line:col: message` each. */

@@ -13,11 +13,14 @@ import type {LabFile} from '../../src/lab/schema';
 
 const lab = parse(readFileSync('tests/fixtures/lab-format/labs/outpost/lab.yaml', 'utf8')) as LabFile;
 
-/** The rows of a step's table: the text of each cell, tags and spacing removed. */
+/**
+ * The rows of a step's table: the text of each cell, tags and spacing removed. Inline spans and
+ * <wbr> (a break opportunity in a long gRPC label) add no space to what a reader sees.
+ */
 function rows(step: string): string[][] {
   const html = renderToStaticMarkup(createElement(ProbeTable, {lab, step}));
   return [...html.matchAll(/<tr[^>]*data-testid="probe-row"[^>]*>(.*?)<\/tr>/g)].map((row) =>
-    [...row[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ').trim()),
+    [...row[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1].replace(/<\/?(span|wbr)\b[^>]*>/g, '').replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ').trim()),
   );
 }
 

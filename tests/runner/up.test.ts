@@ -28,6 +28,8 @@ const IMAGES = [
   'nicolaka/netshoot:v0.16',
   // Module 4's imperial-archive server and the server behind every lab's outside names (src/runner/outside.ts).
   'traefik/whoami:v1.10.4',
+  // Module 4's cloud-city-grpc door manager: Cilium's gRPC demo (examples/kubernetes-grpc/cc-door-app.yaml).
+  'docker.io/cilium/cc-grpc-demo:v3.0',
 ];
 
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;

@@ -41,6 +41,8 @@ export const PLAYGROUND_LABS: readonly PlaygroundLab[] = [
   {id: 'cilium-deny-cluster', title: 'Deny rules and cluster-wide baselines', load: () => import('./labs/cilium-deny-cluster').then((m) => m.default)},
   {id: 'mediabot-fqdn', title: 'The mediabot: DNS-aware egress, CIDRs and the world outside', load: () => import('./labs/mediabot-fqdn').then((m) => m.default)},
   {id: 'imperial-archive', title: 'The Imperial archive: HTTP rules in depth', load: () => import('./labs/imperial-archive').then((m) => m.default)},
+  {id: 'cloud-city-grpc', title: 'Cloud City: gRPC methods through Envoy', load: () => import('./labs/cloud-city-grpc').then((m) => m.default)},
+  {id: 'probe-droids-dns', title: "The probe droids: DNS rules on Cilium's DNS proxy", load: () => import('./labs/probe-droids-dns').then((m) => m.default)},
 ];
 
 /** The step the playground opens on, in the deathstar lab: the first HTTP-aware policy, the most interesting to edit. */

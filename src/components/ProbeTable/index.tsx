@@ -2,7 +2,7 @@ import React from 'react';
 import Outcome from '@site/src/components/Outcome';
 import ScrollBox from '@site/src/components/ScrollBox';
 import type {LabFile} from '@site/src/lab/schema';
-import {fileRequest, requestLabel} from '@site/src/lab/probe-request';
+import {fileRequest, requestLabel, type ProbeRequest} from '@site/src/lab/probe-request';
 import {PROGRESS, SETTINGS, predictionKey} from '@site/src/progress/store';
 import {useStored} from '@site/src/progress/useStored';
 import {predictableOutcomes, stepOf} from './labText';
@@ -83,7 +83,7 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
                 <code>{probe.from}</code>
               </td>
               <td role="cell" data-label="Request">
-                <code className={styles.request}>{requestLabel(request)}</code>
+                <RequestLabel request={request} />
                 {request.kind === 'http' && request.host && (
                   <div className={styles.body}>
                     with <code>Host: {request.host}</code>
@@ -130,5 +130,26 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
       </table>
     </ScrollBox>
     </div>
+  );
+}
+
+/**
+ * What a probe sends, unbroken (`POST /v1/request-landing`). A gRPC method's label is long
+ * (`gRPC cloudcity.DoorManager/RequestMaintenance`) and may break after the package's dot and the
+ * service's slash, never inside a name, so that a table of calls still fits a lesson's column.
+ */
+function RequestLabel({request}: {request: ProbeRequest}) {
+  const label = requestLabel(request);
+  if (request.kind !== 'grpc') return <code className={styles.request}>{label}</code>;
+  const pieces = label.split(/(?<=[./])/);
+  return (
+    <code>
+      {pieces.map((piece, i) => (
+        <React.Fragment key={i}>
+          {i > 0 && <wbr />}
+          <span className={styles.request}>{piece}</span>
+        </React.Fragment>
+      ))}
+    </code>
   );
 }
