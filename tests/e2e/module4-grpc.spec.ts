@@ -3,7 +3,8 @@
 // probe tables tell REFUSED from dropped, and the playground plays both labs. Run after
 // `npm run build`. The checks every lesson page gets (no console error, accessibility, phone width,
 // manifests verbatim) are in site.spec.ts; the challenges in challenges.spec.ts.
-import {expect, test, type Page} from '@playwright/test';
+import {expect, test} from './fixtures';
+import {type Page} from '@playwright/test';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {simulateLab} from '../../src/lab/simulate-step';
 import {initialEditorText} from '../../src/components/Playground/editorText';
