@@ -326,8 +326,9 @@ export default function Playground({labs = PLAYGROUND_LABS, firstLab = deathstar
         </h2>
         <div>
           <button type="button" className="button button--sm button--secondary" aria-expanded={mapShown} onClick={() => setMapShown((s) => !s)} data-testid="playground-map-toggle">
-            {mapShown ? 'Hide the service map' : 'Show the service map: who may reach whom, on which port'}
-          </button>
+            {mapShown ? 'Hide the service map' : 'Show the service map'}
+          </button>{' '}
+          <span className={styles.hint}>who may reach whom, on which port, and where L7 rules apply</span>
         </div>
         {mapShown && (
           <Suspense fallback={<p className={styles.muted}>Loading the service map…</p>}>
