@@ -6,6 +6,7 @@
  * it evaluates every client against every Service port, which the probe table does not need.
  */
 import React, {useMemo, useState} from 'react';
+import ScrollBox from '@site/src/components/ScrollBox';
 import type {Datapath} from '@site/src/policy';
 import type {Lab, Step} from '@site/src/lab/load';
 import {serviceMap, type Flow} from './flows';
@@ -125,6 +126,7 @@ export default function ServiceMap({lab, step, text, datapath}: ServiceMapProps)
       </svg>
       <details className={styles.list}>
         <summary>The {flows.length} flows as a table, with the engine&apos;s reason for each</summary>
+        <ScrollBox label="Flows of the service map">
         <table>
           <thead>
             <tr>
@@ -149,6 +151,7 @@ export default function ServiceMap({lab, step, text, datapath}: ServiceMapProps)
             ))}
           </tbody>
         </table>
+        </ScrollBox>
       </details>
     </div>
   );

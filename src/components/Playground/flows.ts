@@ -10,6 +10,7 @@ import {decidingExplanation, evaluateScenario, parsePolicyDocuments, type Datapa
 import {CLUSTER_DNS_SERVICE} from '@site/src/lab/cluster-dns';
 import {indexApp, type Lab, type ProbeSource, type Step} from '@site/src/lab/load';
 import {lookupProbe, sourceEnd, stepScenario} from '@site/src/lab/to-scenario';
+import {editorFileName} from './editorText';
 
 /** The name the map's DNS flows ask for: one every cluster has (the API server's Service). */
 const DNS_QUESTION = 'kubernetes.default.svc.cluster.local';
@@ -55,7 +56,8 @@ export type ServiceMapData = {status: 'ok'; sources: FlowSource[]; targets: Flow
  * from outside with the client's address kept (what lab probes from outside may name).
  */
 export function serviceMap(lab: Lab, step: Step, text: string, datapath: Datapath): ServiceMapData {
-  const parsed = parsePolicyDocuments(text, 'the editor', {defaultNamespace: lab.namespace});
+  // Named as the playground names the editor, so a reason's `file:line` reads the same in both places.
+  const parsed = parsePolicyDocuments(text, editorFileName(lab, step), {defaultNamespace: lab.namespace});
   if (parsed.errors.length > 0) return {status: 'error', message: 'the policies have errors; fix them to see the map'};
   const {scenario} = stepScenario(lab, step, {policies: parsed.policies});
   const index = indexApp(lab.app, lab.namespaces, {names: lab.names, ...(lab.outside ? {outside: lab.outside} : {})});
