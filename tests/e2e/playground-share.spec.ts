@@ -140,6 +140,19 @@ test('a bad link says what is wrong and opens the lab\'s step as written, never 
   await expect(page.getByTestId('playground')).toHaveAttribute('data-step', 'cilium-l3-l4');
   await expect.poll(() => editorText(page)).toBe(initialEditorText(stepById('cilium-l3-l4')));
   await expect(page.getByTestId('playground-extra-row')).toHaveCount(0);
+
+  // A link to a lab this site does not have leaves what this browser kept open, edits included.
+  const mine = `${initialEditorText(stepById('cilium-l3-l4'))}# mine\n`;
+  await replaceEditorText(page, mine);
+  await expect(page.getByTestId('playground-share-status')).toContainText('Your edits are kept in this browser');
+  await page.waitForTimeout(1000); // the stored state follows the editor after its 200 ms pause
+  await page.goto('about:blank');
+  const unknownLab = {lab: 'death-star', step: 'l3', datapath: 'cilium', probes: []};
+  await openPlayground(page, `/playground#share=1.${deflateRawSync(Buffer.from(JSON.stringify(unknownLab))).toString('base64url')}`);
+  await expect(page.getByTestId('playground-notice')).toContainText('it names the lab "death-star", which this site does not have');
+  await expect(page.getByTestId('playground-notice')).toContainText('what you had open before');
+  await expect(page.getByTestId('playground')).toHaveAttribute('data-step', 'cilium-l3-l4');
+  await expect.poll(() => editorText(page)).toBe(mine);
   expect(problems).toEqual([]);
 });
 

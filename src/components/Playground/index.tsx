@@ -191,35 +191,44 @@ export default function Playground({labs = PLAYGROUND_LABS, firstLab = deathstar
         if (fromLink) history.replace({pathname: url.pathname, search: '', hash: ''});
       }
       if (cancelled) return;
-      if (fromLink && wanted && saved && hasEdits(saved) && JSON.stringify(saved) !== JSON.stringify(wanted)) {
-        const keep = !(await ask({
+      if (!fromLink) wanted = saved;
+      const fallbackText = (shown: {lab: Lab; step: {id: string}}) => `. The playground shows step ${shown.step.id} of the lab ${shown.lab.id} as the lab writes it`;
+      // What this browser kept, when the link asks for something else.
+      const before = saved && JSON.stringify(saved) !== JSON.stringify(wanted) ? saved : undefined;
+      let result = wanted ? await restoreState(wanted, labs, {[firstLab.id]: firstLab}) : undefined;
+      if (cancelled) return;
+      // Ask before a link replaces this browser's edits, once it is known the link can be opened.
+      if (fromLink && result && (result.ok || result.fallback) && before && hasEdits(before)) {
+        const target = result.ok ? result.opened : result.fallback!;
+        const replace = await ask({
           title: 'Replace your edits with the link?',
           body: (
             <p>
-              The link opens step <code>{wanted.step}</code> of the lab <code>{wanted.lab}</code>. Your edits of step <code>{saved.step}</code> (
-              <code>{saved.lab}</code>), kept in this browser, would be replaced.
+              The link opens step <code>{target.step.id}</code> of the lab <code>{target.lab.id}</code>. Your edits of step <code>{before.step}</code> (
+              <code>{before.lab}</code>), kept in this browser, would be replaced.
             </p>
           ),
           confirm: 'Open the link',
           cancel: 'Keep my edits',
-        }));
-        if (keep) wanted = saved;
+        });
+        if (!replace) result = undefined;
       }
-      wanted ??= saved;
-      if (wanted) {
-        const restoredState = await restoreState(wanted, labs, {[firstLab.id]: firstLab});
+      if (result?.ok) {
+        open(result.opened);
+      } else if (result?.fallback) {
+        problem = result.message + fallbackText(result.fallback);
+        open(result.fallback);
+      } else {
+        if (result) problem = result.message;
+        // Nothing of the link can be opened, or the learner kept their edits: what this browser kept stays open.
+        const kept = before ? await restoreState(before, labs, {[firstLab.id]: firstLab}) : undefined;
         if (cancelled) return;
-        if (restoredState.ok) {
-          open(restoredState.opened);
+        if (kept?.ok) {
+          open(kept.opened);
           if (problem) problem += '. The playground shows what you had open before';
-        } else {
-          problem = restoredState.message;
-          if (restoredState.fallback) open(restoredState.fallback);
-          const shown = restoredState.fallback ?? {lab: firstLab, step: firstStep};
-          problem += `. The playground shows step ${shown.step.id} of the lab ${shown.lab.id} as the lab writes it`;
+        } else if (problem) {
+          problem += fallbackText({lab: firstLab, step: firstStep});
         }
-      } else if (problem) {
-        problem += `. The playground shows step ${firstStep.id} of the lab ${firstLab.id} as the lab writes it`;
       }
       setNotice(problem ? `${fromLink ? 'This link could not be opened' : 'Your saved playground could not be restored'}: ${problem}.` : undefined);
       setRestored(true);
