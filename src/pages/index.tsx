@@ -4,6 +4,7 @@ import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import Layout from '@theme/Layout';
 import Heading from '@theme/Heading';
 import Outcome from '@site/src/components/Outcome';
+import HomePlayground from '@site/src/components/HomePlayground';
 import styles from './index.module.css';
 
 interface Point {
@@ -92,6 +93,7 @@ export default function Home(): React.ReactNode {
             </li>
           </ol>
         </section>
+        <HomePlayground />
       </main>
     </Layout>
   );

@@ -16,8 +16,10 @@ export default function PlaygroundPage(): React.ReactNode {
           databases of <Link to="/docs/netpol">module 2</Link>), change its policies and watch the prediction for each
           probe follow your edit: which rule let a request through, dropped it, had Envoy answer 403, or left a name
           unresolved. The policy engine runs in your browser; a row marked ✗ is where your version and the lab disagree.
+          Add probes of your own, open the service map to see who may reach whom, and copy a link that holds all of
+          it. Your edits stay in this browser (localStorage) until you reset them; nothing is sent anywhere.
         </p>
-        <Playground />
+        <Playground readUrl />
       </main>
     </Layout>
   );

@@ -3,7 +3,8 @@ import MDXComponents from '@theme-original/MDXComponents';
 import LabManifest from '@site/src/components/LabManifest';
 import LabSteps from '@site/src/components/LabSteps';
 import Outcome from '@site/src/components/Outcome';
-import ProbeTable from '@site/src/components/ProbeTable';
+import ProbeTable, {type ProbeTableProps} from '@site/src/components/ProbeTable';
+import PlaygroundLink from '@site/src/components/PlaygroundLink';
 import RunStep from '@site/src/components/RunStep';
 import ScrollBox from '@site/src/components/ScrollBox';
 
@@ -13,6 +14,16 @@ function Table(props: React.ComponentProps<'table'>): React.ReactNode {
     <ScrollBox label="Table (scrolls sideways)">
       <table {...props} />
     </ScrollBox>
+  );
+}
+
+/** A step's probe table, followed by the link that opens the step in the playground. */
+function ProbeTableWithPlayground(props: ProbeTableProps): React.ReactNode {
+  return (
+    <>
+      <ProbeTable {...props} />
+      <PlaygroundLink lab={props.lab.id} step={props.step} />
+    </>
   );
 }
 
@@ -26,6 +37,6 @@ export default {
   LabManifest,
   LabSteps,
   Outcome,
-  ProbeTable,
+  ProbeTable: ProbeTableWithPlayground,
   RunStep,
 };

@@ -36,8 +36,11 @@ export interface PlaygroundWarning {
   message: string;
 }
 
+/** A probe the learner added: the engine's prediction, and no expectation (lab.yaml has none). */
+export type ExtraRow = Omit<PlaygroundRow, 'expected'>;
+
 export type PlaygroundResult =
-  | {status: 'ok'; rows: PlaygroundRow[]; warnings: PlaygroundWarning[]}
+  | {status: 'ok'; rows: PlaygroundRow[]; extraRows: ExtraRow[]; warnings: PlaygroundWarning[]}
   /** No row: a prediction from half-parsed policies would be wrong in ways the learner cannot see. */
   | {status: 'error'; errors: PolicyError[]; warnings: PlaygroundWarning[]};
 
@@ -60,9 +63,11 @@ function dnsCacheAtStart(lab: Lab, step: Step, datapath: Datapath): DnsEntry[] {
 /**
  * Evaluates the step's probes against `text`, the editor's policies, named `file` in messages.
  * The cluster is the lab's app; the policies in force are exactly those in `text`; the agents' DNS
- * caches hold what the lab's earlier steps looked up through Cilium's DNS proxy.
+ * caches hold what the lab's earlier steps looked up through Cilium's DNS proxy. `extras`, the
+ * probes the learner added (checked by ./extraProbes.ts), run after the step's own, so they never
+ * change what the step's probes leave in the DNS cache before them.
  */
-export function evaluatePlayground(lab: Lab, step: Step, text: string, file: string, datapath: Datapath): PlaygroundResult {
+export function evaluatePlayground(lab: Lab, step: Step, text: string, file: string, datapath: Datapath, extras: readonly Probe[] = []): PlaygroundResult {
   const own = parsePolicyDocuments(text, file, {defaultNamespace: lab.namespace});
   const errors: PolicyError[] = [...own.errors];
   const warnings: PlaygroundWarning[] = [];
@@ -96,7 +101,7 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
 
   let simulation;
   try {
-    simulation = simulateStep(lab, step, {policies: own.policies, datapath, dnsCache: dnsCacheAtStart(lab, step, datapath)});
+    simulation = simulateStep(lab, extras.length > 0 ? {...step, probes: [...step.probes, ...extras]} : step, {policies: own.policies, datapath, dnsCache: dnsCacheAtStart(lab, step, datapath)});
   } catch (e) {
     // The engine validates its input; reaching this is an engine bug, shown rather than crashing the page.
     const message = e instanceof Error ? e.message : String(e);
@@ -104,15 +109,21 @@ export function evaluatePlayground(lab: Lab, step: Step, text: string, file: str
   }
   if (simulation.errors.length > 0) return {status: 'error', errors: sortErrors(simulation.errors), warnings};
 
-  const rows = simulation.predictions.map(({index, outcome, result, deciding}) => ({
-    index,
-    probe: step.probes[index],
-    expected: step.probes[index].expect,
-    predicted: outcome,
-    explanation: result.explanation,
-    deciding,
-  }));
-  return {status: 'ok', rows, warnings};
+  const ownCount = step.probes.length;
+  const rows = simulation.predictions
+    .filter(({index}) => index < ownCount)
+    .map(({index, outcome, result, deciding}) => ({
+      index,
+      probe: step.probes[index],
+      expected: step.probes[index].expect,
+      predicted: outcome,
+      explanation: result.explanation,
+      deciding,
+    }));
+  const extraRows = simulation.predictions
+    .filter(({index}) => index >= ownCount)
+    .map(({index, outcome, result, deciding}) => ({index: index - ownCount, probe: extras[index - ownCount], predicted: outcome, explanation: result.explanation, deciding}));
+  return {status: 'ok', rows, extraRows, warnings};
 }
 
 function sortErrors(errors: PolicyError[]): PolicyError[] {
