@@ -2,7 +2,8 @@
 // edits kept across a reload, links from the lessons and the home page, and the service map checked
 // against the labs' own expectations. Run after `npm run build`.
 import {deflateRawSync} from 'node:zlib';
-import {expect as baseExpect, test, type Page} from '@playwright/test';
+import {expect as baseExpect, test} from './fixtures';
+import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import type {Probe} from '../../src/lab/load';
 import {initialEditorText} from '../../src/components/Playground/editorText';
