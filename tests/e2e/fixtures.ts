@@ -14,6 +14,15 @@ export async function hydrated(page: Page): Promise<void> {
   await page.locator('html[data-has-hydrated="true"]').waitFor({state: 'attached'});
 }
 
+/**
+ * Whether a navigation should wait for hydration: a site page loaded to `load` or `networkidle`
+ * (Playwright's default is `load`). A test that asks for `domcontentloaded` or `commit` wants the page
+ * before its scripts have run (or blocks them), and `about:blank` never hydrates.
+ */
+function waitsForHydration(url: string, waitUntil: string | undefined): boolean {
+  return !url.startsWith('about:') && (waitUntil === undefined || waitUntil === 'load' || waitUntil === 'networkidle');
+}
+
 export const test = base.extend({
   page: async ({page, javaScriptEnabled}, use) => {
     // Without JavaScript nothing hydrates: those tests read the server's HTML as it is.
@@ -22,12 +31,12 @@ export const test = base.extend({
       const reload = page.reload.bind(page);
       page.goto = async (url, options) => {
         const response = await goto(url, options);
-        await hydrated(page);
+        if (waitsForHydration(url, options?.waitUntil)) await hydrated(page);
         return response;
       };
       page.reload = async (options) => {
         const response = await reload(options);
-        await hydrated(page);
+        if (waitsForHydration(page.url(), options?.waitUntil)) await hydrated(page);
         return response;
       };
     }
