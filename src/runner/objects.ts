@@ -85,14 +85,23 @@ export function parsePolicyList(json: string): PolicyRef[] {
     .map((i) => ({kind: i.kind as PolicyRef['kind'], name: i.metadata.name, ...(i.metadata.namespace ? {namespace: i.metadata.namespace} : {})}));
 }
 
+/** The containers part of a pod spec, as far as the runner reads it. */
+export interface PodContainers {
+  containers?: {image?: string}[];
+  initContainers?: {image?: string}[];
+}
+
+/** The pod spec of a Pod, or of a workload's pod template (Deployment and the like); undefined for other objects. */
+export function podSpec(object: KubeObject): PodContainers | undefined {
+  return (object.kind === 'Pod' ? object.spec : (object.spec as {template?: {spec?: unknown}} | undefined)?.template?.spec) as PodContainers | undefined;
+}
+
 /** Images the app's containers use (for --preload). */
 export function appImages(labs: Lab[]): string[] {
   const images = new Set<string>();
   for (const lab of labs) {
     for (const {object} of lab.app.flatMap((m) => m.objects)) {
-      const spec = (object.kind === 'Pod' ? object.spec : (object.spec as {template?: {spec?: unknown}} | undefined)?.template?.spec) as
-        | {containers?: {image?: string}[]; initContainers?: {image?: string}[]}
-        | undefined;
+      const spec = podSpec(object);
       for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) if (c.image) images.add(c.image);
     }
   }

@@ -1,16 +1,15 @@
 // On a cluster the runner sends each probe with a tool inside the client pod's first container
-// (kubectl exec's default container): curl for HTTP and gRPC, nc for TCP, dig for DNS, ping for ICMP
-// (src/runner/probe.ts). A client whose image lacks the tool fails every such probe on kind while the
+// (kubectl exec's default container): the first word of the command src/runner/probe.ts builds for it
+// (curl for HTTP and gRPC, nc for TCP, dig for DNS, ping for ICMP). A client whose image lacks the tool fails every such probe on kind while the
 // simulator, which needs no tool, passes it. This checks every lab step's and every challenge's probes.
 import {basename} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {Lab, Probe} from '../../src/lab';
 import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
+import {podSpec} from '../../src/runner/objects';
+import {probeInvocation} from '../../src/runner/probe';
 import {ROOT} from '../cli-harness';
-
-/** The tool each probe kind runs (src/runner/probe.ts). */
-const TOOL: Record<string, string> = {http: 'curl', grpc: 'curl', tcp: 'nc', dns: 'dig', icmp: 'ping'};
 
 /**
  * The probe tools in each client image the labs use, read from the images' Dockerfiles:
@@ -22,28 +21,23 @@ const TOOLS: Record<string, string[]> = {
   'nicolaka/netshoot': ['curl', 'nc', 'dig', 'ping'],
 };
 
-interface PodSpec {
-  containers?: {image?: string}[];
-}
-
 /** The image of the first container of the Pod or Deployment `namespace/name` in the lab's app. */
 function clientImage(lab: Lab, namespace: string, name: string): string | undefined {
   for (const {object} of lab.app.flatMap((m) => m.objects)) {
     if (object.metadata.name !== name || (object.metadata.namespace ?? lab.namespaces[0]) !== namespace) continue;
-    const spec = object.kind === 'Pod' ? (object.spec as PodSpec) : object.kind === 'Deployment' ? ((object.spec as {template?: {spec?: PodSpec}}).template?.spec) : undefined;
-    const image = spec?.containers?.[0]?.image;
+    const image = podSpec(object)?.containers?.[0]?.image;
     if (image) return image;
   }
   return undefined;
 }
 
 /** Probes from a pod whose first container's image lacks the probe's tool, one line each. */
-function missingTools(lab: Lab, probes: (Probe & {id?: string})[], where: string): string[] {
+function missingTools(lab: Lab, probes: Probe[], where: string): string[] {
   const problems: string[] = [];
   for (const probe of probes) {
     if (probe.source.kind !== 'pod') continue;
     const image = clientImage(lab, probe.source.namespace, probe.source.name);
-    const tool = TOOL[probe.kind];
+    const tool = probeInvocation(probe.request).argv[0];
     const tools = image ? TOOLS[image.split(':')[0]] : undefined;
     if (!tools) problems.push(`${where}: ${probe.source.namespace}/${probe.source.name} runs ${image ?? 'no image found'}, whose tools this test does not know; add them from its Dockerfile`);
     else if (!tools.includes(tool)) problems.push(`${where}: ${probe.label} from ${probe.source.name} needs ${tool}, which ${image} lacks; send it from a client running nicolaka/netshoot`);
