@@ -4,6 +4,7 @@
 // `npm run build`. The checks every lesson page gets (no console error, accessibility, phone width,
 // manifests verbatim) are in site.spec.ts; the challenges in challenges.spec.ts.
 import {expect, test} from './fixtures';
+import {editorText} from './playground-editor';
 import {type Page} from '@playwright/test';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
 import {simulateLab} from '../../src/lab/simulate-step';
@@ -82,11 +83,6 @@ async function openLab(page: Page, id: string): Promise<string[]> {
   await page.getByTestId('playground-lab').selectOption(id);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-lab', id);
   return problems;
-}
-
-async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.cm-content .cm-line').evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\n$/, '')));
-  return lines.join('\n');
 }
 
 const predicted = (page: Page) => page.getByTestId('playground-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-predicted')));

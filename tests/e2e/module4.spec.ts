@@ -4,6 +4,7 @@
 // site.spec.ts, which finds these pages through the sitemap; the challenges are in challenges.spec.ts.
 import {readFileSync} from 'node:fs';
 import {expect, test} from './fixtures';
+import {editorText} from './playground-editor';
 import {type Page} from '@playwright/test';
 import {formatError, parsePolicyDocuments} from '../../src/policy';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
@@ -75,11 +76,6 @@ async function openArchive(page: Page): Promise<string[]> {
   await page.getByTestId('playground-lab').selectOption(lab.id);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-lab', lab.id);
   return problems;
-}
-
-async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.cm-content .cm-line').evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\n$/, '')));
-  return lines.join('\n');
 }
 
 const predicted = (page: Page) => page.getByTestId('playground-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-predicted')));

@@ -3,6 +3,7 @@
 // against the labs' own expectations. Run after `npm run build`.
 import {deflateRawSync} from 'node:zlib';
 import {expect as baseExpect, test} from './fixtures';
+import {editorText, playgroundEditor} from './playground-editor';
 import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import type {Probe} from '../../src/lab/load';
@@ -18,6 +19,7 @@ test.use({viewport: {width: 1280, height: 1800}});
 test.describe.configure({timeout: 240_000});
 // Hydration and the engine's first run share those 2 cores with other builds: wait longer than 5 s for each state.
 const expect = baseExpect.configure({timeout: 20_000});
+const {replaceEditorText, edit, expectPredictions} = playgroundEditor(expect);
 
 function stepById(id: string) {
   const step = deathstar.steps.find((s) => s.id === id);
@@ -41,28 +43,6 @@ async function openPlayground(page: Page, path = '/playground'): Promise<void> {
   expect(response?.status(), `${path} status`).toBe(200);
   await expect(page.getByTestId('playground')).toHaveAttribute('data-restored', 'true');
   await expect(page.locator('.cm-content')).toBeVisible();
-}
-
-async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.cm-content .cm-line').evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\n$/, '')));
-  return lines.join('\n');
-}
-
-async function replaceEditorText(page: Page, text: string): Promise<void> {
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(text);
-  await expect.poll(() => editorText(page)).toBe(text);
-}
-
-function edit(text: string, from: string, to: string): string {
-  expect(text, `the lab file should contain ${JSON.stringify(from)}`).toContain(from);
-  return text.replace(from, to);
-}
-
-async function expectPredictions(page: Page, predicted: string[]): Promise<void> {
-  await expect(page.getByTestId('playground-row')).toHaveCount(predicted.length);
-  await expect.poll(() => page.getByTestId('playground-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-predicted')))).toEqual(predicted);
 }
 
 /** Adds a probe through the form, as a learner would. */

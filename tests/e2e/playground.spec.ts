@@ -2,9 +2,12 @@
 // CodeMirror and read the engine's predictions. Run after `npm run build`.
 import {mkdirSync} from 'node:fs';
 import {expect, test} from './fixtures';
+import {editorText, playgroundEditor} from './playground-editor';
 import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {editorFileName, initialEditorText} from '../../src/components/Playground/editorText';
+
+const {replaceEditorText, edit, expectPredictions} = playgroundEditor(expect);
 
 const SCREENSHOTS = 'reports/screenshots';
 const lab = readLabOrThrow('labs/deathstar');
@@ -31,35 +34,6 @@ async function openPlayground(page: Page): Promise<string[]> {
   await expect(page.getByTestId('playground')).toBeVisible();
   await expect(page.locator('.cm-content')).toBeVisible();
   return problems;
-}
-
-/** The editor's text, line by line as CodeMirror renders it. */
-async function editorText(page: Page): Promise<string> {
-  const lines = await page.locator('.cm-content .cm-line').evaluateAll((els) => els.map((el) => (el as HTMLElement).innerText.replace(/\n$/, '')));
-  return lines.join('\n');
-}
-
-/** Replaces the editor's whole text as a person would: click, select all with the keyboard, insert. */
-async function replaceEditorText(page: Page, text: string): Promise<void> {
-  await page.locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+a');
-  // insertText, not type(): typing a newline would trigger CodeMirror's auto-indent and shift the YAML.
-  await page.keyboard.insertText(text);
-  await expect.poll(() => editorText(page)).toBe(text);
-}
-
-/** Replaces `from` in `text`, failing loudly when the lab file no longer contains it. */
-function edit(text: string, from: string, to: string): string {
-  expect(text, `the lab file should contain ${JSON.stringify(from)}`).toContain(from);
-  return text.replace(from, to);
-}
-
-/** Waits until the rows show these predictions (the engine re-evaluates ~200 ms after an edit). */
-async function expectPredictions(page: Page, predicted: string[]): Promise<void> {
-  await expect(page.getByTestId('playground-row')).toHaveCount(predicted.length);
-  await expect
-    .poll(() => page.getByTestId('playground-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-predicted'))))
-    .toEqual(predicted);
 }
 
 test('every step of the deathstar lab: the engine predicts what lab.yaml expects', async ({page}) => {
