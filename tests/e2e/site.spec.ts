@@ -283,11 +283,18 @@ test('the Kubernetes lesson highlights the lines it explains, with line numbers'
   expect(highlighted.join('\n')).toContain('podSelector');
 });
 
+/**
+ * How long a search may take to show its first result. The search plugin fetches its index only when a
+ * page asks for it (build/search-index.json: every page's text, code included, about 1.7 MB) and then
+ * builds it in the page; on a busy two-core CI machine that took more than Playwright's default 5 s.
+ */
+const SEARCH_RESULTS = {timeout: 20_000};
+
 test('search finds the deathstar lessons', async ({page}) => {
   await page.goto('/search?q=deathstar', {waitUntil: 'networkidle'});
   await expect(page.getByRole('heading', {level: 1})).toHaveText('Search results for "deathstar"');
   const results = page.locator('article a[href*="/docs/deathstar"]');
-  await expect(results.first()).toBeVisible();
+  await expect(results.first()).toBeVisible(SEARCH_RESULTS);
   expect(await results.count()).toBeGreaterThan(1);
 });
 
@@ -295,7 +302,7 @@ test('search finds the deathstar lessons', async ({page}) => {
 async function searchResultLinks(page: Page, query: string): Promise<string[]> {
   await page.goto(`/search?q=${encodeURIComponent(query)}`, {waitUntil: 'networkidle'});
   await expect(page.getByRole('heading', {level: 1})).toHaveText(`Search results for "${query}"`);
-  await expect(page.locator('article h2 a').first()).toBeVisible();
+  await expect(page.locator('article h2 a').first()).toBeVisible(SEARCH_RESULTS);
   return page.locator('article h2 a').evaluateAll((links) =>
     links.map((a) => {
       const url = new URL((a as HTMLAnchorElement).href);
@@ -328,7 +335,7 @@ test('the navbar search suggests lessons as you type', async ({page}) => {
   const input = page.getByRole('searchbox').or(page.locator('input.navbar__search-input')).first();
   await input.fill('deathstar');
   const suggestions = page.getByRole('listbox').getByRole('option');
-  await expect(suggestions.first()).toBeVisible();
+  await expect(suggestions.first()).toBeVisible(SEARCH_RESULTS);
   await expect(suggestions.filter({hasText: /deathstar/i}).first()).toBeVisible();
   // Choosing a suggestion opens the lesson it came from (several modules mention the deathstar: the
   // suggestion names its page, and that page opens).
