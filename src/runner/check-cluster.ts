@@ -16,7 +16,7 @@ import {readSubmission, type SubmittedFile} from '../lab/challenge-submission';
 import type {KubeObject, LocatedObject} from '../lab/manifests';
 import type {Lab, Manifest, Step} from '../lab/load';
 import {cleanupExecutor, guard, makeExecutor, prepareTarget, type CommandContext} from './commands';
-import {playPreparedStep, prepareStep, Refused, setUpLab, type ClusterLabOptions} from './cluster-lab';
+import {matches, playPreparedStep, prepareStep, Refused, setUpLab, type ClusterLabOptions} from './cluster-lab';
 import {unsupportedOnCluster} from './cluster-support';
 import {succeeded, type Executor} from './exec';
 import {Kubectl} from './kubectl';
@@ -122,6 +122,11 @@ export async function checkOnCluster(input: ClusterCheckInput, ctx: CommandConte
     // kind is the runner's own cluster; on a cluster the user named it stays in the lab's namespaces.
     hubble: target === 'kind',
     signal: ctx.signal,
+    // The engine cannot know whether anything listens on a port. Where it predicts "allowed" and the
+    // connection is refused (a reset: nothing listens there), no policy dropped it, as predicted:
+    // Cilium drops what an L3/L4 policy denies silently. Without this a solution that opens a port the
+    // app does not serve would wait out the whole deadline.
+    showsPoliciesInForce: (probe, c) => matches(probe, c) || (probe.expect === 'allowed' && c.refused === true),
   };
   return guard(ctx, async () => {
     const prepared = await prepareTarget({labs: [lab], context, what: `check ${lab.id}/${challenge.id}`, notPlayed: []}, {target}, executor, ctx);

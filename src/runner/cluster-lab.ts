@@ -61,6 +61,12 @@ export interface ClusterLabOptions {
   pause?: (prompt: string) => Promise<void>;
   signal?: AbortSignal;
   convergeDeadlineMs?: number;
+  /**
+   * Whether one observation shows the step's policies in force, while converging. By default the
+   * probe's expected outcome exactly; `check` also counts a refused connection where the engine
+   * predicts "allowed" (see check-cluster.ts).
+   */
+  showsPoliciesInForce?: (probe: Probe, classification: Classification) => boolean;
   pollIntervalMs?: number;
   /** Sleeps; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
@@ -355,7 +361,8 @@ async function observe(executor: Executor, lab: Lab, probe: Probe, commandOf: (p
   return {probe, classification: classify(run, probe.kind), command, durationMs: Date.now() - started};
 }
 
-const matches = (probe: Probe, c: Classification) => c.observed === probe.expect && (!probe.body || c.body.includes(probe.body));
+/** Whether an observation is what the probe expects: its outcome, and its body when it names one. */
+export const matches = (probe: Probe, c: Classification) => c.observed === probe.expect && (!probe.body || c.body.includes(probe.body));
 
 /**
  * One step: converge by polling the harmless probes until every one of them shows its expected
@@ -379,6 +386,7 @@ async function playStep(
   const risky = step.probes.filter((p) => p.destructive);
   const deadlineMs = options.convergeDeadlineMs ?? CONVERGE_DEADLINE_MS;
   const interval = options.pollIntervalMs ?? 2_000;
+  const showsPoliciesInForce = options.showsPoliciesInForce ?? matches;
   let converged: boolean | undefined;
   let note: string | undefined;
   let convergedBy: string | undefined;
@@ -403,10 +411,10 @@ async function playStep(
       round++;
       const seen = await Promise.all(safe.map((p) => observe(executor, lab, p, commandOf)));
       checkAbort();
-      const ok = seen.every((o) => matches(o.probe, o.classification));
-      streak = ok ? streak + 1 : 0;
+      const inForce = seen.filter((o) => showsPoliciesInForce(o.probe, o.classification)).length;
+      streak = inForce === seen.length ? streak + 1 : 0;
       const elapsed = Math.round((deadlineMs - (deadline - Date.now())) / 1000);
-      out.progress(`  ${step.id}: waiting for the policies to take effect: round ${round}, ${seen.filter((o) => matches(o.probe, o.classification)).length}/${seen.length} as expected, ${streak}/${CONVERGE_CONSECUTIVE} consecutive (${elapsed}/${deadlineMs / 1000} s)`);
+      out.progress(`  ${step.id}: waiting for the policies to take effect: round ${round}, ${inForce}/${seen.length} as expected, ${streak}/${CONVERGE_CONSECUTIVE} consecutive (${elapsed}/${deadlineMs / 1000} s)`);
       if (streak >= CONVERGE_CONSECUTIVE) break;
       await sleep(interval);
     }

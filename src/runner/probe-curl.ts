@@ -135,7 +135,15 @@ export function curlOutcome(run: ProbeRun, maxOutput: number): Classification | 
   }
   if (exit !== 0) {
     const meaning = exit !== undefined && CURL_EXITS[exit] ? CURL_EXITS[exit] : 'curl failed';
-    return {observed: 'error', curlExit: exit, body, evidence: `curl exit ${exit ?? '?'}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ''}`};
+    return {
+      observed: 'error',
+      curlExit: exit,
+      body,
+      evidence: `curl exit ${exit ?? '?'}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ''}`,
+      // Exit 7: the connection attempt was answered with a refusal (a reset, or an ICMP error: curl
+      // 7.88 words both "Couldn't connect to server"). Either way not the silence of a policy drop.
+      ...(exit === 7 ? {refused: true as const} : {}),
+    };
   }
   return {output, status};
 }

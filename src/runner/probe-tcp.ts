@@ -57,7 +57,7 @@ export function classifyTcp(run: ProbeRun): Classification {
   }
   const refused = said(/^nc: connect to .* \(tcp\) failed: Connection refused$/);
   if (refused) {
-    return {observed: 'error', exitCode, body: '', evidence: `connection refused (${refused}): nothing listening there, or the pod is restarting; not a policy verdict`};
+    return {observed: 'error', exitCode, body: '', evidence: `connection refused (${refused}): nothing listening there, or the pod is restarting; not a policy verdict`, refused: true};
   }
   const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
   return {

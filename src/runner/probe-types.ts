@@ -57,4 +57,11 @@ export interface Classification {
   body: string;
   /** One line a learner can read: why this outcome. */
   evidence: string;
+  /**
+   * The connection attempt was refused rather than left unanswered (curl exit 7, nc "Connection
+   * refused"): a TCP reset because nothing listens on that port, or an ICMP error on the way. Not a
+   * policy verdict, but not a policy drop either: Cilium drops what an L3/L4 policy denies silently,
+   * which the client sees as a timeout.
+   */
+  refused?: true;
 }

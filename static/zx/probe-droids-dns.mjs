@@ -665,7 +665,15 @@ function curlOutcome(run, maxOutput) {
   }
   if (exit !== 0) {
     const meaning = exit !== void 0 && CURL_EXITS[exit] ? CURL_EXITS[exit] : "curl failed";
-    return { observed: "error", curlExit: exit, body, evidence: `curl exit ${exit ?? "?"}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ""}` };
+    return {
+      observed: "error",
+      curlExit: exit,
+      body,
+      evidence: `curl exit ${exit ?? "?"}: ${meaning}${stderr ? ` (${lastLine(stderr)})` : ""}`,
+      // Exit 7: the connection attempt was answered with a refusal (a reset, or an ICMP error: curl
+      // 7.88 words both "Couldn't connect to server"). Either way not the silence of a policy drop.
+      ...exit === 7 ? { refused: true } : {}
+    };
   }
   return { output, status };
 }
@@ -904,7 +912,7 @@ function classifyTcp(run) {
   }
   const refused = said(/^nc: connect to .* \(tcp\) failed: Connection refused$/);
   if (refused) {
-    return { observed: "error", exitCode, body: "", evidence: `connection refused (${refused}): nothing listening there, or the pod is restarting; not a policy verdict` };
+    return { observed: "error", exitCode, body: "", evidence: `connection refused (${refused}): nothing listening there, or the pod is restarting; not a policy verdict`, refused: true };
   }
   const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
   return {

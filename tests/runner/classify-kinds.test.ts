@@ -346,7 +346,7 @@ describe('tcp: nc -z connects and sends nothing', () => {
     const {result, classification} = await probe('tcp refused', {kind: 'tcp', host: '127.0.0.1', port: closedPort});
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Connection refused');
-    expect(classification).toMatchObject({observed: 'error', exitCode: 1});
+    expect(classification).toMatchObject({observed: 'error', exitCode: 1, refused: true});
     expect(classification.evidence).toContain('connection refused');
   });
 

@@ -89,7 +89,7 @@ describe('classify real curl results from local servers', () => {
   it('a closed port (connection refused, curl exit 7) is an error, never dropped', async () => {
     const {result, classification} = await curl('GET', `http://127.0.0.1:${closedPort}/`);
     expect(result.exitCode).toBe(7);
-    expect(classification).toMatchObject({observed: 'error', curlExit: 7});
+    expect(classification).toMatchObject({observed: 'error', curlExit: 7, refused: true});
     expect(classification.evidence).toContain('connection refused');
   });
 

@@ -33,6 +33,16 @@ function starwars(method: string, path: string): {status: number; body: string} 
   return {status: 404, body: '404 page not found\n'};
 }
 
+/** The one port the star-wars app listens on (cilium/starwars-docker serves HTTP on port 80). */
+const STARWARS_PORT = 80;
+
+/** The pod port a Service port leads to (its targetPort, or the port itself when none is given). */
+function targetPort(state: StandinState, service: string, port: number): number | string {
+  const object = (state.objects ?? {})[`Service/${service}`] as {spec?: {ports?: {port: number; targetPort?: number | string}[]}} | undefined;
+  const entry = object?.spec?.ports?.find((p) => p.port === port);
+  return entry?.targetPort ?? port;
+}
+
 /** Answers `kubectl exec --namespace NS FROM -- curl ... --request M ... URL` (args after --context). */
 export function answerCurl(state: StandinState, args: string[]): CurlAnswer {
   const namespace = args[args.indexOf('--namespace') + 1];
@@ -60,6 +70,16 @@ export function answerCurl(state: StandinState, args: string[]): CurlAnswer {
     };
   }
   if (verdict === 'l7-denied') return {stdout: `${ACCESS_DENIED.body}${marker(ACCESS_DENIED.status, '0.004412')}`, stderr: '', code: 0};
+  const target = targetPort(state, service, port);
+  // A named targetPort is the app's one named port (labs/deathstar/app.yaml names port 80 `http`).
+  if (typeof target === 'number' && target !== STARWARS_PORT) {
+    // Let through to a port nothing listens on: the pod's kernel answers with a reset.
+    return {
+      stdout: marker(0, '0.000000'),
+      stderr: `curl: (7) Failed to connect to ${url.hostname} port ${port} after 1 ms: Connection refused\ncommand terminated with exit code 7\n`,
+      code: 7,
+    };
+  }
   const {status, body} = starwars(method, url.pathname);
   return {stdout: `${body}${marker(status, '0.004412')}`, stderr: '', code: 0};
 }
