@@ -43,7 +43,9 @@ export const ROOT = resolve(__dirname, '../..');
 const STANDIN = String.raw`
 const fs = require('node:fs');
 const path = require('node:path');
-const {parseAllDocuments} = require(require.resolve('yaml', {paths: [ROOT]}));
+// Loaded only by the calls that read YAML: most calls (docker, kind, rollout waits) need none, and
+// a runner test makes dozens of them, each a new node process.
+const parseAllDocuments = (text) => require(require.resolve('yaml', {paths: [ROOT]})).parseAllDocuments(text);
 const tool = path.basename(process.argv[1]);
 const argv = process.argv.slice(2);
 fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({pid: process.pid, tool, args: argv}) + '\n');
