@@ -25,6 +25,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
+    // The whole page as it was when a test failed, in the HTML report.
+    screenshot: {mode: 'only-on-failure', fullPage: true},
     launchOptions: {executablePath, args: launchArgs},
   },
   webServer: {

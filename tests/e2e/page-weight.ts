@@ -37,17 +37,30 @@ export function recordScripts(page: Page): () => Promise<ScriptFile[]> {
   const pending: Promise<ScriptFile>[] = [];
   page.on('response', (response) => {
     if (response.request().resourceType() !== 'script') return;
-    pending.push(
-      response.body().then((body) => ({
-        url: response.url(),
+    const url = response.url();
+    let measured = measuredScripts.get(url);
+    if (!measured) {
+      measured = response.body().then((body) => ({
+        url,
         bytes: body.length,
         gzipBytes: gzipSync(body, {level: 9}).length,
         diagramLibrary: body.includes('mermaidAPI'),
-      })),
-    );
+      }));
+      measuredScripts.set(url, measured);
+      // A failed read is not kept: the next page that fetches the file reads it again.
+      measured.catch(() => measuredScripts.delete(url));
+    }
+    pending.push(measured);
   });
   return async () => (await Promise.all(pending)).sort((a, b) => b.gzipBytes - a.gzipBytes);
 }
+
+/**
+ * Each script measured once per process, by URL: the server serves one build for the whole run (and
+ * Docusaurus names its bundles by content hash), so one URL is one file, and most pages share most of
+ * their files. Reading and compressing them again on every page cost each page visit seconds.
+ */
+const measuredScripts = new Map<string, Promise<ScriptFile>>();
 
 /** Which budget a page falls under, given the pages that have a diagram (`diagramPages()`). */
 export function pageKind(path: string, diagramPages: readonly string[]): PageKind {

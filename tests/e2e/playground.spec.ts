@@ -1,15 +1,14 @@
 // The /playground page in a real browser: pick a step of the deathstar lab, edit its policies in
 // CodeMirror and read the engine's predictions. Run after `npm run build`.
-import {mkdirSync} from 'node:fs';
 import {expect, test} from './fixtures';
 import {editorText, playgroundEditor} from './playground-editor';
 import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {editorFileName, initialEditorText} from '../../src/components/Playground/editorText';
+import {pictureOnRequest} from './site-pages';
 
 const {replaceEditorText, edit, expectPredictions} = playgroundEditor(expect);
 
-const SCREENSHOTS = 'reports/screenshots';
 const lab = readLabOrThrow('labs/deathstar');
 
 // CodeMirror renders only the lines near the visible part of the page; a tall window shows every
@@ -68,9 +67,8 @@ test('every step of the deathstar lab: the engine predicts what lab.yaml expects
   await expect(page.getByTestId('playground-pod').filter({hasText: 'kube-system/coredns-0'})).toContainText('k8s-app=kube-dns');
   await expect(page.getByTestId('playground-pod').filter({hasText: 'xwing'})).toContainText('org=alliance');
 
-  mkdirSync(SCREENSHOTS, {recursive: true});
   await page.getByTestId('playground-step').selectOption('cilium-l7');
-  await page.screenshot({path: `${SCREENSHOTS}/playground-light.png`, fullPage: true});
+  await pictureOnRequest(page, 'playground-light');
   expect(problems).toEqual([]);
 });
 
@@ -240,8 +238,7 @@ test.describe('dark mode', () => {
     const background = await page.locator('.cm-editor').evaluate((el) => getComputedStyle(el).backgroundColor);
     const [r, g, b] = (background.match(/\d+/g) ?? ['255', '255', '255']).map(Number);
     expect(r + g + b, `editor background ${background} should be dark`).toBeLessThan(3 * 96);
-    mkdirSync(SCREENSHOTS, {recursive: true});
-    await page.screenshot({path: `${SCREENSHOTS}/playground-dark.png`, fullPage: true});
+    await pictureOnRequest(page, 'playground-dark');
     expect(problems).toEqual([]);
   });
 });

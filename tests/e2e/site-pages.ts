@@ -1,6 +1,7 @@
 // The pages of the built site, from the sitemap Docusaurus writes (so a new lesson is covered).
-import {readdirSync, readFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
+import type {Page} from '@playwright/test';
 
 /** Every page path in build/sitemap.xml, sorted. */
 export function builtPages(): string[] {
@@ -29,4 +30,15 @@ export function diagramPages(): string[] {
     found.push(route);
   }
   return found.sort();
+}
+
+/**
+ * Saves a full-page picture as reports/screenshots/NAME.png when SCREENSHOTS is set, for a person to
+ * look the pages over; otherwise nothing (a full-page capture costs a second or more per page, and a
+ * failing test gets one in its report anyway: playwright.config.ts).
+ */
+export async function pictureOnRequest(page: Page, name: string): Promise<void> {
+  if (!process.env.SCREENSHOTS) return;
+  mkdirSync('reports/screenshots', {recursive: true});
+  await page.screenshot({path: `reports/screenshots/${name}.png`, fullPage: true});
 }

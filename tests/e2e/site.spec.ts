@@ -1,13 +1,12 @@
 // The built site in a real browser, as a learner meets it. Run after `npm run build`.
-import {mkdirSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import {expect, test} from './fixtures';
 import {type Page} from '@playwright/test';
 import {listLabDirs, readLabOrThrow, shownLabFiles} from '../../src/lab/node/read-lab';
 import {BUDGET, pageKind, recordScripts, totalGzip} from './page-weight';
-import {builtPages, diagramPages, pageSlug} from './site-pages';
+import {builtPages, diagramPages, pageSlug, pictureOnRequest} from './site-pages';
 
-const SCREENSHOTS = 'reports/screenshots';
 
 const pages = builtPages();
 const diagrams = diagramPages();
@@ -141,9 +140,7 @@ for (const screen of SCREENS) {
         const problems = await openClean(page, path);
         await expect(page.locator('h1').first()).toBeVisible();
         await expect(page.locator('html')).toHaveAttribute('data-theme', screen.colorScheme);
-        // First, so that a failing page still leaves its picture in the report.
-        mkdirSync(SCREENSHOTS, {recursive: true});
-        await page.screenshot({path: `${SCREENSHOTS}/${pageSlug(path)}-${screen.width}.png`, fullPage: true});
+        await pictureOnRequest(page, `${pageSlug(path)}-${screen.width}`);
 
         // An admonition MDX did not understand (e.g. the old `:::warning Title` syntax) stays as text.
         const text = await page.locator('body').innerText();
@@ -171,16 +168,26 @@ for (const screen of SCREENS) {
             await expect(table, `${lab}: the probe table of step ${step.id}`).toBeVisible();
             const rows = table.locator('[data-testid="probe-row"]');
             await expect(rows, `${lab}/${step.id}: one row per probe`).toHaveCount(step.probes.length);
+            // Read in one go (the page is hydrated and idle): one expect per row and field took
+            // seconds per page on a busy machine.
+            const shown = await rows.evaluateAll((els) =>
+              els.map((row) => ({
+                expect: row.getAttribute('data-expect'),
+                kind: row.getAttribute('data-kind'),
+                text: (row as HTMLElement).innerText,
+                destructive: row.querySelectorAll('[data-testid="probe-destructive"]').length,
+              })),
+            );
             for (const [i, probe] of step.probes.entries()) {
-              const row = rows.nth(i);
+              const row = shown[i];
               const where = `${lab}/${step.id} probe ${i + 1}`;
-              await expect(row, where).toHaveAttribute('data-expect', probe.expect);
-              await expect(row, where).toContainText(probe.expect);
-              await expect(row, where).toContainText(probe.from);
+              expect(row.expect, where).toBe(probe.expect);
+              expect(row.text, where).toContain(probe.expect);
+              expect(row.text, where).toContain(probe.from);
               // The request as the table writes it (HTTP: method and path; TCP, DNS, ICMP: kind and host).
-              await expect(row, where).toHaveAttribute('data-kind', probe.request.kind);
-              await expect(row, where).toContainText(probe.label);
-              await expect(row.getByTestId('probe-destructive'), where).toHaveCount(probe.destructive ? 1 : 0);
+              expect(row.kind, where).toBe(probe.request.kind);
+              expect(row.text, where).toContain(probe.label);
+              expect(row.destructive, `${where}: marked destructive`).toBe(probe.destructive ? 1 : 0);
             }
           }
         }
