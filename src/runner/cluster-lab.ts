@@ -2,6 +2,7 @@ import type {Lab, Probe, Step} from '../lab/load';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
+import {setLabAuditMode, usesAuditMode} from './audit-mode';
 import {collectFlows, flowsForProbe, type Flow} from './hubble';
 import {Kubectl} from './kubectl';
 import {
@@ -57,6 +58,12 @@ export interface ClusterLabOptions {
    * everything else happens only in the lab's namespace.
    */
   hubble: boolean;
+  /**
+   * The cluster is the runner's own (kind): it may change the Cilium endpoint configuration of the
+   * lab's pods, which a step with `policyAuditMode: true` needs. Without it such a step is refused
+   * (planning refuses it first, cluster-support.ts) and nothing is run in kube-system for it.
+   */
+  ownCluster?: boolean;
   /** Pauses before each step (workshops); resolves when the user presses Enter. */
   pause?: (prompt: string) => Promise<void>;
   signal?: AbortSignal;
@@ -106,6 +113,28 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   }
 
   if (!options.hubble) out.line(`# ${lab.id}: Hubble evidence off (--target context without --hubble): nothing is run in kube-system`);
+  // Policy audit mode is a setting of each endpoint that outlives the step (audit-mode.ts): on only
+  // during a step that asks for it, off before the next step, at the end and after a failure. A run
+  // killed mid-step may have left it on, so a lab with such a step starts by switching it off.
+  let auditOn = options.ownCluster === true && usesAuditMode(lab);
+  const auditOff = async () => {
+    if (!auditOn) return;
+    auditOn = false;
+    const failed = await setLabAuditMode(executor, kubectl, lab, false, out);
+    if (failed.length > 0) {
+      out.line(`  could not switch policy audit mode off for every pod (${failed.join('; ')}); deleting the pods ends it: netpol-labs reset ${lab.id}`);
+      result.error ??= `policy audit mode may still be on for some pods of ${lab.id}: ${failed.join('; ')}`;
+    }
+  };
+  try {
+    await auditOff();
+    return await playSteps();
+  } finally {
+    // After Ctrl-C the run's commands are cancelled; cleanupAfterInterrupt switches it off instead.
+    if (!options.signal?.aborted) await auditOff();
+  }
+
+  async function playSteps(): Promise<LabResult> {
   let inForce: PolicyRef[] = [];
   for (const step of steps) {
     checkAbort();
@@ -118,8 +147,18 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     }
     let prepared: PreparedStep;
     try {
+      if (!step.policyAuditMode) await auditOff();
       prepared = await prepareStep(lab, step, options, inForce);
       inForce = prepared.inForce;
+      if (step.policyAuditMode && options.ownCluster !== true) {
+        throw new Refused(`step ${step.id} puts the lab's pods in policy audit mode, which changes their Cilium endpoint configuration; the runner does that only on its own kind cluster (--target kind)`);
+      }
+      if (step.policyAuditMode) {
+        // After the policies: the probes then watch the endpoints settle in audit mode.
+        auditOn = true;
+        await setLabAuditMode(executor, kubectl, lab, true, out);
+        checkAbort();
+      }
     } catch (error) {
       if (error instanceof Interrupted) throw error;
       checkAbort();
@@ -133,12 +172,14 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
   }
 
+  await auditOff();
   if (options.removeAtEnd) {
     await resetLab(executor, kubectl, lab, out);
   } else if (!executor.dryRun) {
     out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
   }
   return result;
+  }
 }
 
 /**
@@ -530,10 +571,19 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
   out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}${containers ? ', and its containers outside the cluster' : ''}`);
 }
 
-/** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */
-export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab): Promise<boolean> {
+/**
+ * After Ctrl-C: remove the lab's policies so nothing half-applied stays in force, and for a lab
+ * with a step in policy audit mode switch that off for its pods (whichever step was interrupted:
+ * the runner keeps no record of it that would survive the interruption).
+ */
+export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab, options: {out?: Output; ownCluster?: boolean} = {}): Promise<boolean> {
   const kubectl = new Kubectl(context);
   let cleaned = true;
   for (const command of removePoliciesCommands(kubectl, lab, 20_000)) cleaned = succeeded(await executor.run(command)) && cleaned;
+  // Only on the runner's own cluster: elsewhere audit mode was never switched on (it is refused).
+  if (options.ownCluster === true && usesAuditMode(lab)) {
+    const failed = await setLabAuditMode(executor, kubectl, lab, false, options.out ?? {line: () => {}, progress: () => {}, endProgress: () => {}});
+    cleaned = failed.length === 0 && cleaned;
+  }
   return cleaned;
 }
