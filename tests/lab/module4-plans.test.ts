@@ -71,12 +71,16 @@ describe(`run ${ID} --target kind --dry-run`, () => {
     const endpointId = at(/get ciliumendpoint --namespace scarif POD --output 'jsonpath=\{\.status\.id\}'$/);
     const enable = at(/exec --namespace kube-system CILIUM_AGENT_ON_POD_NODE --container cilium-agent -- cilium-dbg endpoint config ENDPOINT_ID PolicyAuditMode=Enabled$/);
     const firstProbe = at(/ -- curl /);
-    const disable = own.findLastIndex((c) => c.endsWith('cilium-dbg endpoint config ENDPOINT_ID PolicyAuditMode=Disabled'));
+    const last = (pattern: RegExp) => {
+      const fromEnd = [...own].reverse().findIndex((c) => pattern.test(c));
+      return fromEnd < 0 ? -1 : own.length - 1 - fromEnd;
+    };
+    const disable = last(/cilium-dbg endpoint config ENDPOINT_ID PolicyAuditMode=Disabled$/);
     expect([apply, endpointId, enable, firstProbe, disable].every((i) => i >= 0), own.join('\n')).toBe(true);
     expect(apply).toBeLessThan(enable);
     expect(endpointId).toBeLessThan(enable);
     expect(enable).toBeLessThan(firstProbe);
-    expect(disable).toBeGreaterThan(own.findLastIndex((c) => c.includes(' -- curl ')));
+    expect(disable).toBeGreaterThan(last(/ -- curl /));
     // Every other step enforces: audit mode is switched on in that step only.
     for (const step of lab.steps.filter((s) => s.id !== 'audit-mode')) {
       expect(stepCommands(lines, step.id).some((c) => c.endsWith('PolicyAuditMode=Enabled')), step.id).toBe(false);
