@@ -103,6 +103,11 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     return result;
   }
 
+  // Planning refuses this first (cluster-support.ts); here too, before anything is applied.
+  const audited = steps.filter((s) => s.policyAuditMode === true).map((s) => s.id);
+  if (audited.length > 0 && options.ownCluster !== true) {
+    throw new Refused(`step ${audited.join(', ')} of ${lab.id} puts the lab's pods in policy audit mode, which changes their Cilium endpoint configuration; the runner does that only on its own kind cluster (--target kind). Nothing was applied`);
+  }
   try {
     await setUpLab(lab, options);
   } catch (error) {
@@ -150,9 +155,6 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
       if (!step.policyAuditMode) await auditOff();
       prepared = await prepareStep(lab, step, options, inForce);
       inForce = prepared.inForce;
-      if (step.policyAuditMode && options.ownCluster !== true) {
-        throw new Refused(`step ${step.id} puts the lab's pods in policy audit mode, which changes their Cilium endpoint configuration; the runner does that only on its own kind cluster (--target kind)`);
-      }
       if (step.policyAuditMode) {
         // After the policies: the probes then watch the endpoints settle in audit mode.
         auditOn = true;
