@@ -10,7 +10,7 @@
  */
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {simulateStep} from '../../src/lab/simulate-step';
 import {stepScenario} from '../../src/lab/to-scenario';
 
@@ -53,10 +53,13 @@ describe('imperial-archive step audit-mode', () => {
     expect(stepScenario(lab, lab.steps.find((s) => s.id === 'rules-per-peer')!).scenario.options).toBeUndefined();
   });
 
-  it('says "Audited" in the why of exactly the probes audit mode let through', () => {
-    const {predictions} = simulateStep(lab, step);
-    for (const p of predictions) {
-      expect(step.probes[p.index].why.startsWith('Audited:'), step.probes[p.index].label).toBe(p.result.audit === 'dropped');
+  it('says "Audited:" in the why of exactly the probes audit mode lets through, in every lab (the probe table marks those)', () => {
+    const audited = listLabDirs(ROOT).map((dir) => readLabOrThrow(dir)).flatMap((l) => l.steps.filter((s) => s.policyAuditMode).map((s) => ({l, s})));
+    expect(audited.map(({l, s}) => `${l.id}/${s.id}`)).toContain('imperial-archive/audit-mode');
+    for (const {l, s} of audited) {
+      for (const p of simulateStep(l, s).predictions) {
+        expect(s.probes[p.index].why.startsWith('Audited:'), `${l.id}/${s.id}: ${s.probes[p.index].label}`).toBe(p.result.audit === 'dropped');
+      }
     }
   });
 });
