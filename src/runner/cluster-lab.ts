@@ -139,48 +139,49 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     if (!options.signal?.aborted) await auditOff();
   }
 
+  /** The steps in order; returns early with `result.error` when a step cannot be prepared. */
   async function playSteps(): Promise<LabResult> {
-  let inForce: PolicyRef[] = [];
-  for (const step of steps) {
-    checkAbort();
-    out.line('');
-    out.line(formatStepHeader(lab.id, step, false));
-    if (options.pause) {
-      out.line(formatStepPolicies(step));
-      await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
+    let inForce: PolicyRef[] = [];
+    for (const step of steps) {
       checkAbort();
-    }
-    let prepared: PreparedStep;
-    try {
-      if (!step.policyAuditMode) await auditOff();
-      prepared = await prepareStep(lab, step, options, inForce);
-      inForce = prepared.inForce;
-      if (step.policyAuditMode) {
-        // After the policies: the probes then watch the endpoints settle in audit mode.
-        auditOn = true;
-        await setLabAuditMode(executor, kubectl, lab, true, out);
+      out.line('');
+      out.line(formatStepHeader(lab.id, step, false));
+      if (options.pause) {
+        out.line(formatStepPolicies(step));
+        await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
         checkAbort();
       }
-    } catch (error) {
-      if (error instanceof Interrupted) throw error;
-      checkAbort();
-      if (error instanceof Refused) out.line(`netpol-labs: refused: ${error.message}`);
-      result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
-      return result;
+      let prepared: PreparedStep;
+      try {
+        if (!step.policyAuditMode) await auditOff();
+        prepared = await prepareStep(lab, step, options, inForce);
+        inForce = prepared.inForce;
+        if (step.policyAuditMode) {
+          // After the policies: the probes then watch the endpoints settle in audit mode.
+          auditOn = true;
+          await setLabAuditMode(executor, kubectl, lab, true, out);
+          checkAbort();
+        }
+      } catch (error) {
+        if (error instanceof Interrupted) throw error;
+        checkAbort();
+        if (error instanceof Refused) out.line(`netpol-labs: refused: ${error.message}`);
+        result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+        return result;
+      }
+      const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, prepared.revision, prepared.commandOf);
+      result.steps.push(stepResult);
+      // A dry run observed nothing, so it has no table to show.
+      if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
     }
-    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, prepared.revision, prepared.commandOf);
-    result.steps.push(stepResult);
-    // A dry run observed nothing, so it has no table to show.
-    if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
-  }
 
-  await auditOff();
-  if (options.removeAtEnd) {
-    await resetLab(executor, kubectl, lab, out);
-  } else if (!executor.dryRun) {
-    out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
-  }
-  return result;
+    await auditOff();
+    if (options.removeAtEnd) {
+      await resetLab(executor, kubectl, lab, out);
+    } else if (!executor.dryRun) {
+      out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
+    }
+    return result;
   }
 }
 
