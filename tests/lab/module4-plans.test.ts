@@ -93,6 +93,9 @@ describe(`run ${ID} --target kind --dry-run`, () => {
     expect(refused.commands).toEqual([]);
     expect(refused.lines.join('\n')).toContain('lab imperial-archive has a step in policy audit mode (audit-mode, policyAuditMode: true in lab.yaml)');
     expect(refused.lines.join('\n')).toContain('netpol-labs does not change endpoint configuration on a cluster it did not create. Play it on kind (--target kind) or in the simulator (--target sim)');
+    // verify plays the other labs there and names this one as not played, with the reason.
+    const verify = await plan(['verify', '--target', 'context', '--context', 'dev-cluster', '--dry-run']);
+    expect(verify.lines).toContainEqual(expect.stringMatching(/^not played on target context: lab imperial-archive has a step in policy audit mode \(audit-mode/));
     const other = await plan(['run', ID, '--target', 'context', '--context', 'dev-cluster', '--step', 'rules-per-peer', '--dry-run']);
     expect(other.code, other.lines.join('\n')).toBe(0);
     expect(other.commands.some((c) => c.includes('cilium-dbg endpoint config') || c.includes('ciliumendpoint'))).toBe(false);
