@@ -3,7 +3,7 @@ import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL,
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
 import {setLabAuditMode, usesAuditMode} from './audit-mode';
-import {collectFlows, flowsForProbe, type Flow} from './hubble';
+import {auditFlowsForProbe, collectFlows, flowsForProbe, type Flow} from './hubble';
 import {Kubectl} from './kubectl';
 import {
   applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
@@ -488,7 +488,7 @@ async function playStep(
   }
 
   const probes = step.probes.map((p) => results.get(p)!);
-  if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out);
+  if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out, step.policyAuditMode === true);
   return {id: step.id, title: step.title, converged, ...(convergedBy ? {convergedBy} : {}), note, probes};
 }
 
@@ -533,9 +533,11 @@ function toResult(lab: Lab, step: Step, o: Observation): ProbeResult {
 
 let hubbleWarned = false;
 
-/** Attaches Hubble flows to probes that were dropped or denied, or that failed. */
-async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probes: ProbeResult[], since: Date, out: Output) {
-  const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || (!p.passed && p.observed !== 'not-run'));
+/** Attaches Hubble flows to probes that were dropped or denied, or that failed, and in a step in audit mode the AUDIT flows of allowed ones. */
+async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probes: ProbeResult[], since: Date, out: Output, audit = false) {
+  // In a step in policy audit mode, an allowed probe may owe it to audit mode: its AUDIT flows show that.
+  const audited = (p: ProbeResult) => audit && p.observed === 'allowed';
+  const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || audited(p) || (!p.passed && p.observed !== 'not-run'));
   if (executor.dryRun) out.line('# for probes that are dropped, denied or unexpected: read the Hubble flows of the namespace from every Cilium agent');
   else if (wanted.length === 0) return;
   // `hubble observe --namespace` matches either end of a flow, so a flow between two namespaces
@@ -552,6 +554,11 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   for (const p of wanted) {
     const verdict = p.observed === 'dropped' || p.observed === 'l7-denied' ? p.observed : p.expected;
     const [namespace, name] = p.from.includes('/') ? p.from.split('/', 2) : [lab.namespace, p.from];
+    if (audited(p)) {
+      const lines = auditFlowsForProbe([...flows.values()], {namespace, name});
+      if (lines.length) p.flows = lines;
+      continue;
+    }
     const lines = flowsForProbe([...flows.values()], {namespace, name}, p.method, verdict === 'allowed' ? 'dropped' : verdict);
     if (lines.length) p.flows = lines;
   }

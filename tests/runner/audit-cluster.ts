@@ -82,6 +82,11 @@ export class AuditCluster implements Executor {
       return result({stdout: `Endpoint ${id} configuration updated successfully\n`});
     }
     if (verb === 'exec' && args.includes('cilium-dbg')) return result({stdout: "'7'"});
+    if (verb === 'exec' && args.includes('hubble')) {
+      // A policy verdict in audit mode (api/v1/flow/flow.proto: verdict AUDIT), from the uwing.
+      const flow = {flow: {time: '2026-11-29T12:00:00Z', verdict: 'AUDIT', Summary: 'policy-verdict:none INGRESS AUDITED', source: {namespace: 'scarif', pod_name: 'uwing'}, destination: {namespace: 'scarif', pod_name: 'archive-0'}, l4: {TCP: {destination_port: 80, flags: {SYN: true}}}}};
+      return result({stdout: `${JSON.stringify(flow)}\n`});
+    }
     if (verb === 'exec' && args.includes('curl')) return this.curl(args);
     return result();
   }

@@ -37,6 +37,9 @@ describe('a step in policy audit mode on kind', () => {
     // The uwing is dropped, let through in audit mode, dropped again once it is off: every probe held.
     expect(result.steps.map((s) => s.probes.filter((p) => !p.passed).map((p) => `${p.from} ${p.request}: ${p.observed}`))).toEqual([[], [], []]);
     expect(result.steps[1].probes.map((p) => p.observed)).toEqual(['allowed', 'allowed', 'allowed', 'l7-denied']);
+    // Hubble's AUDIT verdict is the evidence that audit mode, not a rule, let the uwing through.
+    expect(result.steps[1].probes[0].flows).toEqual(['2026-11-29T12:00:00Z scarif/uwing -> scarif/archive-0 AUDIT (TCP Flags: SYN)']);
+    expect(result.steps[1].probes[2].flows).toBeUndefined();
     const log = cluster.log;
     const enabled = PODS.map((p) => log.indexOf(setting(AGENTS[p.node as keyof typeof AGENTS], p.id, 'Enabled')));
     expect(enabled.every((i) => i > 0), log.join('\n')).toBe(true);
