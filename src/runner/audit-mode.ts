@@ -14,7 +14,8 @@ import type {Output} from './output';
  * undoes it. The setting belongs to the endpoint, not to a policy, and lasts until it is changed or
  * the agent restarts, so the runner switches it off again before the next step, at the end of the
  * run, after a failure and after Ctrl-C. It never does this on a cluster it did not create
- * (cluster-support.ts refuses such a step for `--target context`).
+ * (cluster-support.ts refuses such a step for `--target context`). What audit mode does to L7 rules
+ * (they still apply to what reaches the proxy) is explained in src/policy/evaluate.ts auditedDrops.
  */
 
 /** The endpoint option, as `cilium-dbg endpoint config` names it. */
