@@ -65,6 +65,8 @@ describe(`run ${ID} --target kind --dry-run`, () => {
     // in the cilium-agent container of the agent on the pod's node; Disabled to undo it.
     const {code, lines} = await plan(['run', ID, '--target', 'kind', '--dry-run']);
     expect(code, lines.join('\n')).toBe(0);
+    // The step's heading says so, before any of its commands.
+    expect(lines.find((l) => l.startsWith(`${ID} / audit-mode: `))).toContain('(policy audit mode: the lab\'s pods let through what L3/L4 policy drops, reported as AUDIT)');
     const own = stepCommands(lines, 'audit-mode');
     const at = (pattern: RegExp) => own.findIndex((c) => pattern.test(c));
     const apply = at(/apply --filename - < labs\/imperial-archive\/archive-per-peer\.yaml /);
