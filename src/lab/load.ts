@@ -28,6 +28,11 @@ export interface Step {
   title: string;
   lesson?: string;
   policies: Manifest[];
+  /**
+   * lab.yaml `policyAuditMode: true`: the lab's pods are in Cilium's policy audit mode during this
+   * step (per endpoint). The simulator predicts with it; the runner sets it on kind and refuses it elsewhere.
+   */
+  policyAuditMode?: boolean;
   probes: Probe[];
 }
 
@@ -151,7 +156,7 @@ export function parseLab(
         at(['steps', s, 'probes', p, 'destructive'], 'destructive-unguarded', unguardedMessage(probe));
       }
     });
-    return {id: step.id, title: step.title, lesson: step.lesson, policies, probes: probes.filter((x): x is Probe => !!x)};
+    return {id: step.id, title: step.title, lesson: step.lesson, policies, ...(step.policyAuditMode ? {policyAuditMode: true} : {}), probes: probes.filter((x): x is Probe => !!x)};
   });
 
   if (errors.length > 0) return {errors};

@@ -90,6 +90,12 @@ export const stepSchema = z.strictObject({
   policies: z
     .array(manifestPath)
     .describe('Every policy in force during this step; the runner applies these and deletes all others'),
+  policyAuditMode: z
+    .boolean({error: 'must be true or false, without quotes (true puts the lab\'s pods in policy audit mode for this step)'})
+    .optional()
+    .describe(
+      'true: during this step the lab\'s pods are in Cilium\'s policy audit mode, one endpoint at a time (`cilium-dbg endpoint config ID PolicyAuditMode=Enabled`, as Documentation/security/policy-creation.rst does it): what L3/L4 policy would drop is let through and reported with the verdict AUDIT, while L7 rules still answer. Cilium has no such field in a policy; this is a setting of the endpoints. The runner sets it on kind only, after applying the step\'s policies, and clears it before the next step; `--target context` refuses such a step. Start the `why` of each probe that audit mode lets through with "Audited:": the probe table marks it, and the tests check it against the simulator',
+    ),
   probes: z.array(probeSchema).min(1, 'a step needs at least one probe to prove what it claims'),
 });
 

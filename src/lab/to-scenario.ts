@@ -39,14 +39,27 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
       errors.push(...parsed.errors);
       return parsed.policies;
     });
+  const cluster = clusterFromObjects([...appObjects, ...dnsObjects], lab.namespace);
   const scenario: Scenario = {
     datapath: 'cilium',
-    cluster: clusterFromObjects([...appObjects, ...dnsObjects], lab.namespace),
+    cluster,
     policies,
     probes: step.probes.map((probe) => connectionProbe(lab, probe, scenarioPods(appObjects))),
+    ...(step.policyAuditMode ? {options: {auditEndpoints: auditedPods(lab, cluster)}} : {}),
   };
   errors.push(...selectorlessServiceErrors(scenario));
   return {scenario, errors};
+}
+
+/**
+ * The endpoints a step with `policyAuditMode: true` puts in policy audit mode: every pod of the
+ * lab's namespaces that is a Cilium endpoint of its own, which is what the runner switches one by
+ * one (`cilium-dbg endpoint config ID PolicyAuditMode=Enabled`, Documentation/security/policy-creation.rst
+ * "Enable Policy Audit Mode (Specific Endpoint)"). A hostNetwork pod has no endpoint of its own (it
+ * is the node's), and the cluster DNS is not the lab's: both keep enforcing.
+ */
+function auditedPods(lab: Lab, cluster: Scenario['cluster']): string[] {
+  return cluster.pods.filter((p) => lab.namespaces.includes(p.namespace) && p.hostNetwork !== true).map((p) => `${p.namespace}/${p.name}`);
 }
 
 function otherObject(object: KubeObject, source: OtherObject['source']): OtherObject {

@@ -638,7 +638,12 @@ function l7Step(effect: Explanation['effect'], reason: string, rules: RuleRef[],
  * otherwise be dropped by network policies", agent-wide or per endpoint, and it "supports auditing
  * network policies implemented at networks layers 3 and 4" (Documentation/security/policy-creation.rst).
  * When every side that drops belongs to an endpoint in audit mode, the drop is reported instead of
- * enforced; one side enforcing still drops.
+ * enforced; one side enforcing still drops. L7: the docs say no more than "layers 3 and 4"; the
+ * agent gives Envoy an endpoint's HTTP rules from its policy alone (cilium/cilium pkg/envoy/xds_server.go,
+ * UpdateNetworkPolicy: the "policy enforced" flags are the selector policy's IngressPolicyEnabled and
+ * EgressPolicyEnabled, not the endpoint's audit option), so a connection L3/L4 admitted to the proxy
+ * still meets its HTTP rules, and one no rule admitted is never redirected there. The kind run of
+ * labs/imperial-archive step audit-mode checks both.
  */
 function auditedDrops(audit: AuditOptions, sides: [dir: 'egress' | 'ingress', side: Side, end: PeerIdentity][]): Explanation | undefined {
   const dropped = sides.filter(([, side]) => side.decision === 'dropped');

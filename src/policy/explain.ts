@@ -41,11 +41,20 @@ export function formatExplanation(e: Explanation): string {
  * (egress, ingress, then the proxies): later checks never saw the packet. An allow is decided by
  * the most specific rule that let it through: an HTTP rule, then an L4-only allow that wildcarded
  * L7, then an L3/L4 rule, then a host policy left unenforced by the host firewall being off, then
- * the local-node exception; otherwise the last check.
+ * the local-node exception; otherwise the last check. An allow that policy audit mode let through
+ * (`audit: 'dropped'`) is decided by audit mode, followed by the check that would have dropped it.
  */
-export function decidingExplanation(result: Pick<ProbeResult, 'verdict' | 'explanation'>): Explanation | undefined {
+export function decidingExplanation(result: Pick<ProbeResult, 'verdict' | 'explanation' | 'audit'>): Explanation | undefined {
   const steps = result.explanation.filter((e) => e.effect !== 'note');
   if (result.verdict !== 'allowed') return steps.find((e) => e.effect === result.verdict);
+  // Policy audit mode let through what L3/L4 policy drops: that is what decided, and the learner
+  // needs the enforced verdict too, so the step that would have dropped it (and its rules) follows.
+  const audit = result.audit === 'dropped' ? steps.find((e) => e.reason === 'audit') : undefined;
+  if (audit) {
+    const wouldDrop = steps.filter((e) => e.effect === 'dropped');
+    const rules = wouldDrop.flatMap((e) => e.rules ?? []);
+    return {...audit, text: [audit.text, ...wouldDrop.map((e) => `the enforced verdict: ${e.text}`)].join('; '), ...(rules.length > 0 ? {rules} : {})};
+  }
   for (const reason of ['l7-rule', 'l7-wildcard', 'rule', 'host-firewall-off', 'local-node']) {
     const found = [...steps].reverse().find((e) => e.reason === reason);
     if (found) return found;

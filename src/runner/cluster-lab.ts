@@ -2,7 +2,8 @@ import type {Lab, Probe, Step} from '../lab/load';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
-import {collectFlows, flowsForProbe, type Flow} from './hubble';
+import {setLabAuditMode, usesAuditMode} from './audit-mode';
+import {auditFlowsForProbe, collectFlows, flowsForProbe, type Flow} from './hubble';
 import {Kubectl} from './kubectl';
 import {
   applyAppCommand, applyPoliciesCommand, appReadyCommands, clusterScopedPolicies, deletePolicyCommand, listPoliciesCommands,
@@ -57,6 +58,12 @@ export interface ClusterLabOptions {
    * everything else happens only in the lab's namespace.
    */
   hubble: boolean;
+  /**
+   * The cluster is the runner's own (kind): it may change the Cilium endpoint configuration of the
+   * lab's pods, which a step with `policyAuditMode: true` needs. Without it such a step is refused
+   * (planning refuses it first, cluster-support.ts) and nothing is run in kube-system for it.
+   */
+  ownCluster?: boolean;
   /** Pauses before each step (workshops); resolves when the user presses Enter. */
   pause?: (prompt: string) => Promise<void>;
   signal?: AbortSignal;
@@ -102,6 +109,11 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
     return result;
   }
 
+  // Planning refuses this first (cluster-support.ts); here too, before anything is applied.
+  const audited = steps.filter((s) => s.policyAuditMode === true).map((s) => s.id);
+  if (audited.length > 0 && options.ownCluster !== true) {
+    throw new Refused(`step ${audited.join(', ')} of ${lab.id} puts the lab's pods in policy audit mode, which changes their Cilium endpoint configuration; the runner does that only on its own kind cluster (--target kind). Nothing was applied`);
+  }
   try {
     await setUpLab(lab, options);
   } catch (error) {
@@ -112,39 +124,71 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   }
 
   if (!options.hubble) out.line(`# ${lab.id}: Hubble evidence off (--target context without --hubble): nothing is run in kube-system`);
-  let inForce: PolicyRef[] = [];
-  for (const step of steps) {
-    checkAbort();
-    out.line('');
-    out.line(formatStepHeader(lab.id, step, false));
-    if (options.pause) {
-      out.line(formatStepPolicies(step));
-      await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
-      checkAbort();
+  // Policy audit mode is a setting of each endpoint that outlives the step (audit-mode.ts): on only
+  // during a step that asks for it, off before the next step, at the end and after a failure. A run
+  // killed mid-step may have left it on, so a lab with such a step starts by switching it off.
+  let auditOn = options.ownCluster === true && usesAuditMode(lab);
+  const auditOff = async () => {
+    if (!auditOn) return;
+    auditOn = false;
+    const failed = await setLabAuditMode(executor, kubectl, lab, false, out);
+    if (failed.length > 0) {
+      out.line(`  could not switch policy audit mode off for every pod (${failed.join('; ')}); deleting the pods ends it: netpol-labs reset ${lab.id}`);
+      result.error ??= `policy audit mode may still be on for some pods of ${lab.id}: ${failed.join('; ')}`;
     }
-    let prepared: PreparedStep;
-    try {
-      prepared = await prepareStep(lab, step, options, inForce);
-      inForce = prepared.inForce;
-    } catch (error) {
-      if (error instanceof Interrupted) throw error;
-      checkAbort();
-      if (error instanceof Refused) out.line(`netpol-labs: refused: ${error.message}`);
-      result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
-      return result;
-    }
-    const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, prepared.revision, prepared.commandOf);
-    result.steps.push(stepResult);
-    // A dry run observed nothing, so it has no table to show.
-    if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
+  };
+  try {
+    await auditOff();
+    return await playSteps();
+  } finally {
+    // After Ctrl-C the run's commands are cancelled; cleanupAfterInterrupt switches it off instead.
+    if (!options.signal?.aborted) await auditOff();
   }
 
-  if (options.removeAtEnd) {
-    await resetLab(executor, kubectl, lab, out);
-  } else if (!executor.dryRun) {
-    out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
+  /** The steps in order; returns early with `result.error` when a step cannot be prepared. */
+  async function playSteps(): Promise<LabResult> {
+    let inForce: PolicyRef[] = [];
+    for (const step of steps) {
+      checkAbort();
+      out.line('');
+      out.line(formatStepHeader(lab.id, step, false));
+      if (options.pause) {
+        out.line(formatStepPolicies(step));
+        await options.pause(`Press Enter to apply step "${step.id}" and run its ${step.probes.length} probes (Ctrl-C stops) `);
+        checkAbort();
+      }
+      let prepared: PreparedStep;
+      try {
+        if (!step.policyAuditMode) await auditOff();
+        prepared = await prepareStep(lab, step, options, inForce);
+        inForce = prepared.inForce;
+        if (step.policyAuditMode) {
+          // After the policies: the probes then watch the endpoints settle in audit mode.
+          auditOn = true;
+          await setLabAuditMode(executor, kubectl, lab, true, out);
+          checkAbort();
+        }
+      } catch (error) {
+        if (error instanceof Interrupted) throw error;
+        checkAbort();
+        if (error instanceof Refused) out.line(`netpol-labs: refused: ${error.message}`);
+        result.error = `step ${step.id}: ${error instanceof Error ? error.message : String(error)}`;
+        return result;
+      }
+      const stepResult = await playStep(lab, step, kubectl, options, sleep, checkAbort, prepared.revision, prepared.commandOf);
+      result.steps.push(stepResult);
+      // A dry run observed nothing, so it has no table to show.
+      if (!executor.dryRun) out.line(formatStepTable(stepResult, false));
+    }
+
+    await auditOff();
+    if (options.removeAtEnd) {
+      await resetLab(executor, kubectl, lab, out);
+    } else if (!executor.dryRun) {
+      out.line(`\nThe app stays in namespace ${lab.namespaces.join(', ')} to explore; remove it with: netpol-labs reset ${lab.id}`);
+    }
+    return result;
   }
-  return result;
 }
 
 /**
@@ -452,7 +496,7 @@ async function playStep(
   }
 
   const probes = step.probes.map((p) => results.get(p)!);
-  if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out);
+  if (options.hubble) await attachFlows(executor, kubectl, lab, probes, started, out, step.policyAuditMode === true);
   return {id: step.id, title: step.title, converged, ...(convergedBy ? {convergedBy} : {}), note, probes};
 }
 
@@ -497,9 +541,11 @@ function toResult(lab: Lab, step: Step, o: Observation): ProbeResult {
 
 let hubbleWarned = false;
 
-/** Attaches Hubble flows to probes that were dropped or denied, or that failed. */
-async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probes: ProbeResult[], since: Date, out: Output) {
-  const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || (!p.passed && p.observed !== 'not-run'));
+/** Attaches Hubble flows to probes that were dropped or denied, or that failed, and in a step in audit mode the AUDIT flows of allowed ones. */
+async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probes: ProbeResult[], since: Date, out: Output, audit = false) {
+  // In a step in policy audit mode, an allowed probe may owe it to audit mode: its AUDIT flows show that.
+  const audited = (p: ProbeResult) => audit && p.observed === 'allowed';
+  const wanted = probes.filter((p) => p.observed === 'dropped' || p.observed === 'l7-denied' || audited(p) || (!p.passed && p.observed !== 'not-run'));
   if (executor.dryRun) out.line('# for probes that are dropped, denied or unexpected: read the Hubble flows of the namespace from every Cilium agent');
   else if (wanted.length === 0) return;
   // `hubble observe --namespace` matches either end of a flow, so a flow between two namespaces
@@ -516,6 +562,11 @@ async function attachFlows(executor: Executor, kubectl: Kubectl, lab: Lab, probe
   for (const p of wanted) {
     const verdict = p.observed === 'dropped' || p.observed === 'l7-denied' ? p.observed : p.expected;
     const [namespace, name] = p.from.includes('/') ? p.from.split('/', 2) : [lab.namespace, p.from];
+    if (audited(p)) {
+      const lines = auditFlowsForProbe([...flows.values()], {namespace, name});
+      if (lines.length) p.flows = lines;
+      continue;
+    }
     const lines = flowsForProbe([...flows.values()], {namespace, name}, p.method, verdict === 'allowed' ? 'dropped' : verdict);
     if (lines.length) p.flows = lines;
   }
@@ -538,10 +589,19 @@ export async function resetLab(executor: Executor, kubectl: Kubectl, lab: Lab, o
   out.line(`removed lab ${lab.id}: its policies and namespace${lab.namespaces.length > 1 ? 's' : ''} ${lab.namespaces.join(', ')}${containers ? ', and its containers outside the cluster' : ''}`);
 }
 
-/** After Ctrl-C: remove the lab's policies so nothing half-applied stays in force. */
-export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab): Promise<boolean> {
+/**
+ * After Ctrl-C: remove the lab's policies so nothing half-applied stays in force, and for a lab
+ * with a step in policy audit mode switch that off for its pods (whichever step was interrupted:
+ * the runner keeps no record of it that would survive the interruption).
+ */
+export async function cleanupAfterInterrupt(executor: Executor, context: string, lab: Lab, options: {out?: Output; ownCluster?: boolean} = {}): Promise<boolean> {
   const kubectl = new Kubectl(context);
   let cleaned = true;
   for (const command of removePoliciesCommands(kubectl, lab, 20_000)) cleaned = succeeded(await executor.run(command)) && cleaned;
+  // Only on the runner's own cluster: elsewhere audit mode was never switched on (it is refused).
+  if (options.ownCluster === true && usesAuditMode(lab)) {
+    const failed = await setLabAuditMode(executor, kubectl, lab, false, options.out ?? {line: () => {}, progress: () => {}, endProgress: () => {}});
+    cleaned = failed.length === 0 && cleaned;
+  }
   return cleaned;
 }

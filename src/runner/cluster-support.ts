@@ -9,11 +9,20 @@ import {addressProblem, KIND_NETWORK} from './kind-network';
  *   is no machine outside it the runner may use, so such a lab is refused there;
  * - host policies need the host firewall, which `netpol-labs up` and the zx script turn on when they
  *   install Cilium (host-firewall.ts), and whose absence they report on a cluster they reuse.
+ * - a step with `policyAuditMode: true`: the runner switches the lab's pods to policy audit mode
+ *   through the Cilium agents in kube-system (audit-mode.ts). That is the endpoint configuration of
+ *   someone else's cluster on an existing one, so such a step is refused there; kind and the zx
+ *   script, which play on the cluster the runner made, do it.
  * Each refusal comes before the runner changes anything, dry runs included, and names why.
  */
 
 /** Where a lab is to be played on a cluster. */
 export type ClusterTarget = 'kind' | 'context' | 'export';
+
+/** The steps of a lab (or the one `stepId` names) that put its pods in policy audit mode. */
+function auditSteps(lab: Lab, stepId?: string): string[] {
+  return lab.steps.filter((s) => s.policyAuditMode === true && (stepId === undefined || s.id === stepId)).map((s) => s.id);
+}
 
 /** The steps of a lab with probes from outside the cluster. */
 function outsideSteps(lab: Lab): string[] {
@@ -54,12 +63,20 @@ function addressProblems(lab: Lab): string[] {
  * Why the runner cannot play the lab on this target, or undefined when it can.
  *
  * @param target `kind` (`run --target kind`), `context` (an existing cluster), `export` (the zx script)
+ * @param stepId the one step to play (`--step`), when not all of them
  */
-export function unsupportedOnCluster(lab: Lab, target: ClusterTarget): string | undefined {
+export function unsupportedOnCluster(lab: Lab, target: ClusterTarget, stepId?: string): string | undefined {
   if (target === 'kind' || target === 'export') {
     const problems = addressProblems(lab);
     if (problems.length === 0) return undefined;
     return `lab ${lab.id} puts machines outside the cluster on the kind cluster's Docker network ${KIND_NETWORK}, at addresses that cannot be used there:\n${problems.map((p) => `  ${p}`).join('\n')}`;
+  }
+  const audited = auditSteps(lab, stepId);
+  if (audited.length > 0) {
+    const others = lab.steps.filter((s) => s.policyAuditMode !== true).map((s) => s.id);
+    return `lab ${lab.id} has ${audited.length === 1 ? 'a step' : 'steps'} in policy audit mode (${audited.join(', ')}, policyAuditMode: true in lab.yaml), which the runner plays by changing ` +
+      'the Cilium endpoint configuration of the lab\'s pods through the agents in kube-system; netpol-labs does not change endpoint configuration on a cluster it did not create. ' +
+      `Play it on kind (--target kind) or in the simulator (--target sim)${others.length > 0 ? `, or play another step here with --step (${others.join(', ')})` : ''}`;
   }
   const steps = outsideSteps(lab);
   if (steps.length > 0) {

@@ -255,7 +255,7 @@ function planRun(labNames: string[] | 'all', args: RunArgs, ctx: CommandContext)
     args.target === 'sim'
       ? []
       : labs.flatMap((lab) => {
-          const reason = unsupportedOnCluster(lab, args.target === 'kind' ? 'kind' : 'context');
+          const reason = unsupportedOnCluster(lab, args.target === 'kind' ? 'kind' : 'context', args.step);
           return reason === undefined ? [] : [{lab: lab.id, reason}];
         });
   if (notPlayed.length > 0 && (labNames !== 'all' || notPlayed.length === labs.length)) {
@@ -350,6 +350,8 @@ async function probeLabs(plan: RunPlan, args: RunArgs, executor: Executor, ctx: 
           outside: args.target === 'kind',
           // kind is the runner's own cluster; on a user's cluster, exec into its agents only when asked.
           hubble: args.target === 'kind' || args.hubble === true,
+          // Endpoint configuration (policy audit mode) only on the runner's own cluster.
+          ownCluster: args.target === 'kind',
           stepId: args.step,
           // A dry run prints the plan in one go: nothing is applied, so there is nothing to pause before.
           pause: args.interactive && !ctx.dryRun ? ctx.pause : undefined,
@@ -359,7 +361,7 @@ async function probeLabs(plan: RunPlan, args: RunArgs, executor: Executor, ctx: 
     } catch (error) {
       if (!(error instanceof Interrupted)) throw error;
       ctx.out.line(`\ninterrupted: removing the policies of lab ${lab.id} so the next run starts clean`);
-      const cleaned = await cleanupAfterInterrupt(cleanupExecutor(ctx)!, context, lab);
+      const cleaned = await cleanupAfterInterrupt(cleanupExecutor(ctx)!, context, lab, {out: ctx.out, ownCluster: args.target === 'kind'});
       ctx.out.line(cleaned ? 'cleaned up; the next run starts from a clean state' : `could not clean up; run: netpol-labs reset ${lab.id}${args.target === 'context' ? ` --target context --context ${context}` : ''}`);
       return 130;
     }

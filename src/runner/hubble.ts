@@ -63,6 +63,17 @@ export function flowsForProbe(flows: Flow[], client: {namespace: string; name: s
   return picked.slice(-3).map(formatFlow);
 }
 
+/**
+ * The flows that show policy audit mode let a probe's connection through: Hubble's verdict AUDIT,
+ * "used on policy verdict events in policy audit mode, to denominate flows that would have been
+ * dropped by policy if audit mode was turned off" (cilium/cilium api/v1/flow/flow.proto), from its client.
+ */
+export function auditFlowsForProbe(flows: Flow[], client: {namespace: string; name: string}): string[] {
+  const {namespace, name} = client;
+  const fromPod = (f: Flow) => f.source?.namespace === namespace && (f.source?.pod_name === name || (f.source?.pod_name ?? '').startsWith(`${name}-`));
+  return flows.filter((f) => fromPod(f) && f.verdict === 'AUDIT').slice(-3).map(formatFlow);
+}
+
 /** Reads recent flows of a namespace from every Cilium agent. */
 export async function collectFlows(
   executor: Executor,

@@ -89,8 +89,9 @@ export function probeName(p: Pick<ProbeResult, 'from' | 'request'>): string {
 }
 
 /** The heading printed before a step's rows. */
-export function formatStepHeader(labId: string, step: {id: string; title: string}, simulated: boolean): string {
-  return `${simulated ? `[${SIMULATED}] ` : ''}${labId} / ${step.id}: ${step.title}`;
+export function formatStepHeader(labId: string, step: {id: string; title: string; policyAuditMode?: boolean}, simulated: boolean): string {
+  const audit = step.policyAuditMode ? ' (policy audit mode: the lab\'s pods let through what L3/L4 policy drops, reported as AUDIT)' : '';
+  return `${simulated ? `[${SIMULATED}] ` : ''}${labId} / ${step.id}: ${step.title}${audit}`;
 }
 
 /** A step's rows: one per probe, with the details of every failure underneath. */

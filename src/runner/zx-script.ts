@@ -26,6 +26,7 @@ import {
   namespaceCommands, ownerCheckCommand, probeCommand, recoveryCommands, removePoliciesCommands,
 } from './lab-commands';
 import {policyId, stepPolicies} from './objects';
+import {agentNodesCommand, endpointAuditCommand, endpointIdCommand, labPodsCommand} from './audit-mode';
 
 /** How often the script repeats the harmless probes while a step's policies take effect (as the runner). */
 const POLL_INTERVAL_MS = 2_000;
@@ -103,11 +104,20 @@ function labData(lab: Lab) {
     removeContainers: data(removeContainersCommand([])),
     // Every policy of the lab by namespace/resource/name; a step deletes those in force it does not keep.
     deletes: Object.fromEntries(everyPolicy.map((ref) => [policyId(ref), data(deletePolicyCommand(kubectl, ref))])),
+    // Policy audit mode per endpoint (audit-mode.ts), for steps with policyAuditMode: the runner's
+    // commands, with POD, AGENT_POD and ENDPOINT_ID for the script to fill in from what it reads.
+    audit: {
+      listAgents: data(agentNodesCommand(kubectl)),
+      namespaces: lab.namespaces.map((namespace) => ({namespace, listPods: data(labPodsCommand(kubectl, namespace)), endpointId: data(endpointIdCommand(kubectl, namespace, 'POD'))})),
+      on: data(endpointAuditCommand(kubectl, 'AGENT_POD', 'ENDPOINT_ID', true)),
+      off: data(endpointAuditCommand(kubectl, 'AGENT_POD', 'ENDPOINT_ID', false)),
+    },
     steps: lab.steps.map((step) => {
       const apply = applyPoliciesCommand(kubectl, lab, step);
       return {
         id: step.id,
         title: step.title,
+        ...(step.policyAuditMode ? {policyAuditMode: true} : {}),
         keep: stepPolicies(step.policies, lab.namespace).map(policyId),
         ownerChecks: clusterScopedPolicies(lab, step).map((ref) => ({name: `${ref.kind} ${ref.name}`, command: data(ownerCheckCommand(kubectl, ref))})),
         ...(apply ? {apply: data(apply)} : {}),

@@ -231,6 +231,38 @@ const LAB = {
       timeoutMs: 60000
     }
   },
+  audit: {
+    listAgents: {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "get", "pods", "--namespace", "kube-system", "--selector", "k8s-app=cilium", "--output", "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.spec.nodeName}{\"\\n\"}{end}"],
+      timeoutMs: 20000
+    },
+    namespaces: [
+      {
+        namespace: "scarif",
+        listPods: {
+          file: "kubectl",
+          args: ["--context", "kind-netpol-labs", "get", "pods", "--namespace", "scarif", "--output", "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}{.spec.nodeName}{\"\\t\"}{.spec.hostNetwork}{\"\\n\"}{end}"],
+          timeoutMs: 20000
+        },
+        endpointId: {
+          file: "kubectl",
+          args: ["--context", "kind-netpol-labs", "get", "ciliumendpoint", "--namespace", "scarif", "POD", "--output", "jsonpath={.status.id}"],
+          timeoutMs: 20000
+        }
+      }
+    ],
+    on: {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "exec", "--namespace", "kube-system", "AGENT_POD", "--container", "cilium-agent", "--", "cilium-dbg", "endpoint", "config", "ENDPOINT_ID", "PolicyAuditMode=Enabled"],
+      timeoutMs: 20000
+    },
+    off: {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "exec", "--namespace", "kube-system", "AGENT_POD", "--container", "cilium-agent", "--", "cilium-dbg", "endpoint", "config", "ENDPOINT_ID", "PolicyAuditMode=Disabled"],
+      timeoutMs: 20000
+    }
+  },
   steps: [
     {
       id: "open",
@@ -801,6 +833,66 @@ const LAB = {
           }
         }
       ]
+    },
+    {
+      id: "audit-mode",
+      title: "Policy audit mode: the per-peer rules, reported instead of enforced at L3/L4",
+      policyAuditMode: true,
+      keep: ["scarif/ciliumnetworkpolicies.cilium.io/archive-per-peer"],
+      ownerChecks: [],
+      apply: {
+        file: "kubectl",
+        args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
+        timeoutMs: 60000,
+        input: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: archive-per-peer\n  namespace: scarif\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: imperial-archive\nspec:\n  description: Tiefighters may read the catalog; archivists may also read, replace\n    and delete records\n  endpointSelector:\n    matchLabels:\n      org: empire\n      class: archive\n  ingress:\n    - fromEndpoints:\n        - matchLabels:\n            org: empire\n            class: tiefighter\n      toPorts:\n        - ports:\n            - port: \"80\"\n              protocol: TCP\n          rules:\n            http:\n              - method: GET\n                path: /v1/catalog(/.*)?\n    - fromEndpoints:\n        - matchLabels:\n            org: empire\n            class: archivist\n      toPorts:\n        - ports:\n            - port: \"80\"\n              protocol: TCP\n          rules:\n            http:\n              - method: GET\n                path: /v1/catalog(/.*)?\n              - method: GET|PUT|DELETE\n                path: /v1/records/[0-9]+\n"
+      },
+      probes: [
+        {
+          name: "uwing GET /v1/catalog",
+          kind: "http",
+          expect: "allowed",
+          why: "Audited: the same policy dropped this request in step rules-per-peer; in audit mode Cilium lets it through and reports the verdict AUDIT.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "uwing", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "uwing PUT /v1/records/66",
+          kind: "http",
+          expect: "allowed",
+          why: "Audited: no rule admits the uwing, so its connection never reaches the HTTP rules; audit mode lets the whole connection through, PUT included.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "uwing", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "PUT", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/records/66"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter GET /v1/catalog",
+          kind: "http",
+          expect: "allowed",
+          why: "The tiefighter's HTTP rule allows GET on the catalog, as without audit mode.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/catalog"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter PUT /v1/records/66",
+          kind: "http",
+          expect: "l7-denied",
+          body: "Access denied",
+          why: "The tiefighter is admitted at L3/L4, so the proxy reads its request; audit mode covers L3/L4 only and the HTTP rule still answers 403.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "scarif", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "PUT", "--header", "Host: archive.scarif.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://archive.scarif.svc.cluster.local./v1/records/66"],
+            timeoutMs: 30000
+          }
+        }
+      ]
     }
   ]
 };
@@ -1227,9 +1319,15 @@ async function run(command) {
 }
 
 /** Stops the script, before it changes anything more, saying why. */
-function refuse(message) {
+async function refuse(message) {
   echo(chalk.red(`refused: ${message}`));
-  process.exit(2);
+  await stop(2);
+}
+
+/** Leaves with this exit code, after switching policy audit mode off if a step had it on. */
+async function stop(code) {
+  await auditOff();
+  process.exit(code);
 }
 
 /** Runs a command that must succeed; stops the script with its output otherwise. */
@@ -1238,9 +1336,75 @@ async function must(command, what) {
   if (result.exitCode !== 0) {
     echo(chalk.red(`FAILED: ${what}: ${command.file} ${command.args.join(' ')}`));
     echo(result.stderr.trim() || result.stdout.trim());
-    process.exit(2);
+    await stop(2);
   }
   return result;
+}
+
+/**
+ * Policy audit mode, for a step with `policyAuditMode: true` in lab.yaml: every pod of the lab
+ * that is a Cilium endpoint of its own gets `cilium-dbg endpoint config ID PolicyAuditMode=Enabled`
+ * in the agent on its node, the way Documentation/security/policy-creation.rst "Enable Policy Audit
+ * Mode (Specific Endpoint)" (cilium/cilium) does it; `Disabled` undoes it. The setting outlives the
+ * step, so it goes off before the next step, at the end, on a failure and on Ctrl-C.
+ */
+let auditOn = false;
+let interrupted = false;
+
+// Ctrl-C: nothing of a step in audit mode stays half-applied.
+process.once('SIGINT', async () => {
+  interrupted = true;
+  echo('\ninterrupted');
+  await stop(130);
+});
+
+/** name<TAB>node[<TAB>hostNetwork] lines of a jsonpath listing. */
+const rowsOf = (stdout) => stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => l.split('\t'));
+
+/** A command of LAB.audit with its placeholders (POD, AGENT_POD, ENDPOINT_ID) filled in. */
+const filled = (command, values) => ({...command, args: command.args.map((a) => values[a] ?? a)});
+
+/** Sets the option on every endpoint pod of the lab; off is best effort and says what it could not do. */
+async function setAuditMode(enabled) {
+  echo(`  policy audit mode ${enabled ? 'on' : 'off'} for the lab's pods`);
+  const problems = [];
+  const fail = async (message) => {
+    if (enabled) {
+      echo(chalk.red(`FAILED: policy audit mode: ${message}`));
+      await stop(2);
+    }
+    problems.push(message);
+  };
+  const agents = await run(LAB.audit.listAgents);
+  if (agents.exitCode !== 0) await fail(`could not list the Cilium agents: ${agents.stderr.trim()}`);
+  const agentOn = new Map(rowsOf(agents.stdout).map(([pod, node]) => [node, pod]));
+  for (const ns of agents.exitCode === 0 ? LAB.audit.namespaces : []) {
+    const pods = await run(ns.listPods);
+    if (pods.exitCode !== 0) {
+      await fail(`could not list the pods of ${ns.namespace}: ${pods.stderr.trim()}`);
+      continue;
+    }
+    // A hostNetwork pod is no endpoint of its own: it keeps enforcing, as in the simulator.
+    for (const [pod, node, host] of rowsOf(pods.stdout).filter((row) => row[2] !== 'true')) {
+      const id = await run(filled(ns.endpointId, {POD: pod}));
+      const endpoint = id.stdout.trim();
+      const agent = agentOn.get(node);
+      if (id.exitCode !== 0 || !/^\d+$/.test(endpoint) || !agent) {
+        await fail(`pod ${ns.namespace}/${pod}: no Cilium endpoint id or no agent on node ${node} (${id.stderr.trim() || endpoint || 'empty'})`);
+        continue;
+      }
+      const set = await run(filled(enabled ? LAB.audit.on : LAB.audit.off, {AGENT_POD: agent, ENDPOINT_ID: endpoint}));
+      if (set.exitCode !== 0) await fail(`endpoint ${endpoint} (pod ${ns.namespace}/${pod}): ${set.stderr.trim()}`);
+    }
+  }
+  if (problems.length > 0) echo(chalk.red(`  could not switch policy audit mode off for every pod (${problems.join('; ')}); deleting the pods ends it: kubectl --context ${SETUP.context} delete namespace ${LAB.namespaces.join(' ')}`));
+}
+
+/** Switches policy audit mode off when a step switched it on (or a killed run may have). */
+async function auditOff() {
+  if (!auditOn) return;
+  auditOn = false;
+  await setAuditMode(false);
 }
 
 /**
@@ -1258,9 +1422,9 @@ async function ensureNetwork() {
       subnets = (JSON.parse(inspect.stdout) ?? []).map((c) => c.Subnet).filter(Boolean);
     } catch {}
     if (subnets.includes(network.subnet)) return;
-    refuse(`Docker network ${network.name} exists with subnet ${subnets.join(', ') || 'unknown'}, not ${network.subnet}, where the labs' addresses are; remove it (docker network rm ${network.name}, after what uses it) and run this script again`);
+    await refuse(`Docker network ${network.name} exists with subnet ${subnets.join(', ') || 'unknown'}, not ${network.subnet}, where the labs' addresses are; remove it (docker network rm ${network.name}, after what uses it) and run this script again`);
   }
-  if (!/not found|no such network/i.test(inspect.stderr)) refuse(`docker network inspect ${network.name} failed: ${inspect.stderr.trim() || `exit ${inspect.exitCode}`}`);
+  if (!/not found|no such network/i.test(inspect.stderr)) await refuse(`docker network inspect ${network.name} failed: ${inspect.stderr.trim() || `exit ${inspect.exitCode}`}`);
   const mtu = Number.parseInt((await run(network.bridgeMtu)).stdout.trim(), 10);
   const [verb, subverb, ...rest] = network.create.args;
   const create = mtu > 0 ? {...network.create, args: [verb, subverb, '--opt', `${network.mtuOption}=${mtu}`, ...rest]} : network.create;
@@ -1283,7 +1447,7 @@ async function ensureCluster() {
       networks = Object.keys(JSON.parse(nodes.stdout) ?? {});
     } catch {}
     if (!networks.includes(SETUP.network.name)) {
-      refuse(`the kind cluster ${SETUP.cluster} is not on Docker network ${SETUP.network.name} (its nodes are on ${networks.join(', ') || 'none found'}), where the lab's machines outside the cluster go; delete it (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+      await refuse(`the kind cluster ${SETUP.cluster} is not on Docker network ${SETUP.network.name} (its nodes are on ${networks.join(', ') || 'none found'}), where the lab's machines outside the cluster go; delete it (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
     }
     echo(`# reusing the kind cluster ${SETUP.cluster}`);
   } else {
@@ -1304,7 +1468,7 @@ async function ensureCluster() {
     if (SETUP.hostFirewall) {
       const setting = await must(SETUP.hostFirewall.setting, 'read whether the host firewall is on');
       if (setting.stdout.trim() !== 'true') {
-        refuse(`${SETUP.hostFirewall.why}, which Cilium enforces only with its host firewall, set when Cilium is installed; Cilium in ${SETUP.cluster} runs without it. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+        await refuse(`${SETUP.hostFirewall.why}, which Cilium enforces only with its host firewall, set when Cilium is installed; Cilium in ${SETUP.cluster} runs without it. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
       }
     }
   } else {
@@ -1324,11 +1488,11 @@ async function deployApp() {
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const [key, value] = LAB.owner.managedBy;
     if (labels[key] !== value) {
-      refuse(`namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`);
+      await refuse(`namespace ${namespace} exists in ${SETUP.context} and was not created by netpol-labs (no ${key}=${value} label); delete or rename it yourself, or use another cluster`);
     }
     const [labKey, labId] = LAB.owner.lab;
     if (labels[labKey] !== labId) {
-      refuse(`namespace ${namespace} belongs to lab ${labels[labKey] ?? '?'}, not to ${labId}; two labs never share a namespace: remove that lab first`);
+      await refuse(`namespace ${namespace} belongs to lab ${labels[labKey] ?? '?'}, not to ${labId}; two labs never share a namespace: remove that lab first`);
     }
   }
   for (const command of LAB.removePolicies) await must(command, 'remove the policies a previous run left');
@@ -1349,7 +1513,7 @@ async function startContainers() {
   const names = new Set([...listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean), ...LAB.containers.map((c) => c.name)]);
   const removed = await run({...LAB.removeContainers, args: [...LAB.removeContainers.args, ...names]});
   const gone = removed.stderr.split('\n').map((l) => l.trim()).filter(Boolean).every((l) => /no such container/i.test(l));
-  if (removed.exitCode !== 0 && !gone) refuse(`could not remove earlier lab containers: ${removed.stderr.trim()}`);
+  if (removed.exitCode !== 0 && !gone) await refuse(`could not remove earlier lab containers: ${removed.stderr.trim()}`);
   for (const container of LAB.containers) {
     echo(container.role === 'outside'
       ? `# the machine outside the cluster: ${container.name} at ${container.ip} on Docker network ${SETUP.network.name}`
@@ -1370,7 +1534,7 @@ async function stepCommands(step) {
     const outputs = [];
     for (const read of probe.route.reads) outputs.push((await must(read, `read the node port of ${probe.route.key}`)).stdout);
     const route = parseNodePortRoute(...outputs, probe.route.port);
-    if (route.error) refuse(`probe ${probe.name}: ${route.error}`);
+    if (route.error) await refuse(`probe ${probe.name}: ${route.error}`);
     echo(`  outside -> ${probe.route.key} goes to node ${route.node} (${route.ip}), node port ${route.port}`);
     routes.set(probe.route.key, route);
   }
@@ -1392,7 +1556,7 @@ async function syncPolicies(step) {
     const labels = JSON.parse(found.stdout).metadata?.labels ?? {};
     const owned = [LAB.owner.managedBy, LAB.owner.lab].every(([key, value]) => labels[key] === value);
     if (!owned) {
-      refuse(`${check.name} already exists in ${SETUP.context} and is not this lab's; nothing of step ${step.id} was applied`);
+      await refuse(`${check.name} already exists in ${SETUP.context} and is not this lab's; nothing of step ${step.id} was applied`);
     }
   }
   if (step.apply) await must(step.apply, `apply the policies of step ${step.id}`);
@@ -1408,7 +1572,7 @@ async function syncPolicies(step) {
     // The start removed every policy labelled as this lab's, so only the lab's own can be here.
     if (!LAB.deletes[key]) {
       echo(chalk.red(`${key} carries this lab's labels but is none of its policies; remove it yourself`));
-      process.exit(2);
+      await stop(2);
     }
     await must(LAB.deletes[key], `remove ${key}, which step ${step.id} does not have`);
   }
@@ -1428,7 +1592,13 @@ async function observe(probe, command) {
  */
 async function playStep(step) {
   echo(`\n${chalk.bold(`${LAB.id} / ${step.id}`)}: ${step.title}`);
+  if (!step.policyAuditMode) await auditOff();
   await syncPolicies(step);
+  if (step.policyAuditMode && !interrupted) {
+    // After the step's policies; the probes below then watch the endpoints settle in audit mode.
+    auditOn = true;
+    await setAuditMode(true);
+  }
   const commands = await stepCommands(step);
   const observeOne = (probe) => observe(probe, commands.get(probe));
   const safe = step.probes.filter((p) => !p.destructive);
@@ -1470,8 +1640,12 @@ if (steps.length === 0) {
 await ensureCluster();
 await deployApp();
 await startContainers();
+// A run killed during a step in audit mode left it on: start with it off.
+auditOn = LAB.steps.some((s) => s.policyAuditMode);
+await auditOff();
 const failures = [];
 for (const step of steps) failures.push(...(await playStep(step)));
+await auditOff();
 const total = steps.reduce((n, s) => n + s.probes.length, 0);
 if (failures.length > 0) {
   echo(chalk.red(`\nFAIL: ${total - failures.length}/${total} probes as expected; these did not hold:`));

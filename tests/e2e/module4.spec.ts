@@ -62,6 +62,27 @@ test('the visibility page shows the notes\' l7policy, its errors, its repair and
   await expect(page.getByRole('link', {name: 'upgrade guide, 1.17 upgrade notes'})).toHaveAttribute('href', /docs\.cilium\.io\/en\/v1\.17\/operations\/upgrade/);
 });
 
+test('the visibility page\'s audit step: marked in policy audit mode, the audited probes marked, the upstream guide linked', async ({page}) => {
+  await page.goto(`${MODULE}visibility`, {waitUntil: 'networkidle'});
+  const step = lab.steps.find((s) => s.id === 'audit-mode')!;
+  const table = page.locator('[data-testid="probe-table"][data-step="audit-mode"]');
+  await expect(table.getByTestId('probe-audit-mode')).toContainText('In policy audit mode');
+  // The rows whose why says "Audited:" (checked against the engine in tests/lab/module4-audit.test.ts).
+  const audited = step.probes.map((p, i) => (p.why.startsWith('Audited:') ? i : -1)).filter((i) => i >= 0);
+  expect(audited.length).toBeGreaterThan(0);
+  const rows = table.getByTestId('probe-row');
+  await expect(rows).toHaveCount(step.probes.length);
+  for (const [i, probe] of step.probes.entries()) {
+    await expect(rows.nth(i).getByTestId('probe-audited'), `${probe.from} ${probe.label}`).toHaveCount(audited.includes(i) ? 1 : 0);
+  }
+  // The step's manifest, verbatim, and the per-endpoint commands of the guide.
+  await expect(page.locator('.theme-code-block [class*="codeBlockTitle"]').getByText('labs/imperial-archive/archive-per-peer.yaml', {exact: true})).toBeVisible();
+  const blocks = await page.locator('pre code').allInnerTexts();
+  expect(blocks.some((b) => b.includes('cilium-dbg endpoint config $ID PolicyAuditMode=Enabled'))).toBe(true);
+  expect(blocks.some((b) => b.includes('hubble observe --namespace scarif --verdict AUDIT'))).toBe(true);
+  await expect(page.getByRole('link', {name: 'Creating Policies from Verdicts'})).toHaveAttribute('href', 'https://docs.cilium.io/en/stable/security/policy-creation/');
+});
+
 /** Opens the playground on the archive lab; returns the console errors seen. */
 async function openArchive(page: Page): Promise<string[]> {
   const problems: string[] = [];

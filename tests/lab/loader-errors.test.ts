@@ -90,6 +90,20 @@ describe('lab loader errors', () => {
     ]);
   });
 
+  it('reads a step\'s policyAuditMode, and refuses a value that is not a boolean at its position', () => {
+    const audited = parseLab(GOOD.replace('    policies: [allow.yaml]\n', '    policies: [allow.yaml]\n    policyAuditMode: true\n'), 'labs/demo/lab.yaml', (p) => FILES[p], 'demo');
+    expect(audited.errors).toEqual([]);
+    expect(audited.lab?.steps[0].policyAuditMode).toBe(true);
+    // Without the key the step enforces, as a cluster does by default.
+    expect(parseLab(GOOD, 'labs/demo/lab.yaml', (p) => FILES[p], 'demo').lab?.steps[0].policyAuditMode).toBeUndefined();
+    // Line 9 is the inserted key; its value starts after "    policyAuditMode: " (21 characters).
+    expect(load(GOOD.replace('    policies: [allow.yaml]\n', '    policies: [allow.yaml]\n    policyAuditMode: "yes"\n'))).toEqual([
+      'labs/demo/lab.yaml:9:22: policyAuditMode "yes": must be true or false, without quotes (true puts the lab\'s pods in policy audit mode for this step)',
+    ]);
+    // Audit mode is a setting of the endpoints, not of a probe: the key is unknown there.
+    expect(load(GOOD.replace('        expect: allowed', '        expect: allowed\n        policyAuditMode: true'))[0]).toMatch(/^labs\/demo\/lab\.yaml:14:9: unknown key "policyAuditMode" in a probe; /);
+  });
+
   it('refuses a destructive probe whose step does not prove L7 filtering first, at its destructive key', () => {
     const put = GOOD.replace('        method: POST\n', '        method: PUT\n').replace('/v1/request-landing', '/v1/exhaust-port').replace('expect: allowed', 'expect: l7-denied\n        destructive: true');
     expect(load(put)).toEqual([

@@ -12,6 +12,7 @@ import {curlArgs, probeInvocation} from '../../src/runner/probe';
 
 const outpost = parse(readFileSync('tests/fixtures/lab-format/labs/outpost/lab.yaml', 'utf8')) as LabFile;
 const deathstar = parse(readFileSync('labs/deathstar/lab.yaml', 'utf8')) as LabFile;
+const archive = parse(readFileSync('labs/imperial-archive/lab.yaml', 'utf8')) as LabFile;
 const step = (lab: LabFile, id: string) => lab.steps.find((s) => s.id === id)!;
 
 describe('RunStep commands', () => {
@@ -24,6 +25,24 @@ describe('RunStep commands', () => {
     expect(kubectl).toMatch(/printf '\\0\\0\\0\\0\\0' \| kubectl -n empire exec -i tiefighter -- curl .*--http2-prior-knowledge/);
     expect(kubectl).toContain('# from a machine outside the cluster');
     for (const ns of ['empire', 'rebels']) expect(kubectl).toContain(`kubectl -n ${ns} delete networkpolicies.networking.k8s.io,ciliumnetworkpolicies.cilium.io --all`);
+  });
+
+  it('a step in policy audit mode switches each pod\'s endpoint on after the policies and off after the probes (policy-creation.rst)', () => {
+    const {kubectl} = runStepTexts(archive, step(archive, 'audit-mode'));
+    const lines = kubectl.split('\n');
+    const apply = lines.indexOf('kubectl apply -f labs/imperial-archive/archive-per-peer.yaml');
+    const on = lines.findIndex((l) => l.endsWith('cilium-dbg endpoint config "$id" PolicyAuditMode=Enabled'));
+    const firstProbe = lines.findIndex((l) => l.startsWith('kubectl -n scarif exec '));
+    const off = lines.findIndex((l) => l.endsWith('cilium-dbg endpoint config "$id" PolicyAuditMode=Disabled'));
+    const lastProbe = lines.map((l, i) => (l.startsWith('kubectl -n scarif exec ') ? i : -1)).filter((i) => i >= 0).pop()!;
+    expect(apply).toBeGreaterThan(0);
+    expect(on).toBeGreaterThan(apply);
+    expect(firstProbe).toBeGreaterThan(on);
+    expect(off).toBeGreaterThan(lastProbe);
+    expect(kubectl).toContain(`id=$(kubectl -n scarif get ciliumendpoint "$pod" -o jsonpath='{.status.id}' 2>/dev/null)`);
+    expect(kubectl).toContain('kubectl -n kube-system exec "$agent" -c cilium-agent -- ');
+    // The step before it enforces: no endpoint is touched.
+    expect(runStepTexts(archive, step(archive, 'visibility')).kubectl).not.toContain('PolicyAuditMode');
   });
 
   it('shows the deathstar\'s curl exactly as the runner sends it', () => {

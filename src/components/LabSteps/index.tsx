@@ -25,6 +25,7 @@ export default function LabSteps({lab}: {lab: LabFile}): React.ReactNode {
                 ))}
               </>
             )}
+            {step.policyAuditMode && <> · in policy audit mode</>}
           </div>
         </li>
       ))}

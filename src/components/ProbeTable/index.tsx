@@ -53,6 +53,12 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
       <table className={`reflow-table ${styles.table}`} role="table" data-testid="probe-table" data-lab={lab.id} data-step={step.id}>
         <caption className={styles.caption}>
           Probes of step <code>{step.id}</code>: {step.title}
+          {step.policyAuditMode && (
+            <div className={styles.audit} data-testid="probe-audit-mode">
+              In policy audit mode: the lab&apos;s pods let through what L3/L4 policy would drop, and Hubble reports it with
+              the verdict AUDIT; HTTP rules still answer.
+            </div>
+          )}
         </caption>
         <thead role="rowgroup">
           <tr role="row">
@@ -112,6 +118,11 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
                 ) : (
                   <>
                     <Outcome value={probe.expect} stacked />
+                    {step.policyAuditMode && isAudited(probe.why) && (
+                      <div className={styles.body} data-testid="probe-audited">
+                        audited: dropped without audit mode
+                      </div>
+                    )}
                     {predicting && prediction !== undefined && (
                       <div className={prediction === probe.expect ? styles.right : styles.wrong} data-testid="prediction-verdict">
                         {prediction === probe.expect ? '✓ you predicted it' : `✗ you said ${prediction}`}
@@ -131,6 +142,14 @@ export default function ProbeTable({lab, step: stepId}: ProbeTableProps): React.
     </ScrollBox>
     </div>
   );
+}
+
+/**
+ * A probe of a step in policy audit mode that audit mode lets through: its why starts with
+ * "Audited:" (lab.yaml's convention, checked against the engine by tests/lab/module4-audit.test.ts).
+ */
+export function isAudited(why: string): boolean {
+  return why.startsWith('Audited:');
 }
 
 /**

@@ -63,6 +63,19 @@ export function runStepTexts(lab: LabFile, step: StepFile): RunStepTexts {
     return `${probeCommandLine(probe, namespaces)}\n#   expect ${EXPECT_COMMENT[probe.expect]}${body}`;
   });
 
+  // A step in policy audit mode: each pod's endpoint, switched in the agent on its node, as
+  // Documentation/security/policy-creation.rst "Enable Policy Audit Mode (Specific Endpoint)" does it.
+  const audit = (state: 'Enabled' | 'Disabled') =>
+    namespaces.flatMap((n) => [
+      `for pod in $(kubectl -n ${n} get pods -o jsonpath='{.items[*].metadata.name}'); do`,
+      `  id=$(kubectl -n ${n} get ciliumendpoint "$pod" -o jsonpath='{.status.id}' 2>/dev/null)`,
+      '  [ -n "$id" ] || continue   # a hostNetwork pod has no endpoint of its own',
+      `  node=$(kubectl -n ${n} get pod "$pod" -o jsonpath='{.spec.nodeName}')`,
+      `  agent=$(kubectl -n kube-system get pods -l k8s-app=cilium --field-selector spec.nodeName="$node" -o jsonpath='{.items[0].metadata.name}')`,
+      `  kubectl -n kube-system exec "$agent" -c cilium-agent -- cilium-dbg endpoint config "$id" PolicyAuditMode=${state}`,
+      'done',
+    ]);
+
   const kubectl = [
     '# the app, once',
     ...lab.app.map((file) => `kubectl apply -f ${dir}/${file}`),
@@ -77,9 +90,11 @@ export function runStepTexts(lab: LabFile, step: StepFile): RunStepTexts {
       ? ['# (this step has no policy)']
       : step.policies.map((file) => `kubectl apply -f ${dir}/${file}`)),
     'sleep 5   # let Cilium push the policy to the datapath',
+    ...(step.policyAuditMode ? ['', '# policy audit mode for every pod of the lab, one endpoint at a time (only on a cluster of your own)', ...audit('Enabled')] : []),
     '',
     '# the probes',
     ...probeLines,
+    ...(step.policyAuditMode ? ['', '# then enforce again: policy audit mode off', ...audit('Disabled')] : []),
   ].join('\n');
 
   return {runner, sim, kubectl};
