@@ -4,7 +4,7 @@
 // hints come one at a time and the solution only after a click. Run after `npm run build`.
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import {seriousAccessibilityFindings} from './accessibility';
 import {expect, test} from './fixtures';
 import {type Locator, type Page} from '@playwright/test';
 import type {Challenge} from '../../src/lab/challenge';
@@ -205,10 +205,6 @@ test('a checked challenge, its hints and its solution are accessible (axe, WCAG 
     expect(await status(refused)).toBe('error');
     await el.getByTestId('challenge-next-hint').click();
     await el.getByTestId('challenge-show-solution').click();
-    const axe = await new AxeBuilder({page}).include('[data-testid="challenge"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const serious = axe.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
-    expect(serious, `axe serious or critical violations (${colorScheme})`).toEqual([]);
+    expect(await seriousAccessibilityFindings(page, ['[data-testid="challenge"]']), `axe serious or critical violations (${colorScheme})`).toEqual([]);
   }
 });

@@ -1,7 +1,7 @@
 // Predict-first probe tables in a real browser: the mode hides each expected outcome until the
 // learner picks one, reveals it with its why, keeps a score, and survives a reload (the browser's
 // localStorage, nothing else). Run after `npm run build`.
-import AxeBuilder from '@axe-core/playwright';
+import {seriousAccessibilityFindings} from './accessibility';
 import {expect, test} from './fixtures';
 import {type Locator, type Page} from '@playwright/test';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
@@ -65,8 +65,7 @@ test('predict first hides the answers, reveals each with its why once predicted,
   await expect(bar(page).getByTestId('predict-score')).toHaveText(score);
   await expect(rows(page).nth(2)).toHaveAttribute('data-revealed', 'false');
 
-  const axe = await new AxeBuilder({page}).include('[data-testid="predict-bar"]').include('[data-testid="probe-table"]').withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(await seriousAccessibilityFindings(page, ['[data-testid="predict-bar"]', '[data-testid="probe-table"]'])).toEqual([]);
 
   // A reload keeps the mode and the predictions.
   await page.reload({waitUntil: 'networkidle'});
