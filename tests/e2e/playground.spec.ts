@@ -245,8 +245,11 @@ test.describe('dark mode', () => {
 
 test('the lab picker offers every lab; each step of module 2\'s labs predicts what its lab.yaml expects', async ({page}) => {
   // The lab's own steps, and the datapath switch on the ipBlock step that the lesson describes.
-  const problems = await openPlayground(page);
   const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
+  // One switch and one prediction per step of module 2's labs (a score of them): on a busy two-core
+  // machine that took more than the default 30 s.
+  test.setTimeout(30_000 + 3_000 * labs.filter((l) => l.id.startsWith('netpol-')).flatMap((l) => l.steps).length);
+  const problems = await openPlayground(page);
   const picker = page.getByTestId('playground-lab');
   await expect(picker).toHaveValue('deathstar');
   const offered = await picker.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
