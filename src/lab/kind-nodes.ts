@@ -8,11 +8,12 @@ import type {Node} from '../policy';
  * - kind names a cluster's node containers, and so its nodes, `<cluster>-control-plane` and
  *   `<cluster>-worker`, `<cluster>-worker2`, ... (kubernetes-sigs/kind pkg/cluster/internal/providers/
  *   common/naming.go MakeNodeNamer); the cluster is `netpol-labs`. The node containers sit on
- *   Docker's `kind` network, whose embedded DNS answers their names to the other containers on it,
- *   the `from: outside` machine included (https://docs.docker.com/engine/network/#dns-services).
+ *   the Docker network the runner makes for kind (src/runner/kind-network.ts), whose embedded DNS
+ *   answers their names to the other containers on it, the `from: outside` machine included
+ *   (https://docs.docker.com/engine/network/#dns-services).
  * - The kubelet labels every node with kubernetes.io/hostname, kubernetes.io/os and
- *   kubernetes.io/arch (and their deprecated beta.kubernetes.io twins) when it registers it
- *   (kubernetes/kubernetes pkg/kubelet/kubelet_node_status.go initialNode).
+ *   kubernetes.io/arch when it registers it (kubernetes/kubernetes pkg/kubelet, the initial Node
+ *   object: v1.LabelHostname, v1.LabelOSStable, v1.LabelArchStable).
  * - kubeadm labels the control-plane node, and only it, with node-role.kubernetes.io/control-plane
  *   and node.kubernetes.io/exclude-from-external-load-balancers
  *   (kubernetes/kubernetes cmd/kubeadm/app/phases/markcontrolplane/markcontrolplane.go labelsToAdd).
@@ -31,8 +32,6 @@ export const KIND_CONTROL_PLANE = `${CLUSTER}-control-plane`;
 
 function kubeletLabels(name: string): Record<string, string> {
   return {
-    'beta.kubernetes.io/arch': 'amd64',
-    'beta.kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
     'kubernetes.io/hostname': name,
     'kubernetes.io/os': 'linux',
