@@ -88,7 +88,7 @@ const ROWS: {from: string; to: string; traffic: string; verdict: 'allowed' | 'dr
 describe('the host-policies page: host policies on kind, as the simulator predicts them', () => {
   const page = read('docs/cilium-policy/host-policies.mdx');
   const workers = 'labs/cilium-host-policies/workers-host-policy.yaml';
-  const lockout = 'labs/cilium-host-policies/all-nodes-ssh-only.yaml';
+  const lockout = 'labs/host-policy-lockout/all-nodes-ssh-only.yaml';
 
   it('the workers-only policy, host firewall on: each piece of traffic has the documented verdict, and no warning', () => {
     const result = evaluateScenario(kindScenario(workers, true, ROWS.map((r) => r.probe)));
