@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import type {Outcome} from './outcome';
 import {fileRequest, requestLabel, serviceOfHost, type ProbeKind, type ProbeRequest} from './probe-request';
 import {requestPath} from './request-path';
+import {isKindNode, KIND_NODES} from './kind-nodes';
 import type {ProbeFile} from './schema';
 
 /**
@@ -29,6 +30,8 @@ export interface ProbeTarget {
   path?: string;
   /** The addresses of a name under the lab's `names`, or the one address the probe names itself. */
   ips?: string[];
+  /** The kind node the host names (src/lab/kind-nodes.ts): a probe from outside to the node itself. */
+  node?: string;
   /** True when the host is a name the client resolves before sending (not an address literal). */
   resolvesName: boolean;
 }
@@ -97,14 +100,15 @@ function resolveSource(probe: ProbeFile, index: AppIndex, fail: ProbeFail): Prob
   return {kind: 'pod', namespace, name, ...client};
 }
 
-/** A host resolved against the app's Services, the lab's names and address literals. */
-type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {error: string; code: string};
+/** A host resolved against kind's nodes, the app's Services, the lab's names and address literals. */
+type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {node: string} | {error: string; code: string};
 
 function resolveHost(host: string, index: AppIndex, clientNamespace: string | undefined): ResolvedHost {
   if (ipaddr.IPv4.isValidFourPartDecimal(host)) return {ips: [host]};
   if (ipaddr.isValid(host)) return {error: `${host} is an IPv6 address; the labs run on IPv4 only (kind's default), so use an IPv4 address`, code: 'ipv6'};
   const external = index.names.get(host.toLowerCase().replace(/\.$/, ''));
   if (external) return {ips: external};
+  if (isKindNode(host)) return {node: host.toLowerCase().replace(/\.$/, '')};
   const named = serviceOfHost(host, clientNamespace);
   if (named && index.namespaces.includes(named.namespace)) {
     const info = index.services.get(`${named.namespace}/${named.service}`);
@@ -121,7 +125,7 @@ function resolveHost(host: string, index: AppIndex, clientNamespace: string | un
   const example = `SERVICE.${clientNamespace ?? index.namespaces[0]}.svc.cluster.local`;
   return {
     code: 'unknown-host',
-    error: `host "${host}" is neither a Service of this lab (${example}, in namespace ${index.namespaces.join(' or ')}) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
+    error: `host "${host}" is neither a Service of this lab (${example}, in namespace ${index.namespaces.join(' or ')}) nor a name under \`names\` in lab.yaml nor a node of kind's cluster (${KIND_NODES.map((n) => n.name).join(', ')}); add it under \`names\` with its addresses, or use an IPv4 address`,
   };
 }
 
@@ -201,6 +205,7 @@ function targetOf(host: string, port: number | undefined, field: keyof ProbeFile
   }
   const resolvesName = !ipaddr.isValid(host);
   if ('ips' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), ips: resolved.ips, resolvesName}};
+  if ('node' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), node: resolved.node, resolvesName}};
   if (port !== undefined && !resolved.info.ports.some((p) => p.port === port && p.protocol === 'TCP')) {
     const known = resolved.info.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
     fail(field, 'unknown-port', `Service "${resolved.service}" has no TCP port ${port}; its ports are ${known}`);
@@ -288,6 +293,13 @@ function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail)
 function checkSource(probe: ProbeFile, source: ProbeSource, resolved: Resolved, fail: ProbeFail): void {
   const field: keyof ProbeFile = resolved.request.kind === 'http' || resolved.request.kind === 'grpc' ? 'url' : resolved.request.kind;
   if (source.kind === 'pod') {
+    if (resolved.target.node !== undefined) {
+      // A pod's resolver would take the single-label name for a Service of its namespace (search
+      // list), and the cluster DNS knows no node names: a pod reaches a node through a Service of a
+      // hostNetwork pod there.
+      fail(field, 'node-from-pod', `${resolved.target.host} is a node of kind's cluster, which only a machine outside the cluster (from: outside) can name; from a pod, probe a Service whose backend is a hostNetwork pod on that node`);
+      return;
+    }
     if (source.hostNetwork && !source.clusterDns && resolved.target.service !== undefined) {
       fail(field, 'host-network-dns', `${source.name} runs in its node's network and resolves with the node's resolver, which knows no Service; give it dnsPolicy: ClusterFirstWithHostNet`);
     }

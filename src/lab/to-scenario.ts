@@ -1,5 +1,7 @@
 import {clusterFromObjects, parsePolicyDocuments, selectorlessServiceErrors, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type ProbeEnd, type Scenario} from '../policy';
 import {CLUSTER_DNS_OBJECTS, CLUSTER_DNS_SERVICE} from './cluster-dns';
+import {needsHostFirewall} from './host-firewall-needs';
+import {KIND_NODES} from './kind-nodes';
 import type {Lab, Probe, ProbeSource, Step} from './load';
 import type {KubeObject} from './manifests';
 
@@ -24,6 +26,12 @@ export interface StepScenarioOptions {
  * probe the engine probe of its connection (what happens once any name resolved; name lookups
  * are added by simulateStep). Pure: the simulator target of the runner and the site's playground
  * both use it, so they cannot disagree.
+ *
+ * The cluster is the one `netpol-labs up` makes for the lab. A lab with a host policy runs with
+ * Cilium's host firewall on (`up` turns it on for such a lab: src/runner/host-firewall.ts), and its
+ * nodes are kind's, with their real labels, so a nodeSelector selects what it selects on kind; so
+ * are the nodes of a lab whose probes name a node. Other labs keep the engine's default nodes (the
+ * ones their pods name): without a host policy neither the firewall nor node labels change a verdict.
  */
 export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions = {}): {scenario: Scenario; errors: PolicyError[]} {
   const errors: PolicyError[] = [];
@@ -39,13 +47,19 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
       errors.push(...parsed.errors);
       return parsed.policies;
     });
+  const hostFirewall = needsHostFirewall(lab);
   const cluster = clusterFromObjects([...appObjects, ...dnsObjects], lab.namespace);
+  if (hostFirewall || namesNodes(lab)) cluster.nodes = KIND_NODES.map((n) => ({...n, labels: {...n.labels}}));
+  const scenarioOptions = {
+    ...(hostFirewall ? {hostFirewall: true} : {}),
+    ...(step.policyAuditMode ? {auditEndpoints: auditedPods(lab, cluster)} : {}),
+  };
   const scenario: Scenario = {
     datapath: 'cilium',
     cluster,
     policies,
     probes: step.probes.map((probe) => connectionProbe(lab, probe, scenarioPods(appObjects))),
-    ...(step.policyAuditMode ? {options: {auditEndpoints: auditedPods(lab, cluster)}} : {}),
+    ...(Object.keys(scenarioOptions).length > 0 ? {options: scenarioOptions} : {}),
   };
   errors.push(...selectorlessServiceErrors(scenario));
   return {scenario, errors};
@@ -60,6 +74,11 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
  */
 function auditedPods(lab: Lab, cluster: Scenario['cluster']): string[] {
   return cluster.pods.filter((p) => lab.namespaces.includes(p.namespace) && p.hostNetwork !== true).map((p) => `${p.namespace}/${p.name}`);
+}
+
+/** True when a probe of the lab goes to a node of kind's cluster. */
+function namesNodes(lab: Lab): boolean {
+  return lab.steps.some((s) => s.probes.some((p) => p.target.node !== undefined));
 }
 
 function otherObject(object: KubeObject, source: OtherObject['source']): OtherObject {
@@ -98,11 +117,13 @@ export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labe
   const {request, target} = probe;
   if (request.kind === 'dns') return lookupProbe(from, request.name);
   const to: ProbeEnd =
-    target.service !== undefined
+    target.node !== undefined
+      ? {node: target.node}
+      : target.service !== undefined
       ? request.kind === 'icmp'
         ? {pod: headlessBackend(lab, target.namespace!, target.service, pods)}
         : {service: `${target.namespace}/${target.service}`}
-      : {ip: target.ips![0]};
+        : {ip: target.ips![0]};
   if (request.kind === 'icmp') return {from, to, protocol: 'ICMP', icmpType: 8};
   const base = {from, to, port: target.port!, protocol: 'TCP' as const};
   if (request.kind === 'tcp') return base;

@@ -256,12 +256,20 @@ export function peerMatches(model: Model, r: CompiledRule, peer: PeerIdentity, s
  * cilium datapath (NetworkPolicy knows no identities: there it is an address like any other).
  */
 function externalIdentity(model: Model, peer: PeerIdentity): ExternalAddress['identity'] | undefined {
-  return peer.kind === 'world' && model.datapath === 'cilium' ? model.cluster.externalByIp.get(peer.ip) : undefined;
+  if (model.datapath !== 'cilium') return undefined;
+  if (peer.kind === 'world') return model.cluster.externalByIp.get(peer.ip);
+  // An API server in a node's own network (kubeadm's, kind's) is a backend of default/kubernetes:
+  // Cilium gives its address reserved:kube-apiserver besides the node's host or remote-node label
+  // (pkg/ipcache registerAPIServerBackendWatcher; Hubble's metrics docs list the label pairs
+  // reserved:kube-apiserver with reserved:host and with reserved:remote-node). Identity is per
+  // address, so every port of that node carries it.
+  if (peer.kind === 'node' && model.cluster.externalByIp.get(peer.ip) === 'kube-apiserver') return 'kube-apiserver';
+  return undefined;
 }
 
 /**
  * The reserved labels of a peer that is not a pod. An API server outside the cluster keeps the
- * world's labels and gains reserved:kube-apiserver; Cilium's ingress proxy is reserved:ingress
+ * world's labels and gains reserved:kube-apiserver, one on a node keeps the node's; Cilium's ingress proxy is reserved:ingress
  * alone (pkg/labels reserved identities; layer3.rst "Entities based").
  */
 function reservedLabels(reserved: string, special: ExternalAddress['identity'] | undefined, ipv6: boolean): Record<string, string> {
@@ -470,7 +478,12 @@ function evalSide(model: Model, dir: 'ingress' | 'egress', subject: SideSubject,
   const ids = subject.ids;
   const where = dir === 'ingress' ? `ingress to ${subject.key}` : `egress from ${subject.key}`;
   const special = externalIdentity(model, peer);
-  const who = special ? `${peer.kind === 'world' ? peer.ip : ''} (${special === 'ingress' ? 'ingress' : 'world, kube-apiserver'})` : describePeer(peer, subject);
+  const who =
+    special && peer.kind === 'node'
+      ? `${describePeer(peer, subject).replace(/\)$/, '')}, kube-apiserver)`
+      : special
+        ? `${peer.kind === 'world' ? peer.ip : ''} (${special === 'ingress' ? 'ingress' : 'world, kube-apiserver'})`
+        : describePeer(peer, subject);
   const always = model.datapath === 'cilium' && model.mode === 'always';
   const isolators: RuleRef[] = [];
   const denies: CompiledRule[] = [];

@@ -87,16 +87,21 @@ const tcp = (port: number): Traffic => ({protocol: 'TCP', port, icmpType: 8, fam
 const udp = (port: number): Traffic => ({protocol: 'UDP', port, icmpType: 8, family: 'IPv4'});
 
 /**
- * Where the API server listens: the addresses cluster.external gives the kube-apiserver identity,
- * or else the nodes labelled as control plane (the API server runs there in host network). With
+ * Where the API server listens: the addresses cluster.external gives the kube-apiserver identity
+ * (outside the cluster or a node's own), or else the nodes labelled as control plane (the API server runs there in host network). With
  * neither, the scenario does not say, and no API server traffic is checked.
  */
 function apiServers(model: Model): {peer: PeerIdentity; who: string; node?: NodeInfo}[] {
-  const outside: {peer: PeerIdentity; who: string; node?: NodeInfo}[] = [];
-  for (const [ip, identity] of model.cluster.externalByIp) if (identity === 'kube-apiserver') outside.push({peer: {kind: 'world', ip}, who: `the API server (${ip}, kube-apiserver)`});
-  // An API server listed outside the cluster is where the nodes go; only without one is it taken
-  // to run on the control-plane nodes.
-  if (outside.length > 0) return outside;
+  const listed: {peer: PeerIdentity; who: string; node?: NodeInfo}[] = [];
+  for (const [ip, identity] of model.cluster.externalByIp) {
+    if (identity !== 'kube-apiserver') continue;
+    // Listed at a node's address: the API server runs in that node's network.
+    const node = model.cluster.nodeByIp.get(ip);
+    listed.push(node ? {peer: {kind: 'node', node, ip}, who: `the API server on node ${node.name} (remote-node, kube-apiserver)`, node} : {peer: {kind: 'world', ip}, who: `the API server (${ip}, kube-apiserver)`});
+  }
+  // A listed API server is where the nodes go; only without one is it taken to run on the
+  // control-plane nodes.
+  if (listed.length > 0) return listed;
   return model.cluster.nodes
     .filter((node) => Object.prototype.hasOwnProperty.call(node.labels, CONTROL_PLANE_LABEL))
     .map((node) => ({peer: {kind: 'node', node, ip: node.ip}, who: `the API server on node ${node.name} (remote-node)`, node}));

@@ -322,9 +322,12 @@ function readCluster(v: Val): Cluster {
     // Only identities an address can have besides world; an outside address is the world already.
     const identity = xf.require('identity', 'kube-apiserver or ingress')?.oneOf(['kube-apiserver', 'ingress'] as const, 'identity of an outside address');
     if (ipVal === undefined || ip === undefined || identity === undefined) continue;
-    const taken = [...(cluster.nodes ?? []).map((n) => n.ip), ...cluster.pods.map((p) => p.ip)].some((used) => used !== undefined && canonicalIp(used) === canonicalIp(ip));
-    if (taken) {
-      ipVal.fail('invalid-cluster', `${ipVal.path} ${ip} is the address of a node or a pod, which has its own identity; external lists addresses outside them`);
+    // The API server may run in a node's own network (kubeadm, kind): that address keeps the
+    // node's identity and gains kube-apiserver. Nothing else shares an address with a node or a pod.
+    const same = (used: string | undefined) => used !== undefined && canonicalIp(used) === canonicalIp(ip);
+    const onNode = (cluster.nodes ?? []).some((n) => same(n.ip));
+    if (cluster.pods.some((p) => same(p.ip)) || (onNode && identity !== 'kube-apiserver')) {
+      ipVal.fail('invalid-cluster', `${ipVal.path} ${ip} is the address of a ${onNode ? 'node' : 'pod'}, which has its own identity; external lists addresses outside them${onNode ? ' (only kube-apiserver may be a node\'s address: an API server in the node\'s network)' : ''}`);
       continue;
     }
     cluster.external = [...(cluster.external ?? []), {ip, identity}];

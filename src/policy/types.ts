@@ -105,7 +105,8 @@ export interface Cluster {
   /**
    * Addresses outside the pods and nodes that Cilium gives a reserved identity: the API server
    * (`kube-apiserver`, when it runs outside the cluster) or Cilium's Envoy for Ingress and Gateway API
-   * (`ingress`). Any other address is the world.
+   * (`ingress`). Any other address is the world. `kube-apiserver` may also be a node's address: the
+   * API server in that node's network, which keeps the node's identity and gains kube-apiserver.
    */
   external?: ExternalAddress[];
 }

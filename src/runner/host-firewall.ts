@@ -15,39 +15,16 @@
  * (install/kubernetes/cilium/templates/cilium-configmap.yaml), which is what the agent reads; the
  * reuse check of an existing kind cluster reads it there.
  */
+import {hostPolicies, type HostPolicy} from '../lab/host-firewall-needs';
 import type {Lab} from '../lab/load';
 import {TIMEOUTS} from './constants';
 import type {Command} from './exec';
 import type {Kubectl} from './kubectl';
 
+export {hostPolicies, type HostPolicy};
+
 /** The Helm value that turns the host firewall on. */
 export const HOST_FIREWALL_VALUE = 'hostFirewall.enabled=true';
-
-/** A host policy of a lab: the file and the policy's name. */
-export interface HostPolicy {
-  lab: string;
-  file: string;
-  name: string;
-}
-
-/** True when a CiliumClusterwideNetworkPolicy selects nodes: `spec.nodeSelector`, or one in `specs`. */
-function selectsNodes(object: {kind?: string; spec?: unknown; specs?: unknown}): boolean {
-  if (object.kind !== 'CiliumClusterwideNetworkPolicy') return false;
-  const specs = [object.spec, ...(Array.isArray(object.specs) ? object.specs : [])];
-  return specs.some((s) => s !== null && typeof s === 'object' && (s as {nodeSelector?: unknown}).nodeSelector !== undefined);
-}
-
-/** The host policies among a lab's manifests (app and every step's policies), each once. */
-export function hostPolicies(lab: Lab): HostPolicy[] {
-  const manifests = [...lab.app, ...lab.steps.flatMap((s) => s.policies)];
-  const found = new Map<string, HostPolicy>();
-  for (const m of manifests) {
-    for (const {object} of m.objects) {
-      if (selectsNodes(object as {kind?: string; spec?: unknown; specs?: unknown})) found.set(`${m.path}/${object.metadata.name}`, {lab: lab.id, file: m.path, name: object.metadata.name});
-    }
-  }
-  return [...found.values()];
-}
 
 /** The host policies of every lab given: when there is any, `up` turns the host firewall on. */
 export function hostFirewallNeeds(labs: Lab[]): HostPolicy[] {

@@ -54,12 +54,16 @@ test('the rule-structure page shows, under each refused policy, the error the si
   }
 });
 
-test('the host-policies page shows the table of simulated verdicts on kind and the lockout warnings', async ({page}) => {
+test('the host-policies page shows the lab\'s probe tables (outside to the worker\'s kubelet port: allowed, then dropped) and the lockout warnings', async ({page}) => {
   await page.goto(`${MODULE}host-policies`, {waitUntil: 'networkidle'});
-  const row = page.locator('main table tr', {hasText: 'outside, 172.30.0.100'}).filter({hasText: 'TCP 10250 (kubelet)'}).filter({hasText: 'netpol-labs-worker'});
-  await expect(row).toHaveCount(1);
-  await expect(row).toContainText('dropped');
+  const kubelet = (step: string) =>
+    page.locator(`[data-testid="probe-table"][data-lab="cilium-host-policies"][data-step="${step}"]`).getByTestId('probe-row').filter({hasText: 'netpol-labs-worker:10250'});
+  await expect(kubelet('no-host-policy')).toHaveCount(1);
+  await expect(kubelet('no-host-policy')).toHaveAttribute('data-expect', 'allowed');
+  await expect(kubelet('workers-host-policy')).toHaveCount(1);
+  await expect(kubelet('workers-host-policy')).toHaveAttribute('data-expect', 'dropped');
   await expect(page.locator('pre code', {hasText: 'host policy lockout'})).toBeVisible();
+  await expect(page.getByRole('link', {name: 'cilium-host-policies.mjs'})).toHaveAttribute('href', '/zx/cilium-host-policies.mjs');
 });
 
 test('side by side: the two APIs in two columns on a laptop, one above the other on a phone', async ({page}) => {

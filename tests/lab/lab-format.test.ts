@@ -152,7 +152,7 @@ describe('lab loader: probes beyond HTTP', () => {
     ]);
     const unknown = TEXT.replace('        dns: mos-eisley.example\n        expect: allowed', '        dns: mos-eisley.example\n        expect: allowed').replace('url: http://mos-eisley.example/\n        expect: allowed', 'url: http://tatooine.example/\n        expect: allowed');
     expect(load(unknown)).toEqual([
-      `${at(unknown, 'http://tatooine.example/')}: probe URL host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
+      `${at(unknown, 'http://tatooine.example/')}: probe URL host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml nor a node of kind's cluster (netpol-labs-worker, netpol-labs-control-plane); add it under \`names\` with its addresses, or use an IPv4 address`,
     ]);
   });
 
@@ -209,7 +209,7 @@ describe('lab format: the reviewers\' cases', () => {
   it('refuses a DNS probe of a name that is nothing of the lab (its NXDOMAIN would be no verdict)', () => {
     const text = TEXT.replace('        dns: mos-eisley.example\n        expect: allowed\n        why: Nothing', '        dns: tatooine.example\n        expect: allowed\n        why: Nothing');
     expect(load(text)).toEqual([
-      `${at(text, 'tatooine.example')}: probe host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml; add it there with its addresses, or use an IPv4 address`,
+      `${at(text, 'tatooine.example')}: probe host "tatooine.example" is neither a Service of this lab (SERVICE.empire.svc.cluster.local, in namespace empire or rebels) nor a name under \`names\` in lab.yaml nor a node of kind's cluster (netpol-labs-worker, netpol-labs-control-plane); add it under \`names\` with its addresses, or use an IPv4 address`,
     ]);
   });
 
@@ -218,6 +218,21 @@ describe('lab format: the reviewers\' cases', () => {
     expect(load(text)).toEqual([`${at(text, 'unresolved\n        why: The node port')}: a probe from outside names its target without the cluster DNS, so it cannot be unresolved`]);
     const ping = TEXT.replace('      - from: rebels/xwing\n        icmp: probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless', '      - from: outside\n        icmp: probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless');
     expect(load(ping)).toEqual([`${at(ping, 'probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless')}: a machine outside the cluster cannot reach a pod's address to ping it; ping a node's or an outside address instead`]);
+  });
+
+  it('takes a node of kind\'s cluster as the target of a probe from outside, and refuses it from a pod', () => {
+    const text = TEXT.replace('      - from: rebels/xwing\n        icmp: probes.empire.svc.cluster.local\n        expect: allowed\n        why: A headless', '      - from: outside\n        tcp: netpol-labs-worker:22\n        expect: allowed\n        why: x\n      - from: outside\n        icmp: netpol-labs-control-plane\n        expect: allowed\n        why: A headless');
+    const parsed = parseLab(text, `${DIR}/lab.yaml`, read, 'outpost');
+    expect(parsed.errors.map(formatLabError)).toEqual([]);
+    const probes = parsed.lab!.steps.flatMap((s) => s.probes).filter((p) => p.target.node !== undefined);
+    expect(probes.map((p) => [p.label, p.target.node, p.target.port])).toEqual([
+      ['TCP netpol-labs-worker:22', 'netpol-labs-worker', 22],
+      ['ping netpol-labs-control-plane', 'netpol-labs-control-plane', undefined],
+    ]);
+    const fromPod = TEXT.replace('      - from: rebels/xwing\n        icmp: probes.empire.svc.cluster.local', '      - from: rebels/xwing\n        icmp: netpol-labs-worker');
+    expect(load(fromPod)).toEqual([
+      `${at(fromPod, 'netpol-labs-worker\n')}: netpol-labs-worker is a node of kind's cluster, which only a machine outside the cluster (from: outside) can name; from a pod, probe a Service whose backend is a hostNetwork pod on that node`,
+    ]);
   });
 
   it('refuses a Service name from a hostNetwork pod that resolves with its node\'s resolver', () => {

@@ -1,6 +1,6 @@
 /**
  * Module 3 shows the engine's own words: the errors for rules Cilium refuses (rule-structure page)
- * and the verdicts and warnings for host policies on kind's two nodes (host-policies page). These
+ * and the verdicts and warnings for host policies on kind's two nodes (host-policies page and its lab). These
  * tests run the engine on the files under labs/ that those pages show, check the outcomes against
  * what Cilium documents, and check that the page quotes the output verbatim, so the lesson cannot
  * drift from the simulator.
@@ -8,6 +8,9 @@
 import {readFileSync, readdirSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {evaluateScenario, formatError, formatWarning, parsePolicyDocuments, type Probe, type Scenario} from '../../src/policy';
+import {readLabOrThrow} from '../../src/lab/node/read-lab';
+import {simulateLab} from '../../src/lab/simulate-step';
+import {stepScenario} from '../../src/lab/to-scenario';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
@@ -67,7 +70,8 @@ function kindScenario(policyFile: string, hostFirewall: boolean, probes: Probe[]
 const OUTSIDE = '172.30.0.100';
 
 /**
- * The page's table, row by row, with the verdict Cilium's host firewall gives
+ * Traffic the lab cannot send (from the API server's node; to the kubelet from a pod), with the
+ * verdict Cilium's host firewall gives
  * (Documentation/security/host-firewall.rst and policy/host.rst: a host policy applies to traffic to
  * the nodes it selects, from pods, other nodes and outside alike; nodes it does not select keep no
  * host policy; `cluster` admits pods and nodes; `world` is any address outside the cluster).
@@ -84,15 +88,14 @@ const ROWS: {from: string; to: string; traffic: string; verdict: 'allowed' | 'dr
 describe('the host-policies page: host policies on kind, as the simulator predicts them', () => {
   const page = read('docs/cilium-policy/host-policies.mdx');
   const workers = 'labs/cilium-host-policies/workers-host-policy.yaml';
-  const lockout = 'labs/cilium-host-policies/all-nodes-ssh-only.yaml';
+  const lockout = 'labs/host-policy-lockout/all-nodes-ssh-only.yaml';
 
-  it('the workers-only policy, host firewall on: each row of the page has the verdict the engine gives, and no warning', () => {
+  it('the workers-only policy, host firewall on: each piece of traffic has the documented verdict, and no warning', () => {
     const result = evaluateScenario(kindScenario(workers, true, ROWS.map((r) => r.probe)));
     expect(result.errors.map(formatError)).toEqual([]);
     expect(result.warnings.map(formatWarning)).toEqual([]);
     ROWS.forEach((row, i) => {
       expect(result.results[i].verdict, `${row.from} -> ${row.to} ${row.traffic}`).toBe(row.verdict);
-      expect(page).toContain(`| ${row.from} | ${row.to} | ${row.traffic} | ${row.verdict} |`);
     });
   });
 
@@ -114,8 +117,83 @@ describe('the host-policies page: host policies on kind, as the simulator predic
     for (const w of warnings) expect(page).toContain(w);
   });
 
-  it('shows both policies', () => {
+  it('shows both policies, the app and both lab steps; the lockout policy is no step of the lab', () => {
     expect(page).toContain(`path="${workers}"`);
     expect(page).toContain(`path="${lockout}"`);
+    expect(page).toContain('path="labs/cilium-host-policies/app.yaml"');
+    for (const step of ['no-host-policy', 'workers-host-policy']) {
+      expect(page).toContain(`<ProbeTable lab={lab} step="${step}" />`);
+      expect(page).toContain(`<RunStep lab={lab} step="${step}" />`);
+    }
+    const lab = readLabOrThrow('labs/cilium-host-policies');
+    expect(lab.steps.flatMap((s) => s.policies.map((p) => p.path))).not.toContain('all-nodes-ssh-only.yaml');
+  });
+});
+
+/**
+ * The lab itself in the simulator, which must play it as on the kind cluster `up` makes for it:
+ * the host firewall on (the lab has a host policy) and kind's nodes with their labels. Each probe's
+ * expected verdict comes from Cilium's documentation, not from lab.yaml:
+ * - Documentation/security/host-firewall.rst: with the host firewall on, a node no host policy
+ *   selects enforces nothing (policy enforcement mode `default`: an endpoint no rule selects
+ *   allows everything), and a host policy with ingress rules puts the selected nodes in default
+ *   deny for ingress, as for pods (Documentation/security/policy/host.rst).
+ * - Documentation/security/policy/language.rst, entities: `world` is everything outside the
+ *   cluster (the outside machine), `cluster` covers every pod and node; ICMP rules match the echo
+ *   request type.
+ * - kubeadm labels only the control plane node-role.kubernetes.io/control-plane, so `DoesNotExist`
+ *   on it selects the worker and not the control plane.
+ */
+describe('the cilium-host-policies lab in the simulator', () => {
+  const lab = readLabOrThrow('labs/cilium-host-policies');
+  const played = simulateLab(lab);
+  const verdicts = (step: string) => played.find((p) => p.step.id === step)!.simulation.predictions.map((p) => p.outcome);
+  const labels = (step: string) => played.find((p) => p.step.id === step)!.step.probes.map((p) => `${p.from} ${p.label}`);
+
+  it('runs with the host firewall on and kind\'s two nodes, labelled as kubeadm and the kubelet label them', () => {
+    const {scenario} = stepScenario(lab, lab.steps[0]);
+    expect(scenario.options?.hostFirewall).toBe(true);
+    const nodes = Object.fromEntries((scenario.cluster.nodes ?? []).map((n) => [n.name, n.labels ?? {}]));
+    expect(Object.keys(nodes).sort()).toEqual(['netpol-labs-control-plane', 'netpol-labs-worker']);
+    expect(nodes['netpol-labs-control-plane']['node-role.kubernetes.io/control-plane']).toBe('');
+    expect(nodes['netpol-labs-worker']).not.toHaveProperty('node-role.kubernetes.io/control-plane');
+    for (const n of Object.values(nodes)) expect(n['kubernetes.io/os']).toBe('linux');
+    expect(nodes['netpol-labs-worker']['kubernetes.io/hostname']).toBe('netpol-labs-worker');
+  });
+
+  it('a lab without a host policy keeps the host firewall off', () => {
+    const other = readLabOrThrow('labs/cilium-identities');
+    expect(stepScenario(other, other.steps[0]).scenario.options?.hostFirewall).toBeUndefined();
+  });
+
+  it('before any host policy: every probe gets in', () => {
+    expect(played.every((p) => p.simulation.errors.length === 0)).toBe(true);
+    expect(labels('no-host-policy')).toEqual([
+      'outside TCP netpol-labs-worker:8080',
+      'outside TCP netpol-labs-worker:22',
+      'outside TCP netpol-labs-worker:10250',
+      'outside ping netpol-labs-worker',
+      'probe-droid TCP beacon-worker:8080',
+    ]);
+    expect(verdicts('no-host-policy')).toEqual(['allowed', 'allowed', 'allowed', 'allowed', 'allowed']);
+  });
+
+  it('the workers policy: the world on SSH and ping only, the cluster on every port, the control plane untouched', () => {
+    expect(labels('workers-host-policy')).toEqual([
+      'outside TCP netpol-labs-worker:22',
+      'outside ping netpol-labs-worker',
+      'outside TCP netpol-labs-worker:8080',
+      'outside TCP netpol-labs-worker:10250',
+      'probe-droid TCP beacon-worker:8080',
+      'outside TCP netpol-labs-control-plane:8080',
+    ]);
+    expect(verdicts('workers-host-policy')).toEqual(['allowed', 'allowed', 'dropped', 'dropped', 'allowed', 'allowed']);
+  });
+
+  it('with the firewall off the same step would enforce nothing: the lab-level setting is what makes the drops', () => {
+    const step = lab.steps.find((s) => s.id === 'workers-host-policy')!;
+    const {scenario} = stepScenario(lab, step);
+    const off = evaluateScenario({...scenario, options: {...scenario.options, hostFirewall: false}});
+    expect(off.results.map((r) => r.verdict)).toEqual(step.probes.map(() => 'allowed'));
   });
 });

@@ -81,3 +81,32 @@ describe('run mediabot-fqdn --target kind --dry-run', () => {
     expect(lines.join('\n')).toContain(`PASS: ${probes}/${probes} probes as expected`);
   });
 });
+
+describe('run cilium-host-policies --target kind --dry-run', () => {
+  it('installs Cilium with the host firewall, starts the outside machine, and probes the nodes themselves by name from it', async () => {
+    const {code, lines, commands} = await plan(['run', 'cilium-host-policies', '--target', 'kind', '--dry-run']);
+    expect(code, lines.join('\n')).toBe(0);
+    const install = commands.find((c) => c.startsWith('cilium install ') || c.startsWith('helm '));
+    expect(install, 'Cilium is installed').toBeDefined();
+    expect(install).toContain('hostFirewall.enabled=true');
+    expect(lines.join('\n')).toContain('host firewall on: lab cilium-host-policies has a host policy (workers-host-policy.yaml: CiliumClusterwideNetworkPolicy workers-host-policy with nodeSelector)');
+    const lab = readLabOrThrow(join(ROOT, 'labs/cilium-host-policies'));
+    const outside = commands.findIndex((c) => c.startsWith('docker run ') && c.includes(`--ip ${lab.outside!.ip} `) && c.includes('--name netpol-labs-outside '));
+    expect(outside, 'the outside machine is started').toBeGreaterThan(0);
+    // nc and ping in the outside container, to the node's name (absolute: Docker's DNS answers it).
+    for (const probe of ['nc -z -v -w 2 netpol-labs-worker. 22', 'ping -n -c 1 -W 2 netpol-labs-worker.', 'nc -z -v -w 2 netpol-labs-worker. 8080', 'nc -z -v -w 2 netpol-labs-control-plane. 8080']) {
+      const at = commands.findIndex((c) => c === `docker exec netpol-labs-outside ${probe}`);
+      expect(at, probe).toBeGreaterThan(outside);
+    }
+    expect(commands.some((c) => c.includes('exec --namespace hoth probe-droid -- nc -z -v -w 2 beacon-worker.hoth.svc.cluster.local. 8080'))).toBe(true);
+    // The policy that would lock the cluster out of its nodes is never applied.
+    expect(commands.some((c) => c.includes('all-nodes-ssh-only'))).toBe(false);
+  });
+
+  it('plays in the simulator, every probe as expected', async () => {
+    const {code, lines} = await plan(['run', 'cilium-host-policies', '--target', 'sim']);
+    expect(code, lines.join('\n')).toBe(0);
+    const probes = readLabOrThrow(join(ROOT, 'labs/cilium-host-policies')).steps.flatMap((s) => s.probes).length;
+    expect(lines.join('\n')).toContain(`PASS: ${probes}/${probes} probes as expected`);
+  });
+});

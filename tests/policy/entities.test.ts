@@ -83,8 +83,43 @@ describe('toEntities for peers that are not pods', () => {
     expect(r.explanation.find((e) => e.side === 'egress')?.text).toContain('this scenario lists none');
   });
 
-  it('an external address that is a node\'s is refused at its position', () => {
-    const {errors} = parseScenario(CLUSTER.replace('203.0.113.10', '172.18.0.3') + egressTo('world') + PROBES.replace('203.0.113.10', '172.18.0.3'), 's.yaml');
-    expect(errors.map(formatError)).toContain('s.yaml:8:12: cluster.external[0].ip 172.18.0.3 is the address of a node or a pod, which has its own identity; external lists addresses outside them');
+  it('an external address that is a pod\'s, or a node\'s with the ingress identity, is refused at its position', () => {
+    const {errors} = parseScenario(CLUSTER.replace('10.96.200.1', '172.18.0.3') + egressTo('world') + PROBES.replace('10.96.200.1', '172.18.0.3'), 's.yaml');
+    expect(errors.map(formatError)).toContain(
+      "s.yaml:9:12: cluster.external[1].ip 172.18.0.3 is the address of a node, which has its own identity; external lists addresses outside them (only kube-apiserver may be a node's address: an API server in the node's network)",
+    );
+  });
+});
+
+/**
+ * The API server in a node's own network, as kubeadm (and so kind) runs it: Cilium gives the
+ * addresses of default/kubernetes's backends reserved:kube-apiserver (pkg/ipcache,
+ * registerAPIServerBackendWatcher) and the node keeps its own label: Hubble's metrics docs
+ * (Documentation/observability/metrics.rst, reserved-identity context) list the pairs
+ * "reserved:kube-apiserver and reserved:remote-node" and "reserved:kube-apiserver and
+ * reserved:host". Identity belongs to an address, not a port, so every port of that node has it.
+ */
+describe('an API server on a node (cluster.external at a node address)', () => {
+  const ON_NODE = CLUSTER.replace('203.0.113.10', '172.18.0.3');
+  const NODE_PROBES = `probes:
+  - {from: {pod: x/a}, to: {node: node-2}, port: 6443}
+  - {from: {pod: x/a}, to: {node: node-2}, port: 8080}
+  - {from: {pod: x/a}, to: {node: node-1}, port: 10250}
+  - {from: {pod: x/a}, to: {ip: 8.8.8.8}, port: 443}
+`;
+
+  it('kube-apiserver admits that node on every port, and not the other node or the world', () => {
+    expect(verdicts(ON_NODE + egressTo('kube-apiserver') + NODE_PROBES)).toEqual(['allowed', 'allowed', 'dropped', 'dropped']);
+  });
+
+  it('the node stays remote-node (and cluster), and is no part of the world', () => {
+    expect(verdicts(ON_NODE + egressTo('remote-node') + NODE_PROBES)).toEqual(['allowed', 'allowed', 'dropped', 'dropped']);
+    expect(verdicts(ON_NODE + egressTo('cluster') + NODE_PROBES)).toEqual(['allowed', 'allowed', 'allowed', 'dropped']);
+    expect(verdicts(ON_NODE + egressTo('world') + NODE_PROBES)).toEqual(['dropped', 'dropped', 'dropped', 'allowed']);
+  });
+
+  it('a drop names both identities of the address', () => {
+    const [r] = results(ON_NODE + egressTo('world') + NODE_PROBES);
+    expect(r.explanation.find((e) => e.side === 'egress')?.text).toContain('no rule admits node node-2 (remote-node 172.18.0.3, kube-apiserver) on TCP/6443');
   });
 });

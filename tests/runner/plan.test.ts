@@ -81,7 +81,10 @@ describe('run deathstar --target kind --dry-run', () => {
     expect(commands.filter((c) => c.includes(' -- curl ')).length).toBe(18);
   });
 
-  const SETS = '--set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false';
+  const BASE_SETS = '--set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false';
+  // The host firewall is on: labs/cilium-host-policies has a host policy (src/runner/host-firewall.ts).
+  // The renders (helm template, cilium install --dry-run) only list the images, which the host firewall does not change.
+  const SETS = `${BASE_SETS} --set hostFirewall.enabled=true`;
   // kind nodes run on the host's platform (kind v0.33.0 release notes); Docker names it GOOS/GOARCH.
   const PLATFORM = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
@@ -127,7 +130,7 @@ describe('run deathstar --target kind --dry-run', () => {
 
   it('up --preload --installer helm: the chart comes by --repo (no repository to add first), images by platform archive', async () => {
     const {commands, at, lines} = await upPlan('helm');
-    const render = at(`helm template cilium cilium --repo https://helm.cilium.io/ --namespace kube-system --version ${CILIUM_VERSION} ${SETS}`);
+    const render = at(`helm template cilium cilium --repo https://helm.cilium.io/ --namespace kube-system --version ${CILIUM_VERSION} ${BASE_SETS}`);
     const install = at(`helm upgrade --install cilium cilium --repo https://helm.cilium.io/ --kube-context ${KIND_CONTEXT} --namespace kube-system --version ${CILIUM_VERSION} ${SETS} --wait --timeout 10m`);
     expect(render).toBeLessThan(install);
     // Every chart reference names its repository: `cilium/cilium` would need `helm repo add cilium` first.
@@ -139,7 +142,7 @@ describe('run deathstar --target kind --dry-run', () => {
 
   it('up --preload --installer cilium-cli: cilium renders, images by platform archive, then cilium installs and waits', async () => {
     const {commands, at} = await upPlan('cilium-cli');
-    const render = at(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} ${SETS} --dry-run`);
+    const render = at(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} ${BASE_SETS} --dry-run`);
     const install = at(`cilium install --context ${KIND_CONTEXT} --version ${CILIUM_VERSION} ${SETS}`);
     at(`cilium status --context ${KIND_CONTEXT} --wait --wait-duration 10m --interactive=false`);
     expect(commands.some((c) => c.startsWith('helm '))).toBe(false);

@@ -34,6 +34,12 @@ const IMAGES = [
 
 const line = (c: Call) => `${c.tool} ${c.args.join(' ')}`;
 
+/**
+ * A cluster an earlier `up` made for the course's labs: labs/cilium-host-policies has a host policy,
+ * so that up installed Cilium with the host firewall, and cilium-config says so.
+ */
+const WITH_FIREWALL = {STANDIN_HOST_FIREWALL: 'true'};
+
 async function up(args: string[], env: Record<string, string>, state?: Parameters<StandinCluster['setState']>[0]) {
   const cluster = standinCluster();
   clusters.push(cluster);
@@ -63,7 +69,7 @@ describe('up --preload on a fresh machine', () => {
     const create = lines.findIndex((l) => l.startsWith('kind create cluster'));
     expect(lines[create + 1]).toBe('kubectl config use-context dev-cluster');
     // cilium CLI found first: it installs, after the images are in.
-    const install = lines.indexOf(`cilium install --context kind-netpol-labs --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false`);
+    const install = lines.indexOf(`cilium install --context kind-netpol-labs --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false --set hostFirewall.enabled=true`);
     expect(install).toBeGreaterThan(lines.map((l) => l.startsWith('kind load ')).lastIndexOf(true));
     expect(output).toMatch(/ready: kind cluster netpol-labs with Cilium 1\.20\.2 .*Envoy runs as the cilium-envoy DaemonSet/);
   });
@@ -114,9 +120,9 @@ describe('up --preload on a fresh machine', () => {
 
 describe('up on an existing cluster', () => {
   it('reuses a complete one: nothing is installed again', async () => {
-    const {code, output, lines} = await up([], {});
+    const {code, output, lines} = await up([], WITH_FIREWALL);
     expect(code, output).toBe(0);
-    expect(output).toContain(`reusing it: Cilium ${CILIUM_VERSION} is deployed with the labs' settings and every workload is ready`);
+    expect(output).toContain(`reusing it: Cilium ${CILIUM_VERSION} is deployed with the labs' settings and the host firewall on and every workload is ready`);
     expect(lines.some((l) => l.startsWith('cilium install') || l.startsWith('helm ') || l.startsWith('kind create'))).toBe(false);
   });
 
@@ -136,14 +142,14 @@ describe('up on an existing cluster', () => {
   });
 
   it('refuses one whose workloads are not ready, naming the workload', async () => {
-    const {code, output} = await up([], {STANDIN_NOT_READY: 'daemonset/cilium-envoy'});
+    const {code, output} = await up([], {...WITH_FIREWALL, STANDIN_NOT_READY: 'daemonset/cilium-envoy'});
     expect(code, output).toBe(1);
     expect(output).toContain('  - daemonset/cilium-envoy in kube-system is not ready within 60s: error: timed out waiting for the condition');
     expect(output).toContain('netpol-labs down && netpol-labs up');
   });
 
   it('Envoy inside the agent (envoy.enabled=false): no cilium-envoy DaemonSet is waited for', async () => {
-    const {code, output, lines} = await up([], {STANDIN_ENVOY: 'embedded', STANDIN_NOT_READY: 'daemonset/cilium-envoy'});
+    const {code, output, lines} = await up([], {...WITH_FIREWALL, STANDIN_ENVOY: 'embedded', STANDIN_NOT_READY: 'daemonset/cilium-envoy'});
     expect(code, output).toBe(0);
     expect(lines.some((l) => l.includes('daemonset/cilium-envoy'))).toBe(false);
     expect(lines.filter((l) => l.includes(' rollout status daemonset/cilium '))).not.toEqual([]);

@@ -40,6 +40,7 @@ export const PLAYGROUND_LABS: readonly PlaygroundLab[] = [
   {id: 'cilium-identities', title: 'Identities: endpoints, namespaces, service accounts, entities, CIDRs, Services and pings', load: () => import('./labs/cilium-identities').then((m) => m.default)},
   {id: 'cilium-deny-cluster', title: 'Deny rules and cluster-wide baselines', load: () => import('./labs/cilium-deny-cluster').then((m) => m.default)},
   {id: 'mediabot-fqdn', title: 'The mediabot: DNS-aware egress, CIDRs and the world outside', load: () => import('./labs/mediabot-fqdn').then((m) => m.default)},
+  {id: 'cilium-host-policies', title: "Host policies: the worker nodes behind Cilium's host firewall", load: () => import('./labs/cilium-host-policies').then((m) => m.default)},
   {id: 'imperial-archive', title: 'The Imperial archive: HTTP rules in depth', load: () => import('./labs/imperial-archive').then((m) => m.default)},
   {id: 'cloud-city-grpc', title: 'Cloud City: gRPC methods through Envoy', load: () => import('./labs/cloud-city-grpc').then((m) => m.default)},
   {id: 'probe-droids-dns', title: "The probe droids: DNS rules on Cilium's DNS proxy", load: () => import('./labs/probe-droids-dns').then((m) => m.default)},
