@@ -153,14 +153,24 @@ export function isAudited(why: string): boolean {
 }
 
 /**
- * What a probe sends, unbroken (`POST /v1/request-landing`). A gRPC method's label is long
- * (`gRPC cloudcity.DoorManager/RequestMaintenance`) and may break after the package's dot and the
- * service's slash, never inside a name, so that a table of calls still fits a lesson's column.
+ * Where a long label may break so that a table still fits a lesson's column: a gRPC method
+ * (`gRPC cloudcity.DoorManager/RequestMaintenance`) after the package's dot and the service's slash,
+ * never inside a name; a host name (`TCP netpol-labs-control-plane:8080`, a DNS name) after the kind,
+ * a dot or a hyphen. An HTTP request (`POST /v1/request-landing`) stays unbroken.
  */
+const BREAKS: Partial<Record<ProbeRequest['kind'], RegExp>> = {
+  grpc: /(?<=[./])/,
+  tcp: /(?<=[ .-])/,
+  dns: /(?<=[ .-])/,
+  icmp: /(?<=[ .-])/,
+};
+
+/** What a probe sends, with the breaks BREAKS allows. */
 function RequestLabel({request}: {request: ProbeRequest}) {
   const label = requestLabel(request);
-  if (request.kind !== 'grpc') return <code className={styles.request}>{label}</code>;
-  const pieces = label.split(/(?<=[./])/);
+  const breaks = BREAKS[request.kind];
+  if (!breaks) return <code className={styles.request}>{label}</code>;
+  const pieces = label.split(breaks);
   return (
     <code>
       {pieces.map((piece, i) => (
