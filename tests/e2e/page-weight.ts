@@ -21,12 +21,15 @@ export type PageKind = 'page' | 'diagram' | 'playground';
 /**
  * Budgets in bytes (1 KB = 1000 bytes), gzip-compressed JavaScript per page. The playground's was
  * 450 KB until the engine learned host policies and the lab format its probe kinds and cluster DNS
- * (455 KB measured then); 470 KB leaves room for that and no more, so the next growth is a decision.
+ * (455 KB measured then), then 470 KB. The engine and loader code for policy audit mode and for labs
+ * with host policies (kind's nodes, the host firewall) took it to 470.2 KB: 480 KB takes that in. Other
+ * labs than the deathstar already load when picked; the next growth should move more of the first
+ * download behind a user's action rather than raise this again.
  */
 export const BUDGET: Record<PageKind, number> = {
   page: 300_000,
   diagram: 450_000,
-  playground: 470_000,
+  playground: 480_000,
 };
 
 /**
