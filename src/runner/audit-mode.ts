@@ -62,9 +62,14 @@ function rows(stdout: string): string[][] {
   return stdout.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => l.split('\t'));
 }
 
+/** The ids of the lab's steps (all of them, or only `stepId`) that ask for policy audit mode. */
+export function auditSteps(lab: Lab, stepId?: string): string[] {
+  return lab.steps.filter((s) => s.policyAuditMode === true && (stepId === undefined || s.id === stepId)).map((s) => s.id);
+}
+
 /** True when a step of the lab (all of them, or only `stepId`) asks for policy audit mode. */
 export function usesAuditMode(lab: Lab, stepId?: string): boolean {
-  return lab.steps.some((s) => s.policyAuditMode === true && (stepId === undefined || s.id === stepId));
+  return auditSteps(lab, stepId).length > 0;
 }
 
 /**
@@ -81,14 +86,16 @@ export async function setLabAuditMode(executor: Executor, kubectl: Kubectl, lab:
   };
   const state = enabled ? 'Enabled' : 'Disabled';
   out.line(`# ${lab.id}: policy audit mode ${enabled ? 'on' : 'off'} for the lab's pods, one endpoint at a time (cilium-dbg endpoint config ID ${AUDIT_OPTION}=${state})`);
-  const agents = await executor.run(agentNodesCommand(kubectl));
+  const listAgents = agentNodesCommand(kubectl);
+  const agents = await executor.run(listAgents);
   if (!executor.dryRun && !succeeded(agents)) {
-    fail(`could not list the Cilium agents: ${describeFailure(agentNodesCommand(kubectl), agents)}`);
+    fail(`could not list the Cilium agents: ${describeFailure(listAgents, agents)}`);
     return failures;
   }
   const agentOn = new Map(rows(agents.stdout).map(([pod, node]) => [node, pod]));
   for (const namespace of lab.namespaces) {
-    const listed = await executor.run(labPodsCommand(kubectl, namespace));
+    const listPods = labPodsCommand(kubectl, namespace);
+    const listed = await executor.run(listPods);
     if (executor.dryRun) {
       out.line(`# for each pod of ${namespace} that is not hostNetwork: its endpoint id, then the agent on its node sets ${AUDIT_OPTION}=${state}`);
       await executor.run(endpointIdCommand(kubectl, namespace, 'POD'));
@@ -96,7 +103,7 @@ export async function setLabAuditMode(executor: Executor, kubectl: Kubectl, lab:
       continue;
     }
     if (!succeeded(listed)) {
-      fail(`could not list the pods of ${namespace}: ${describeFailure(labPodsCommand(kubectl, namespace), listed)}`);
+      fail(`could not list the pods of ${namespace}: ${describeFailure(listPods, listed)}`);
       continue;
     }
     const targets: AuditTarget[] = rows(listed.stdout).filter(([, , host]) => host !== 'true').map(([pod, node]) => ({namespace, pod, node}));

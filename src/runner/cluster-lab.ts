@@ -2,7 +2,7 @@ import type {Lab, Probe, Step} from '../lab/load';
 import {CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE} from './constants';
 import {formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import {readRevisions, REVISION_WAIT_S, waitForRevisions, type Revisions} from './agents';
-import {setLabAuditMode, usesAuditMode} from './audit-mode';
+import {auditSteps, setLabAuditMode, usesAuditMode} from './audit-mode';
 import {auditFlowsForProbe, collectFlows, flowsForProbe, type Flow} from './hubble';
 import {Kubectl} from './kubectl';
 import {
@@ -110,7 +110,7 @@ export async function runLabOnCluster(lab: Lab, options: ClusterLabOptions): Pro
   }
 
   // Planning refuses this first (cluster-support.ts); here too, before anything is applied.
-  const audited = steps.filter((s) => s.policyAuditMode === true).map((s) => s.id);
+  const audited = auditSteps(lab, options.stepId);
   if (audited.length > 0 && options.ownCluster !== true) {
     throw new Refused(`step ${audited.join(', ')} of ${lab.id} puts the lab's pods in policy audit mode, which changes their Cilium endpoint configuration; the runner does that only on its own kind cluster (--target kind). Nothing was applied`);
   }

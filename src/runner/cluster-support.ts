@@ -1,5 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs';
 import type {Lab} from '../lab/load';
+import {auditSteps} from './audit-mode';
 import {addressProblem, KIND_NETWORK} from './kind-network';
 
 /**
@@ -18,11 +19,6 @@ import {addressProblem, KIND_NETWORK} from './kind-network';
 
 /** Where a lab is to be played on a cluster. */
 export type ClusterTarget = 'kind' | 'context' | 'export';
-
-/** The steps of a lab (or the one `stepId` names) that put its pods in policy audit mode. */
-function auditSteps(lab: Lab, stepId?: string): string[] {
-  return lab.steps.filter((s) => s.policyAuditMode === true && (stepId === undefined || s.id === stepId)).map((s) => s.id);
-}
 
 /** The steps of a lab with probes from outside the cluster. */
 function outsideSteps(lab: Lab): string[] {
