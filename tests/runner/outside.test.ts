@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import {readLabOrThrow} from '../../src/lab/node/read-lab';
-import {hostPolicies} from '../../src/runner/host-firewall';
+import {hostPolicies} from '../../src/lab/host-firewall-needs';
 import {addressProblem, nodeSubnetProblem, parseNodeNetworks, parseSubnets} from '../../src/runner/kind-network';
 import {parseNodePortRoute} from '../../src/runner/node-port';
 import {labContainers, onlyNoSuchContainer, outsideProbeCommand} from '../../src/runner/outside';
