@@ -1003,7 +1003,7 @@ async function setAuditMode(enabled) {
       continue;
     }
     // A hostNetwork pod is no endpoint of its own: it keeps enforcing, as in the simulator.
-    for (const [pod, node, host] of rowsOf(pods.stdout).filter((row) => row[2] !== 'true')) {
+    for (const [pod, node] of rowsOf(pods.stdout).filter((row) => row[2] !== 'true')) {
       const id = await run(filled(ns.endpointId, {POD: pod}));
       const endpoint = id.stdout.trim();
       const agent = agentOn.get(node);
