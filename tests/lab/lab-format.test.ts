@@ -43,6 +43,11 @@ describe('the outpost test lab', () => {
     expect(new Set(probes.map((p) => p.kind))).toEqual(new Set(['http', 'grpc', 'tcp', 'dns', 'icmp']));
     expect(new Set(probes.map((p) => p.expect))).toEqual(new Set(OUTCOMES));
     expect(new Set(probes.map((p) => (p.source.kind === 'pod' ? p.source.namespace : p.source.kind)))).toEqual(new Set(['empire', 'rebels', 'outside']));
+    // A node as the source: a host-network pod (the patrol, on the worker) probes as its node.
+    expect(probes.filter((p) => p.source.kind === 'pod' && p.source.hostNetwork).map((p) => [p.from, p.expect])).toEqual([
+      ['patrol', 'allowed'],
+      ['patrol', 'dropped'],
+    ]);
     expect(lab.namespaces).toEqual(['empire', 'rebels']);
   });
 
@@ -159,7 +164,7 @@ describe('lab loader: probes beyond HTTP', () => {
   it('takes probes from another namespace of the lab, never from one it does not have', () => {
     const text = TEXT.replace('      - from: rebels/xwing\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed', '      - from: hutts/jabba\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed');
     expect(load(text)).toEqual([
-      `${at(text, 'hutts/jabba')}: probe from "hutts/jabba": the app defines no pod or deployment of that name; expected one of deathstar, probe-target, cc-door-mgr, tiefighter, rebels/xwing, or outside`,
+      `${at(text, 'hutts/jabba')}: probe from "hutts/jabba": the app defines no pod or deployment of that name; expected one of deathstar, probe-target, cc-door-mgr, tiefighter, rebels/xwing, patrol, or outside`,
     ]);
   });
 
@@ -236,13 +241,14 @@ describe('lab format: the reviewers\' cases', () => {
   });
 
   it('refuses a Service name from a hostNetwork pod that resolves with its node\'s resolver', () => {
-    const app = read('app.yaml')! + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: node-probe\n  namespace: empire\nspec:\n  hostNetwork: true\n  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n';
+    const nodeProbe = (dns: string) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: node-probe\n  namespace: empire\nspec:\n  hostNetwork: true\n${dns}  containers:\n    - name: client\n      image: nicolaka/netshoot:v0.16\n`;
+    const app = read('app.yaml')! + nodeProbe('');
     const text = TEXT.replace('      - from: tiefighter\n        dns: mos-eisley.example', '      - from: node-probe\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: x\n      - from: tiefighter\n        dns: mos-eisley.example');
     const errors = parseLab(text, `${DIR}/lab.yaml`, (p) => (p === 'app.yaml' ? app : read(p)), 'outpost').errors.map(formatLabError);
     expect(errors).toEqual([
       `${at(text, 'deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: x')}: node-probe runs in its node's network and resolves with the node's resolver, which knows no Service; give it dnsPolicy: ClusterFirstWithHostNet`,
     ]);
-    const clusterFirst = app.replace('  hostNetwork: true\n', '  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n');
+    const clusterFirst = read('app.yaml')! + nodeProbe('  dnsPolicy: ClusterFirstWithHostNet\n');
     expect(parseLab(text, `${DIR}/lab.yaml`, (p) => (p === 'app.yaml' ? clusterFirst : read(p)), 'outpost').errors).toEqual([]);
   });
 });

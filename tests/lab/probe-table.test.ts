@@ -34,6 +34,7 @@ describe('ProbeTable', () => {
       ['rebels/xwing', 'ping probes.empire.svc.cluster.local'],
       ['tiefighter', 'gRPC cloudcity.DoorManager/GetName'],
       ['outside', 'GET /v1'],
+      ['patrol', 'TCP deathstar.empire.svc.cluster.local:80'],
     ]);
     expect(open.every((r) => r[2].startsWith('allowed'))).toBe(true);
   });
@@ -47,7 +48,7 @@ describe('ProbeTable', () => {
   it('marks each row with its kind and outcome for the page\'s styles and tests', () => {
     const html = renderToStaticMarkup(createElement(ProbeTable, {lab, step: 'l7-ingress'}));
     const marks = [...html.matchAll(/data-expect="([^"]+)" data-kind="([^"]+)"/g)].map((m) => `${m[2]}:${m[1]}`);
-    expect(marks).toEqual(['http:allowed', 'http:l7-denied', 'grpc:l7-denied', 'tcp:dropped', 'icmp:allowed', 'icmp:dropped', 'http:dropped']);
+    expect(marks).toEqual(['http:allowed', 'http:l7-denied', 'grpc:l7-denied', 'tcp:dropped', 'icmp:allowed', 'icmp:dropped', 'http:dropped', 'tcp:dropped']);
   });
 });
 
