@@ -48,6 +48,8 @@ describe('run outpost --target kind --dry-run', () => {
     // The xwing lives in rebels; every name is absolute, so the resolver asks once.
     expect(probes).toContain(`${K} exec --namespace rebels xwing -- nc -z -v -w 2 deathstar.empire.svc.cluster.local. 80`);
     expect(probes.some((c) => c.startsWith(`${K} exec --namespace empire tiefighter -- dig `) && c.includes(' mos-eisley.example. '))).toBe(true);
+    // A node as the source: the host-network patrol is exec'd like any pod and connects from the worker's own address.
+    expect(probes).toContain(`${K} exec --namespace empire patrol -- nc -z -v -w 2 deathstar.empire.svc.cluster.local. 80`);
     expect(probes.some((c) => c.startsWith(`${K} exec --namespace rebels xwing -- ping `) && c.endsWith(' probes.empire.svc.cluster.local.'))).toBe(true);
     // A gRPC call sends its message on stdin: kubectl exec --stdin, curl over HTTP/2.
     const grpc = probes.find((c) => c.includes('/cloudcity.DoorManager/GetName'))!;
