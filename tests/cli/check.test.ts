@@ -1,6 +1,10 @@
 /** `netpol-labs check LAB/CHALLENGE FILE...`: its report and its exit codes 0, 1 and 2. */
-import {join} from 'node:path';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {basename, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
+import {listLabDirs, readLabOrThrow} from '../../src/lab/node/read-lab';
 import {ROOT, runInMemory} from '../cli-harness';
 
 const DIR = join(ROOT, 'labs/deathstar/challenges/least-privilege-landing');
@@ -39,5 +43,27 @@ describe('netpol-labs check', () => {
     const target = await runInMemory(['check', CHALLENGE, join(DIR, 'solution.yaml'), '--target', 'minikube']);
     expect(target.code).toBe(2);
     expect(target.err.lines[0]).toBe('netpol-labs check: unknown --target "minikube"; expected sim, kind or context');
+  });
+});
+
+/**
+ * What a learner sees on the command line for every challenge of every lab: the reference solution
+ * exits 0, the starting manifest 1, and each near miss 1 (or 2 when the challenge refuses it),
+ * as its challenge.yaml states. tests/lab/challenges.test.ts holds the same files to the probes
+ * they fail; this holds the command to its exit codes.
+ */
+describe.each(listLabDirs(ROOT).flatMap((dir) => listChallenges(dir).map((id) => ({dir, id, name: `${basename(dir)}/${id}`}))))('netpol-labs check $name', ({dir, id, name}) => {
+  const {challenge} = readChallenge(readLabOrThrow(dir, ROOT), dir, id, ROOT);
+  const folder = join(dir, 'challenges', id);
+  const run = async (file: string) => (await runInMemory(['check', name, file])).code;
+
+  it('exits 0 for the reference solution, 1 for the start, and 1 or 2 for each near miss', async () => {
+    expect(await run(join(ROOT, challenge!.solution.file))).toBe(0);
+    const start = join(mkdtempSync(join(tmpdir(), 'netpol-labs-start-')), 'start.yaml');
+    writeFileSync(start, challenge!.start);
+    expect(await run(start)).toBe(1);
+    for (const miss of challenge!.nearMisses) {
+      expect(await run(join(folder, miss.file)), miss.file).toBe(miss.error === undefined ? 1 : 2);
+    }
   });
 });

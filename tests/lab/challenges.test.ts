@@ -6,7 +6,7 @@
  * intended behaviour fails even if its own near misses agree with it.
  */
 import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {basename, join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {checkChallenge, formatCheckReport} from '../../src/lab/challenge-check';
 import {listChallenges, readChallenge} from '../../src/lab/challenge-read';
@@ -60,6 +60,16 @@ describe('the Death Star has at least three challenges', () => {
     const ids = listChallenges(join(ROOT, 'labs/deathstar'));
     expect(ids.length).toBeGreaterThanOrEqual(3);
     expect(ids).toContain('least-privilege-landing');
+  });
+});
+
+describe('every later module\'s lab has at least two challenges', () => {
+  // The host-policies lab is the one exception: its policies are cluster-wide
+  // (CiliumClusterwideNetworkPolicy with a nodeSelector), and a challenge's check refuses
+  // cluster-wide policies by design, so a learner's files only ever touch the lab's namespace.
+  const exempt = ['deathstar', 'cilium-host-policies'];
+  it.each(labDirs.map((dir) => basename(dir)).filter((id) => !exempt.includes(id)))('%s', (id) => {
+    expect(listChallenges(join(ROOT, 'labs', id)).length).toBeGreaterThanOrEqual(2);
   });
 });
 
