@@ -1,8 +1,8 @@
 /**
  * The Kubernetes API server as a lab probe names it: the Service `kubernetes` of namespace
- * `default`, which every cluster has and no lab creates (the API server makes it itself:
- * https://kubernetes.io/docs/concepts/overview/kubernetes-api/ and "Accessing the API from a Pod",
- * https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/). A pod reaches it as
+ * `default`, which every cluster has and no lab creates ("Accessing the Kubernetes API from a Pod",
+ * https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/: the kubernetes.default.svc
+ * DNS name "resolves to a Service IP which in turn will be routed to an API server"). A pod reaches it as
  * `kubernetes.default` (or `.svc`, `.svc.cluster.local`) on its one port, 443/TCP (`https`).
  *
  * Its endpoint is the API server itself. kind runs the API server (kubeadm's static pod) in the

@@ -3,8 +3,9 @@
  * where it comes from:
  *
  * - Every cluster has the Service `kubernetes` in namespace `default`, port 443 (`https`), in front
- *   of the API server (https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/: "the
- *   API server ... kubernetes.default.svc"). kubeadm, and so kind, runs the API server in the
+ *   of the API server (https://kubernetes.io/docs/tasks/run-application/access-api-from-pod/: the
+ *   kubernetes.default.svc DNS name "resolves to a Service IP which in turn will be routed to an
+ *   API server"). kubeadm, and so kind, runs the API server in the
  *   control-plane node's network on port 6443, which is that Service's endpoint.
  * - Cilium gives the address of a node that serves the API server the kube-apiserver identity with
  *   the node's own label (pkg/identity/numericidentity.go, ReservedIdentityKubeAPIServer: labels
