@@ -39,13 +39,23 @@ function kubeletLabels(name: string): Record<string, string> {
 }
 
 /**
+ * The control-plane node's address in the simulator, where it lists the API server (src/lab/api-server.ts).
+ * The nodes take the engine's own default node addresses, 172.18.0.2 onwards in order (src/policy/cluster.ts
+ * indexCluster), written out so that the API server's address is known. On kind Docker gives the
+ * real ones on the runner's network; no verdict depends on which, as policies match a node by its
+ * identity, never by its address (CIDR rules do not select nodes).
+ */
+export const KIND_CONTROL_PLANE_IP = '172.18.0.3';
+
+/**
  * The nodes, the worker first: the engine places a pod without nodeName on the first node, and on
  * kind the scheduler puts it on a worker (kubeadm taints the control plane NoSchedule).
  */
 export const KIND_NODES: readonly Node[] = [
-  {name: KIND_WORKER, labels: kubeletLabels(KIND_WORKER)},
+  {name: KIND_WORKER, ip: '172.18.0.2', labels: kubeletLabels(KIND_WORKER)},
   {
     name: KIND_CONTROL_PLANE,
+    ip: KIND_CONTROL_PLANE_IP,
     labels: {...kubeletLabels(KIND_CONTROL_PLANE), 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': ''},
   },
 ];

@@ -1,3 +1,5 @@
+import {API_SERVER_SERVICE, isApiServerName} from './api-server';
+
 /**
  * What a probe sends, in the terms a client tool needs: the lab loader turns each lab.yaml probe
  * into one of these, the runner builds the tool's command line from it (src/runner/probe.ts), and
@@ -101,10 +103,14 @@ export function isAddress(host: string): boolean {
  * timeout, and that a DNS rule may refuse before the real name is ever asked (a musl resolver, as in
  * Alpine-based client images, stops at the first REFUSED). An address stays as it is.
  *
+ * The API server's Service (`kubernetes.default`, src/lab/api-server.ts) is a Service too, though
+ * in no namespace of the lab: `kubernetes.default.` alone would be asked as it is and not found.
+ *
  * @param namespaces the lab's namespaces: `a.b` is a Service only when `b` is one of them
  */
 export function absoluteName(host: string, clientNamespace: string | undefined, namespaces: readonly string[]): string {
   if (isAddress(host)) return host;
+  if (isApiServerName(host)) return `${API_SERVER_SERVICE.service}.${API_SERVER_SERVICE.namespace}.svc.cluster.local.`;
   const service = serviceOfHost(host, clientNamespace);
   if (service && namespaces.includes(service.namespace)) return `${service.service}.${service.namespace}.svc.cluster.local.`;
   return host.endsWith('.') ? host : `${host}.`;

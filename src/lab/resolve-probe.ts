@@ -2,7 +2,8 @@ import ipaddr from 'ipaddr.js';
 import type {Outcome} from './outcome';
 import {fileRequest, requestLabel, serviceOfHost, type ProbeKind, type ProbeRequest} from './probe-request';
 import {requestPath} from './request-path';
-import {isKindNode, KIND_NODES} from './kind-nodes';
+import {API_SERVER_PORT, API_SERVER_SERVICE, API_SERVER_SERVICE_PORT, isApiServerName} from './api-server';
+import {isKindNode, KIND_CONTROL_PLANE, KIND_NODES} from './kind-nodes';
 import type {ProbeFile} from './schema';
 
 /**
@@ -32,6 +33,11 @@ export interface ProbeTarget {
   ips?: string[];
   /** The kind node the host names (src/lab/kind-nodes.ts): a probe from outside to the node itself. */
   node?: string;
+  /**
+   * The host names the API server's Service, `kubernetes.default` (src/lab/api-server.ts); then
+   * `service` and `namespace` are that Service's, which the app does not define.
+   */
+  apiServer?: true;
   /** True when the host is a name the client resolves before sending (not an address literal). */
   resolvesName: boolean;
 }
@@ -101,7 +107,7 @@ function resolveSource(probe: ProbeFile, index: AppIndex, fail: ProbeFail): Prob
 }
 
 /** A host resolved against kind's nodes, the app's Services, the lab's names and address literals. */
-type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {node: string} | {error: string; code: string};
+type ResolvedHost = {service: string; namespace: string; info: ServiceInfo} | {ips: string[]} | {node: string} | {apiServer: true} | {error: string; code: string};
 
 function resolveHost(host: string, index: AppIndex, clientNamespace: string | undefined): ResolvedHost {
   if (ipaddr.IPv4.isValidFourPartDecimal(host)) return {ips: [host]};
@@ -109,6 +115,7 @@ function resolveHost(host: string, index: AppIndex, clientNamespace: string | un
   const external = index.names.get(host.toLowerCase().replace(/\.$/, ''));
   if (external) return {ips: external};
   if (isKindNode(host)) return {node: host.toLowerCase().replace(/\.$/, '')};
+  if (isApiServerName(host)) return {apiServer: true};
   const named = serviceOfHost(host, clientNamespace);
   if (named && index.namespaces.includes(named.namespace)) {
     const info = index.services.get(`${named.namespace}/${named.service}`);
@@ -206,12 +213,32 @@ function targetOf(host: string, port: number | undefined, field: keyof ProbeFile
   const resolvesName = !ipaddr.isValid(host);
   if ('ips' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), ips: resolved.ips, resolvesName}};
   if ('node' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), node: resolved.node, resolvesName}};
+  if ('apiServer' in resolved) return apiServerTarget(host, port, field, fail);
   if (port !== undefined && !resolved.info.ports.some((p) => p.port === port && p.protocol === 'TCP')) {
     const known = resolved.info.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
     fail(field, 'unknown-port', `Service "${resolved.service}" has no TCP port ${port}; its ports are ${known}`);
     return undefined;
   }
   return {target: {host, service: resolved.service, namespace: resolved.namespace, ...(port !== undefined ? {port} : {}), resolvesName}, service: resolved.info};
+}
+
+/**
+ * The target of a probe to the API server's Service, or undefined after reporting why the probe
+ * cannot work: a url probe sends plain HTTP, which the API server (HTTPS only) answers with no
+ * verdict; the Service has one port, 443. A ping is refused by resolveIcmpProbe.
+ */
+function apiServerTarget(host: string, port: number | undefined, field: keyof ProbeFile, fail: ProbeFail): {target: ProbeTarget} | undefined {
+  const fix = `probe the connection with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`;
+  const what = `the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace})`;
+  if (field === 'url') {
+    fail('url', 'api-server-url', `probe URL host ${host} is ${what}, which speaks only HTTPS, and a url probe sends plain HTTP; ${fix}`);
+    return undefined;
+  }
+  if (port !== undefined && port !== API_SERVER_SERVICE_PORT) {
+    fail(field, 'api-server-port', `probe ${host}:${port}: ${what} has only TCP port ${API_SERVER_SERVICE_PORT} (https); write ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
+    return undefined;
+  }
+  return {target: {host, service: API_SERVER_SERVICE.service, namespace: API_SERVER_SERVICE.namespace, ...(port !== undefined ? {port} : {}), apiServer: true, resolvesName: true}};
 }
 
 function resolveUrlProbe(probe: ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
@@ -260,6 +287,10 @@ function resolveDnsProbe(probe: ProbeFile, index: AppIndex, clientNamespace: str
 function resolveIcmpProbe(host: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
   const found = targetOf(host, undefined, 'icmp', index, clientNamespace, fail);
   if (!found) return undefined;
+  if (found.target.apiServer) {
+    fail('icmp', 'ping-api-server', `${host} is the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace}), a ClusterIP, which answers no ping; probe the connection with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
+    return undefined;
+  }
   if (found.service && !found.service.headless) {
     // A ClusterIP is a load-balancer address that only forwards the Service's ports; Cilium's
     // kube-proxy replacement does not answer ICMP echo on it (Documentation/network/kubernetes/kubeproxy-free.rst).
@@ -307,6 +338,11 @@ function checkSource(probe: ProbeFile, source: ProbeSource, resolved: Resolved, 
   }
   if (probe.expect === 'unresolved') {
     fail('expect', 'impossible-outcome', 'a probe from outside names its target without the cluster DNS, so it cannot be unresolved');
+  }
+  if (resolved.target.apiServer && resolved.request.kind !== 'dns') {
+    // Only the cluster DNS knows the name; the API server listens on the control-plane node.
+    fail(field, 'outside-api-server', `a machine outside the cluster cannot resolve ${resolved.target.host}, a name of the cluster DNS; from outside, name the API server's node and port: tcp: ${KIND_CONTROL_PLANE}:${API_SERVER_PORT}`);
+    return;
   }
   if (resolved.request.kind === 'dns') {
     fail('dns', 'outside-dns', 'a machine outside the cluster does not use the cluster DNS; probe DNS from a pod');

@@ -63,7 +63,7 @@ export const probeSchema = z
       .string()
       .regex(/^[^\s:/]+:\d{1,5}$/, 'a TCP probe is HOST:PORT, like "redis.star-wars.svc.cluster.local:6379"')
       .optional()
-      .describe('A TCP connect to HOST:PORT, and nothing sent. From outside, HOST may be a node of kind\'s cluster (netpol-labs-worker, netpol-labs-control-plane): the node itself, for host policies'),
+      .describe('A TCP connect to HOST:PORT, and nothing sent. From a pod, kubernetes.default:443 is the API server (the Service kubernetes of namespace default; on kind its backend is the control-plane node, port 6443). From outside, HOST may be a node of kind\'s cluster (netpol-labs-worker, netpol-labs-control-plane): the node itself, for host policies'),
     dns: dnsName.optional().describe('A lookup of this name (A record) through the cluster DNS'),
     icmp: z.string().min(1).optional().describe('One ICMP echo request (ping) to this host: a headless Service\'s name, a name in `names`, an address, or from outside a node of kind\'s cluster (netpol-labs-worker)'),
     expect: z

@@ -1,7 +1,8 @@
 import {clusterFromObjects, parsePolicyDocuments, selectorlessServiceErrors, type OtherObject, type PolicyError, type PolicyObject, type Probe as EngineProbe, type ProbeEnd, type Scenario} from '../policy';
+import {API_SERVER_PORT} from './api-server';
 import {CLUSTER_DNS_OBJECTS, CLUSTER_DNS_SERVICE} from './cluster-dns';
 import {needsHostFirewall} from './host-firewall-needs';
-import {KIND_NODES} from './kind-nodes';
+import {KIND_CONTROL_PLANE, KIND_CONTROL_PLANE_IP, KIND_NODES} from './kind-nodes';
 import type {Lab, Probe, ProbeSource, Step} from './load';
 import type {KubeObject} from './manifests';
 
@@ -30,8 +31,14 @@ export interface StepScenarioOptions {
  * The cluster is the one `netpol-labs up` makes for the lab. A lab with a host policy runs with
  * Cilium's host firewall on (`up` turns it on for such a lab: src/runner/host-firewall.ts), and its
  * nodes are kind's, with their real labels, so a nodeSelector selects what it selects on kind; so
- * are the nodes of a lab whose probes name a node. Other labs keep the engine's default nodes (the
- * ones their pods name): without a host policy neither the firewall nor node labels change a verdict.
+ * are the nodes of a lab whose probes name a node or the API server. Other labs keep the engine's
+ * default nodes (the ones their pods name): without a host policy neither the firewall nor node
+ * labels change a verdict.
+ *
+ * A lab that probes the API server (`kubernetes.default`) gets it where kind runs it: in the
+ * control-plane node's own network, so that node's address is listed as the API server
+ * (cluster.external) and carries the kube-apiserver identity besides its own, on every port
+ * (src/lab/api-server.ts).
  */
 export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions = {}): {scenario: Scenario; errors: PolicyError[]} {
   const errors: PolicyError[] = [];
@@ -49,7 +56,9 @@ export function stepScenario(lab: Lab, step: Step, options: StepScenarioOptions 
     });
   const hostFirewall = needsHostFirewall(lab);
   const cluster = clusterFromObjects([...appObjects, ...dnsObjects], lab.namespace);
-  if (hostFirewall || namesNodes(lab)) cluster.nodes = KIND_NODES.map((n) => ({...n, labels: {...n.labels}}));
+  const apiServer = probesApiServer(lab);
+  if (hostFirewall || namesNodes(lab) || apiServer) cluster.nodes = KIND_NODES.map((n) => ({...n, labels: {...n.labels}}));
+  if (apiServer) cluster.external = [...(cluster.external ?? []), {ip: KIND_CONTROL_PLANE_IP, identity: 'kube-apiserver'}];
   const scenarioOptions = {
     ...(hostFirewall ? {hostFirewall: true} : {}),
     ...(step.policyAuditMode ? {auditEndpoints: auditedPods(lab, cluster)} : {}),
@@ -79,6 +88,11 @@ function auditedPods(lab: Lab, cluster: Scenario['cluster']): string[] {
 /** True when a probe of the lab goes to a node of kind's cluster. */
 function namesNodes(lab: Lab): boolean {
   return lab.steps.some((s) => s.probes.some((p) => p.target.node !== undefined));
+}
+
+/** True when a probe of the lab goes to the API server's Service. */
+function probesApiServer(lab: Lab): boolean {
+  return lab.steps.some((s) => s.probes.some((p) => p.target.apiServer === true));
 }
 
 function otherObject(object: KubeObject, source: OtherObject['source']): OtherObject {
@@ -116,6 +130,9 @@ export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labe
   const from = sourceEnd(probe.source);
   const {request, target} = probe;
   if (request.kind === 'dns') return lookupProbe(from, request.name);
+  // The API server's Service forwards to the API server on the control-plane node; Cilium's
+  // policy sees that address and port once the Service's address is translated.
+  if (target.apiServer) return {from, to: {node: KIND_CONTROL_PLANE}, port: API_SERVER_PORT, protocol: 'TCP'};
   const to: ProbeEnd =
     target.node !== undefined
       ? {node: target.node}

@@ -248,6 +248,11 @@ const LAB = {
       args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/tiefighter-to-cluster", "--namespace", "empire", "--ignore-not-found"],
       timeoutMs: 60000
     },
+    "empire/ciliumnetworkpolicies.cilium.io/tiefighter-to-kube-apiserver": {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/tiefighter-to-kube-apiserver", "--namespace", "empire", "--ignore-not-found"],
+      timeoutMs: 60000
+    },
     "empire/ciliumnetworkpolicies.cilium.io/tiefighter-to-private-cidrs": {
       file: "kubectl",
       args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/tiefighter-to-private-cidrs", "--namespace", "empire", "--ignore-not-found"],
@@ -541,6 +546,17 @@ const LAB = {
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.empire.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.empire.svc.cluster.local./v1"],
             timeoutMs: 30000
           }
+        },
+        {
+          name: "tiefighter TCP kubernetes.default:443",
+          kind: "tcp",
+          expect: "dropped",
+          why: "The API server runs in the control-plane node's network, another node; the name resolves (the DNS rule), the connection is dropped.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "kubernetes.default.svc.cluster.local.", "443"],
+            timeoutMs: 30000
+          }
         }
       ]
     },
@@ -588,6 +604,17 @@ const LAB = {
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.empire.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.empire.svc.cluster.local./v1"],
             timeoutMs: 30000
           }
+        },
+        {
+          name: "tiefighter TCP kubernetes.default:443",
+          kind: "tcp",
+          expect: "allowed",
+          why: "On kind the API server runs in the control-plane node's own network, so its address is remote-node (as well as kube-apiserver).",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "kubernetes.default.svc.cluster.local.", "443"],
+            timeoutMs: 30000
+          }
         }
       ]
     },
@@ -633,6 +660,75 @@ const LAB = {
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter TCP kubernetes.default:443",
+          kind: "tcp",
+          expect: "allowed",
+          why: "cluster covers the API server (kube-apiserver) too.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "kubernetes.default.svc.cluster.local.", "443"],
+            timeoutMs: 30000
+          }
+        }
+      ]
+    },
+    {
+      id: "entity-kube-apiserver",
+      title: "toEntities kube-apiserver: the API server's address, on every port",
+      keep: ["empire/ciliumnetworkpolicies.cilium.io/tiefighter-to-kube-apiserver"],
+      ownerChecks: [],
+      apply: {
+        file: "kubectl",
+        args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
+        timeoutMs: 60000,
+        input: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: tiefighter-to-kube-apiserver\n  namespace: empire\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: cilium-identities\nspec:\n  description: The tiefighter may look names up and reach the Kubernetes API\n    server, nothing else\n  endpointSelector:\n    matchLabels:\n      class: tiefighter\n  egress:\n    - toEndpoints:\n        - matchLabels:\n            k8s:io.kubernetes.pod.namespace: kube-system\n            k8s:k8s-app: kube-dns\n      toPorts:\n        - ports:\n            - port: \"53\"\n              protocol: ANY\n    - toEntities:\n        - kube-apiserver\n"
+      },
+      probes: [
+        {
+          name: "tiefighter TCP kubernetes.default:443",
+          kind: "tcp",
+          expect: "allowed",
+          why: "The Service kubernetes forwards to the API server on the control-plane node, whose address carries the kube-apiserver identity.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "kubernetes.default.svc.cluster.local.", "443"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter TCP beacon-cp:8080",
+          kind: "tcp",
+          expect: "allowed",
+          why: "Identity belongs to an address, not a port; the beacon shares the control-plane node's address, so kube-apiserver admits it too.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-cp.empire.svc.cluster.local.", "8080"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter TCP beacon-worker:8080",
+          kind: "tcp",
+          expect: "dropped",
+          why: "The tiefighter's own node runs no API server; it is host, not kube-apiserver.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "nc", "-z", "-v", "-w", "2", "beacon-worker.empire.svc.cluster.local.", "8080"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "tiefighter GET /v1",
+          kind: "http",
+          expect: "dropped",
+          why: "The deathstar runs on the control-plane node but is a pod with its own identity.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "empire", "tiefighter", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.empire.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.empire.svc.cluster.local./v1"],
             timeoutMs: 30000
           }
         }

@@ -66,6 +66,17 @@ test('the host-policies page shows the lab\'s probe tables (outside to the worke
   await expect(page.getByRole('link', {name: 'cilium-host-policies.mjs'})).toHaveAttribute('href', '/zx/cilium-host-policies.mjs');
 });
 
+test('the entities page probes the API server: dropped under host, allowed under kube-apiserver with the control-plane beacon, the worker\'s beacon dropped', async ({page}) => {
+  await page.goto(`${MODULE}entities`, {waitUntil: 'networkidle'});
+  const row = (step: string, target: string) =>
+    page.locator(`[data-testid="probe-table"][data-lab="cilium-identities"][data-step="${step}"]`).getByTestId('probe-row').filter({hasText: target});
+  await expect(row('entity-host', 'kubernetes.default:443')).toHaveAttribute('data-expect', 'dropped');
+  await expect(row('entity-kube-apiserver', 'kubernetes.default:443')).toHaveAttribute('data-expect', 'allowed');
+  await expect(row('entity-kube-apiserver', 'beacon-cp:8080')).toHaveAttribute('data-expect', 'allowed');
+  await expect(row('entity-kube-apiserver', 'beacon-worker:8080')).toHaveAttribute('data-expect', 'dropped');
+  await expect(page.locator('.theme-code-block [class*="codeBlockTitle"]', {hasText: 'labs/cilium-identities/tiefighter-to-kube-apiserver.yaml'})).toBeVisible();
+});
+
 test('side by side: the two APIs in two columns on a laptop, one above the other on a phone', async ({page}) => {
   await page.setViewportSize({width: 1400, height: 900});
   await page.goto(`${MODULE}kubernetes-vs-cilium`, {waitUntil: 'networkidle'});

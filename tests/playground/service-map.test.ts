@@ -12,10 +12,15 @@ import {serviceMap, type Flow} from '../../src/components/Playground/flows';
 
 const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
 
-/** The flow a lab probe travels, as `from > namespace/service:port/protocol`; undefined for probes to addresses or names outside. */
+/**
+ * The flow a lab probe travels, as `from > namespace/service:port/protocol`; undefined for probes to
+ * addresses or names outside, and to the API server's Service (kubernetes.default): the map draws
+ * the app's Services and the cluster DNS, not the API server.
+ */
 function flowOf(probe: Probe): string | undefined {
   const from = probe.source.kind === 'outside' ? 'outside' : `${probe.source.namespace}/${probe.source.name}`;
   if (probe.request.kind === 'dns') return `${from} > kube-system/kube-dns:53/UDP`;
+  if (probe.target.apiServer) return undefined;
   if (probe.target.service === undefined || probe.target.port === undefined) return undefined;
   return `${from} > ${probe.target.namespace}/${probe.target.service}:${probe.target.port}/TCP`;
 }

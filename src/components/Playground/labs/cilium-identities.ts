@@ -13,6 +13,7 @@ import ciliumIdentitiesDeathstarFromTiePilots from '@site/labs/cilium-identities
 import ciliumIdentitiesTiefighterToHost from '@site/labs/cilium-identities/tiefighter-to-host.yaml?raw';
 import ciliumIdentitiesTiefighterToRemoteNode from '@site/labs/cilium-identities/tiefighter-to-remote-node.yaml?raw';
 import ciliumIdentitiesTiefighterToCluster from '@site/labs/cilium-identities/tiefighter-to-cluster.yaml?raw';
+import ciliumIdentitiesTiefighterToKubeApiserver from '@site/labs/cilium-identities/tiefighter-to-kube-apiserver.yaml?raw';
 import ciliumIdentitiesTiefighterToPrivateCidrs from '@site/labs/cilium-identities/tiefighter-to-private-cidrs.yaml?raw';
 import ciliumIdentitiesTiefighterToDeathstarService from '@site/labs/cilium-identities/tiefighter-to-deathstar-service.yaml?raw';
 import ciliumIdentitiesTiefighterToEmpireServices from '@site/labs/cilium-identities/tiefighter-to-empire-services.yaml?raw';
@@ -27,6 +28,7 @@ const lab: Lab = loadLabFromTexts('labs/cilium-identities', {
   'tiefighter-to-host.yaml': ciliumIdentitiesTiefighterToHost,
   'tiefighter-to-remote-node.yaml': ciliumIdentitiesTiefighterToRemoteNode,
   'tiefighter-to-cluster.yaml': ciliumIdentitiesTiefighterToCluster,
+  'tiefighter-to-kube-apiserver.yaml': ciliumIdentitiesTiefighterToKubeApiserver,
   'tiefighter-to-private-cidrs.yaml': ciliumIdentitiesTiefighterToPrivateCidrs,
   'tiefighter-to-deathstar-service.yaml': ciliumIdentitiesTiefighterToDeathstarService,
   'tiefighter-to-empire-services.yaml': ciliumIdentitiesTiefighterToEmpireServices,
