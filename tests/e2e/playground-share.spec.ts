@@ -240,7 +240,8 @@ test('the home page loads the playground only when asked', async ({page}) => {
 function flowOf(probe: Probe): {from: string; to: string; port: string; protocol: string} | undefined {
   const from = probe.source.kind === 'outside' ? 'outside' : `${probe.source.namespace}/${probe.source.name}`;
   if (probe.request.kind === 'dns') return {from, to: 'kube-system/kube-dns', port: '53', protocol: 'UDP'};
-  if (probe.target.service === undefined || probe.target.port === undefined) return undefined;
+  // The map draws the app's Services and the cluster DNS, not the API server (kubernetes.default).
+  if (probe.target.service === undefined || probe.target.port === undefined || probe.target.apiServer) return undefined;
   return {from, to: `${probe.target.namespace}/${probe.target.service}`, port: String(probe.target.port), protocol: 'TCP'};
 }
 
