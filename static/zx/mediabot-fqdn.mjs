@@ -266,6 +266,11 @@ const LAB = {
       args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/mediabot-world", "--namespace", "imperial-media", "--ignore-not-found"],
       timeoutMs: 60000
     },
+    "imperial-media/ciliumnetworkpolicies.cilium.io/mediabot-all": {
+      file: "kubectl",
+      args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/mediabot-all", "--namespace", "imperial-media", "--ignore-not-found"],
+      timeoutMs: 60000
+    },
     "imperial-media/ciliumnetworkpolicies.cilium.io/deathstar-from-world": {
       file: "kubectl",
       args: ["--context", "kind-netpol-labs", "delete", "ciliumnetworkpolicies.cilium.io/deathstar-from-world", "--namespace", "imperial-media", "--ignore-not-found"],
@@ -628,6 +633,42 @@ const LAB = {
           kind: "http",
           expect: "dropped",
           why: "The deathstar is a pod of the cluster, not the world.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "imperial-media", "mediabot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.imperial-media.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.imperial-media.svc.cluster.local./v1"],
+            timeoutMs: 30000
+          }
+        }
+      ]
+    },
+    {
+      id: "egress-all",
+      title: "toEntities all: the world and the cluster together",
+      keep: ["imperial-media/ciliumnetworkpolicies.cilium.io/mediabot-all"],
+      ownerChecks: [],
+      apply: {
+        file: "kubectl",
+        args: ["--context", "kind-netpol-labs", "apply", "--filename", "-"],
+        timeoutMs: 60000,
+        input: "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: mediabot-all\n  namespace: imperial-media\n  labels:\n    app.kubernetes.io/managed-by: netpol-labs\n    netpol-labs.io/lab: mediabot-fqdn\nspec:\n  description: \"The mediabot may look names up and reach the all entity: the\n    cluster and the world\"\n  endpointSelector:\n    matchLabels:\n      class: mediabot\n  egress:\n    - toEndpoints:\n        - matchLabels:\n            k8s:io.kubernetes.pod.namespace: kube-system\n            k8s:k8s-app: kube-dns\n      toPorts:\n        - ports:\n            - port: \"53\"\n              protocol: ANY\n    - toEntities:\n        - all\n"
+      },
+      probes: [
+        {
+          name: "mediabot GET /",
+          kind: "http",
+          expect: "allowed",
+          why: "all includes the world, where mos-eisley.example's address is.",
+          command: {
+            file: "kubectl",
+            args: ["--context", "kind-netpol-labs", "exec", "--namespace", "imperial-media", "mediabot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: mos-eisley.example", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://mos-eisley.example./"],
+            timeoutMs: 30000
+          }
+        },
+        {
+          name: "mediabot GET /v1",
+          kind: "http",
+          expect: "allowed",
+          why: "all includes the cluster too, so the deathstar, dropped under world alone, is reached.",
           command: {
             file: "kubectl",
             args: ["--context", "kind-netpol-labs", "exec", "--namespace", "imperial-media", "mediabot", "--", "curl", "--silent", "--show-error", "--connect-timeout", "2", "--max-time", "10", "--request", "GET", "--header", "Host: deathstar.imperial-media.svc.cluster.local", "--output", "-", "--write-out", "[netpol-labs code=%{http_code} dns=%{time_namelookup} connect=%{time_connect}]", "http://deathstar.imperial-media.svc.cluster.local./v1"],

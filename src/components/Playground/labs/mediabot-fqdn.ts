@@ -14,6 +14,7 @@ import mediabotFqdnMediabotHolonetLookupsOnly from '@site/labs/mediabot-fqdn/med
 import mediabotFqdnMediabotHolonetHttp from '@site/labs/mediabot-fqdn/mediabot-holonet-http.yaml?raw';
 import mediabotFqdnMediabotOutsideCidr from '@site/labs/mediabot-fqdn/mediabot-outside-cidr.yaml?raw';
 import mediabotFqdnMediabotWorld from '@site/labs/mediabot-fqdn/mediabot-world.yaml?raw';
+import mediabotFqdnMediabotAll from '@site/labs/mediabot-fqdn/mediabot-all.yaml?raw';
 import mediabotFqdnDeathstarFromWorld from '@site/labs/mediabot-fqdn/deathstar-from-world.yaml?raw';
 import mediabotFqdnDeathstarFromOutsideCidr from '@site/labs/mediabot-fqdn/deathstar-from-outside-cidr.yaml?raw';
 
@@ -27,6 +28,7 @@ const lab: Lab = loadLabFromTexts('labs/mediabot-fqdn', {
   'mediabot-holonet-http.yaml': mediabotFqdnMediabotHolonetHttp,
   'mediabot-outside-cidr.yaml': mediabotFqdnMediabotOutsideCidr,
   'mediabot-world.yaml': mediabotFqdnMediabotWorld,
+  'mediabot-all.yaml': mediabotFqdnMediabotAll,
   'deathstar-from-world.yaml': mediabotFqdnDeathstarFromWorld,
   'deathstar-from-outside-cidr.yaml': mediabotFqdnDeathstarFromOutsideCidr,
 });
