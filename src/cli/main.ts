@@ -45,9 +45,7 @@ function processDeps(): CliDeps {
     errOut: consoleOutput(process.stderr, process.stderr),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    // Read as bytes, then decoded: on Node 20, readFileSync(path, 'utf8') took about twice as
-    // long on the 13 MB model of `npm run bench` (scripts/bench-run.mjs).
-    readFile: (path) => readFileSync(path).toString('utf8'),
+    readFile: (path) => readFileSync(path, 'utf8'),
     env: process.env,
   };
 }
