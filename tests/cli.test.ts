@@ -64,4 +64,15 @@ describe('netpol-labs', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "simluate"');
   });
+
+  it('finds every command it lists by its name (each command module is loaded by name)', () => {
+    const listed = [...netpolLabs('--help').stdout.matchAll(/^  (\S+)  /gm)].map((m) => m[1]);
+    // The commands README.md's table documents (reset, status and down share a row).
+    expect(listed).toEqual(['simulate', 'up', 'down', 'status', 'run', 'verify', 'reset', 'check', 'export']);
+    for (const name of listed) {
+      const help = netpolLabs(name, '--help');
+      expect(help.code, `${name} --help: ${help.stderr}`).toBe(0);
+      expect(help.stdout).toContain(`usage: netpol-labs ${name}`);
+    }
+  }, 60_000);
 });

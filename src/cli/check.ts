@@ -14,7 +14,7 @@ import {checkOnCluster} from '../runner/check-cluster';
 import {KIND_CONTEXT} from '../runner/constants';
 import {resolveContext} from '../runner/context-guard';
 import {UsageError, type CliDeps, type Command} from './command';
-import {CONTEXT, withContext} from './lab-commands';
+import {CONTEXT, rootOf, withContext} from './lab-commands';
 
 /** `netpol-labs check`. */
 export const check: Command = {
@@ -70,8 +70,9 @@ function printErrors(errors: LabError[], deps: CliDeps): number {
  * before any cluster is touched), then checks in the simulator or, with `cluster`, on a cluster.
  */
 async function checkFiles(labId: string, challengeId: string, files: string[], deps: CliDeps, cluster?: {target: 'kind' | 'context'; context: string}): Promise<number> {
-  const labDir = join(deps.root, LABS_DIR, labId);
-  if (!existsSync(join(labDir, 'lab.yaml'))) throw new UsageError(`no lab "${labId}" in ${join(deps.root, LABS_DIR)}`);
+  const root = rootOf(deps);
+  const labDir = join(root, LABS_DIR, labId);
+  if (!existsSync(join(labDir, 'lab.yaml'))) throw new UsageError(`no lab "${labId}" in ${join(root, LABS_DIR)}`);
   const {lab, errors: labErrors} = readLab(labDir);
   if (!lab) return printErrors(labErrors, deps);
   const {challenge, errors} = readChallenge(lab, labDir, challengeId);

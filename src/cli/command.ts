@@ -32,8 +32,11 @@ export interface CliDeps {
   /** Reads a text file (simulate's scenario files). */
   readFile(path: string): string;
   env: NodeJS.ProcessEnv;
-  /** The repository root (where labs/ is). */
-  root: string;
+  /**
+   * The repository root (where labs/ is); when not given, the commands that read labs find it
+   * from the working directory (rootOf in ./lab-commands.ts).
+   */
+  root?: string;
 }
 
 /** A command of the `netpol-labs` CLI. */

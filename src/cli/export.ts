@@ -8,6 +8,7 @@ import {loadLab} from '../runner/commands';
 import {unsupportedOnCluster} from '../runner/cluster-support';
 import {zxScript} from '../runner/zx-script';
 import {UsageError, type Command} from './command';
+import {rootOf} from './lab-commands';
 
 /** `netpol-labs export`. */
 export const exportCommand: Command = {
@@ -26,7 +27,8 @@ export const exportCommand: Command = {
   positionals: {min: 1, max: 1, name: 'lab', missing: 'which lab? give its id, e.g. deathstar'},
   async run(values, [name], deps) {
     if (values.zx !== true) throw new UsageError('choose the format: --zx');
-    const {lab, error} = loadLab(name, deps.root);
+    const root = rootOf(deps);
+    const {lab, error} = loadLab(name, root);
     if (!lab) {
       deps.stderr(`netpol-labs export: ${error}\n`);
       return 1;
@@ -37,7 +39,7 @@ export const exportCommand: Command = {
       deps.stderr(`netpol-labs export: ${unsupported}\n`);
       return 1;
     }
-    const script = await zxScript(lab, deps.root);
+    const script = await zxScript(lab, root);
     const file = values.output as string | undefined;
     if (file === undefined) {
       deps.stdout(script);

@@ -4,7 +4,7 @@
  */
 import {CILIUM_VERSION, KIND_CONTEXT} from '../runner/constants';
 import {TARGETS, type Target} from '../runner/context-guard';
-import {downCommand, resetCommand, runCommand, statusCommand, upCommand, type CommandContext} from '../runner/commands';
+import {downCommand, findRoot, resetCommand, runCommand, statusCommand, upCommand, type CommandContext} from '../runner/commands';
 import {killRunning} from '../runner/exec';
 import {INSTALLERS, type Installer} from '../runner/preflight';
 import {stdinPauser, type StepPauser} from '../runner/prompt';
@@ -40,6 +40,11 @@ function target(values: OptionValues, allowed: readonly Target[] = TARGETS): Tar
   return t as Target;
 }
 
+/** The repository root (where labs/ is): the one the caller gave, else found from the working directory. */
+export function rootOf(deps: CliDeps): string {
+  return deps.root ?? findRoot();
+}
+
 /**
  * Runs a runner command with what it needs from the process: Ctrl-C aborts the running commands
  * (a second one quits at once), and --interactive reads Enter from stdin, only when asked for.
@@ -60,7 +65,7 @@ export async function withContext(deps: CliDeps, dryRun: boolean, body: (ctx: Co
   let pauser: StepPauser | undefined;
   const pause = (prompt: string) => (pauser ??= stdinPauser(process.stdin, process.stderr, controller.signal)).pause(prompt);
   try {
-    return await body({out: deps.out, stdout: deps.stdout, env: deps.env, dryRun, signal: controller.signal, root: deps.root, pause});
+    return await body({out: deps.out, stdout: deps.stdout, env: deps.env, dryRun, signal: controller.signal, root: rootOf(deps), pause});
   } finally {
     pauser?.close();
     process.off('SIGINT', onSigint);

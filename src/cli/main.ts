@@ -4,20 +4,37 @@
  */
 import {readFileSync} from 'node:fs';
 import {consoleOutput} from '../runner/output';
-import {findRoot} from '../runner/commands';
 import {runCli, type CliDeps, type Command} from './command';
-import {check} from './check';
-import {exportCommand} from './export';
-import {LAB_COMMANDS} from './lab-commands';
-import {simulate} from './simulate';
 
-/** Every command, in the order `netpol-labs --help` lists them. */
-export const COMMANDS: readonly Command[] = [simulate, ...LAB_COMMANDS, check, exportCommand];
+/**
+ * The modules of the commands, in the order `netpol-labs --help` lists them, each with the names
+ * of its commands. A module is loaded only when one of its commands runs: `simulate` then starts
+ * without the runner, the lab schema (zod) and esbuild, which it does not use and which took
+ * about a third of its start-up (scripts/build-cli.mjs puts each in its own chunk).
+ */
+export const COMMAND_MODULES: readonly {names: readonly string[]; load: () => Promise<readonly Command[]>}[] = [
+  {names: ['simulate'], load: async () => [(await import('./simulate')).simulate]},
+  {names: ['up', 'down', 'status', 'run', 'verify', 'reset'], load: async () => (await import('./lab-commands')).LAB_COMMANDS},
+  {names: ['check'], load: async () => [(await import('./check')).check]},
+  {names: ['export'], load: async () => [(await import('./export')).exportCommand]},
+];
+
+/** Every command, in the order `netpol-labs --help` lists them (loads every command's module). */
+export async function allCommands(): Promise<Command[]> {
+  return (await Promise.all(COMMAND_MODULES.map((m) => m.load()))).flat();
+}
+
+/** The command named `name`, or undefined; loads only its module. */
+async function findCommand(name: string): Promise<Command | undefined> {
+  const commands = await COMMAND_MODULES.find((m) => m.names.includes(name))?.load();
+  return commands?.find((c) => c.name === name);
+}
 
 /** The top-level usage: every command with its one-line summary. */
-export function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+export async function usage(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `usage: netpol-labs COMMAND [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "netpol-labs COMMAND --help" for a command's options.`;
 }
 
@@ -30,7 +47,6 @@ function processDeps(): CliDeps {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     env: process.env,
-    root: findRoot(),
   };
 }
 
@@ -39,12 +55,12 @@ export async function main(argv: string[], deps: Partial<CliDeps> = {}): Promise
   const all: CliDeps = {...processDeps(), ...deps};
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? all.stderr : all.stdout)(`${usage()}\n`);
+    (name === undefined ? all.stderr : all.stdout)(`${await usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await findCommand(name);
   if (!command) {
-    all.stderr(`netpol-labs: unknown command "${name}"\n\n${usage()}\n`);
+    all.stderr(`netpol-labs: unknown command "${name}"\n\n${await usage()}\n`);
     return 2;
   }
   return runCli(command, rest, all);

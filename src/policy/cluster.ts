@@ -4,7 +4,7 @@
  * bad references with positions; a programmatic caller gets sensible defaults instead.
  */
 import {canonicalIp} from './cidr';
-import {identityLabels} from './identity-labels';
+import {identityLabels, isIdentityLabel} from './identity-labels';
 import {matches, NAMESPACE_LABELS_PREFIX} from './selector';
 import type {Cluster, ExternalAddress, L4Protocol, Labels, Service} from './types';
 
@@ -119,8 +119,8 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
   };
   for (const ns of cluster.namespaces) namespaces.set(ns.name, {...(ns.labels ?? {}), 'kubernetes.io/metadata.name': ns.name});
 
-  // The identity labels a pod takes from its namespace, made once per namespace: copying an
-  // object's properties is several times faster than adding computed keys to each pod's.
+  // The identity labels a pod takes from its namespace, made (and filtered) once per namespace:
+  // copying an object's properties is several times faster than adding computed keys to each pod's.
   const namespaceIdentities = new Map<string, Labels>();
   const namespaceIdentity = (name: string): Labels => {
     let part = namespaceIdentities.get(name);
@@ -128,6 +128,7 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
       part = {};
       for (const [k, v] of Object.entries(nsLabels(name))) part[IDENTITY_KEYS.namespaceLabels + k] = v;
       part[IDENTITY_KEYS.namespace] = name;
+      part = identityLabels(part);
       namespaceIdentities.set(name, part);
     }
     return part;
@@ -139,8 +140,14 @@ export function indexCluster(cluster: Cluster): ClusterIndex {
     const hostNetwork = p.hostNetwork ?? false;
     const labels = p.labels ?? {};
     const serviceAccount = p.serviceAccount ?? 'default';
-    // Only identity-relevant labels are part of the identity that Cilium selectors match.
-    const identity: Labels = identityLabels({...labels, ...namespaceIdentity(p.namespace), [IDENTITY_KEYS.serviceAccount]: serviceAccount, [IDENTITY_KEYS.cluster]: clusterName});
+    // Only identity-relevant labels are part of the identity that Cilium selectors match: the
+    // pod's own, then those of its namespace, service account and cluster, which win over a pod
+    // label with the same key. Each part is filtered on its own rather than all of them merged
+    // into one object first: one object per pod fewer, on clusters of thousands of pods.
+    const identity: Labels = identityLabels(labels);
+    Object.assign(identity, namespaceIdentity(p.namespace));
+    if (isIdentityLabel(IDENTITY_KEYS.serviceAccount)) identity[IDENTITY_KEYS.serviceAccount] = serviceAccount;
+    if (isIdentityLabel(IDENTITY_KEYS.cluster)) identity[IDENTITY_KEYS.cluster] = clusterName;
     const namedPorts = new Map<string, {port: number; protocol: L4Protocol}>();
     for (const c of p.containers ?? []) {
       for (const cp of c.ports ?? []) if (cp.name) namedPorts.set(cp.name, {port: cp.containerPort, protocol: cp.protocol ?? 'TCP'});

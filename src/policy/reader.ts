@@ -277,17 +277,25 @@ export class Val {
    * value that is not a mapping), and the entry's index, for `key` (to report an error at the key).
    */
   private eachEntry(visit: (name: string | undefined, value: Val, index: number) => void): void {
-    if (this.kind !== 'map') return;
+    const names = this.keyNames();
+    names.forEach((name, i) => visit(name, this.entryValue(i, name), i));
+  }
+
+  /** The key of each entry of a mapping, in the order written (undefined for a key that is not a scalar); empty for a value that is not a mapping. */
+  private keyNames(): readonly (string | undefined)[] {
+    if (this.kind !== 'map') return [];
+    if (this.ctx.json) return (this.node as JsonObject).keys;
+    return (this.node as Node & {items: Pair<Node, Node>[]}).items.map((item) => (isScalar(item.key) ? String(item.key.value) : undefined));
+  }
+
+  /** The value of entry `index` of a mapping, whose key is `name`. */
+  entryValue(index: number, name: string | undefined): Val {
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      object.keys.forEach((name, i) => visit(name, new Val(this.ctx, object.values[i], this, name, object.valueOffset(i)), i));
-      return;
+      return new Val(this.ctx, object.values[index], this, name, object.valueOffset(index));
     }
-    (this.node as Node & {items: Pair<Node, Node>[]}).items.forEach((item, i) => {
-      const key = this.key(i);
-      const name = isScalar(key.node) ? String(key.node.value) : undefined;
-      visit(name, new Val(this.ctx, item.value, this, name ?? '', key.offset), i);
-    });
+    const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
+    return new Val(this.ctx, item.value, this, name ?? '', this.key(index).offset);
   }
 
   /**
@@ -309,20 +317,27 @@ export class Val {
    */
   fields(allowed: readonly string[], what: string): Fields | undefined {
     if (this.kind !== 'map') return this.fail('wrong-type', `${this.path || 'the document'} must be a mapping (${what}), not ${this.describe()}`);
-    const map = new Map<string, Val>();
-    this.eachEntry((key, value, index) => {
+    const names = this.keyNames();
+    // Checked here; the values are made when the fields are read (a large JSON file has hundreds
+    // of thousands of entries, and a value made for each one up front was a third of the reading).
+    let known: readonly (string | undefined)[] = names;
+    names.forEach((key, index) => {
+      if (key !== undefined && allowed.includes(key)) return;
       if (key === undefined) {
         this.key(index).fail('wrong-type', `keys of ${this.path || 'the document'} must be plain names`);
-      } else if (!allowed.includes(key)) {
+      } else {
         const hint = closest(key, allowed);
         this.key(index).fail(
           'unknown-field',
           `unknown field "${key}" in ${this.path || 'the document'} (${what}); ` +
             (hint ? `did you mean "${hint}"?` : `allowed fields are ${listNames(allowed)}`),
         );
-      } else map.set(key, value);
+      }
+      // The fields read are the allowed ones only (a copy: JSON objects share their key lists).
+      if (known === names) known = [...names];
+      (known as (string | undefined)[])[index] = undefined;
     });
-    return new Fields(this, map);
+    return new Fields(this, known);
   }
 
   /** Reads a list; `null` (an empty `field:`) reads as no list. */
@@ -432,22 +447,25 @@ export class Val {
 export class Fields {
   constructor(
     readonly owner: Val,
-    private readonly map: Map<string, Val>,
+    /** The mapping's keys in the order written; undefined in place of a key that was refused. */
+    private readonly names: readonly (string | undefined)[],
   ) {}
 
   /** The field's value; an absent field reads as an absent Val positioned at the mapping. */
   get(key: string): Val {
-    return this.map.get(key) ?? this.owner.missing(key);
+    // Of a key written twice (an error reported when the text was read), the last one counts.
+    const index = this.names.lastIndexOf(key);
+    return index === -1 ? this.owner.missing(key) : this.owner.entryValue(index, key);
   }
 
   /** Whether the field is written (even if empty). */
   has(key: string): boolean {
-    return this.map.has(key);
+    return this.names.includes(key);
   }
 
   /** Whether the field is written with a value (not `field:` alone). */
   present(key: string): boolean {
-    return this.map.has(key) && !this.map.get(key)!.absent;
+    return this.has(key) && !this.get(key).absent;
   }
 
   /** Reports a required field that is missing, at the mapping. */
