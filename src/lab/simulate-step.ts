@@ -10,7 +10,7 @@ import {clientPod, lookupProbe, sourceEnd, stepScenario, type StepScenarioOption
  * client's egress policy (and its DNS rules, through Cilium's DNS proxy). A lookup that is
  * dropped or refused leaves the probe `unresolved`: nothing went to the destination. A lookup the
  * DNS proxy let through also fills the proxy's cache, which is what `toFQDNs` rules allow
- * (Documentation/security/policy/language.rst "DNS based"): the simulator adds the answer (the
+ * (Documentation/security/policy/layer3.rst "DNS based"): the simulator adds the answer (the
  * lab's `names`) to the cache as observed by the client, in probe order, so a probe whose own
  * lookup the proxy never saw finds no answer there and is dropped, as on a cluster.
  *

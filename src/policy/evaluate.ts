@@ -315,7 +315,7 @@ function entityAdmits(entity: Entity, peer: PeerIdentity, reserved: string, ipv6
  * The DNS answer that lets `subject` reach `ip` under one toFQDNs selector, if any. Cilium learns
  * toFQDNs addresses from the answers its DNS proxy passed on, and shares them per agent: "For a given
  * domain name, IPs from responses to all pods managed by a Cilium instance are allowed by policy"
- * (Documentation/security/policy/language.rst, "DNS Proxy"). So an answer counts for every pod on
+ * (Documentation/security/policy/layer7.rst, "DNS Proxy"). So an answer counts for every pod on
  * the node of the pod that looked the name up, and for no pod on another node.
  */
 export function fqdnAnswer(model: Model, p: {matchName?: string; matchPattern?: string}, ip: string, subject: EnforcedOn): DnsEntry | undefined {

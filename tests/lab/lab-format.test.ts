@@ -74,10 +74,10 @@ describe('the outpost test lab', () => {
   // - an egress policy without a rule to kube-dns drops the lookup, so the name never resolves
   //   (Documentation/security/dns.rst: DNS must be allowed for toFQDNs and names to work);
   // - a DNS rule that matches no name makes the proxy answer REFUSED (dns.rst, tofqdns-dns-reject-response-code);
-  //   `*` in matchPattern stands for one label (Documentation/security/policy/language.rst "DNS based");
-  // - toFQDNs allows the addresses the DNS proxy saw in answers (language.rst "DNS based");
+  //   `*` in matchPattern stands for one label (Documentation/security/policy/layer7.rst "DNS Policy and IP Discovery");
+  // - toFQDNs allows the addresses the DNS proxy saw in answers (layer3.rst "DNS based");
   // - HTTP rules refuse with 403 and gRPC methods are HTTP/2 POST paths (Documentation/security/grpc.rst);
-  // - icmps rules admit ICMP echo (language.rst "ICMP/ICMPv6"); world is any address outside the cluster.
+  // - icmps rules admit ICMP echo (layer4.rst, ICMP rules); world is any address outside the cluster.
   for (const step of lab.steps) {
     it(`step ${step.id}: the simulator predicts every probe as lab.yaml expects`, () => {
       const {predictions, errors} = simulateStep(lab, step);

@@ -138,7 +138,7 @@ describe('the host-policies page: host policies on kind, as the simulator predic
  *   selects enforces nothing (policy enforcement mode `default`: an endpoint no rule selects
  *   allows everything), and a host policy with ingress rules puts the selected nodes in default
  *   deny for ingress, as for pods (Documentation/security/policy/host.rst).
- * - Documentation/security/policy/language.rst, entities: `world` is everything outside the
+ * - Documentation/security/policy/layer3.rst, entities: `world` is everything outside the
  *   cluster (the outside machine), `cluster` covers every pod and node; ICMP rules match the echo
  *   request type.
  * - kubeadm labels only the control plane node-role.kubernetes.io/control-plane, so `DoesNotExist`

@@ -36,7 +36,7 @@ function run(yaml: string): ProbeResult[] {
 }
 const l7Text = (r: ProbeResult) => r.explanation.find((e) => e.side === 'l7')?.text ?? '';
 
-describe('DNS rules (Documentation/security/policy/language.rst "DNS Policy and IP Discovery")', () => {
+describe('DNS rules (Documentation/security/policy/layer7.rst "DNS Policy and IP Discovery")', () => {
   const withRules = CLUSTER + policy('              rules: {dns: [{matchPattern: "*.github.com"}]}\n');
 
   it('a name a DNS rule allows goes through the proxy to the server', () => {

@@ -75,7 +75,7 @@ function run(yaml: string): ProbeResult[] {
 
 const egressText = (r: ProbeResult) => r.explanation.find((e) => e.side === 'egress')!.text;
 
-describe('toFQDNs learns addresses per node (Documentation/security/policy/language.rst, "DNS Proxy")', () => {
+describe('toFQDNs learns addresses per node (Documentation/security/policy/layer7.rst, "DNS Proxy")', () => {
   // "For a given domain name, IPs from responses to all pods managed by a Cilium instance are allowed
   // by policy (respecting TTLs)": one agent per node, one cache per agent.
   const [a, b, c, other] = run(SCENARIO);
