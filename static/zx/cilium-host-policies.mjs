@@ -724,6 +724,70 @@ function classifyIcmp(run) {
   return { observed: "error", exitCode, body: "", evidence: `ping got no verdict: exit ${exitCode ?? "?"}${last ? `: ${last}` : ""}` };
 }
 
+// src/runner/probe-sctp.ts
+var SCTP_CONNECT_TIMEOUT_S = 4;
+var logLine = (level, message) => (line) => new RegExp(`(^|\\s)${level} ${message.source}`).test(line);
+function classifySctp(run) {
+  if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
+  if (run.timedOut) {
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
+  }
+  const exitCode = run.exitCode;
+  const lines = [...toolLines(run.stderr), ...toolLines(run.stdout)];
+  const said = (level, message2) => lines.find(logLine(level, message2));
+  const message = (line) => line.replace(/^.*?\ssocat\[\d+\]\s/, "");
+  const opening = said("N", /opening connection to /);
+  if (exitCode === 0 && said("N", /starting data transfer loop /)) {
+    return { observed: "allowed", exitCode, body: "", evidence: `SCTP association established (socat: ${opening ? message(opening) : "data transfer loop started"})` };
+  }
+  if (exitCode !== 0) {
+    const noSctp = said("E", /socket\(\d+, \d+, 132\): Protocol not supported$/);
+    if (noSctp) {
+      return {
+        observed: "error",
+        exitCode,
+        body: "",
+        evidence: `this node's kernel has no SCTP (socat: ${message(noSctp)}): load the sctp module on the host (sudo modprobe sctp); pods and kind's nodes use the host's kernel`
+      };
+    }
+    const lookup = said("E", /getaddrinfo\(/);
+    if (lookup && resolutionFailure(lookup)) {
+      return {
+        observed: "unresolved",
+        exitCode,
+        body: "",
+        evidence: `the name did not resolve (socat: ${message(lookup)}); nothing was sent to the destination. If DNS did not answer, ${KUBE_DNS_HINT}`
+      };
+    }
+    const timedOut = said("E", /connecting to .+: Connection timed out$/);
+    if (timedOut) {
+      return {
+        observed: "dropped",
+        exitCode,
+        body: "",
+        evidence: `no answer to the INIT within ${SCTP_CONNECT_TIMEOUT_S} s (socat: ${message(timedOut)}): packets dropped. If Hubble says "CT: Unknown L4 protocol", Cilium's SCTP support is off`
+      };
+    }
+    const refused = said("E", /connect\(\d+, .+\): Connection refused$/);
+    if (refused) {
+      return {
+        observed: "error",
+        exitCode,
+        body: "",
+        evidence: `the peer answered the INIT with an ABORT (socat: ${message(refused)}): nothing listens on that SCTP port, or the pod is restarting; not a policy verdict`,
+        refused: true
+      };
+    }
+  }
+  const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
+  return {
+    observed: "error",
+    exitCode,
+    body: "",
+    evidence: exitCode === 0 ? `socat exited 0 without starting its transfer loop${last ? ` (${message(last)})` : ""}` : `the probe did not associate: exit ${exitCode ?? "?"}${last ? `: ${message(last)}` : ""}`
+  };
+}
+
 // src/runner/probe-tcp.ts
 function classifyTcp(run) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
@@ -772,6 +836,8 @@ function classify(run, kind = "http") {
       return classifyGrpc(run);
     case "tcp":
       return classifyTcp(run);
+    case "sctp":
+      return classifySctp(run);
     case "dns":
       return classifyDns(run);
     case "icmp":
