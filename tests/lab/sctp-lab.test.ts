@@ -159,6 +159,11 @@ describe('netpol-sctp on kind (dry run)', () => {
     expect(code, lines.join('\n')).toBe(0);
     const socat = `kubectl --context ${KIND_CONTEXT} exec --namespace scarif technician -- socat -d -d -u /dev/null SCTP-CONNECT:comms.scarif.svc.cluster.local.:3868,connect-timeout=4`;
     expect(commands).toContain(socat);
+    // Cilium is installed with its SCTP support on, before any probe: off, it drops every SCTP packet
+    // (cilium/cilium Documentation/configuration/sctp.rst, "Enabling": --set sctp.enabled=true).
+    const install = commands.findIndex((c) => c.startsWith('cilium install '));
+    expect(commands[install]).toMatch(/ --set sctp\.enabled=true( |$)/);
+    expect(install).toBeLessThan(commands.indexOf(socat));
     // One socat per SCTP probe, and none for the TCP probes (nc).
     const lab = readLabOrThrow(join(ROOT, DIR), ROOT);
     const sctpProbes = lab.steps.flatMap((s) => s.probes).filter((p) => p.kind === 'sctp').length;
