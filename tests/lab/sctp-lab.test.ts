@@ -4,10 +4,10 @@
  * kind plan's client command. The expected outcomes are argued from the sources, not from the engine:
  * a NetworkPolicy port's protocol is one of TCP, UDP, SCTP and a rule matches only its own
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#sctp-support; the
- * upstream e2e "[Feature:SCTPConnectivity] should enforce policy based on Ports" creates a policy that
- * "allows traffic only via SCTP on port 80" and checks that "pods cannot connect on port 80 anymore
- * when not using SCTP as protocol"), a pod selected by an Ingress policy admits only what a rule
- * allows, and a pod no policy selects admits everything.
+ * upstream e2e "should not allow access by TCP when a policy specifies only SCTP",
+ * kubernetes/kubernetes test/e2e/network/netpol/network_policy.go, allows SCTP on one port and
+ * expects a TCP connection to it to fail), a pod selected by an Ingress policy admits only what a
+ * rule allows, and a pod no policy selects admits everything.
  */
 import {readFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
