@@ -3,7 +3,8 @@
  * position, counted from the lab's own lab.yaml), what the simulator predicts at each step, and the
  * kind plan's client command. The expected outcomes are argued from the sources, not from the engine:
  * a NetworkPolicy port's protocol is one of TCP, UDP, SCTP and a rule matches only its own
- * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#sctp-support; the
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#network-traffic-filtering,
+ * "TCP, UDP, and optionally SCTP"; the
  * upstream e2e "should not allow access by TCP when a policy specifies only SCTP",
  * kubernetes/kubernetes test/e2e/network/netpol/network_policy.go, allows SCTP on one port and
  * expects a TCP connection to it to fail), a pod selected by an Ingress policy admits only what a
