@@ -201,9 +201,13 @@ export function indexApp(app: Manifest[], namespaces: string[], data: Pick<LabFi
 }
 
 function serviceInfo(spec: Record<string, unknown>): ServiceInfo {
-  const ports = ((spec.ports ?? []) as {port?: unknown; protocol?: unknown}[])
+  const ports = ((spec.ports ?? []) as {port?: unknown; protocol?: unknown; targetPort?: unknown}[])
     .filter((p) => typeof p.port === 'number')
-    .map((p) => ({port: p.port as number, protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP'}));
+    .map((p) => ({
+      port: p.port as number,
+      protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+      ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? {targetPort: p.targetPort} : {}),
+    }));
   return {
     ports,
     headless: spec.clusterIP === 'None',

@@ -26,7 +26,7 @@ export const OUTCOME_LABELS: Record<Observed, string> = {
 
 /** What decides which outcomes a probe can have: its kind, whether a name is looked up, its source. */
 export interface OutcomeConditions {
-  kind: 'http' | 'grpc' | 'tcp' | 'dns' | 'icmp';
+  kind: 'http' | 'grpc' | 'tcp' | 'sctp' | 'dns' | 'icmp';
   /** The target is a name the client looks up (an address is never looked up). */
   resolvesName: boolean;
   /** The probe comes from a machine outside the cluster, which does not use the cluster DNS. */
@@ -36,13 +36,14 @@ export interface OutcomeConditions {
 /**
  * The outcomes a probe can have, in OUTCOMES order: what a learner may predict for it, and what
  * the lab loader accepts as its `expect` (src/lab/resolve-probe.ts refuses every other one, and
- * tests/lab/possible-outcomes.test.ts holds the two together). A TCP connect or a ping carries no
+ * tests/lab/possible-outcomes.test.ts holds the two together). A TCP connect, an SCTP association
+ * (Cilium's L7 rules apply to TCP only) or a ping carries no
  * request an L7 proxy could refuse; a DNS probe is the lookup itself, so it is never unresolved; an
  * address and a probe from outside involve no cluster lookup.
  */
 export function possibleOutcomes({kind, resolvesName, fromOutside}: OutcomeConditions): Outcome[] {
   return OUTCOMES.filter((outcome) => {
-    if (outcome === 'l7-denied') return kind !== 'tcp' && kind !== 'icmp';
+    if (outcome === 'l7-denied') return kind !== 'tcp' && kind !== 'sctp' && kind !== 'icmp';
     if (outcome === 'unresolved') return kind !== 'dns' && resolvesName && !fromOutside;
     return true;
   });

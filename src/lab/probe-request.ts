@@ -12,6 +12,8 @@ export type ProbeRequest =
   | {kind: 'grpc'; url: string}
   /** A TCP connect to host:port, nothing sent. */
   | {kind: 'tcp'; host: string; port: number}
+  /** An SCTP association to host:port (INIT ... COOKIE-ACK), nothing sent. */
+  | {kind: 'sctp'; host: string; port: number}
   /** A lookup of an A record through the client's resolver (in a pod: the cluster DNS). */
   | {kind: 'dns'; name: string}
   /** One ICMP echo request. */
@@ -31,6 +33,8 @@ export function requestLabel(request: ProbeRequest): string {
       return `gRPC ${new URL(request.url).pathname.slice(1)}`;
     case 'tcp':
       return `TCP ${request.host}:${request.port}`;
+    case 'sctp':
+      return `SCTP ${request.host}:${request.port}`;
     case 'dns':
       return `DNS ${request.name}`;
     case 'icmp':
@@ -40,10 +44,10 @@ export function requestLabel(request: ProbeRequest): string {
 
 /**
  * What a lab.yaml probe sends, read from its keys alone (the loader has checked that exactly one
- * of url, tcp, dns and icmp is there): the pages render lab.yaml's data with it, and the loader
+ * of url, tcp, sctp, dns and icmp is there): the pages render lab.yaml's data with it, and the loader
  * resolves the same request against the app.
  */
-export function fileRequest(probe: {url?: string; method?: string; headers?: Record<string, string>; host?: string; grpc?: boolean; tcp?: string; dns?: string; icmp?: string}): ProbeRequest {
+export function fileRequest(probe: {url?: string; method?: string; headers?: Record<string, string>; host?: string; grpc?: boolean; tcp?: string; sctp?: string; dns?: string; icmp?: string}): ProbeRequest {
   if (probe.url !== undefined) {
     if (probe.grpc) return {kind: 'grpc', url: probe.url};
     return {kind: 'http', method: probe.method ?? 'GET', url: probe.url, ...(probe.headers ? {headers: probe.headers} : {}), ...(probe.host ? {host: probe.host} : {})};
@@ -52,9 +56,13 @@ export function fileRequest(probe: {url?: string; method?: string; headers?: Rec
     const at = probe.tcp.lastIndexOf(':');
     return {kind: 'tcp', host: probe.tcp.slice(0, at), port: Number(probe.tcp.slice(at + 1))};
   }
+  if (probe.sctp !== undefined) {
+    const at = probe.sctp.lastIndexOf(':');
+    return {kind: 'sctp', host: probe.sctp.slice(0, at), port: Number(probe.sctp.slice(at + 1))};
+  }
   if (probe.dns !== undefined) return {kind: 'dns', name: probe.dns};
   if (probe.icmp !== undefined) return {kind: 'icmp', host: probe.icmp};
-  throw new Error('a probe has none of url, tcp, dns and icmp');
+  throw new Error('a probe has none of url, tcp, sctp, dns and icmp');
 }
 
 /** The name or address a request's client looks up or connects to: the URL's host, the TCP or ping host, the DNS name. */
@@ -132,6 +140,7 @@ export function absoluteRequest(request: ProbeRequest, clientNamespace: string |
       return {...request, url: url.toString(), host: request.host ?? authority};
     }
     case 'tcp':
+    case 'sctp':
     case 'icmp':
       return {...request, host: name(request.host)};
     case 'dns':

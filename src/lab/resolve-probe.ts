@@ -57,7 +57,8 @@ export interface Probe extends Omit<ProbeFile, 'method'> {
 
 /** A Service of the app, as probes need it. */
 export interface ServiceInfo {
-  ports: {port: number; protocol: string}[];
+  /** Each port with its protocol, and its targetPort when the Service sets one (a number or a port name). */
+  ports: {port: number; protocol: string; targetPort?: number | string}[];
   /** `clusterIP: None`: its name resolves to the pods' addresses, so it can be pinged. */
   headless: boolean;
   /** NodePort or LoadBalancer with `externalTrafficPolicy: Local`: reachable from outside with the client's address kept. */
@@ -82,7 +83,7 @@ export interface AppIndex {
 export type ProbeFail = (field: keyof ProbeFile, code: string, message: string) => void;
 
 /** The keys that say what a probe sends; exactly one per probe. */
-const WHAT_KEYS = ['url', 'tcp', 'dns', 'icmp'] as const;
+const WHAT_KEYS = ['url', 'tcp', 'sctp', 'dns', 'icmp'] as const;
 /** Keys that only an HTTP (`url`) probe may carry. */
 const HTTP_ONLY = ['method', 'headers', 'host', 'grpc', 'body', 'destructive'] as const;
 
@@ -141,7 +142,7 @@ function whatKey(probe: ProbeFile, fail: ProbeFail): (typeof WHAT_KEYS)[number] 
   const present = WHAT_KEYS.filter((k) => probe[k] !== undefined);
   if (present.length === 1) return present[0];
   if (present.length === 0) {
-    fail('from', 'no-request', 'a probe says what it sends with one of url (HTTP or gRPC), tcp (HOST:PORT), dns (a name) or icmp (a host); it has none');
+    fail('from', 'no-request', 'a probe says what it sends with one of url (HTTP or gRPC), tcp (HOST:PORT), sctp (HOST:PORT), dns (a name) or icmp (a host); it has none');
   } else {
     fail(present[1], 'several-requests', `a probe sends one thing, but this one has ${present.join(' and ')}; split it into ${present.length} probes`);
   }
@@ -173,6 +174,8 @@ export function resolveProbe(probe: ProbeFile, index: AppIndex, fail: ProbeFail)
         return resolveUrlProbe(probe, index, clientNamespace, report);
       case 'tcp':
         return resolveTcpProbe(probe.tcp!, index, clientNamespace, report);
+      case 'sctp':
+        return resolveSctpProbe(probe.sctp!, index, clientNamespace, report);
       case 'dns':
         return resolveDnsProbe(probe, index, clientNamespace, report);
       case 'icmp':
@@ -203,8 +206,11 @@ interface Resolved {
   service?: ServiceInfo;
 }
 
-/** The target of a host and port, or undefined after reporting why there is none. */
-function targetOf(host: string, port: number | undefined, field: keyof ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): {target: ProbeTarget; service?: ServiceInfo} | undefined {
+/**
+ * The target of a host and port, or undefined after reporting why there is none. A Service must
+ * serve the port over `protocol` (TCP for every kind but sctp).
+ */
+function targetOf(host: string, port: number | undefined, field: keyof ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail, protocol: 'TCP' | 'SCTP' = 'TCP'): {target: ProbeTarget; service?: ServiceInfo} | undefined {
   const resolved = resolveHost(host, index, clientNamespace);
   if ('error' in resolved) {
     fail(field, resolved.code, `probe ${field === 'url' ? 'URL ' : ''}${resolved.error}`);
@@ -214,9 +220,9 @@ function targetOf(host: string, port: number | undefined, field: keyof ProbeFile
   if ('ips' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), ips: resolved.ips, resolvesName}};
   if ('node' in resolved) return {target: {host, ...(port !== undefined ? {port} : {}), node: resolved.node, resolvesName}};
   if ('apiServer' in resolved) return apiServerTarget(host, port, field, fail);
-  if (port !== undefined && !resolved.info.ports.some((p) => p.port === port && p.protocol === 'TCP')) {
+  if (port !== undefined && !resolved.info.ports.some((p) => p.port === port && p.protocol === protocol)) {
     const known = resolved.info.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
-    fail(field, 'unknown-port', `Service "${resolved.service}" has no TCP port ${port}; its ports are ${known}`);
+    fail(field, 'unknown-port', `Service "${resolved.service}" has no ${protocol} port ${port}; its ports are ${known}`);
     return undefined;
   }
   return {target: {host, service: resolved.service, namespace: resolved.namespace, ...(port !== undefined ? {port} : {}), resolvesName}, service: resolved.info};
@@ -271,6 +277,38 @@ function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: str
   return found && {request: fileRequest({tcp: hostPort}), ...found};
 }
 
+/**
+ * An SCTP probe goes from a pod to a pod: Cilium's SCTP support (beta) has no policy for pod-to-VIP
+ * traffic and does not rewrite SCTP ports (cilium/cilium Documentation/configuration/sctp.rst,
+ * "Limitations"), so the host is a headless Service, whose name resolves to its pods' addresses, or
+ * an address. The source is checked in checkSource (never outside), the outcome in checkExpectation.
+ */
+function resolveSctpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+  const at = hostPort.lastIndexOf(':');
+  const host = hostPort.slice(0, at);
+  const port = Number(hostPort.slice(at + 1));
+  if (port < 1 || port > 65535) {
+    fail('sctp', 'invalid-port', `port ${port} is out of range; an SCTP port is 1-65535`);
+    return undefined;
+  }
+  if (isApiServerName(host)) {
+    fail('sctp', 'sctp-api-server', `${host} is the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace}), which serves only TCP port ${API_SERVER_SERVICE_PORT}; probe it with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
+    return undefined;
+  }
+  const found = targetOf(host, port, 'sctp', index, clientNamespace, fail, 'SCTP');
+  if (!found) return undefined;
+  if (found.service && !found.service.headless) {
+    fail('sctp', 'sctp-cluster-ip', `Service "${found.target.service}" has a ClusterIP, and Cilium enforces no policy on SCTP to a Service's virtual IP (sctp.rst: "Policies for pod-to-VIP" is not supported); make it headless (clusterIP: None), so its name resolves to its pods' addresses`);
+    return undefined;
+  }
+  const servicePort = found.service?.ports.find((p) => p.port === port && p.protocol === 'SCTP');
+  if (typeof servicePort?.targetPort === 'number' && servicePort.targetPort !== port) {
+    fail('sctp', 'sctp-target-port', `Service "${found.target.service}" is headless, so the client connects to port ${port} of the pod itself, but this port names targetPort ${servicePort.targetPort}; write targetPort: ${port} or leave it out (Cilium does not rewrite SCTP ports either)`);
+    return undefined;
+  }
+  return {request: fileRequest({sctp: hostPort}), ...found};
+}
+
 function resolveDnsProbe(probe: ProbeFile, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
   const name = probe.dns!;
   if (ipaddr.isValid(name)) {
@@ -306,6 +344,10 @@ function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail)
   if (probe.expect === 'l7-denied' && (request.kind === 'tcp' || request.kind === 'icmp')) {
     fail('expect', 'impossible-outcome', `a ${request.kind === 'tcp' ? 'TCP connect' : 'ping'} carries no request an L7 rule could refuse, so it cannot be l7-denied; expect allowed or dropped`);
   }
+  if (probe.expect === 'l7-denied' && request.kind === 'sctp') {
+    // Cilium refuses L7 rules on anything but TCP (pkg/policy/api/rule_validation.go: "L7 rules can only apply to TCP").
+    fail('expect', 'impossible-outcome', 'an SCTP association carries no request an L7 rule could refuse (Cilium\'s L7 rules apply to TCP only), so it cannot be l7-denied; expect allowed or dropped');
+  }
   if (probe.expect === 'unresolved' && request.kind === 'dns') {
     fail('expect', 'impossible-outcome', 'a DNS probe is the lookup itself: a lookup that fails is dropped (no answer) or l7-denied (REFUSED by the DNS proxy); expect one of those');
   }
@@ -323,6 +365,13 @@ function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail)
  */
 function checkSource(probe: ProbeFile, source: ProbeSource, resolved: Resolved, fail: ProbeFail): void {
   const field: keyof ProbeFile = resolved.request.kind === 'http' || resolved.request.kind === 'grpc' ? 'url' : resolved.request.kind;
+  if (source.kind === 'outside' && resolved.request.kind === 'sctp') {
+    // From outside, a pod is reached through a node port, that is through a Service's virtual
+    // address: Cilium has no policy for SCTP to a VIP (sctp.rst), and SCTP through a NodePort is not
+    // served by it either (cilium/cilium issue 32412).
+    fail('sctp', 'outside-sctp', 'a machine outside the cluster reaches pods only through a node port, and Cilium supports SCTP with policy from pod to pod only (no policy for SCTP to a Service\'s virtual address); probe SCTP from a pod of the app');
+    return;
+  }
   if (source.kind === 'pod') {
     if (resolved.target.node !== undefined) {
       // A pod's resolver would take the single-label name for a Service of its namespace (search

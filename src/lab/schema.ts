@@ -35,8 +35,8 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header n
 
 /**
  * One probe: a client, what it sends, and what the learner should see. What it sends is exactly
- * one of `url` (an HTTP request; with `grpc: true` a gRPC call), `tcp` (a connect), `dns` (a
- * lookup through the cluster DNS) or `icmp` (one ping).
+ * one of `url` (an HTTP request; with `grpc: true` a gRPC call), `tcp` (a connect), `sctp` (an
+ * association), `dns` (a lookup through the cluster DNS) or `icmp` (one ping).
  */
 export const probeSchema = z
   .strictObject({
@@ -64,6 +64,12 @@ export const probeSchema = z
       .regex(/^[^\s:/]+:\d{1,5}$/, 'a TCP probe is HOST:PORT, like "redis.star-wars.svc.cluster.local:6379"')
       .optional()
       .describe('A TCP connect to HOST:PORT, and nothing sent. From a pod, kubernetes.default:443 is the API server (the Service kubernetes of namespace default; on kind its backend is the control-plane node, port 6443). From outside, HOST may be a node of kind\'s cluster (netpol-labs-worker, netpol-labs-control-plane): the node itself, for host policies'),
+    sctp: z
+      .string()
+      // Stricter than tcp: socat parses `:`, `,`, `!!` and quotes inside an address (socat(1), ADDRESS SPECIFICATIONS).
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?:\d{1,5}$/, 'an SCTP probe is HOST:PORT, like "comms.empire.svc.cluster.local:3868"')
+      .optional()
+      .describe('An SCTP association (INIT ... COOKIE-ACK) to HOST:PORT, and nothing sent. HOST is a headless Service (clusterIP: None) with an SCTP port, or a pod address: Cilium enforces policy on SCTP pod to pod only. Needs Cilium\'s SCTP support (`netpol-labs up` turns it on) and the sctp kernel module on the host'),
     dns: dnsName.optional().describe('A lookup of this name (A record) through the cluster DNS'),
     icmp: z.string().min(1).optional().describe('One ICMP echo request (ping) to this host: a headless Service\'s name, a name in `names`, an address, or from outside a node of kind\'s cluster (netpol-labs-worker)'),
     expect: z

@@ -123,7 +123,7 @@ export function sourceEnd(source: ProbeSource): ProbeEnd {
 
 /**
  * The connection a lab probe makes once its name resolved, as an engine probe: to the Service
- * port (HTTP, gRPC, TCP), to the first pod of a headless Service (ICMP), or to the first address
+ * port (HTTP, gRPC, TCP), to the first pod of a headless Service (ICMP, SCTP), or to the first address
  * of a name under `names` or the address the probe names. A DNS probe is the lookup itself.
  */
 export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labels: Record<string, string>}[] = []): EngineProbe {
@@ -137,11 +137,14 @@ export function connectionProbe(lab: Lab, probe: Probe, pods: {key: string; labe
     target.node !== undefined
       ? {node: target.node}
       : target.service !== undefined
-      ? request.kind === 'icmp'
+      ? request.kind === 'icmp' || request.kind === 'sctp'
         ? {pod: headlessBackend(lab, target.namespace!, target.service, pods)}
         : {service: `${target.namespace}/${target.service}`}
         : {ip: target.ips![0]};
   if (request.kind === 'icmp') return {from, to, protocol: 'ICMP', icmpType: 8};
+  // SCTP goes pod to pod (the loader accepts only a headless Service or an address): the engine
+  // matches it against rules for SCTP only, as a rule for TCP never allows SCTP and the reverse.
+  if (request.kind === 'sctp') return {from, to, port: target.port!, protocol: 'SCTP'};
   const base = {from, to, port: target.port!, protocol: 'TCP' as const};
   if (request.kind === 'tcp') return base;
   // The Host (HTTP/2: :authority) a client sends is the URL's host with its port unless it is the
@@ -161,8 +164,8 @@ export function lookupProbe(from: ProbeEnd, name: string): EngineProbe {
 }
 
 /**
- * The pod a ping to a headless Service reaches: its name resolves to every ready pod's address,
- * and ping takes the first; the lab's first matching pod stands for it.
+ * The pod a ping or an SCTP association to a headless Service reaches: its name resolves to every
+ * ready pod's address, and the client takes the first; the lab's first matching pod stands for it.
  */
 function headlessBackend(lab: Lab, namespace: string, service: string, pods: {key: string; labels: Record<string, string>}[]): string {
   const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.kind === 'Service' && o.metadata.name === service && (o.metadata.namespace ?? lab.namespace) === namespace);

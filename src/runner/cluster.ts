@@ -7,6 +7,7 @@ import {CLUSTER_NAME, KIND_CONTEXT, KIND_NODE_IMAGE, MANAGED_BY_LABEL, MANAGED_B
 import {CommandFailed, formatCommand, must, succeeded, type Command, type Executor} from './exec';
 import type {HostPolicy} from '../lab/host-firewall-needs';
 import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallSettingCommand} from './host-firewall';
+import {SCTP_VALUE, sctpProblem, sctpSettingCommand} from './sctp';
 import {ensureNetwork, KIND_NETWORK, KIND_NETWORK_ENV, KIND_SUBNET, networkRemoveCommand, nodeNetworksCommand, nodeSubnetProblem, parseNodeNetworks} from './kind-network';
 import {Kubectl} from './kubectl';
 import {listContainersCommand, removeLabContainers} from './outside';
@@ -112,8 +113,10 @@ export async function up(executor: Executor, out: Output, options: UpOptions): P
   if (state !== 'complete') {
     const install = [...needs, ...(options.hostFirewallOthers ?? [])];
     const firewall = install.length > 0 ? `, host firewall on: ${describeNeeds(install)}` : '';
-    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on${firewall})`);
-    for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion, install.length > 0 ? [HOST_FIREWALL_VALUE] : [])) await must(executor, command);
+    out.line(`installing Cilium ${options.ciliumVersion} with ${options.installer === 'cilium-cli' ? 'the cilium CLI' : 'helm'} (Hubble on, SCTP support on${firewall})`);
+    // SCTP support always: lab netpol-sctp needs it, and without it Cilium drops every SCTP packet (sctp.ts).
+    const values = [...(install.length > 0 ? [HOST_FIREWALL_VALUE] : []), SCTP_VALUE];
+    for (const command of ciliumInstallCommands(options.installer, options.ciliumVersion, values)) await must(executor, command);
   }
   const mode = await envoyMode(executor, kubectl);
   // A reused cluster was found ready a moment ago; a new install is waited for.
@@ -134,9 +137,10 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
   const secrets = await executor.run(releaseSecretsCommand(kubectl));
   const agent = await executor.run(agentPresentCommand(kubectl));
   const firewall = needs.length > 0 ? await executor.run(hostFirewallSettingCommand(kubectl)) : undefined;
+  const sctp = await executor.run(sctpSettingCommand(kubectl));
   if (executor.dryRun) {
     out.line(`# reuse only if the nodes are on Docker network ${KIND_NETWORK} (${KIND_SUBNET}), the Helm release "cilium" is deployed at ${version} with the values above` +
-      `${needs.length > 0 ? ', the host firewall is on (enable-host-firewall "true")' : ''} and every workload is ready; otherwise stop and say what is wrong`);
+      `${needs.length > 0 ? ', the host firewall is on (enable-host-firewall "true")' : ''}, SCTP support is on (enable-sctp "true") and every workload is ready; otherwise stop and say what is wrong`);
     return 'complete';
   }
   const attached = parseNodeNetworks(networks.stdout);
@@ -170,10 +174,14 @@ async function checkReusable(executor: Executor, kubectl: Kubectl, out: Output, 
         'Cilium enforces host policies only with it, and it is set when Cilium is installed');
     }
   }
+  if (release) {
+    const problem = sctpProblem(succeeded(sctp) ? sctp.stdout.trim() : '');
+    if (problem) problems.push(problem);
+  }
   if (problems.length > 0) throw new ClusterNotReusable(problems);
   const failed = await waitReady(executor, kubectl, ciliumWorkloads(await envoyMode(executor, kubectl)), '60s');
   if (failed.length > 0) throw new ClusterNotReusable(failed);
-  out.line(`reusing it: Cilium ${version} is deployed with the labs' settings${needs.length > 0 ? ' and the host firewall on' : ''} and every workload is ready`);
+  out.line(`reusing it: Cilium ${version} is deployed with the labs' settings${needs.length > 0 ? ', the host firewall on' : ''} and SCTP support on, and every workload is ready`);
   return 'complete';
 }
 

@@ -7,6 +7,7 @@ import {closest} from '../policy/errors';
 import {cleanupAfterInterrupt, Interrupted, Refused, resetLab, runLabOnCluster} from './cluster-lab';
 import {ClusterNotReusable, down, formatStatus, status, up} from './cluster';
 import {describeNeeds, hostFirewallNeeds} from './host-firewall';
+import {needsSctp, SCTP_VALUE} from './sctp';
 import {NetworkConflict} from './kind-network';
 import {labContainers} from './outside';
 import {CILIUM_VERSION, KIND_CONTEXT, POLICY_RESOURCES, TIMEOUTS} from './constants';
@@ -303,6 +304,13 @@ export async function prepareTarget(plan: RunPlan, args: Pick<RunArgs, 'target'>
   if (needs.length > 0) {
     ctx.out.line(`note: ${describeNeeds(needs)}; Cilium enforces it only with the host firewall on (Helm value hostFirewall.enabled=true). ` +
       `netpol-labs does not read kube-system on context ${plan.context} to check: if it is off, the host policy's probes fail`);
+  }
+  // The same holds for SCTP support: off, Cilium drops every SCTP packet (sctp.ts), and every SCTP
+  // probe would read as dropped.
+  const sctpLabs = plan.labs.filter(needsSctp).map((l) => l.id);
+  if (sctpLabs.length > 0) {
+    ctx.out.line(`note: lab ${sctpLabs.join(', ')} probes SCTP, which Cilium carries only with its SCTP support on (Helm value ${SCTP_VALUE}) and drops otherwise, ` +
+      `like a policy would. netpol-labs does not read kube-system on context ${plan.context} to check: the first step's SCTP probes, which expect allowed, fail if it is off`);
   }
   // An existing cluster: it must run Cilium (the labs' policies are CiliumNetworkPolicies too).
   // Checked through Cilium's policy CRD, which is cluster-scoped, so nothing is read in the

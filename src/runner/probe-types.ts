@@ -9,7 +9,7 @@ import type {ProbeKind} from '../lab/probe-request';
 export type {ProbeKind, ProbeRequest} from '../lab/probe-request';
 
 /** Every probe kind, in the order the docs list them. */
-export const PROBE_KINDS: readonly ProbeKind[] = ['http', 'grpc', 'tcp', 'dns', 'icmp'];
+export const PROBE_KINDS: readonly ProbeKind[] = ['http', 'grpc', 'tcp', 'sctp', 'dns', 'icmp'];
 
 /**
  * The command of one probe: `argv[0]` is the tool (curl, nc, dig, ping), run in the client pod after

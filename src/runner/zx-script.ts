@@ -17,6 +17,7 @@ import {agentPresentCommand, kindConfig, kindCreateCommand, nodesReadyCommand, w
 import {CILIUM_VERSION, CLUSTER_NAME, CONVERGE_CONSECUTIVE, CONVERGE_DEADLINE_MS, KIND_CONTEXT, LAB_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, POLICY_RESOURCES, TIMEOUTS} from './constants';
 import type {Command} from './exec';
 import {describeNeeds, HOST_FIREWALL_VALUE, hostFirewallNeeds, hostFirewallSettingCommand} from './host-firewall';
+import {needsSctp, SCTP_VALUE, sctpSettingCommand} from './sctp';
 import {bridgeMtuCommand, KIND_NETWORK, KIND_SUBNET, MTU_OPTION, networkCreateCommand, networkInspectCommand, nodeNetworksCommand} from './kind-network';
 import {Kubectl} from './kubectl';
 import {nodePortCommands} from './node-port';
@@ -47,12 +48,13 @@ const CONTROL_PLANE_NODE = `${CLUSTER_NAME}-control-plane`;
 
 /**
  * The cluster's part of the script: the Docker network, the cluster on it, Cilium with either
- * installer (with the host firewall when the lab has a host policy), and the waits.
+ * installer (with the host firewall when the lab has a host policy, and SCTP support always, as
+ * `netpol-labs up` installs it), and the waits.
  */
 function setupData(lab: Lab) {
   const kubectl = new Kubectl(KIND_CONTEXT);
   const firewall = hostFirewallNeeds([lab]);
-  const values = firewall.length > 0 ? [HOST_FIREWALL_VALUE] : [];
+  const values = [...(firewall.length > 0 ? [HOST_FIREWALL_VALUE] : []), SCTP_VALUE];
   return {
     cluster: CLUSTER_NAME,
     context: KIND_CONTEXT,
@@ -73,6 +75,8 @@ function setupData(lab: Lab) {
     listClusters: data({file: 'kind', args: ['get', 'clusters'], timeoutMs: TIMEOUTS.quick}),
     agentPresent: data(agentPresentCommand(kubectl)),
     ...(firewall.length > 0 ? {hostFirewall: {why: describeNeeds(firewall), setting: data(hostFirewallSettingCommand(kubectl))}} : {}),
+    // A cluster reused for a lab with SCTP probes must have SCTP support on (sctp.ts).
+    ...(needsSctp(lab) ? {sctp: {setting: data(sctpSettingCommand(kubectl))}} : {}),
     install: {cilium: ciliumInstallCommands('cilium-cli', CILIUM_VERSION, values).map(data), helm: ciliumInstallCommands('helm', CILIUM_VERSION, values).map(data)},
     ready: [...(['daemonset/cilium', 'deployment/cilium-operator'] as const).map((w) => workloadReadyCommand(kubectl, w, '300s')), nodesReadyCommand(kubectl, '300s')].map(data),
     convergeDeadlineMs: CONVERGE_DEADLINE_MS,

@@ -154,7 +154,8 @@ async function ensureNetwork() {
  * Creates the kind cluster unless it exists, installs Cilium unless its agent is there, and waits
  * for the agent, the operator and the nodes. Images are pulled by the nodes themselves
  * (`netpol-labs up --preload` loads them from the local Docker instead). A cluster is reused only
- * on the script's Docker network, and only with the host firewall on when the lab needs it.
+ * on the script's Docker network, and only with the host firewall and SCTP support on when the lab
+ * needs them.
  */
 async function ensureCluster() {
   const listed = await must(SETUP.listClusters, 'list kind clusters');
@@ -189,10 +190,17 @@ async function ensureCluster() {
         await refuse(`${SETUP.hostFirewall.why}, which Cilium enforces only with its host firewall, set when Cilium is installed; Cilium in ${SETUP.cluster} runs without it. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
       }
     }
+    if (SETUP.sctp) {
+      // Without SCTP support Cilium drops every SCTP packet: each SCTP probe would read as dropped.
+      const setting = await must(SETUP.sctp.setting, "read whether Cilium's SCTP support is on");
+      if (setting.stdout.trim() !== 'true') {
+        await refuse(`this lab probes SCTP, and Cilium in ${SETUP.cluster} runs without its SCTP support (set when Cilium is installed), so it drops every SCTP packet. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+      }
+    }
   } else {
     const installer = (await which('cilium', {nothrow: true})) ? 'cilium' : 'helm';
     const firewall = SETUP.hostFirewall ? `, host firewall on: ${SETUP.hostFirewall.why}` : '';
-    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes${firewall})`);
+    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes, SCTP support on${firewall})`);
     for (const command of SETUP.install[installer]) await must(command, `install Cilium with ${installer}`);
   }
   for (const command of SETUP.ready) await must(command, 'wait for Cilium and the nodes');

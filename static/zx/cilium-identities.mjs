@@ -68,7 +68,7 @@ const SETUP = {
     cilium: [
       {
         file: "cilium",
-        args: ["install", "--context", "kind-netpol-labs", "--version", "1.20.2", "--set", "hubble.enabled=true", "--set", "hubble.relay.enabled=true", "--set", "bpf.monitorAggregation=none", "--set", "ipam.mode=kubernetes", "--set", "image.pullPolicy=IfNotPresent", "--set", "image.useDigest=false", "--set", "operator.image.useDigest=false", "--set", "envoy.image.useDigest=false", "--set", "hubble.relay.image.useDigest=false"],
+        args: ["install", "--context", "kind-netpol-labs", "--version", "1.20.2", "--set", "hubble.enabled=true", "--set", "hubble.relay.enabled=true", "--set", "bpf.monitorAggregation=none", "--set", "ipam.mode=kubernetes", "--set", "image.pullPolicy=IfNotPresent", "--set", "image.useDigest=false", "--set", "operator.image.useDigest=false", "--set", "envoy.image.useDigest=false", "--set", "hubble.relay.image.useDigest=false", "--set", "sctp.enabled=true"],
         timeoutMs: 600000
       },
       {
@@ -80,7 +80,7 @@ const SETUP = {
     helm: [
       {
         file: "helm",
-        args: ["upgrade", "--install", "cilium", "cilium", "--repo", "https://helm.cilium.io/", "--kube-context", "kind-netpol-labs", "--namespace", "kube-system", "--version", "1.20.2", "--set", "hubble.enabled=true", "--set", "hubble.relay.enabled=true", "--set", "bpf.monitorAggregation=none", "--set", "ipam.mode=kubernetes", "--set", "image.pullPolicy=IfNotPresent", "--set", "image.useDigest=false", "--set", "operator.image.useDigest=false", "--set", "envoy.image.useDigest=false", "--set", "hubble.relay.image.useDigest=false", "--wait", "--timeout", "10m"],
+        args: ["upgrade", "--install", "cilium", "cilium", "--repo", "https://helm.cilium.io/", "--kube-context", "kind-netpol-labs", "--namespace", "kube-system", "--version", "1.20.2", "--set", "hubble.enabled=true", "--set", "hubble.relay.enabled=true", "--set", "bpf.monitorAggregation=none", "--set", "ipam.mode=kubernetes", "--set", "image.pullPolicy=IfNotPresent", "--set", "image.useDigest=false", "--set", "operator.image.useDigest=false", "--set", "envoy.image.useDigest=false", "--set", "hubble.relay.image.useDigest=false", "--set", "sctp.enabled=true", "--wait", "--timeout", "10m"],
         timeoutMs: 660000
       }
     ]
@@ -1228,6 +1228,70 @@ function classifyIcmp(run) {
   return { observed: "error", exitCode, body: "", evidence: `ping got no verdict: exit ${exitCode ?? "?"}${last ? `: ${last}` : ""}` };
 }
 
+// src/runner/probe-sctp.ts
+var SCTP_CONNECT_TIMEOUT_S = 4;
+var logLine = (level, message) => (line) => new RegExp(`(^|\\s)${level} ${message.source}`).test(line);
+function classifySctp(run) {
+  if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
+  if (run.timedOut) {
+    return { observed: "error", body: "", evidence: "the probe command itself did not finish in time (kubectl exec or docker exec hung?)" };
+  }
+  const exitCode = run.exitCode;
+  const lines = [...toolLines(run.stderr), ...toolLines(run.stdout)];
+  const said = (level, message2) => lines.find(logLine(level, message2));
+  const message = (line) => line.replace(/^.*?\ssocat\[\d+\]\s/, "");
+  const opening = said("N", /opening connection to /);
+  if (exitCode === 0 && said("N", /starting data transfer loop /)) {
+    return { observed: "allowed", exitCode, body: "", evidence: `SCTP association established (socat: ${opening ? message(opening) : "data transfer loop started"})` };
+  }
+  if (exitCode !== 0) {
+    const noSctp = said("E", /socket\(\d+, \d+, 132\): Protocol not supported$/);
+    if (noSctp) {
+      return {
+        observed: "error",
+        exitCode,
+        body: "",
+        evidence: `this node's kernel has no SCTP (socat: ${message(noSctp)}): load the sctp module on the host (sudo modprobe sctp); pods and kind's nodes use the host's kernel`
+      };
+    }
+    const lookup = said("E", /getaddrinfo\(/);
+    if (lookup && resolutionFailure(lookup)) {
+      return {
+        observed: "unresolved",
+        exitCode,
+        body: "",
+        evidence: `the name did not resolve (socat: ${message(lookup)}); nothing was sent to the destination. If DNS did not answer, ${KUBE_DNS_HINT}`
+      };
+    }
+    const timedOut = said("E", /connecting to .+: Connection timed out$/);
+    if (timedOut) {
+      return {
+        observed: "dropped",
+        exitCode,
+        body: "",
+        evidence: `no answer to the INIT within ${SCTP_CONNECT_TIMEOUT_S} s (socat: ${message(timedOut)}): packets dropped. If Hubble says "CT: Unknown L4 protocol", Cilium's SCTP support is off`
+      };
+    }
+    const refused = said("E", /connect\(\d+, .+\): Connection refused$/);
+    if (refused) {
+      return {
+        observed: "error",
+        exitCode,
+        body: "",
+        evidence: `the peer answered the INIT with an ABORT (socat: ${message(refused)}): nothing listens on that SCTP port, or the pod is restarting; not a policy verdict`,
+        refused: true
+      };
+    }
+  }
+  const last = lastToolLine(run.stderr) || lastToolLine(run.stdout);
+  return {
+    observed: "error",
+    exitCode,
+    body: "",
+    evidence: exitCode === 0 ? `socat exited 0 without starting its transfer loop${last ? ` (${message(last)})` : ""}` : `the probe did not associate: exit ${exitCode ?? "?"}${last ? `: ${message(last)}` : ""}`
+  };
+}
+
 // src/runner/probe-tcp.ts
 function classifyTcp(run) {
   if (run.canceled) return { observed: "error", body: "", evidence: "interrupted before the probe finished" };
@@ -1276,6 +1340,8 @@ function classify(run, kind = "http") {
       return classifyGrpc(run);
     case "tcp":
       return classifyTcp(run);
+    case "sctp":
+      return classifySctp(run);
     case "dns":
       return classifyDns(run);
     case "icmp":
@@ -1442,7 +1508,8 @@ async function ensureNetwork() {
  * Creates the kind cluster unless it exists, installs Cilium unless its agent is there, and waits
  * for the agent, the operator and the nodes. Images are pulled by the nodes themselves
  * (`netpol-labs up --preload` loads them from the local Docker instead). A cluster is reused only
- * on the script's Docker network, and only with the host firewall on when the lab needs it.
+ * on the script's Docker network, and only with the host firewall and SCTP support on when the lab
+ * needs them.
  */
 async function ensureCluster() {
   const listed = await must(SETUP.listClusters, 'list kind clusters');
@@ -1477,10 +1544,17 @@ async function ensureCluster() {
         await refuse(`${SETUP.hostFirewall.why}, which Cilium enforces only with its host firewall, set when Cilium is installed; Cilium in ${SETUP.cluster} runs without it. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
       }
     }
+    if (SETUP.sctp) {
+      // Without SCTP support Cilium drops every SCTP packet: each SCTP probe would read as dropped.
+      const setting = await must(SETUP.sctp.setting, "read whether Cilium's SCTP support is on");
+      if (setting.stdout.trim() !== 'true') {
+        await refuse(`this lab probes SCTP, and Cilium in ${SETUP.cluster} runs without its SCTP support (set when Cilium is installed), so it drops every SCTP packet. Delete the cluster (kind delete cluster --name ${SETUP.cluster}) and run this script again`);
+      }
+    }
   } else {
     const installer = (await which('cilium', {nothrow: true})) ? 'cilium' : 'helm';
     const firewall = SETUP.hostFirewall ? `, host firewall on: ${SETUP.hostFirewall.why}` : '';
-    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes${firewall})`);
+    echo(`# installing Cilium ${SETUP.ciliumVersion} with ${installer === 'cilium' ? 'the cilium CLI' : 'helm'} (a few minutes, SCTP support on${firewall})`);
     for (const command of SETUP.install[installer]) await must(command, `install Cilium with ${installer}`);
   }
   for (const command of SETUP.ready) await must(command, 'wait for Cilium and the nodes');

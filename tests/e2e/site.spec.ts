@@ -275,6 +275,8 @@ function modulePage(lab: (typeof labs)[number]): string {
 }
 
 test('the module page of each lab links to its zx script, and the site serves it', async ({page}) => {
+  // One page load and one script fetch per lab: the time grows with the course.
+  test.setTimeout(30_000 + 5_000 * labs.length);
   for (const lab of labs) {
     await openClean(page, modulePage(lab));
     const link = page.getByRole('link', {name: `${lab.id}.mjs`});

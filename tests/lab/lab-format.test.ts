@@ -114,7 +114,7 @@ describe('lab loader: probes beyond HTTP', () => {
   it('refuses a probe that says nothing to send, or two things', () => {
     const none = TEXT.replace(first, '      - from: tiefighter\n');
     expect(load(none)).toEqual([
-      `${at(none, 'tiefighter\n        expect: allowed')}: a probe says what it sends with one of url (HTTP or gRPC), tcp (HOST:PORT), dns (a name) or icmp (a host); it has none`,
+      `${at(none, 'tiefighter\n        expect: allowed')}: a probe says what it sends with one of url (HTTP or gRPC), tcp (HOST:PORT), sctp (HOST:PORT), dns (a name) or icmp (a host); it has none`,
     ]);
     const two = TEXT.replace(first, `${first}        tcp: deathstar.empire.svc.cluster.local:80\n`);
     expect(load(two)).toEqual([`${at(two, 'deathstar.empire.svc.cluster.local:80\n        expect: allowed\n        why: No policy')}: a probe sends one thing, but this one has url and tcp; split it into 2 probes`]);

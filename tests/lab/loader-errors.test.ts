@@ -86,7 +86,7 @@ describe('lab loader errors', () => {
     const text = GOOD.replace('        expect: allowed', '        expected: allowed');
     expect(load(text)).toEqual([
       'labs/demo/lab.yaml:10:9: missing required key "expect" in a probe',
-      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, url, method, headers, host, grpc, tcp, dns, icmp, expect, body, destructive, why',
+      'labs/demo/lab.yaml:13:9: unknown key "expected" in a probe; did you mean "expect"? allowed keys are from, url, method, headers, host, grpc, tcp, sctp, dns, icmp, expect, body, destructive, why',
     ]);
   });
 

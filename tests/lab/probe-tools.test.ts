@@ -1,6 +1,6 @@
 // On a cluster the runner sends each probe with a tool inside the client pod's first container
 // (kubectl exec's default container): the first word of the command src/runner/probe.ts builds for it
-// (curl for HTTP and gRPC, nc for TCP, dig for DNS, ping for ICMP). A client whose image lacks the tool fails every such probe on kind while the
+// (curl for HTTP and gRPC, nc for TCP, socat for SCTP, dig for DNS, ping for ICMP). A client whose image lacks the tool fails every such probe on kind while the
 // simulator, which needs no tool, passes it. This checks every lab step's and every challenge's probes.
 import {basename} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -14,11 +14,11 @@ import {ROOT} from '../cli-harness';
 /**
  * The probe tools in each client image the labs use, read from the images' Dockerfiles:
  * - quay.io/cilium/json-mock (github.com/cilium/json-mock Dockerfile): node:18-slim plus `apt-get install curl`.
- * - nicolaka/netshoot (github.com/nicolaka/netshoot Dockerfile): curl, netcat-openbsd, bind-tools (dig), iputils (ping).
+ * - nicolaka/netshoot (github.com/nicolaka/netshoot Dockerfile): curl, netcat-openbsd, socat, bind-tools (dig), iputils (ping).
  */
 const TOOLS: Record<string, string[]> = {
   'quay.io/cilium/json-mock': ['curl'],
-  'nicolaka/netshoot': ['curl', 'nc', 'dig', 'ping'],
+  'nicolaka/netshoot': ['curl', 'nc', 'socat', 'dig', 'ping'],
 };
 
 /** The image of the first container of the Pod or Deployment `namespace/name` in the lab's app. */

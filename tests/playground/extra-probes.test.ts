@@ -24,6 +24,8 @@ function asExtra(probe: Probe): ExtraProbe | undefined {
       return {...base, kind: 'grpc', port: probe.target.port, path: probe.target.path};
     case 'tcp':
       return {...base, kind: 'tcp', port: probe.target.port};
+    case 'sctp':
+      return {...base, kind: 'sctp', port: probe.target.port};
     case 'dns':
       return {...base, kind: 'dns'};
     case 'icmp':
@@ -47,6 +49,13 @@ describe('extra probes', () => {
     expect(errorsOf(deathstar, {from: 'xwing', kind: 'icmp', to: {service: 'star-wars/deathstar'}})[0]).toMatch(/has a ClusterIP, which answers no ping/);
     expect(errorsOf(deathstar, {from: 'xwing', kind: 'dns', to: {pod: 'star-wars/tiefighter'}})[0]).toMatch(/a DNS probe looks up a name/);
     expect(errorsOf(deathstar, {from: 'xwing', kind: 'tcp', to: {pod: 'star-wars/nobody'}, port: 80})[0]).toMatch(/has no pod star-wars\/nobody/);
+    // SCTP: never to a ClusterIP (Cilium has no policy for SCTP to a Service's virtual IP), never from outside.
+    expect(errorsOf(deathstar, {from: 'xwing', kind: 'sctp', to: {service: 'star-wars/deathstar'}, port: 80})).toEqual([
+      'Service "deathstar" has no SCTP port 80; its ports are 80/TCP',
+    ]);
+    const sctpLab = labs.find((l) => l.id === 'netpol-sctp')!;
+    expect(errorsOf(sctpLab, {from: 'technician', kind: 'sctp', to: {service: 'scarif/comms'}, port: 3868})).toEqual([]);
+    expect(errorsOf(sctpLab, {from: 'technician', kind: 'sctp', to: {service: 'scarif/comms'}})).toEqual(['an SCTP probe needs a port']);
     const ipblock = labs.find((l) => l.id === 'netpol-ipblock')!;
     const someService = probeChoices(ipblock).services[0].value;
     expect(errorsOf(ipblock, {from: 'outside', kind: 'dns', to: {service: someService}})[0]).toMatch(/a machine outside the cluster does not use the cluster DNS/);
@@ -60,6 +69,8 @@ describe('extra probes', () => {
     expect(choices.pods.map((p) => p.value).sort()).toEqual(['star-wars/deathstar-0', 'star-wars/deathstar-1', 'star-wars/tiefighter', 'star-wars/xwing']);
     const ipblock = probeChoices(labs.find((l) => l.id === 'netpol-ipblock')!);
     expect(ipblock.sources.map((c) => c.value)).toContain('outside');
+    // labs/netpol-sctp/app.yaml: the comms Service serves 3868 over SCTP and over TCP.
+    expect(probeChoices(labs.find((l) => l.id === 'netpol-sctp')!).services.map((c) => [c.value, c.ports, c.sctpPorts])).toEqual([['scarif/comms', [3868], [3868]]]);
     const basics = probeChoices(labs.find((l) => l.id === 'netpol-basics')!);
     expect(basics.hosts.length).toBeGreaterThan(0);
   });

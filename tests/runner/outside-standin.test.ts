@@ -117,7 +117,7 @@ describe('reusing an existing kind cluster', () => {
     // A namespace of that name the runner did not create stops the run right after the reuse check.
     cluster.setState({namespace: {name: 'bastion', labels: {}}});
     const {output} = await run(cluster, ['run', BASTION, '--target', 'kind'], {STANDIN_HOST_FIREWALL: 'true'});
-    expect(output).toContain('reusing it: Cilium 1.20.2 is deployed with the labs\' settings and the host firewall on and every workload is ready');
+    expect(output).toContain('reusing it: Cilium 1.20.2 is deployed with the labs\' settings, the host firewall on and SCTP support on, and every workload is ready');
     expect(output).toContain('namespace bastion exists in context kind-netpol-labs and was not created by netpol-labs');
   }, 30_000);
 
@@ -126,7 +126,7 @@ describe('reusing an existing kind cluster', () => {
     clusters.push(cluster);
     cluster.setState({namespace: {name: 'empire', labels: {}}});
     const {output} = await run(cluster, ['run', OUTPOST, '--target', 'kind'], {STANDIN_HOST_FIREWALL: 'false'});
-    expect(output).toContain('reusing it: Cilium 1.20.2 is deployed with the labs\' settings and every workload is ready');
+    expect(output).toContain('reusing it: Cilium 1.20.2 is deployed with the labs\' settings and SCTP support on, and every workload is ready');
     expect(cluster.calls().some((c) => c.args.some((a) => a.includes('enable-host-firewall')))).toBe(false);
   }, 30_000);
 });
@@ -137,8 +137,8 @@ describe('a plan for a lab with a host policy', () => {
     const code = await main(['run', BASTION, '--target', 'kind', '--dry-run'], {out, env: {PATH: mkdtempSync(join(tmpdir(), 'netpol-labs-nopath-'))}, root: process.cwd()});
     expect(code, out.lines.join('\n')).toBe(0);
     const install = out.lines.find((l) => l.startsWith('$ cilium install --context kind-netpol-labs --version 1.20.2 '))!;
-    expect(install.endsWith('--set hubble.relay.image.useDigest=false --set hostFirewall.enabled=true')).toBe(true);
+    expect(install.endsWith('--set hubble.relay.image.useDigest=false --set hostFirewall.enabled=true --set sctp.enabled=true')).toBe(true);
     // `up` looks at every lab it may run: this one first, then the course's (labs/cilium-host-policies has one too).
-    expect(out.lines).toContain('installing Cilium 1.20.2 with the cilium CLI (Hubble on, host firewall on: lab bastion has a host policy (workers-lockdown.yaml: CiliumClusterwideNetworkPolicy workers-lockdown with nodeSelector) and 1 more)');
+    expect(out.lines).toContain('installing Cilium 1.20.2 with the cilium CLI (Hubble on, SCTP support on, host firewall on: lab bastion has a host policy (workers-lockdown.yaml: CiliumClusterwideNetworkPolicy workers-lockdown with nodeSelector) and 1 more)');
   });
 });

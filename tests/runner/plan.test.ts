@@ -83,8 +83,10 @@ describe('run deathstar --target kind --dry-run', () => {
 
   const BASE_SETS = '--set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false';
   // The host firewall is on: labs/cilium-host-policies has a host policy (src/runner/host-firewall.ts).
-  // The renders (helm template, cilium install --dry-run) only list the images, which the host firewall does not change.
-  const SETS = `${BASE_SETS} --set hostFirewall.enabled=true`;
+  // SCTP support is always on: labs/netpol-sctp probes SCTP, which Cilium drops while it is off
+  // (Documentation/configuration/sctp.rst: `--set sctp.enabled=true`; src/runner/sctp.ts).
+  // The renders (helm template, cilium install --dry-run) only list the images, which neither changes.
+  const SETS = `${BASE_SETS} --set hostFirewall.enabled=true --set sctp.enabled=true`;
   // kind nodes run on the host's platform (kind v0.33.0 release notes); Docker names it GOOS/GOARCH.
   const PLATFORM = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 

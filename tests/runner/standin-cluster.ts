@@ -29,6 +29,8 @@
  * - STANDIN_NODE_NETWORK: the Docker network the kind nodes are on (default netpol-labs, the runner's).
  * - STANDIN_NODE_IP: the control-plane node's address on that network, a /16 (default 172.30.0.2).
  * - STANDIN_HOST_FIREWALL: what cilium-config says for enable-host-firewall (default false, the chart's).
+ * - STANDIN_SCTP: what cilium-config says for enable-sctp (default true, what `up` installs; the
+ *   chart's own default is false), or `unset`: the key is missing (a chart that never wrote it).
  * - STANDIN_CILIUM_VERSION=hang: `cilium version --client` prints its first line, then hangs like
  *   the stable-version lookup without a network.
  */
@@ -163,6 +165,7 @@ if (verb === 'get' && args[1] === 'secrets' && opt('--selector') === 'owner=helm
   done(JSON.stringify({apiVersion: 'v1', kind: 'List', items: [secret]}));
 }
 if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config' && (opt('--output') || '').includes('enable-host-firewall')) done(env('STANDIN_HOST_FIREWALL', 'false'));
+if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config' && (opt('--output') || '').includes('enable-sctp')) done(env('STANDIN_SCTP', 'true') === 'unset' ? '' : env('STANDIN_SCTP', 'true'));
 if (verb === 'get' && args[1] === 'configmap' && args[2] === 'cilium-config') done(process.env.STANDIN_ENVOY === 'embedded' ? 'false' : 'true');
 if (verb === 'rollout' && args[2] === process.env.STANDIN_NOT_READY) done('Waiting for daemon set "cilium-envoy" rollout to finish: 0 of 1 updated pods are available...\n', 1, 'error: timed out waiting for the condition\n');
 if (verb === 'exec' && has('curl')) {

@@ -69,7 +69,7 @@ describe('up --preload on a fresh machine', () => {
     const create = lines.findIndex((l) => l.startsWith('kind create cluster'));
     expect(lines[create + 1]).toBe('kubectl config use-context dev-cluster');
     // cilium CLI found first: it installs, after the images are in.
-    const install = lines.indexOf(`cilium install --context kind-netpol-labs --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false --set hostFirewall.enabled=true`);
+    const install = lines.indexOf(`cilium install --context kind-netpol-labs --version ${CILIUM_VERSION} --set hubble.enabled=true --set hubble.relay.enabled=true --set bpf.monitorAggregation=none --set ipam.mode=kubernetes --set image.pullPolicy=IfNotPresent --set image.useDigest=false --set operator.image.useDigest=false --set envoy.image.useDigest=false --set hubble.relay.image.useDigest=false --set hostFirewall.enabled=true --set sctp.enabled=true`);
     expect(install).toBeGreaterThan(lines.map((l) => l.startsWith('kind load ')).lastIndexOf(true));
     expect(output).toMatch(/ready: kind cluster netpol-labs with Cilium 1\.20\.2 .*Envoy runs as the cilium-envoy DaemonSet/);
   });
@@ -122,8 +122,22 @@ describe('up on an existing cluster', () => {
   it('reuses a complete one: nothing is installed again', async () => {
     const {code, output, lines} = await up([], WITH_FIREWALL);
     expect(code, output).toBe(0);
-    expect(output).toContain(`reusing it: Cilium ${CILIUM_VERSION} is deployed with the labs' settings and the host firewall on and every workload is ready`);
+    expect(output).toContain(`reusing it: Cilium ${CILIUM_VERSION} is deployed with the labs' settings, the host firewall on and SCTP support on, and every workload is ready`);
+    // What the agent runs with is read where the chart writes it: cilium-config's enable-sctp.
+    expect(lines).toContain('kubectl --context kind-netpol-labs get configmap cilium-config --namespace kube-system --output jsonpath={.data.enable-sctp}');
     expect(lines.some((l) => l.startsWith('cilium install') || l.startsWith('helm ') || l.startsWith('kind create'))).toBe(false);
+  });
+
+  it('refuses one whose Cilium runs without SCTP support (an older up, or the chart\'s default), says why and how to start over', async () => {
+    for (const setting of ['false', 'unset']) {
+      const {code, output, lines} = await up([], {...WITH_FIREWALL, STANDIN_SCTP: setting});
+      expect(code, output).toBe(1);
+      expect(output).toContain('netpol-labs: kind cluster netpol-labs exists but is not one the labs can use:');
+      expect(output).toContain(`  - Cilium's SCTP support is off (cilium-config enable-sctp is ${setting === 'false' ? '"false"' : 'not set'}), and lab netpol-sctp probes SCTP: ` +
+        'while it is off Cilium drops every SCTP packet, and it is set when Cilium is installed (Helm value sctp.enabled=true)');
+      expect(output).toContain('Delete it and start again: netpol-labs down && netpol-labs up');
+      expect(lines.some((l) => l.startsWith('cilium install') || l.startsWith('helm '))).toBe(false);
+    }
   });
 
   it('refuses one with another Cilium or other settings, says what is wrong and how to start over', async () => {

@@ -27,6 +27,12 @@ describe('labs workflow', () => {
     const last = workflow.jobs.kind.steps.at(-1);
     expect(last).toMatchObject({if: '${{ always() }}', run: 'node scripts/netpol-labs.mjs down'});
     expect(kind.join('\n')).toContain('fs.inotify.max_user_watches=524288');
+    // labs/netpol-sctp needs the runner's sctp module (kind's nodes use its kernel): loaded before up,
+    // and its protocol entries printed, so a runner without it fails in this step, by name.
+    const sctp = kind.findIndex((r) => r.includes('sudo modprobe sctp'));
+    expect(sctp).toBeGreaterThanOrEqual(0);
+    expect(kind[sctp]).toContain('grep SCTP /proc/net/protocols');
+    expect(sctp).toBeLessThan(kind.indexOf('node scripts/netpol-labs.mjs up --preload'));
     expect(runs('sim')).toContain('node scripts/netpol-labs.mjs verify --target sim --junit reports/junit-sim.xml --json reports/labs-sim.json');
   });
 

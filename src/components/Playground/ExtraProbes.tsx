@@ -21,6 +21,7 @@ const KIND_LABELS: Record<ExtraProbeKind, string> = {
   http: 'HTTP request',
   grpc: 'gRPC call',
   tcp: 'TCP connect',
+  sctp: 'SCTP association',
   dns: 'DNS lookup',
   icmp: 'ping (ICMP echo)',
 };
@@ -55,20 +56,23 @@ export default function ExtraProbes({lab, probes, result, editorFile, onJump, on
   const [path, setPath] = useState('/');
   const [errors, setErrors] = useState<string[]>([]);
   const rows: ExtraRow[] | undefined = result.status === 'ok' ? result.extraRows : undefined;
-  const usesPort = kind === 'http' || kind === 'grpc' || kind === 'tcp';
+  const usesPort = kind === 'http' || kind === 'grpc' || kind === 'tcp' || kind === 'sctp';
   const usesPath = kind === 'http' || kind === 'grpc';
   const selectedService = to.startsWith('service:') ? choices.services.find((s) => s.value === to.slice('service:'.length)) : undefined;
+  // What a probe of this kind may dial on a Service: its SCTP ports for SCTP, its TCP ports otherwise.
+  const portsFor = (service: {ports: number[]; sctpPorts: number[]}, k: ExtraProbeKind) => (k === 'sctp' ? service.sctpPorts : service.ports);
 
   const onTarget = (value: string) => {
     setTo(value);
     // A Service's own port is what a probe to it dials; suggest it.
     const service = value.startsWith('service:') ? choices.services.find((s) => s.value === value.slice('service:'.length)) : undefined;
-    if (service?.ports[0] !== undefined) setPort(String(service.ports[0]));
+    if (service && portsFor(service, kind)[0] !== undefined) setPort(String(portsFor(service, kind)[0]));
   };
   const onKind = (value: ExtraProbeKind) => {
     setKind(value);
     if (value === 'grpc' && !/^\/[\w.]+\/\w+$/.test(path)) setPath('/package.Service/Method');
     if (value === 'http' && path === '/package.Service/Method') setPath('/');
+    if (selectedService && portsFor(selectedService, value)[0] !== undefined) setPort(String(portsFor(selectedService, value)[0]));
   };
   const add = (event: React.FormEvent) => {
     event.preventDefault();
@@ -159,7 +163,11 @@ export default function ExtraProbes({lab, probes, result, editorFile, onJump, on
           <label className={`${styles.control} ${styles.narrow}`}>
             <span>Port</span>
             <input type="number" min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} data-testid="probe-port" />
-            {selectedService && <span className={styles.hint}>Service port{selectedService.ports.length === 1 ? '' : 's'}: {selectedService.ports.join(', ')}</span>}
+            {selectedService && (
+              <span className={styles.hint}>
+                Service {kind === 'sctp' ? 'SCTP ' : ''}port{portsFor(selectedService, kind).length === 1 ? '' : 's'}: {portsFor(selectedService, kind).join(', ') || 'none'}
+              </span>
+            )}
           </label>
         )}
         {kind === 'http' && (

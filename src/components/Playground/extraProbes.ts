@@ -3,8 +3,8 @@
  * probe and checked by the lab format itself (src/lab/schema.ts probeSchema, then
  * src/lab/resolve-probe.ts against the lab's app), so the playground offers exactly the probes a
  * lab could declare: a pod of the app (a hostNetwork pod probes from its node) or `outside`, to a
- * Service, a pod's address, a name under the lab's `names` or an address, by HTTP, gRPC, TCP, DNS
- * or ping. Pure, for the unit tests and the share link.
+ * Service, a pod's address, a name under the lab's `names` or an address, by HTTP, gRPC, TCP, SCTP,
+ * DNS or ping. Pure, for the unit tests and the share link.
  */
 import {compile} from '@site/src/policy';
 import type {Lab, Probe} from '@site/src/lab/load';
@@ -14,7 +14,7 @@ import {probeSchema, type ProbeFile} from '@site/src/lab/schema';
 import {stepScenario} from '@site/src/lab/to-scenario';
 
 /** What an extra probe sends. */
-export const EXTRA_PROBE_KINDS = ['http', 'grpc', 'tcp', 'dns', 'icmp'] as const;
+export const EXTRA_PROBE_KINDS = ['http', 'grpc', 'tcp', 'sctp', 'dns', 'icmp'] as const;
 export type ExtraProbeKind = (typeof EXTRA_PROBE_KINDS)[number];
 
 /** HTTP methods a lab probe may use (probeSchema's `method`). */
@@ -29,7 +29,7 @@ export interface ExtraProbe {
   from: string;
   kind: ExtraProbeKind;
   to: ExtraTarget;
-  /** The port dialled: HTTP, gRPC and TCP only. */
+  /** The port dialled: HTTP, gRPC, TCP and SCTP only. */
   port?: number;
   /** HTTP only; GET when absent. */
   method?: (typeof HTTP_METHODS)[number];
@@ -46,7 +46,8 @@ export interface Choice {
 /** What the add-a-probe form offers for a lab: its clients, and the Services, pods and names it can reach. */
 export interface ProbeChoices {
   sources: Choice[];
-  services: (Choice & {ports: number[]})[];
+  /** Each Service with its TCP ports and its SCTP ports (what a TCP or an SCTP probe may dial). */
+  services: (Choice & {ports: number[]; sctpPorts: number[]})[];
   pods: (Choice & {ip: string})[];
   hosts: Choice[];
 }
@@ -79,6 +80,7 @@ export function probeChoices(lab: Lab): ProbeChoices {
     value: key,
     label: `Service ${key}`,
     ports: info.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+    sctpPorts: info.ports.filter((p) => p.protocol === 'SCTP').map((p) => p.port),
   }));
   const pods = [...podIps(lab).entries()].map(([key, ip]) => ({value: key, label: `pod ${key} (${ip})`, ip}));
   const hosts = Object.entries(lab.names).map(([name, ips]) => ({value: name, label: `${name} (${ips.join(', ')})`}));
@@ -115,6 +117,9 @@ export function toProbeFile(lab: Lab, extra: ExtraProbe): ProbeFile | {error: st
     case 'tcp':
       if (extra.port === undefined) return {error: 'a TCP probe needs a port'};
       return {...base, tcp: `${host}:${extra.port}`};
+    case 'sctp':
+      if (extra.port === undefined) return {error: 'an SCTP probe needs a port'};
+      return {...base, sctp: `${host}:${extra.port}`};
     case 'dns':
       return {...base, dns: host};
     case 'icmp':

@@ -37,6 +37,7 @@ export const PLAYGROUND_LABS: readonly PlaygroundLab[] = [
   {id: deathstar.id, title: deathstar.title, load: () => Promise.resolve(deathstar)},
   {id: 'netpol-basics', title: 'Kubernetes NetworkPolicy in depth: the database, its frontends and three namespaces', load: () => import('./labs/netpol-basics').then((m) => m.default)},
   {id: 'netpol-ipblock', title: "ipBlock: a machine outside the cluster, except, pod addresses, and the notes' policy repaired", load: () => import('./labs/netpol-ipblock').then((m) => m.default)},
+  {id: 'netpol-sctp', title: 'SCTP: a rule for SCTP never allows TCP, and the reverse', load: () => import('./labs/netpol-sctp').then((m) => m.default)},
   {id: 'cilium-identities', title: 'Identities: endpoints, namespaces, service accounts, entities, CIDRs, Services and pings', load: () => import('./labs/cilium-identities').then((m) => m.default)},
   {id: 'cilium-deny-cluster', title: 'Deny rules and cluster-wide baselines', load: () => import('./labs/cilium-deny-cluster').then((m) => m.default)},
   {id: 'mediabot-fqdn', title: 'The mediabot: DNS-aware egress, CIDRs and the world outside', load: () => import('./labs/mediabot-fqdn').then((m) => m.default)},

@@ -161,6 +161,7 @@ export function isAudited(why: string): boolean {
 const BREAKS: Partial<Record<ProbeRequest['kind'], RegExp>> = {
   grpc: /(?<=[./])/,
   tcp: /(?<=[ .-])/,
+  sctp: /(?<=[ .-])/,
   dns: /(?<=[ .-])/,
   icmp: /(?<=[ .-])/,
 };
