@@ -67,9 +67,7 @@ describe('every later module\'s lab has at least two challenges', () => {
   // The host-policies lab is the one exception: its policies are cluster-wide
   // (CiliumClusterwideNetworkPolicy with a nodeSelector), and a challenge's check refuses
   // cluster-wide policies by design, so a learner's files only ever touch the lab's namespace.
-  // netpol-sctp has none yet: it is the SCTP proof of module 2's scheme page (its protocol section),
-  // added without challenges; take it off this list when it has them.
-  const exempt = ['deathstar', 'cilium-host-policies', 'netpol-sctp'];
+  const exempt = ['deathstar', 'cilium-host-policies'];
   it.each(labDirs.map((dir) => basename(dir)).filter((id) => !exempt.includes(id)))('%s', (id) => {
     expect(listChallenges(join(ROOT, 'labs', id)).length).toBeGreaterThanOrEqual(2);
   });
