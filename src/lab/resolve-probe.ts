@@ -265,14 +265,24 @@ function resolveUrlProbe(probe: ProbeFile, index: AppIndex, clientNamespace: str
   return {request: fileRequest(probe), target, service: found.service};
 }
 
-function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+/**
+ * The host and port of a `HOST:PORT` probe (the schema's pattern has checked its shape); undefined,
+ * with the error reported, when the port is out of range.
+ */
+function hostAndPort(hostPort: string, kind: 'tcp' | 'sctp', fail: ProbeFail): {host: string; port: number} | undefined {
   const at = hostPort.lastIndexOf(':');
-  const host = hostPort.slice(0, at);
   const port = Number(hostPort.slice(at + 1));
   if (port < 1 || port > 65535) {
-    fail('tcp', 'invalid-port', `port ${port} is out of range; a TCP port is 1-65535`);
+    fail(kind, 'invalid-port', `port ${port} is out of range; ${kind === 'tcp' ? 'a TCP' : 'an SCTP'} port is 1-65535`);
     return undefined;
   }
+  return {host: hostPort.slice(0, at), port};
+}
+
+function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
+  const split = hostAndPort(hostPort, 'tcp', fail);
+  if (!split) return undefined;
+  const {host, port} = split;
   const found = targetOf(host, port, 'tcp', index, clientNamespace, fail);
   return found && {request: fileRequest({tcp: hostPort}), ...found};
 }
@@ -284,13 +294,9 @@ function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: str
  * an address. The source is checked in checkSource (never outside), the outcome in checkExpectation.
  */
 function resolveSctpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
-  const at = hostPort.lastIndexOf(':');
-  const host = hostPort.slice(0, at);
-  const port = Number(hostPort.slice(at + 1));
-  if (port < 1 || port > 65535) {
-    fail('sctp', 'invalid-port', `port ${port} is out of range; an SCTP port is 1-65535`);
-    return undefined;
-  }
+  const split = hostAndPort(hostPort, 'sctp', fail);
+  if (!split) return undefined;
+  const {host, port} = split;
   if (isApiServerName(host)) {
     fail('sctp', 'sctp-api-server', `${host} is the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace}), which serves only TCP port ${API_SERVER_SERVICE_PORT}; probe it with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
     return undefined;

@@ -161,6 +161,11 @@ describe('lab loader: probes beyond HTTP', () => {
     ]);
   });
 
+  it('refuses a TCP port out of range, naming the range', () => {
+    const text = TEXT.replace('tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed', 'tcp: deathstar.empire.svc.cluster.local:70000\n        expect: allowed');
+    expect(load(text)).toEqual([`${at(text, 'deathstar.empire.svc.cluster.local:70000')}: port 70000 is out of range; a TCP port is 1-65535`]);
+  });
+
   it('takes probes from another namespace of the lab, never from one it does not have', () => {
     const text = TEXT.replace('      - from: rebels/xwing\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed', '      - from: hutts/jabba\n        tcp: deathstar.empire.svc.cluster.local:80\n        expect: allowed');
     expect(load(text)).toEqual([

@@ -95,6 +95,11 @@ describe('lab loader: SCTP probes', () => {
     expect(load(TEXT, tcpOnly)[0]).toBe(`${at(TEXT, 'comms.scarif:3868')}: Service "comms" has no SCTP port 3868; its ports are 3868/TCP`);
   });
 
+  it('refuses a port out of range, naming the range', () => {
+    const text = TEXT.replace(FIRST, FIRST.replace('sctp: comms.scarif:3868', 'sctp: comms.scarif:0'));
+    expect(load(text)).toEqual([`${at(text, 'comms.scarif:0')}: port 0 is out of range; an SCTP port is 1-65535`]);
+  });
+
   it('refuses a headless Service port whose numeric targetPort differs from the port the client dials', () => {
     const app = APP.replace('      port: 3868\n      protocol: SCTP\n', '      port: 3868\n      targetPort: 3869\n      protocol: SCTP\n');
     expect(load(TEXT, app)[0]).toBe(
