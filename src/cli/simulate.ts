@@ -6,7 +6,7 @@
  * ..., on stderr, and under `warnings` in JSON) come with the verdicts and leave the exit code alone.
  */
 import {UsageError, type CliDeps, type Command} from './command';
-import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, formatWarning, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type PolicyWarning, type Probe, type ProbeResult} from '../policy/index';
+import {CILIUM_VERSION, decidingExplanation, evaluateScenario, formatError, formatExplanation, formatWarning, GRPC_PERMISSION_DENIED, parseScenario, type Datapath, type Explanation, type MatrixTotals, type PolicyError, type PolicyWarning, type Probe, type ProbeResult} from '../policy/index';
 
 interface Args {
   json: boolean;
@@ -111,7 +111,7 @@ function renderText(report: FileReport & {probes?: Probe[]; datapath?: Datapath}
   const lines: string[] = [`${file} (datapath ${report.datapath})`];
   for (const r of report.results) {
     const why = decidingExplanation(r);
-    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${r.http?.status ? ` (HTTP ${r.http.status})` : ''}${r.dns?.rcode ? ` (DNS ${r.dns.rcode})` : ''}${r.audit ? ' (AUDIT: dropped without policy audit mode)' : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
+    lines.push(`  probe ${r.probe}: ${probeText(report.probes[r.probe])}: ${r.verdict}${replyText(r)}${r.dns?.rcode ? ` (DNS ${r.dns.rcode})` : ''}${r.audit ? ' (AUDIT: dropped without policy audit mode)' : ''}${why ? ` -- ${formatExplanation(why)}` : ''}`);
   }
   for (const m of report.matrix ?? []) lines.push(...truthTable(m));
   return `${lines.join('\n')}\n`;
@@ -134,4 +134,14 @@ function truthTable(m: MatrixTotals): string[] {
   out.push(['-', ...names].join('\t'));
   names.forEach((n, i) => out.push([n, ...grid[i]].join('\t')));
   return out;
+}
+
+/**
+ * What the L7 proxy answered, for the text report: a refused gRPC call is Envoy's HTTP 200 with
+ * grpc-status 7 in its trailers (src/policy/grpc-reply.ts), so it is named by its gRPC status, not
+ * by the 200 that carries it; a refused HTTP request by its HTTP status.
+ */
+function replyText(r: {http?: {status: number | null}; grpc?: {status: number}}): string {
+  if (r.grpc) return ` (grpc-status ${r.grpc.status}${r.grpc.status === GRPC_PERMISSION_DENIED.grpcStatus ? ` ${GRPC_PERMISSION_DENIED.grpcStatusName}` : ''})`;
+  return r.http?.status ? ` (HTTP ${r.http.status})` : '';
 }
