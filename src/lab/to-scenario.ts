@@ -167,7 +167,7 @@ export function lookupProbe(from: ProbeEnd, name: string): EngineProbe {
  * The pod a ping or an SCTP association to a headless Service reaches: its name resolves to every
  * ready pod's address, and the client takes the first; the lab's first matching pod stands for it.
  */
-function headlessBackend(lab: Lab, namespace: string, service: string, pods: {key: string; labels: Record<string, string>}[]): string {
+export function headlessBackend(lab: Lab, namespace: string, service: string, pods: {key: string; labels: Record<string, string>}[]): string {
   const object = lab.app.flatMap((m) => m.objects).find(({object: o}) => o.kind === 'Service' && o.metadata.name === service && (o.metadata.namespace ?? lab.namespace) === namespace);
   const selector = ((object?.object.spec ?? {}) as {selector?: Record<string, string>}).selector ?? {};
   const match = pods.find((p) => p.key.startsWith(`${namespace}/`) && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => p.labels[k] === v));

@@ -242,7 +242,8 @@ function flowOf(probe: Probe): {from: string; to: string; port: string; protocol
   if (probe.request.kind === 'dns') return {from, to: 'kube-system/kube-dns', port: '53', protocol: 'UDP'};
   // The map draws the app's Services and the cluster DNS, not the API server (kubernetes.default).
   if (probe.target.service === undefined || probe.target.port === undefined || probe.target.apiServer) return undefined;
-  return {from, to: `${probe.target.namespace}/${probe.target.service}`, port: String(probe.target.port), protocol: 'TCP'};
+  // An SCTP probe goes to the headless Service's SCTP port, which the map draws as its own edge.
+  return {from, to: `${probe.target.namespace}/${probe.target.service}`, port: String(probe.target.port), protocol: probe.request.kind === 'sctp' ? 'SCTP' : 'TCP'};
 }
 
 test('the service map\'s edges agree with every lab\'s expected outcomes, step by step', async ({page}) => {

@@ -14,18 +14,15 @@ const labs = listLabDirs().map((dir) => readLabOrThrow(dir));
 
 /**
  * The flow a lab probe travels, as `from > namespace/service:port/protocol`; undefined for probes to
- * addresses or names outside, to the API server's Service (kubernetes.default) and for SCTP: the map
- * draws TCP to the app's Services and the cluster DNS, not the API server, nor SCTP.
+ * addresses or names outside, and to the API server's Service (kubernetes.default): the map draws
+ * the app's Services (TCP, and SCTP to a headless one) and the cluster DNS, not the API server.
  */
 function flowOf(probe: Probe): string | undefined {
   const from = probe.source.kind === 'outside' ? 'outside' : `${probe.source.namespace}/${probe.source.name}`;
   if (probe.request.kind === 'dns') return `${from} > kube-system/kube-dns:53/UDP`;
   if (probe.target.apiServer) return undefined;
-  // The map draws TCP to Services' ports (src/components/Playground/flows.ts); an SCTP probe goes pod
-  // to pod through a headless Service, which it does not draw.
-  if (probe.request.kind === 'sctp') return undefined;
   if (probe.target.service === undefined || probe.target.port === undefined) return undefined;
-  return `${from} > ${probe.target.namespace}/${probe.target.service}:${probe.target.port}/TCP`;
+  return `${from} > ${probe.target.namespace}/${probe.target.service}:${probe.target.port}/${probe.request.kind === 'sctp' ? 'SCTP' : 'TCP'}`;
 }
 
 describe('the service map', () => {

@@ -9,7 +9,7 @@
 import {decidingExplanation, evaluateScenario, parsePolicyDocuments, type Datapath, type Probe as EngineProbe} from '@site/src/policy';
 import {CLUSTER_DNS_SERVICE} from '@site/src/lab/cluster-dns';
 import {indexApp, type Lab, type ProbeSource, type Step} from '@site/src/lab/load';
-import {lookupProbe, sourceEnd, stepScenario} from '@site/src/lab/to-scenario';
+import {headlessBackend, lookupProbe, sourceEnd, stepScenario} from '@site/src/lab/to-scenario';
 import {editorFileName} from './editorText';
 
 /** The name the map's DNS flows ask for: one every cluster has (the API server's Service). */
@@ -30,7 +30,7 @@ export interface FlowTarget {
   id: string;
   service: string;
   port: number;
-  protocol: 'TCP' | 'UDP';
+  protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
 /** One flow and the engine's verdict on it. */
@@ -39,7 +39,7 @@ export interface Flow {
   to: string;
   service: string;
   port: number;
-  protocol: 'TCP' | 'UDP';
+  protocol: 'TCP' | 'UDP' | 'SCTP';
   verdict: 'allowed' | 'dropped';
   /** An L7 proxy judges the requests of this flow (HTTP, gRPC or DNS rules on the port). */
   l7: boolean;
@@ -50,8 +50,9 @@ export interface Flow {
 export type ServiceMapData = {status: 'ok'; sources: FlowSource[]; targets: FlowTarget[]; flows: Flow[]} | {status: 'error'; message: string};
 
 /**
- * Every flow of the step: each client to each TCP port of each Service of the app (a Service's own
- * backends are left out: a pod calling itself through its Service says nothing about policy), and
+ * Every flow of the step: each client to each TCP port of each Service of the app and each SCTP port
+ * of a headless one (a Service's own backends are left out: a pod calling itself through its Service
+ * says nothing about policy), and
  * each pod that uses the cluster DNS to kube-dns on 53/UDP. From outside, only the Services reachable
  * from outside with the client's address kept (what lab probes from outside may name).
  */
@@ -78,11 +79,14 @@ export function serviceMap(lab: Lab, step: Step, text: string, datapath: Datapat
     const info = index.services.get(`${s.namespace}/${s.name}`);
     for (const p of info?.ports ?? []) {
       if (p.protocol === 'TCP') targets.push({id: `${s.namespace}/${s.name}:${p.port}/TCP`, service: `${s.namespace}/${s.name}`, port: p.port, protocol: 'TCP'});
+      // SCTP only to a headless Service's pods, as the lab format probes it (Cilium has no SCTP policy to a virtual IP).
+      if (p.protocol === 'SCTP' && info?.headless) targets.push({id: `${s.namespace}/${s.name}:${p.port}/SCTP`, service: `${s.namespace}/${s.name}`, port: p.port, protocol: 'SCTP'});
     }
   }
   const dns: FlowTarget = {id: `${CLUSTER_DNS_SERVICE}:53/UDP`, service: CLUSTER_DNS_SERVICE, port: 53, protocol: 'UDP'};
   targets.push(dns);
 
+  const pods = cluster.pods.map((p) => ({key: `${p.namespace}/${p.name}`, labels: p.labels ?? {}}));
   const questions: {flow: Omit<Flow, 'verdict' | 'l7' | 'why'>; probe: EngineProbe}[] = [];
   for (const {source, end, labels} of clients) {
     for (const target of targets) {
@@ -93,12 +97,12 @@ export function serviceMap(lab: Lab, step: Step, text: string, datapath: Datapat
         const selector = service.selector ?? {};
         const own = end.kind === 'pod' && service.namespace === end.namespace && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
         if (own) continue;
-        if (end.kind === 'outside' && !index.services.get(target.service)?.reachableFromOutside) continue;
+        if (end.kind === 'outside' && (target.protocol === 'SCTP' || !index.services.get(target.service)?.reachableFromOutside)) continue;
       }
       questions.push({
         flow: {from: source.id, to: target.id, service: target.service, port: target.port, protocol: target.protocol},
         // A lookup is what crosses the DNS flow: with a question, DNS rules (Cilium's DNS proxy) show as L7.
-        probe: target === dns ? lookupProbe(sourceEnd(end), DNS_QUESTION) : {from: sourceEnd(end), to: {service: target.service}, port: target.port, protocol: target.protocol},
+        probe: target === dns ? lookupProbe(sourceEnd(end), DNS_QUESTION) : connectionTo(lab, end, target, pods),
       });
     }
   }
@@ -115,4 +119,11 @@ export function serviceMap(lab: Lab, step: Step, text: string, datapath: Datapat
     };
   });
   return {status: 'ok', sources: clients.map((c) => c.source), targets, flows};
+}
+
+/** The engine probe of a flow to a Service port: SCTP to the headless Service's pod, as the lab format sends it; TCP to the Service. */
+function connectionTo(lab: Lab, end: ProbeSource, target: FlowTarget, pods: {key: string; labels: Record<string, string>}[]): EngineProbe {
+  if (target.protocol !== 'SCTP') return {from: sourceEnd(end), to: {service: target.service}, port: target.port, protocol: target.protocol};
+  const [namespace, service] = target.service.split('/', 2);
+  return {from: sourceEnd(end), to: {pod: headlessBackend(lab, namespace, service, pods)}, port: target.port, protocol: 'SCTP'};
 }
