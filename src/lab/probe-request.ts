@@ -52,17 +52,17 @@ export function fileRequest(probe: {url?: string; method?: string; headers?: Rec
     if (probe.grpc) return {kind: 'grpc', url: probe.url};
     return {kind: 'http', method: probe.method ?? 'GET', url: probe.url, ...(probe.headers ? {headers: probe.headers} : {}), ...(probe.host ? {host: probe.host} : {})};
   }
-  if (probe.tcp !== undefined) {
-    const at = probe.tcp.lastIndexOf(':');
-    return {kind: 'tcp', host: probe.tcp.slice(0, at), port: Number(probe.tcp.slice(at + 1))};
-  }
-  if (probe.sctp !== undefined) {
-    const at = probe.sctp.lastIndexOf(':');
-    return {kind: 'sctp', host: probe.sctp.slice(0, at), port: Number(probe.sctp.slice(at + 1))};
-  }
+  if (probe.tcp !== undefined) return {kind: 'tcp', ...splitHostPort(probe.tcp)};
+  if (probe.sctp !== undefined) return {kind: 'sctp', ...splitHostPort(probe.sctp)};
   if (probe.dns !== undefined) return {kind: 'dns', name: probe.dns};
   if (probe.icmp !== undefined) return {kind: 'icmp', host: probe.icmp};
   throw new Error('a probe has none of url, tcp, sctp, dns and icmp');
+}
+
+/** The host and port of a lab.yaml `HOST:PORT` (a tcp or sctp probe), split at the last colon. */
+export function splitHostPort(hostPort: string): {host: string; port: number} {
+  const at = hostPort.lastIndexOf(':');
+  return {host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1))};
 }
 
 /** The name or address a request's client looks up or connects to: the URL's host, the TCP or ping host, the DNS name. */

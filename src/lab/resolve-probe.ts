@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type {Outcome} from './outcome';
-import {fileRequest, requestLabel, serviceOfHost, type ProbeKind, type ProbeRequest} from './probe-request';
+import {fileRequest, requestLabel, serviceOfHost, splitHostPort, type ProbeKind, type ProbeRequest} from './probe-request';
 import {requestPath} from './request-path';
 import {API_SERVER_PORT, API_SERVER_SERVICE, API_SERVER_SERVICE_PORT, isApiServerName} from './api-server';
 import {isKindNode, KIND_CONTROL_PLANE, KIND_NODES} from './kind-nodes';
@@ -231,17 +231,27 @@ function targetOf(host: string, port: number | undefined, field: keyof ProbeFile
 /**
  * The target of a probe to the API server's Service, or undefined after reporting why the probe
  * cannot work: a url probe sends plain HTTP, which the API server (HTTPS only) answers with no
- * verdict; the Service has one port, 443. A ping is refused by resolveIcmpProbe.
+ * verdict; a ping gets no answer from a ClusterIP; the Service has one port, 443, over TCP only.
  */
 function apiServerTarget(host: string, port: number | undefined, field: keyof ProbeFile, fail: ProbeFail): {target: ProbeTarget} | undefined {
-  const fix = `probe the connection with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`;
+  const hostPort = `${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`;
+  const tcp = `tcp: ${hostPort}`;
+  const fix = `probe the connection with ${tcp}`;
   const what = `the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace})`;
   if (field === 'url') {
     fail('url', 'api-server-url', `probe URL host ${host} is ${what}, which speaks only HTTPS, and a url probe sends plain HTTP; ${fix}`);
     return undefined;
   }
+  if (field === 'icmp') {
+    fail('icmp', 'ping-api-server', `${host} is ${what}, a ClusterIP, which answers no ping; ${fix}`);
+    return undefined;
+  }
+  if (field === 'sctp') {
+    fail('sctp', 'sctp-api-server', `${host} is ${what}, which serves only TCP port ${API_SERVER_SERVICE_PORT}; probe it with ${tcp}`);
+    return undefined;
+  }
   if (port !== undefined && port !== API_SERVER_SERVICE_PORT) {
-    fail(field, 'api-server-port', `probe ${host}:${port}: ${what} has only TCP port ${API_SERVER_SERVICE_PORT} (https); write ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
+    fail(field, 'api-server-port', `probe ${host}:${port}: ${what} has only TCP port ${API_SERVER_SERVICE_PORT} (https); write ${hostPort}`);
     return undefined;
   }
   return {target: {host, service: API_SERVER_SERVICE.service, namespace: API_SERVER_SERVICE.namespace, ...(port !== undefined ? {port} : {}), apiServer: true, resolvesName: true}};
@@ -270,13 +280,12 @@ function resolveUrlProbe(probe: ProbeFile, index: AppIndex, clientNamespace: str
  * with the error reported, when the port is out of range.
  */
 function hostAndPort(hostPort: string, kind: 'tcp' | 'sctp', fail: ProbeFail): {host: string; port: number} | undefined {
-  const at = hostPort.lastIndexOf(':');
-  const port = Number(hostPort.slice(at + 1));
-  if (port < 1 || port > 65535) {
-    fail(kind, 'invalid-port', `port ${port} is out of range; ${kind === 'tcp' ? 'a TCP' : 'an SCTP'} port is 1-65535`);
+  const split = splitHostPort(hostPort);
+  if (split.port < 1 || split.port > 65535) {
+    fail(kind, 'invalid-port', `port ${split.port} is out of range; ${kind === 'tcp' ? 'a TCP' : 'an SCTP'} port is 1-65535`);
     return undefined;
   }
-  return {host: hostPort.slice(0, at), port};
+  return split;
 }
 
 function resolveTcpProbe(hostPort: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
@@ -297,10 +306,6 @@ function resolveSctpProbe(hostPort: string, index: AppIndex, clientNamespace: st
   const split = hostAndPort(hostPort, 'sctp', fail);
   if (!split) return undefined;
   const {host, port} = split;
-  if (isApiServerName(host)) {
-    fail('sctp', 'sctp-api-server', `${host} is the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace}), which serves only TCP port ${API_SERVER_SERVICE_PORT}; probe it with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
-    return undefined;
-  }
   const found = targetOf(host, port, 'sctp', index, clientNamespace, fail, 'SCTP');
   if (!found) return undefined;
   if (found.service && !found.service.headless) {
@@ -331,10 +336,6 @@ function resolveDnsProbe(probe: ProbeFile, index: AppIndex, clientNamespace: str
 function resolveIcmpProbe(host: string, index: AppIndex, clientNamespace: string | undefined, fail: ProbeFail): Resolved | undefined {
   const found = targetOf(host, undefined, 'icmp', index, clientNamespace, fail);
   if (!found) return undefined;
-  if (found.target.apiServer) {
-    fail('icmp', 'ping-api-server', `${host} is the API server's Service (${API_SERVER_SERVICE.service} in namespace ${API_SERVER_SERVICE.namespace}), a ClusterIP, which answers no ping; probe the connection with tcp: ${host.replace(/\.$/, '')}:${API_SERVER_SERVICE_PORT}`);
-    return undefined;
-  }
   if (found.service && !found.service.headless) {
     // A ClusterIP is a load-balancer address that only forwards the Service's ports; Cilium's
     // kube-proxy replacement does not answer ICMP echo on it (Documentation/network/kubernetes/kubeproxy-free.rst).
@@ -344,15 +345,20 @@ function resolveIcmpProbe(host: string, index: AppIndex, clientNamespace: string
   return {request: {kind: 'icmp', host}, ...found};
 }
 
+/** The kinds that send nothing an L7 proxy could refuse, and the loader's words for why. */
+const NO_L7_REQUEST: Partial<Record<ProbeKind, string>> = {
+  tcp: 'a TCP connect carries no request an L7 rule could refuse',
+  icmp: 'a ping carries no request an L7 rule could refuse',
+  // Cilium refuses L7 rules on anything but TCP (pkg/policy/api/rule_validation.go: "L7 rules can only apply to TCP").
+  sctp: "an SCTP association carries no request an L7 rule could refuse (Cilium's L7 rules apply to TCP only)",
+};
+
 /** Outcomes a probe kind can have: a connect or a ping carries nothing an L7 proxy could refuse. */
 function checkExpectation(probe: ProbeFile, resolved: Resolved, fail: ProbeFail): void {
   const {request, target} = resolved;
-  if (probe.expect === 'l7-denied' && (request.kind === 'tcp' || request.kind === 'icmp')) {
-    fail('expect', 'impossible-outcome', `a ${request.kind === 'tcp' ? 'TCP connect' : 'ping'} carries no request an L7 rule could refuse, so it cannot be l7-denied; expect allowed or dropped`);
-  }
-  if (probe.expect === 'l7-denied' && request.kind === 'sctp') {
-    // Cilium refuses L7 rules on anything but TCP (pkg/policy/api/rule_validation.go: "L7 rules can only apply to TCP").
-    fail('expect', 'impossible-outcome', 'an SCTP association carries no request an L7 rule could refuse (Cilium\'s L7 rules apply to TCP only), so it cannot be l7-denied; expect allowed or dropped');
+  const noRequest = NO_L7_REQUEST[request.kind];
+  if (probe.expect === 'l7-denied' && noRequest) {
+    fail('expect', 'impossible-outcome', `${noRequest}, so it cannot be l7-denied; expect allowed or dropped`);
   }
   if (probe.expect === 'unresolved' && request.kind === 'dns') {
     fail('expect', 'impossible-outcome', 'a DNS probe is the lookup itself: a lookup that fails is dropped (no answer) or l7-denied (REFUSED by the DNS proxy); expect one of those');
