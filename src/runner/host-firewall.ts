@@ -21,7 +21,6 @@ import {TIMEOUTS} from './constants';
 import type {Command} from './exec';
 import type {Kubectl} from './kubectl';
 
-
 /** The Helm value that turns the host firewall on. */
 export const HOST_FIREWALL_VALUE = 'hostFirewall.enabled=true';
 

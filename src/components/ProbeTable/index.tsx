@@ -158,12 +158,13 @@ export function isAudited(why: string): boolean {
  * never inside a name; a host name (`TCP netpol-labs-control-plane:8080`, a DNS name) after the kind,
  * a dot or a hyphen. An HTTP request (`POST /v1/request-landing`) stays unbroken.
  */
+const AFTER_KIND_DOT_OR_HYPHEN = /(?<=[ .-])/;
 const BREAKS: Partial<Record<ProbeRequest['kind'], RegExp>> = {
   grpc: /(?<=[./])/,
-  tcp: /(?<=[ .-])/,
-  sctp: /(?<=[ .-])/,
-  dns: /(?<=[ .-])/,
-  icmp: /(?<=[ .-])/,
+  tcp: AFTER_KIND_DOT_OR_HYPHEN,
+  sctp: AFTER_KIND_DOT_OR_HYPHEN,
+  dns: AFTER_KIND_DOT_OR_HYPHEN,
+  icmp: AFTER_KIND_DOT_OR_HYPHEN,
 };
 
 /** What a probe sends, with the breaks BREAKS allows. */
