@@ -7,16 +7,17 @@
  * that is not strict JSON goes to the YAML parser (YAML 1.2 is a superset of JSON). Val reads
  * both with one set of rules and messages.
  */
-import {isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
+import {isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
 import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
 import {JsonArray, JsonObject, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
+import {LineStarts} from './line-starts';
 import type {PolicyError, SourceRef} from './types';
 
 /** One parsed document plus where errors go. */
 export interface ReadContext {
   file: string;
-  lines: LineCounter;
+  lines: LineStarts;
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
@@ -38,21 +39,18 @@ const MAX_ALIAS_COUNT = 100;
 
 /** Parses a (multi-document) YAML or JSON text. Syntax errors are reported in `errors`. */
 export function readDocuments(text: string, file: string, errors: PolicyError[]): {ctx: ReadContext; docs: SourceDocument[]} {
-  const lines = new LineCounter();
+  const lines = new LineStarts(text);
   const json = looksLikeJson(text) ? readJson(text) : undefined;
   if (json === TOO_DEEP) {
     errors.push(errorAt({file, line: 1, col: 1}, 'too-deep', 'this JSON text nests arrays and objects deeper than the reader can follow (thousands of levels); no Kubernetes object needs that, so check how the file was made'));
     return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: []};
   }
   if (json) {
-    // Lines as the yaml parser counts them: the first starts at 0, each other one after a "\n".
-    lines.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     for (const d of json.duplicates) errors.push(errorAt({file, ...lines.linePos(d.offset)}, 'duplicate-key', duplicateKeyMessage(d.key)));
     return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
-  const parsed = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
+  const parsed = parseAllDocuments(text, {prettyErrors: false, uniqueKeys: true});
   // An empty stream has no documents (parseAllDocuments returns an EmptyStream, not an array).
   const docs = Array.isArray(parsed) ? parsed : [];
   const aliasErrors = new Map<Document.Parsed, YAMLParseError>();
