@@ -45,7 +45,9 @@ function processDeps(): CliDeps {
     errOut: consoleOutput(process.stderr, process.stderr),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    // The bytes, then decoded: the same text, but on Node 20 `readFileSync(path, 'utf8')` took
+    // about 1.5 times as long on the 13 MB model of `npm run bench` (measured, fresh processes).
+    readFile: (path) => readFileSync(path).toString('utf8'),
     env: process.env,
   };
 }
