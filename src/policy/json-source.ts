@@ -6,11 +6,10 @@
  * models), so strict JSON gets this reader.
  *
  * jsonc-parser's `visit` reports each value with its offset as it scans (SAX style); the values
- * are collected here into objects and arrays that hold their entries in the order written, and
- * the offsets of all entries go into one table of 32-bit numbers for the document. That is what
- * the reader needs, in a fraction of the memory of jsonc-parser's own tree (`parseTree`, an
- * object per value with its parent, length and children): on a 13 MB file, about 30 MB
- * rather than 200 MB.
+ * are collected here into objects and arrays whose entries (each value, and where it and its key
+ * are written) are kept in tables for the whole document. That is what the reader needs, in a
+ * fraction of the memory of jsonc-parser's own tree (`parseTree`, an object per value with its
+ * parent, length and children): on a 13 MB file, about 30 MB rather than 200 MB.
  *
  * Text that is not strict JSON (YAML flow style such as `{a: b}`, a trailing comma, a syntax
  * error) is not handled here: the caller reads it as YAML, which reads it or reports the error in
@@ -25,20 +24,24 @@ export class JsonObject {
     readonly offset: number,
     /** Shared with other objects that have the same keys: read it, never change it. */
     readonly keys: string[],
-    readonly values: JsonValue[],
-    /** The document's offsets: key i's is at `first + 2i`, its value's right after. */
-    private readonly offsets: Offsets,
+    /** The document's entries: key i's is entry `first + i`. */
+    private readonly entries: Entries,
     private readonly first: number,
   ) {}
 
+  /** The value of key i. */
+  value(i: number): JsonValue {
+    return this.entries.values[this.first + i];
+  }
+
   /** Where key i is written (its opening quote). */
   keyOffset(i: number): number {
-    return this.offsets.get(this.first + 2 * i);
+    return this.entries.keyOffsets[this.first + i];
   }
 
   /** Where the value of key i is written (its first character). */
   valueOffset(i: number): number {
-    return this.offsets.get(this.first + 2 * i + 1);
+    return this.entries.valueOffsets[this.first + i];
   }
 }
 
@@ -47,15 +50,20 @@ export class JsonArray {
   constructor(
     /** Where the array is written (its "["). */
     readonly offset: number,
-    readonly items: JsonValue[],
-    /** The document's offsets: item i's is at `first + i`. */
-    private readonly offsets: Offsets,
+    readonly length: number,
+    /** The document's entries: item i is entry `first + i`. */
+    private readonly entries: Entries,
     private readonly first: number,
   ) {}
 
+  /** Item i. */
+  item(i: number): JsonValue {
+    return this.entries.values[this.first + i];
+  }
+
   /** Where item i is written (its first character). */
   itemOffset(i: number): number {
-    return this.offsets.get(this.first + i);
+    return this.entries.valueOffsets[this.first + i];
   }
 }
 
@@ -63,28 +71,40 @@ export class JsonArray {
 export type JsonValue = JsonObject | JsonArray | string | number | boolean | null;
 
 /**
- * The offsets of a document's entries, in one table that grows as it is filled (a 13 MB file has
- * about 800,000 of them). An Int32Array holds any offset of a string, whose length is below 2^30.
+ * The entries of a document, each member of an object and each item of an array, in tables of
+ * their own rather than in an array per object: a 13 MB file has about 200,000 objects and arrays
+ * and 800,000 entries, and an array per object was as many more objects for the garbage
+ * collector to copy while the document grows. The entries of one object or array are
+ * consecutive. An Int32Array holds any offset of a string, whose length is below 2^30.
  */
-class Offsets {
-  private table = new Int32Array(1024);
-  length = 0;
+class Entries {
+  readonly values: JsonValue[] = [];
+  valueOffsets = new Int32Array(1024);
+  /** Where each entry's key is written; -1 for an item of an array. */
+  keyOffsets = new Int32Array(1024);
 
-  get(i: number): number {
-    return this.table[i];
-  }
-
-  /** Appends `list[from..to)`; returns where the first of them now is. */
-  append(list: readonly number[], from: number, to: number): number {
-    const first = this.length;
-    if (first + (to - from) > this.table.length) {
-      const grown = new Int32Array(Math.max(2 * this.table.length, first + (to - from)));
-      grown.set(this.table.subarray(0, first));
-      this.table = grown;
+  /** Appends the entries `from..to` of the working lists; returns the number of the first. */
+  append(work: WorkingEntries, from: number, to: number): number {
+    const first = this.values.length;
+    if (first + (to - from) > this.valueOffsets.length) {
+      const size = Math.max(2 * this.valueOffsets.length, first + (to - from));
+      this.valueOffsets = grown(this.valueOffsets, size, first);
+      this.keyOffsets = grown(this.keyOffsets, size, first);
     }
-    for (let i = from; i < to; i++) this.table[this.length++] = list[i];
+    for (let i = from; i < to; i++) {
+      this.values.push(work.values[i]);
+      this.valueOffsets[first + i - from] = work.valueOffsets[i];
+      this.keyOffsets[first + i - from] = work.keyOffsets[i];
+    }
     return first;
   }
+}
+
+/** A copy of the first `used` numbers of `table` in a table of `size`. */
+function grown(table: Int32Array<ArrayBuffer>, size: number, used: number): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(size);
+  copy.set(table.subarray(0, used));
+  return copy;
 }
 
 /** Whether the text starts (after white space) as a JSON object or array. */
@@ -146,32 +166,39 @@ export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefin
   return {root, duplicates: builder.duplicates.sort((a, b) => a.offset - b.offset)};
 }
 
-/** An object or array whose end is not yet read, and where its entries begin in the Builder's lists. */
+/** An object or array whose end is not yet read, and where its keys and entries begin in the Builder's working lists. */
 interface Open {
   offset: number;
   isObject: boolean;
   firstKey: number;
-  firstValue: number;
-  firstOffset: number;
+  firstEntry: number;
 }
 
 /**
- * Collects the visitor's calls into JsonObjects and JsonArrays. The entries of the objects and
- * arrays still open are kept in three working lists, innermost last; when one ends, its keys and
- * values are copied out into arrays of their exact size (an array grown by push keeps room for
- * more, which on hundreds of thousands of small objects adds up to tens of megabytes), or its keys
- * into the array of an object before it with the same keys, and its offsets into the
- * document's table.
+ * The entries of the objects and arrays still open, innermost last: each value with where it and
+ * its key are written. An object or array is an entry of the one holding it from its start (its
+ * value is filled in when it ends).
+ */
+interface WorkingEntries {
+  values: JsonValue[];
+  valueOffsets: number[];
+  keyOffsets: number[];
+}
+
+/**
+ * Collects the visitor's calls into JsonObjects and JsonArrays. The keys and entries of the
+ * objects and arrays still open are kept in working lists, innermost last; when one ends, its
+ * entries are copied into the document's Entries, and its keys into an array of their exact size
+ * (an array grown by push keeps room for more, which on hundreds of thousands of small objects
+ * adds up to tens of megabytes), or into the array of an object before it with the same keys.
  */
 class Builder {
   root: JsonValue | undefined;
   readonly duplicates: DuplicateKey[] = [];
-  private readonly offsets = new Offsets();
+  private readonly entries = new Entries();
   private readonly stack: Open[] = [];
   private readonly keys = new WorkList<string>();
-  private readonly values = new WorkList<JsonValue>();
-  /** Per open object, each key's offset then its value's; per open array, each item's. */
-  private readonly entryOffsets = new WorkList<number>();
+  private readonly work = {values: new WorkList<JsonValue>(), valueOffsets: new WorkList<number>(), keyOffsets: new WorkList<number>()};
   /**
    * Each string as first read: the same keys come back in every object, and the same values in
    * many (a namespace, a label, a protocol), so one string is held for each rather than one per
@@ -183,42 +210,50 @@ class Builder {
    * have the same keys (every pod, every port of every container), and then share one array.
    */
   private readonly lastKeys = new Map<string, string[]>();
+  /** Where the key of the next value is written, when that value is a member of an object. */
+  private pendingKeyOffset = -1;
 
   /** Starts an object or array written at `offset` (a value of the one open, if any). */
   open(offset: number, isObject: boolean): void {
-    if (this.stack.length > 0) this.entryOffsets.push(offset);
-    this.stack.push({offset, isObject, firstKey: this.keys.size, firstValue: this.values.size, firstOffset: this.entryOffsets.size});
+    // Its place among the entries of the one holding it; its value is set when it ends.
+    if (this.stack.length > 0) this.addEntry(null, offset);
+    this.stack.push({offset, isObject, firstKey: this.keys.size, firstEntry: this.work.values.size});
   }
 
   /** A key of the innermost object, written at `offset`; its value comes next. */
   key(key: string, offset: number): void {
     this.keys.push(this.once(key));
-    this.entryOffsets.push(offset);
+    this.pendingKeyOffset = offset;
   }
 
   /** A scalar written at `offset`: the next item of the innermost array, or the value of the last key. */
   value(value: JsonValue, offset: number): void {
     if (typeof value === 'string') value = this.once(value);
     if (this.stack.length === 0) this.root = value;
-    else {
-      this.values.push(value);
-      this.entryOffsets.push(offset);
-    }
+    else this.addEntry(value, offset);
   }
 
-  /** Ends the innermost object or array, which becomes a value of the one holding it (its offset is there already). */
+  /** Ends the innermost object or array, which becomes the value of its entry in the one holding it. */
   close(): void {
-    const {offset, isObject, firstKey, firstValue, firstOffset} = this.stack.pop()!;
-    const values = this.values.take(firstValue);
-    const first = this.offsets.append(this.entryOffsets.items, firstOffset, this.entryOffsets.size);
-    this.entryOffsets.size = firstOffset;
+    const {offset, isObject, firstKey, firstEntry} = this.stack.pop()!;
+    const {values, valueOffsets, keyOffsets} = this.work;
+    const count = values.size - firstEntry;
+    const first = this.entries.append({values: values.items, valueOffsets: valueOffsets.items, keyOffsets: keyOffsets.items}, firstEntry, values.size);
+    values.size = valueOffsets.size = keyOffsets.size = firstEntry;
     let done: JsonObject | JsonArray;
     if (isObject) {
-      done = new JsonObject(offset, this.keysFrom(firstKey), values, this.offsets, first);
+      done = new JsonObject(offset, this.keysFrom(firstKey), this.entries, first);
       this.findDuplicates(done);
-    } else done = new JsonArray(offset, values, this.offsets, first);
+    } else done = new JsonArray(offset, count, this.entries, first);
     if (this.stack.length === 0) this.root = done;
-    else this.values.push(done);
+    else values.items[values.size - 1] = done;
+  }
+
+  /** Adds an entry to the innermost object or array: its value, where it is written, and where its key is. */
+  private addEntry(value: JsonValue, offset: number): void {
+    this.work.values.push(value);
+    this.work.valueOffsets.push(offset);
+    this.work.keyOffsets.push(this.stack[this.stack.length - 1].isObject ? this.pendingKeyOffset : -1);
   }
 
   /** Removes the keys from index `first` on and returns them, in the array of the last object with the same keys if there is one. */
@@ -267,10 +302,4 @@ class WorkList<T> {
     this.items[this.size++] = item;
   }
 
-  /** Removes the items from index `from` on and returns them. */
-  take(from: number): T[] {
-    const taken = this.items.slice(from, this.size);
-    this.size = from;
-    return taken;
-  }
 }

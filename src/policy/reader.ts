@@ -290,7 +290,7 @@ export class Val {
   entryValue(index: number, name: string | undefined): Val {
     if (this.ctx.json) {
       const object = this.node as JsonObject;
-      return new Val(this.ctx, object.values[index], this, name, object.valueOffset(index));
+      return new Val(this.ctx, object.value(index), this, name, object.valueOffset(index));
     }
     const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
     return new Val(this.ctx, item.value, this, name ?? '', this.key(index).offset);
@@ -344,7 +344,9 @@ export class Val {
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
     if (this.ctx.json) {
       const array = this.node as JsonArray;
-      return array.items.map((n, i) => new Val(this.ctx, n, this, i, array.itemOffset(i)));
+      const items: Val[] = [];
+      for (let i = 0; i < array.length; i++) items.push(new Val(this.ctx, array.item(i), this, i, array.itemOffset(i)));
+      return items;
     }
     const start = this.offset;
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
@@ -481,10 +483,10 @@ export class Fields {
  * last value is kept.
  */
 function plainJson(value: JsonValue): unknown {
-  if (value instanceof JsonArray) return value.items.map(plainJson);
+  if (value instanceof JsonArray) return Array.from({length: value.length}, (_, i) => plainJson(value.item(i)));
   if (!(value instanceof JsonObject)) return value;
   const out: Record<string, unknown> = Object.create(null);
-  value.keys.forEach((key, i) => (out[key] = plainJson(value.values[i])));
+  value.keys.forEach((key, i) => (out[key] = plainJson(value.value(i))));
   return out;
 }
 

@@ -156,15 +156,16 @@ describe('the values read from JSON', () => {
     const text = '[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"a": 3, "c": "z"}, {"a": 4}, {}, {"a": 5, "b": "w"}]';
     const doc = readJson(text);
     if (typeof doc !== 'object') throw new Error('not read as JSON');
-    const items = (doc.root as JsonArray).items as JsonObject[];
-    expect(items.map((o) => Object.fromEntries(o.keys.map((k, i) => [k, o.values[i]])))).toEqual([{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 3, c: 'z'}, {a: 4}, {}, {a: 5, b: 'w'}]);
+    const root = doc.root as JsonArray;
+    const items = Array.from({length: root.length}, (_, i) => root.item(i) as JsonObject);
+    expect(items.map((o) => Object.fromEntries(o.keys.map((k, i) => [k, o.value(i)])))).toEqual([{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 3, c: 'z'}, {a: 4}, {}, {a: 5, b: 'w'}]);
     // Each key and value at the offset where it is written.
     let from = 0;
     for (const o of items) {
       o.keys.forEach((k, i) => {
         const at = text.indexOf(`"${k}"`, from);
         expect(o.keyOffset(i)).toBe(at);
-        expect(o.valueOffset(i)).toBe(text.indexOf(JSON.stringify(o.values[i]), at + k.length + 2));
+        expect(o.valueOffset(i)).toBe(text.indexOf(JSON.stringify(o.value(i)), at + k.length + 2));
         from = at + 1;
       });
     }
