@@ -1,13 +1,13 @@
 /**
  * The all-pairs matrix, bit-parallel: for each destination the set of admitted sources and for
  * each source the set of reachable destinations are ORs of the rules' precomputed peer sets. One
- * evaluation path gives every verdict: row s of `reach` holds the destinations pod s may reach
+ * evaluation path gives every verdict: the row of source s holds the destinations pod s may reach
  * (its egress row AND the transposed ingress rows), totals are popcounts of those rows, and
- * cells, when asked for, are read from the same bits.
+ * cells, when asked for, are read from the same bits. The rows are made 32 sources at a time.
  *
  * Pods selected by the same rules share their rows (pods of one Deployment, or of one namespace
  * under namespace-wide policies): the pods are grouped once, each group's row is worked out once
- * per port, and the transpose reads the ingress rows of the groups, so only `reach` is n x n.
+ * per port, and the transpose reads the ingress rows of the groups.
  *
  * Pairs involving host-network pods are the exception: those pods carry their node's identity
  * (host or remote-node, relative to the other pod), which the per-rule pod sets do not hold, so
@@ -34,12 +34,13 @@ export function evaluateMatrix(model: Model, ports: {port: number; protocol?: L4
   // there the pod's set of named ports is part of what decides its row.
   const ingress = sideGroups(model, model.ingressRules, (i, ids) => (ids.some((ri) => named[ri]) ? portSets.setOf[i] : -1));
   const egress = sideGroups(model, model.egressRules, () => -1);
-  // Used again for each port: the rows of the groups of each side, and the n x n bit matrix
-  // `reach` (the transposed ingress rows, where each pod's egress row is then ANDed in).
+  // Used again for each port: the rows of the groups of each side, and 32 rows of the n x n bit
+  // matrix of what each pod may reach (the full matrix is never held: for 10,000 pods it is 12 MB
+  // of memory to touch, and the rows are counted, and listed as cells, as they are made).
   const buffers = {
     inRows: new Uint32Array(ingress.rules.length * W),
     outRows: new Uint32Array(egress.rules.length * W),
-    reach: new Uint32Array(n * W),
+    strip: new Uint32Array(32 * W),
   };
   const context: PortContext = {model, named, isolates, denies, portSets, ingress, egress, W, ...buffers};
   return ports.map(({port, protocol = 'TCP'}) => matrixOnPort(context, port, protocol, options.cells ?? false));
@@ -170,52 +171,48 @@ interface PortContext {
   /** Group g's row of a side is at words [g * W, (g + 1) * W). */
   inRows: Uint32Array;
   outRows: Uint32Array;
-  reach: Uint32Array;
+  /** 32 rows of what sources may reach, W words each (matrixOnPort). */
+  strip: Uint32Array;
 }
 
 function matrixOnPort(context: PortContext, port: number, protocol: L4Protocol, withCells: boolean): MatrixTotals {
-  const {model, ingress, egress, W, inRows, outRows, reach} = context;
+  const {model, ingress, egress, W, inRows, outRows, strip} = context;
   const pods = model.cluster.pods;
   const n = pods.length;
   const rows = new SideRows(context, port, protocol);
   rows.write(ingress, true, inRows);
   rows.write(egress, false, outRows);
-
-  // The pair (s, d) is allowed when pod s's egress row has d and pod d's ingress row has s, i.e.
-  // row s of the transpose of the ingress rows has d: `reach` row s is the AND of the two rows.
-  transpose(inRows, ingress.groupOf, n, W, reach);
-  for (let s = 0; s < n; s++) {
-    for (let w = 0, at = s * W, from = egress.groupOf[s] * W; w < W; w++) reach[at + w] &= outRows[from + w];
-  }
-  const setReach = (s: number, d: number, allowed: boolean) => {
-    if (allowed) reach[s * W + (d >>> 5)] |= 1 << (d & 31);
-    else reach[s * W + (d >>> 5)] &= ~(1 << (d & 31));
-  };
-  for (let s = 0; s < n; s++) setReach(s, s, false); // a pod and itself is not a pair
-  for (let h = 0; h < n; h++) {
-    if (!pods[h].hostNetwork) continue;
-    const verdict = (s: number, d: number) => evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
-    for (let other = 0; other < n; other++) {
-      if (other === h) continue;
-      setReach(h, other, verdict(h, other));
-      setReach(other, h, verdict(other, h));
-    }
-  }
+  const hostNetwork = pods.filter((pod) => pod.hostNetwork).map((pod) => pod.index);
+  const verdict = (s: number, d: number) => evaluateProbe(model, {from: {pod: pods[s].key}, to: {pod: pods[d].key}, port, protocol}).verdict === 'allowed';
 
   let allowed = 0;
-  for (let i = 0; i < reach.length; i++) allowed += popcount(reach[i]);
-  const totals: MatrixTotals = {port, protocol, allowed, dropped: n * (n - 1) - allowed};
-  if (withCells) {
-    const cells: NonNullable<MatrixTotals['cells']> = [];
-    for (let s = 0; s < n; s++) {
-      for (let d = 0; d < n; d++) {
-        if (s === d) continue;
-        const verdict = (reach[s * W + (d >>> 5)] & (1 << (d & 31))) !== 0 ? 'allowed' : 'dropped';
-        cells.push({from: pods[s].key, to: pods[d].key, verdict});
+  const cells: NonNullable<MatrixTotals['cells']> = [];
+  // 32 sources at a time. The pair (s, d) is allowed when pod s's egress row has d and pod d's
+  // ingress row has s, i.e. row s of the transpose of the ingress rows has d: row k of `strip`
+  // becomes the AND of the two rows for source s = 32 * block + k.
+  for (let block = 0; block < W; block++) {
+    transposeStrip(inRows, ingress.groupOf, n, W, block, strip);
+    for (let k = 0; k < 32 && block * 32 + k < n; k++) {
+      const s = block * 32 + k;
+      const at = k * W;
+      for (let w = 0, from = egress.groupOf[s] * W; w < W; w++) strip[at + w] &= outRows[from + w];
+      const set = (d: number, yes: boolean) => {
+        if (yes) strip[at + (d >>> 5)] |= 1 << (d & 31);
+        else strip[at + (d >>> 5)] &= ~(1 << (d & 31));
+      };
+      set(s, false); // a pod and itself is not a pair
+      if (pods[s].hostNetwork) for (let d = 0; d < n; d++) d !== s && set(d, verdict(s, d));
+      else for (const h of hostNetwork) set(h, verdict(s, h));
+      for (let w = 0; w < W; w++) allowed += popcount(strip[at + w]);
+      if (withCells) {
+        for (let d = 0; d < n; d++) {
+          if (d !== s) cells.push({from: pods[s].key, to: pods[d].key, verdict: (strip[at + (d >>> 5)] & (1 << (d & 31))) !== 0 ? 'allowed' : 'dropped'});
+        }
       }
     }
-    totals.cells = cells;
   }
+  const totals: MatrixTotals = {port, protocol, allowed, dropped: n * (n - 1) - allowed};
+  if (withCells) totals.cells = cells;
   return totals;
 }
 
@@ -354,45 +351,40 @@ function popcount(x: number): number {
 }
 
 /**
- * The transpose of an n x n bit matrix whose rows are W words each (bit j of a row's word w is
- * column 32w + j): row c of the result holds bit r where row r of the input holds bit c. Rows
- * that are alike are stored once: row r of the matrix is row `rowOf[r]` of `rows`, at words
- * [rowOf[r] * W, (rowOf[r] + 1) * W) (pods of a group share their row). Done in
- * 32 x 32 blocks, each transposed in registers by swapping ever smaller sub-blocks (Hacker's
- * Delight, 7-3) rather than bit by bit. One loop nest, with no calls: V8 optimizes a running
- * loop (on-stack replacement) but a small function only after many calls, and this runs once per
- * port. Every word of `out` is written, so a buffer may be passed in again for each port.
+ * Rows 32 * block to 32 * block + 31 of the transpose of an n x n bit matrix whose rows are W
+ * words each (bit j of a row's word w is column 32w + j): row k of `out` (W words from k * W)
+ * holds bit r where row r of the input holds bit 32 * block + k. Rows that are alike are stored
+ * once: row r of the matrix is row `rowOf[r]` of `rows`, at words [rowOf[r] * W, (rowOf[r] + 1) * W)
+ * (pods of a group share their row). Done in 32 x 32 blocks, each transposed in registers by
+ * swapping ever smaller sub-blocks (Hacker's Delight, 7-3) rather than bit by bit. One loop nest,
+ * with no calls: V8 optimizes a running loop (on-stack replacement) but a small function only
+ * after many calls. Every word of `out` is written, so a buffer may be passed in again.
  */
-export function transpose(rows: Uint32Array, rowOf: Int32Array, n: number, W: number, out: Uint32Array = new Uint32Array(n * W)): Uint32Array {
+export function transposeStrip(rows: Uint32Array, rowOf: Int32Array, n: number, W: number, block: number, out: Uint32Array = new Uint32Array(32 * W)): Uint32Array {
   const a = new Uint32Array(32);
   for (let rb = 0; rb < W; rb++) {
-    for (let cb = 0; cb < W; cb++) {
-      // Block (rb, cb): rows 32rb.. of the input, word cb of each.
-      let every = -1;
-      let some = 0;
-      for (let k = 0; k < 32; k++) {
-        const r = rb * 32 + k;
-        a[k] = r < n ? rows[rowOf[r] * W + cb] : 0;
-        every &= a[k];
-        some |= a[k];
-      }
-      // Afterwards bit j of a[i] is what bit i of a[j] was. A block of all zeros or all ones (most
-      // of them, where policy allows or denies whole namespaces) is its own transpose.
-      if (some !== 0 && every !== -1) {
-        for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
-          for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
-            const t = ((a[k] >>> j) ^ a[k | j]) & m;
-            a[k] ^= t << j;
-            a[k | j] ^= t;
-          }
+    // Block (rb, block): rows 32rb.. of the input, word `block` of each.
+    let every = -1;
+    let some = 0;
+    for (let k = 0; k < 32; k++) {
+      const r = rb * 32 + k;
+      a[k] = r < n ? rows[rowOf[r] * W + block] : 0;
+      every &= a[k];
+      some |= a[k];
+    }
+    // Afterwards bit j of a[i] is what bit i of a[j] was. A block of all zeros or all ones (most
+    // of them, where policy allows or denies whole namespaces) is its own transpose.
+    if (some !== 0 && every !== -1) {
+      for (let j = 16, m = 0x0000ffff; j !== 0; j >>>= 1, m = (m ^ (m << j)) >>> 0) {
+        for (let k = 0; k < 32; k = ((k | j) + 1) & ~j) {
+          const t = ((a[k] >>> j) ^ a[k | j]) & m;
+          a[k] ^= t << j;
+          a[k | j] ^= t;
         }
       }
-      // Its transpose is block (cb, rb) of the output.
-      for (let k = 0; k < 32; k++) {
-        const c = cb * 32 + k;
-        if (c < n) out[c * W + rb] = a[k];
-      }
     }
+    // Its transpose is word rb of the strip's rows.
+    for (let k = 0; k < 32; k++) out[k * W + rb] = a[k];
   }
   return out;
 }

@@ -1,8 +1,15 @@
-// The bit-matrix transpose behind the matrix totals (src/policy/matrix.ts), against the
+// The bit-matrix transpose behind the matrix totals (src/policy/matrix.ts, a strip of 32 rows at a time), against the
 // definition: bit c of row r of the input is bit r of row c of the output.
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {transpose} from '../../src/policy/matrix';
+import {transposeStrip} from '../../src/policy/matrix';
+
+/** The whole transpose, strip by strip as the matrix makes it: rows 32b.. of it are strip b. */
+function transpose(rows: Uint32Array, rowOf: Int32Array, n: number, W: number): Uint32Array {
+  const t = new Uint32Array(32 * W * W);
+  for (let block = 0; block < W; block++) t.set(transposeStrip(rows, rowOf, n, W, block), block * 32 * W);
+  return t;
+}
 
 describe('transpose', () => {
   it('moves every bit (r, c) to (c, r), for sizes across 32-bit word boundaries', () => {
