@@ -24,7 +24,7 @@ export interface CompiledRule {
    */
   peerPods: Bitset;
   /** Parsed CIDRs of cidr peers, same order as rule.peers. */
-  cidrs: Map<Peer, {cidr: Cidr; except: Cidr[]}>;
+  cidrs: ReadonlyMap<Peer, {cidr: Cidr; except: Cidr[]}>;
 }
 
 /** The compiled form of a cluster plus policies. */
@@ -51,6 +51,21 @@ export interface Model {
    * a selector never sees the label, whatever the pod carries.
    */
   nonIdentityKeys: {ref: RuleRef; key: string}[];
+}
+
+/** The CIDRs of a rule without CIDR peers. */
+const NO_CIDRS: ReadonlyMap<Peer, {cidr: Cidr; except: Cidr[]}> = new Map();
+
+/** The parsed CIDRs of a rule's cidr peers. Rules without one (most) share one empty map: a Map per rule adds up on thousands of rules. */
+function cidrsOf(rule: PolicyRule): ReadonlyMap<Peer, {cidr: Cidr; except: Cidr[]}> {
+  if (rule.peers === 'any' || !rule.peers.some((peer) => peer.kind === 'cidr')) return NO_CIDRS;
+  const cidrs = new Map<Peer, {cidr: Cidr; except: Cidr[]}>();
+  for (const peer of rule.peers) {
+    if (peer.kind !== 'cidr') continue;
+    const cidr = parseCidr(peer.cidr, true);
+    if (cidr) cidrs.set(peer, {cidr, except: peer.except.map((e) => parseCidr(e, true)).filter((e) => e !== undefined)});
+  }
+  return cidrs;
 }
 
 /** What compile() needs: a whole scenario, or just a cluster and policies. */
@@ -116,14 +131,7 @@ export function compile(input: CompileInput, datapath?: Datapath): Model {
         }
         subjectCache.set(s, subjects);
       }
-      const cidrs = new Map<Peer, {cidr: Cidr; except: Cidr[]}>();
-      if (rule.peers !== 'any') {
-        for (const peer of rule.peers) {
-          if (peer.kind !== 'cidr') continue;
-          const cidr = parseCidr(peer.cidr, true);
-          if (cidr) cidrs.set(peer, {cidr, except: peer.except.map((e) => parseCidr(e, true)).filter((e) => e !== undefined)});
-        }
-      }
+      const cidrs = cidrsOf(rule);
       // The peers' pods: the union of what each peer admits, worked out in one reused set.
       const peerPods = peerWork.fill(0);
       if (rule.peers === 'any') orInto(peerPods, endpoints);
