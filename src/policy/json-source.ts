@@ -1,15 +1,18 @@
 /**
- * Strict JSON input, read by jsonc-parser (the parser behind VS Code's JSON support) into plain
- * values that keep where each one is written: reader.ts reads them as it reads a YAML document.
- * JSON is YAML 1.2 and the yaml library reads it correctly, but it takes several times as long on
- * the large machine-made files JSON usually comes in (`kubectl get ... -o json`, generated
- * models), so strict JSON gets this reader.
+ * Strict JSON input, read by jsonc-parser (the parser behind VS Code's JSON support) into a
+ * JsonDocument that keeps where each value is written: reader.ts reads it as it reads a YAML
+ * document. JSON is YAML 1.2 and the yaml library reads it correctly, but it takes several times
+ * as long on the large machine-made files JSON usually comes in (`kubectl get ... -o json`,
+ * generated models), so strict JSON gets this reader.
  *
- * jsonc-parser's `visit` reports each value with its offset as it scans (SAX style); the values
- * are collected here into objects and arrays whose entries (each value, and where it and its key
- * are written) are kept in tables for the whole document. That is what the reader needs, in a
- * fraction of the memory of jsonc-parser's own tree (`parseTree`, an object per value with its
- * parent, length and children): on a 13 MB file, about 30 MB rather than 200 MB.
+ * jsonc-parser's `visit` reports each value with its offset as it scans (SAX style). The document
+ * numbers the values in the order they are written, an object or array before the values in it,
+ * and keeps what it knows of each in tables: typed arrays for its kind, where it and its key are
+ * written, how many entries it has and where its last one ends, and one plain array for a
+ * scalar's value or an object's keys. So a document of a million values is a handful of objects
+ * rather than hundreds of thousands: nothing for the garbage collector to copy while it is read,
+ * which on the 13 MB model of `npm run bench` took more time than the reading itself, and a
+ * fraction of the memory of jsonc-parser's own tree (`parseTree`, an object per value).
  *
  * Text that is not strict JSON (YAML flow style such as `{a: b}`, a trailing comma, a syntax
  * error) is not handled here: the caller reads it as YAML, which reads it or reports the error in
@@ -17,101 +20,17 @@
  */
 import {visit} from 'jsonc-parser';
 
-/** A JSON object: its keys and values in the order written (a key written twice is there twice). */
-export class JsonObject {
-  constructor(
-    /** Where the object is written (its "{"). */
-    readonly offset: number,
-    /** Shared with other objects that have the same keys: read it, never change it. */
-    readonly keys: string[],
-    /** The document's entries: key i's is entry `first + i`. */
-    private readonly entries: Entries,
-    private readonly first: number,
-  ) {}
+/** What a value of a JSON document is. */
+export type JsonKind = 'object' | 'array' | 'scalar';
 
-  /** The value of key i. */
-  value(i: number): JsonValue {
-    return this.entries.values[this.first + i];
-  }
+/** A scalar as JSON writes it. */
+export type JsonScalar = string | number | boolean | null;
 
-  /** Where key i is written (its opening quote). */
-  keyOffset(i: number): number {
-    return this.entries.keyOffsets[this.first + i];
-  }
-
-  /** Where the value of key i is written (its first character). */
-  valueOffset(i: number): number {
-    return this.entries.valueOffsets[this.first + i];
-  }
-}
-
-/** A JSON array: its items in order. */
-export class JsonArray {
-  constructor(
-    /** Where the array is written (its "["). */
-    readonly offset: number,
-    readonly length: number,
-    /** The document's entries: item i is entry `first + i`. */
-    private readonly entries: Entries,
-    private readonly first: number,
-  ) {}
-
-  /** Item i. */
-  item(i: number): JsonValue {
-    return this.entries.values[this.first + i];
-  }
-
-  /** Where item i is written (its first character). */
-  itemOffset(i: number): number {
-    return this.entries.valueOffsets[this.first + i];
-  }
-}
-
-/** A JSON value as read: objects and arrays keep positions; a scalar's position is in its holder. */
-export type JsonValue = JsonObject | JsonArray | string | number | boolean | null;
-
-/**
- * The entries of a document, each member of an object and each item of an array, in tables of
- * their own rather than in an array per object: a 13 MB file has about 200,000 objects and arrays
- * and 800,000 entries, and an array per object was as many more objects for the garbage
- * collector to copy while the document grows. The entries of one object or array are
- * consecutive. An Int32Array holds any offset of a string, whose length is below 2^30.
- */
-class Entries {
-  readonly values: JsonValue[] = [];
-  valueOffsets = new Int32Array(1024);
-  /** Where each entry's key is written; -1 for an item of an array. */
-  keyOffsets = new Int32Array(1024);
-
-  /** Appends the entries `from..to` of the working lists; returns the number of the first. */
-  append(work: WorkingEntries, from: number, to: number): number {
-    const first = this.values.length;
-    if (first + (to - from) > this.valueOffsets.length) {
-      const size = Math.max(2 * this.valueOffsets.length, first + (to - from));
-      this.valueOffsets = grown(this.valueOffsets, size, first);
-      this.keyOffsets = grown(this.keyOffsets, size, first);
-    }
-    for (let i = from; i < to; i++) {
-      this.values.push(work.values[i]);
-      this.valueOffsets[first + i - from] = work.valueOffsets[i];
-      this.keyOffsets[first + i - from] = work.keyOffsets[i];
-    }
-    return first;
-  }
-}
-
-/** A copy of the first `used` numbers of `table` in a table of `size`. */
-function grown(table: Int32Array<ArrayBuffer>, size: number, used: number): Int32Array<ArrayBuffer> {
-  const copy = new Int32Array(size);
-  copy.set(table.subarray(0, used));
-  return copy;
-}
-
-/** Whether the text starts (after white space) as a JSON object or array. */
-export function looksLikeJson(text: string): boolean {
-  const first = /\S/.exec(text);
-  return first !== null && (first[0] === '{' || first[0] === '[');
-}
+/** The kinds as stored, one byte per value. */
+const OBJECT = 0;
+const ARRAY = 1;
+const SCALAR = 2;
+const KIND_NAMES: readonly JsonKind[] = ['object', 'array', 'scalar'];
 
 /** A key written a second time in one JSON object, which the API server refuses. */
 export interface DuplicateKey {
@@ -120,11 +39,79 @@ export interface DuplicateKey {
   offset: number;
 }
 
-/** A strict JSON text read into positioned values. */
-export interface JsonDocument {
-  /** The top-level object or array (looksLikeJson lets no other text here). */
-  root: JsonObject | JsonArray;
-  duplicates: DuplicateKey[];
+/**
+ * A strict JSON text, its values numbered in the order written: the top-level value is 0, and
+ * the entries of an object or array follow it, each followed by the values inside it.
+ */
+export class JsonDocument {
+  /** The top-level value (an object or array: looksLikeJson lets no other text here). */
+  readonly root = 0;
+
+  constructor(
+    private readonly tables: Tables,
+    /** Keys written twice in one object, in the order of the text. */
+    readonly duplicates: DuplicateKey[],
+  ) {}
+
+  kind(value: number): JsonKind {
+    return KIND_NAMES[this.tables.kinds[value]];
+  }
+
+  /** A scalar's value. */
+  scalar(value: number): JsonScalar {
+    return this.tables.data[value] as JsonScalar;
+  }
+
+  /** An object's keys in the order written (a key written twice is there twice). Shared: read it, never change it. */
+  keys(object: number): readonly string[] {
+    return this.tables.data[object] as string[];
+  }
+
+  /** The values of an object's entries or an array's items, in order. */
+  children(container: number): number[] {
+    const out: number[] = [];
+    for (let child = container + 1, k = 0; k < this.tables.sizes[container]; k++, child = this.tables.ends[child]) out.push(child);
+    return out;
+  }
+
+  /** The value of entry `index` of an object, or item `index` of an array. */
+  child(container: number, index: number): number {
+    let child = container + 1;
+    for (let k = 0; k < index; k++) child = this.tables.ends[child];
+    return child;
+  }
+
+  /** Where a value is written (its first character). */
+  offset(value: number): number {
+    return this.tables.offsets[value];
+  }
+
+  /** Where the key of an object's entry is written (its opening quote). */
+  keyOffset(entry: number): number {
+    return this.tables.keyOffsets[entry];
+  }
+
+  /**
+   * A value as plain data. Objects have no prototype, so that a key such as "__proto__" is a key
+   * like any other (as jsonc-parser's getNodeValue gives them); of a key written twice, the last
+   * value is kept.
+   */
+  plain(value: number): unknown {
+    const kind = this.tables.kinds[value];
+    if (kind === SCALAR) return this.scalar(value);
+    const children = this.children(value);
+    if (kind === ARRAY) return children.map((child) => this.plain(child));
+    const out: Record<string, unknown> = Object.create(null);
+    const keys = this.keys(value);
+    children.forEach((child, i) => (out[keys[i]] = this.plain(child)));
+    return out;
+  }
+}
+
+/** Whether the text starts (after white space) as a JSON object or array. */
+export function looksLikeJson(text: string): boolean {
+  const first = /\S/.exec(text);
+  return first !== null && (first[0] === '{' || first[0] === '[');
 }
 
 /** Strict JSON nested deeper than the parser's call stack reaches. */
@@ -143,12 +130,12 @@ export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefin
     visit(
       text,
       {
-        onObjectBegin: (offset) => builder.open(offset, true),
+        onObjectBegin: (offset) => builder.open(OBJECT, offset),
         onObjectProperty: (key, offset) => builder.key(key, offset),
         onObjectEnd: () => builder.close(),
-        onArrayBegin: (offset) => builder.open(offset, false),
+        onArrayBegin: (offset) => builder.open(ARRAY, offset),
         onArrayEnd: () => builder.close(),
-        onLiteralValue: (value: string | number | boolean | null, offset) => builder.value(value, offset),
+        onLiteralValue: (value: JsonScalar, offset) => builder.scalar(value, offset),
         onError: () => {
           throw NOT_STRICT;
         },
@@ -161,44 +148,68 @@ export function readJson(text: string): JsonDocument | typeof TOO_DEEP | undefin
     if (error instanceof RangeError) return TOO_DEEP;
     throw error;
   }
-  const root = builder.root;
-  if (!(root instanceof JsonObject || root instanceof JsonArray)) return undefined;
-  return {root, duplicates: builder.duplicates.sort((a, b) => a.offset - b.offset)};
-}
-
-/** An object or array whose end is not yet read, and where its keys and entries begin in the Builder's working lists. */
-interface Open {
-  offset: number;
-  isObject: boolean;
-  firstKey: number;
-  firstEntry: number;
+  if (builder.tables.count === 0 || builder.tables.kinds[0] === SCALAR) return undefined;
+  return new JsonDocument(builder.tables, builder.duplicates.sort((a, b) => a.offset - b.offset));
 }
 
 /**
- * The entries of the objects and arrays still open, innermost last: each value with where it and
- * its key are written. An object or array is an entry of the one holding it from its start (its
- * value is filled in when it ends).
+ * What a document knows of each value, by its number. The typed arrays grow by doubling as the
+ * values are read.
  */
-interface WorkingEntries {
-  values: JsonValue[];
-  valueOffsets: number[];
-  keyOffsets: number[];
+class Tables {
+  count = 0;
+  kinds = new Uint8Array(1024);
+  offsets = new Int32Array(1024);
+  /** Where the key of an object's entry is written; -1 for other values. */
+  keyOffsets = new Int32Array(1024);
+  /** The number of entries of an object or array (0 for a scalar). */
+  sizes = new Int32Array(1024);
+  /** The number after the value's last value inside it: where its next sibling is. */
+  ends = new Int32Array(1024);
+  /** A scalar's value, an object's keys, null for an array. */
+  readonly data: unknown[] = [];
+
+  /** Adds a value; returns its number. */
+  add(kind: number, offset: number, keyOffset: number, data: unknown): number {
+    const value = this.count++;
+    if (value === this.kinds.length) {
+      this.kinds = grown(this.kinds, new Uint8Array(2 * value));
+      this.offsets = grown(this.offsets, new Int32Array(2 * value));
+      this.keyOffsets = grown(this.keyOffsets, new Int32Array(2 * value));
+      this.sizes = grown(this.sizes, new Int32Array(2 * value));
+      this.ends = grown(this.ends, new Int32Array(2 * value));
+    }
+    this.kinds[value] = kind;
+    this.offsets[value] = offset;
+    this.keyOffsets[value] = keyOffset;
+    this.ends[value] = value + 1;
+    this.data.push(data);
+    return value;
+  }
+}
+
+/** `into`, holding a copy of `table` at its start. */
+function grown<T extends Uint8Array | Int32Array>(table: T, into: T): T {
+  into.set(table);
+  return into;
 }
 
 /**
- * Collects the visitor's calls into JsonObjects and JsonArrays. The keys and entries of the
- * objects and arrays still open are kept in working lists, innermost last; when one ends, its
- * entries are copied into the document's Entries, and its keys into an array of their exact size
- * (an array grown by push keeps room for more, which on hundreds of thousands of small objects
- * adds up to tens of megabytes), or into the array of an object before it with the same keys.
+ * Adds the visitor's calls to the document's tables. The objects and arrays not yet closed are
+ * kept on a stack, innermost last, with where their keys begin in the working list of keys; when
+ * an object closes its keys are copied out into an array of their exact size (an array grown by
+ * push keeps room for more, which on hundreds of thousands of small objects adds up to tens of
+ * megabytes), or it takes the keys array of an object before it with the same keys.
  */
 class Builder {
-  root: JsonValue | undefined;
+  readonly tables = new Tables();
   readonly duplicates: DuplicateKey[] = [];
-  private readonly entries = new Entries();
-  private readonly stack: Open[] = [];
+  /** The objects and arrays open, innermost last, and where each one's keys begin in `keys`. */
+  private readonly openValues = new WorkList<number>();
+  private readonly firstKeys = new WorkList<number>();
   private readonly keys = new WorkList<string>();
-  private readonly work = {values: new WorkList<JsonValue>(), valueOffsets: new WorkList<number>(), keyOffsets: new WorkList<number>()};
+  /** Where the key of the value that comes next is written, when it is an object's entry. */
+  private keyOffset = -1;
   /**
    * Each string as first read: the same keys come back in every object, and the same values in
    * many (a namespace, a label, a protocol), so one string is held for each rather than one per
@@ -210,50 +221,44 @@ class Builder {
    * have the same keys (every pod, every port of every container), and then share one array.
    */
   private readonly lastKeys = new Map<string, string[]>();
-  /** Where the key of the next value is written, when that value is a member of an object. */
-  private pendingKeyOffset = -1;
 
-  /** Starts an object or array written at `offset` (a value of the one open, if any). */
-  open(offset: number, isObject: boolean): void {
-    // Its place among the entries of the one holding it; its value is set when it ends.
-    if (this.stack.length > 0) this.addEntry(null, offset);
-    this.stack.push({offset, isObject, firstKey: this.keys.size, firstEntry: this.work.values.size});
+  /** Starts an object or array written at `offset`. */
+  open(kind: typeof OBJECT | typeof ARRAY, offset: number): void {
+    const value = this.add(kind, offset, null);
+    this.openValues.push(value);
+    this.firstKeys.push(this.keys.size);
   }
 
   /** A key of the innermost object, written at `offset`; its value comes next. */
   key(key: string, offset: number): void {
     this.keys.push(this.once(key));
-    this.pendingKeyOffset = offset;
+    this.keyOffset = offset;
   }
 
-  /** A scalar written at `offset`: the next item of the innermost array, or the value of the last key. */
-  value(value: JsonValue, offset: number): void {
-    if (typeof value === 'string') value = this.once(value);
-    if (this.stack.length === 0) this.root = value;
-    else this.addEntry(value, offset);
+  /** A scalar written at `offset`. */
+  scalar(value: JsonScalar, offset: number): void {
+    this.add(SCALAR, offset, typeof value === 'string' ? this.once(value) : value);
   }
 
-  /** Ends the innermost object or array, which becomes the value of its entry in the one holding it. */
+  /** Ends the innermost object or array. */
   close(): void {
-    const {offset, isObject, firstKey, firstEntry} = this.stack.pop()!;
-    const {values, valueOffsets, keyOffsets} = this.work;
-    const count = values.size - firstEntry;
-    const first = this.entries.append({values: values.items, valueOffsets: valueOffsets.items, keyOffsets: keyOffsets.items}, firstEntry, values.size);
-    values.size = valueOffsets.size = keyOffsets.size = firstEntry;
-    let done: JsonObject | JsonArray;
-    if (isObject) {
-      done = new JsonObject(offset, this.keysFrom(firstKey), this.entries, first);
-      this.findDuplicates(done);
-    } else done = new JsonArray(offset, count, this.entries, first);
-    if (this.stack.length === 0) this.root = done;
-    else values.items[values.size - 1] = done;
+    const value = this.openValues.pop();
+    const firstKey = this.firstKeys.pop();
+    const {tables} = this;
+    tables.ends[value] = tables.count;
+    if (tables.kinds[value] === OBJECT) {
+      tables.data[value] = this.keysFrom(firstKey);
+      this.findDuplicates(value);
+    }
   }
 
-  /** Adds an entry to the innermost object or array: its value, where it is written, and where its key is. */
-  private addEntry(value: JsonValue, offset: number): void {
-    this.work.values.push(value);
-    this.work.valueOffsets.push(offset);
-    this.work.keyOffsets.push(this.stack[this.stack.length - 1].isObject ? this.pendingKeyOffset : -1);
+  /** Adds a value, an entry of the innermost object or array if one is open; returns its number. */
+  private add(kind: number, offset: number, data: unknown): number {
+    const {tables} = this;
+    const holder = this.openValues.size > 0 ? this.openValues.top() : -1;
+    const keyOffset = holder !== -1 && tables.kinds[holder] === OBJECT ? this.keyOffset : -1;
+    if (holder !== -1) tables.sizes[holder]++;
+    return tables.add(kind, offset, keyOffset, data);
   }
 
   /** Removes the keys from index `first` on and returns them, in the array of the last object with the same keys if there is one. */
@@ -279,12 +284,14 @@ class Builder {
    * Records each key of `object` written a second time. Most objects have a few keys, which are
    * compared with those before them; a set is made only for objects with many.
    */
-  private findDuplicates(object: JsonObject): void {
-    const keys = object.keys;
+  private findDuplicates(object: number): void {
+    const keys = this.tables.data[object] as string[];
     const seen = keys.length > 16 ? new Set<string>() : undefined;
+    let entry = object + 1;
     keys.forEach((key, i) => {
-      if (seen ? seen.has(key) : keys.indexOf(key) < i) this.duplicates.push({key, offset: object.keyOffset(i)});
+      if (seen ? seen.has(key) : keys.indexOf(key) < i) this.duplicates.push({key, offset: this.tables.keyOffsets[entry]});
       seen?.add(key);
+      entry = this.tables.ends[entry];
     });
   }
 }
@@ -302,4 +309,13 @@ class WorkList<T> {
     this.items[this.size++] = item;
   }
 
+  /** Removes the last item and returns it. */
+  pop(): T {
+    return this.items[--this.size];
+  }
+
+  /** The last item. */
+  top(): T {
+    return this.items[this.size - 1];
+  }
 }

@@ -10,7 +10,7 @@
 import {isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
 import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {JsonArray, JsonObject, looksLikeJson, readJson, TOO_DEEP, type JsonValue} from './json-source';
+import {looksLikeJson, readJson, TOO_DEEP, type JsonDocument} from './json-source';
 import {LineStarts} from './line-starts';
 import type {PolicyError, SourceRef} from './types';
 
@@ -21,11 +21,11 @@ export interface ReadContext {
   errors: PolicyError[];
   /** Each alias (`*name`) to the node its anchor (`&name`) marks; empty when the text has none. */
   aliases: Map<Alias, Node>;
-  /** Set when the text was strict JSON: nodes are then json-source.ts values, not the yaml library's. */
-  json?: boolean;
+  /** The document, when the text was strict JSON: nodes are then its value numbers, not the yaml library's nodes. */
+  json?: JsonDocument;
 }
 
-/** A document of the text: its root (a yaml node, or a json-source.ts value for JSON) and its errors. */
+/** A document of the text: its root (a yaml node, or the number of the JSON document's top-level value) and its errors. */
 export interface SourceDocument {
   contents: unknown;
   errors: readonly unknown[];
@@ -43,11 +43,11 @@ export function readDocuments(text: string, file: string, errors: PolicyError[])
   const json = looksLikeJson(text) ? readJson(text) : undefined;
   if (json === TOO_DEEP) {
     errors.push(errorAt({file, line: 1, col: 1}, 'too-deep', 'this JSON text nests arrays and objects deeper than the reader can follow (thousands of levels); no Kubernetes object needs that, so check how the file was made'));
-    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: []};
+    return {ctx: {file, lines, errors, aliases: new Map()}, docs: []};
   }
   if (json) {
     for (const d of json.duplicates) errors.push(errorAt({file, ...lines.linePos(d.offset)}, 'duplicate-key', duplicateKeyMessage(d.key)));
-    return {ctx: {file, lines, errors, aliases: new Map(), json: true}, docs: [{contents: json.root, errors: json.duplicates}]};
+    return {ctx: {file, lines, errors, aliases: new Map(), json}, docs: [{contents: json.root, errors: json.duplicates}]};
   }
   const ctx: ReadContext = {file, lines, errors, aliases: new Map()};
   const parsed = parseAllDocuments(text, {prettyErrors: false, uniqueKeys: true});
@@ -221,7 +221,8 @@ export class Val {
   /** What kind of value this is, in either format. */
   private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
     const n = this.node;
-    if (this.ctx.json) return n === undefined ? 'none' : n instanceof JsonObject ? 'map' : n instanceof JsonArray ? 'seq' : 'scalar';
+    const json = this.ctx.json;
+    if (json) return n === undefined ? 'none' : ({object: 'map', array: 'seq', scalar: 'scalar'} as const)[json.kind(n as number)];
     return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
   }
 
@@ -282,15 +283,16 @@ export class Val {
   /** The key of each entry of a mapping, in the order written (undefined for a key that is not a scalar); empty for a value that is not a mapping. */
   private keyNames(): readonly (string | undefined)[] {
     if (this.kind !== 'map') return [];
-    if (this.ctx.json) return (this.node as JsonObject).keys;
+    if (this.ctx.json) return this.ctx.json.keys(this.node as number);
     return (this.node as Node & {items: Pair<Node, Node>[]}).items.map((item) => (isScalar(item.key) ? String(item.key.value) : undefined));
   }
 
   /** The value of entry `index` of a mapping, whose key is `name`. */
   entryValue(index: number, name: string | undefined): Val {
-    if (this.ctx.json) {
-      const object = this.node as JsonObject;
-      return new Val(this.ctx, object.value(index), this, name, object.valueOffset(index));
+    const json = this.ctx.json;
+    if (json) {
+      const value = json.child(this.node as number, index);
+      return new Val(this.ctx, value, this, name, json.offset(value));
     }
     const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
     return new Val(this.ctx, item.value, this, name ?? '', this.key(index).offset);
@@ -301,9 +303,10 @@ export class Val {
    * report an error at the key): a large JSON file has hundreds of thousands of keys.
    */
   private key(index: number): Val {
-    if (this.ctx.json) {
-      const object = this.node as JsonObject;
-      return new Val(this.ctx, object.keys[index], this, undefined, object.keyOffset(index), true);
+    const json = this.ctx.json;
+    if (json) {
+      // A JSON key is not a value of the document: its Val carries where it is written.
+      return new Val(this.ctx, undefined, this, undefined, json.keyOffset(json.child(this.node as number, index)), true);
     }
     const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
     return new Val(this.ctx, item.key, this, undefined, this.offset, true);
@@ -342,12 +345,8 @@ export class Val {
   items(what: string): Val[] | undefined {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
-    if (this.ctx.json) {
-      const array = this.node as JsonArray;
-      const items: Val[] = [];
-      for (let i = 0; i < array.length; i++) items.push(new Val(this.ctx, array.item(i), this, i, array.itemOffset(i)));
-      return items;
-    }
+    const json = this.ctx.json;
+    if (json) return json.children(this.node as number).map((value, i) => new Val(this.ctx, value, this, i, json.offset(value)));
     const start = this.offset;
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
@@ -430,13 +429,13 @@ export class Val {
 
   /** The raw scalar value, or undefined for collections and absent values. */
   scalar(): unknown {
-    if (this.ctx.json) return this.kind === 'scalar' ? this.node : undefined;
+    if (this.ctx.json) return this.kind === 'scalar' ? this.ctx.json.scalar(this.node as number) : undefined;
     return isScalar(this.node) ? this.node.value : undefined;
   }
 
   /** The value as plain data (aliases resolved). */
   toJS(): unknown {
-    if (this.ctx.json) return this.node === undefined ? undefined : plainJson(this.node as JsonValue);
+    if (this.ctx.json) return this.node === undefined ? undefined : this.ctx.json.plain(this.node as number);
     if (this.node == null) return undefined;
     if (this.ctx.aliases.size > 0) return plain(this.node, this.ctx.aliases);
     return (this.node as {toJSON?: () => unknown}).toJSON?.() ?? this.scalar();
@@ -475,19 +474,6 @@ export class Fields {
     this.owner.fail('missing-field', `${this.owner.path || 'the document'} needs a "${key}" field (${what})`);
     return undefined;
   }
-}
-
-/**
- * Plain data of a JSON value. Objects have no prototype, so that a key such as "__proto__" is a
- * key like any other (as jsonc-parser's getNodeValue gives them); of a key written twice, the
- * last value is kept.
- */
-function plainJson(value: JsonValue): unknown {
-  if (value instanceof JsonArray) return Array.from({length: value.length}, (_, i) => plainJson(value.item(i)));
-  if (!(value instanceof JsonObject)) return value;
-  const out: Record<string, unknown> = Object.create(null);
-  value.keys.forEach((key, i) => (out[key] = plainJson(value.value(i))));
-  return out;
 }
 
 /**

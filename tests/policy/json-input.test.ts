@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest';
 import {parse, parseAllDocuments} from 'yaml';
 import {simulateCli} from '../cli-harness';
 import {formatError, parsePolicyDocuments, parseScenario} from '../../src/policy';
-import {JsonArray, JsonObject, readJson} from '../../src/policy/json-source';
+import {readJson} from '../../src/policy/json-source';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = ['tests/fixtures/review', 'tests/fixtures/scenarios'].flatMap((dir) =>
@@ -156,19 +156,34 @@ describe('the values read from JSON', () => {
     const text = '[{"a": 1, "b": "x"}, {"a": 2, "b": "y"}, {"a": 3, "c": "z"}, {"a": 4}, {}, {"a": 5, "b": "w"}]';
     const doc = readJson(text);
     if (typeof doc !== 'object') throw new Error('not read as JSON');
-    const root = doc.root as JsonArray;
-    const items = Array.from({length: root.length}, (_, i) => root.item(i) as JsonObject);
-    expect(items.map((o) => Object.fromEntries(o.keys.map((k, i) => [k, o.value(i)])))).toEqual([{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 3, c: 'z'}, {a: 4}, {}, {a: 5, b: 'w'}]);
+    const items = doc.children(doc.root);
+    expect(items.map((o) => Object.fromEntries(doc.keys(o).map((k, i) => [k, doc.scalar(doc.child(o, i))])))).toEqual([{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 3, c: 'z'}, {a: 4}, {}, {a: 5, b: 'w'}]);
     // Each key and value at the offset where it is written.
     let from = 0;
     for (const o of items) {
-      o.keys.forEach((k, i) => {
+      doc.keys(o).forEach((k, i) => {
         const at = text.indexOf(`"${k}"`, from);
-        expect(o.keyOffset(i)).toBe(at);
-        expect(o.valueOffset(i)).toBe(text.indexOf(JSON.stringify(o.value(i)), at + k.length + 2));
+        const entry = doc.child(o, i);
+        expect(doc.keyOffset(entry)).toBe(at);
+        expect(doc.offset(entry)).toBe(text.indexOf(JSON.stringify(doc.scalar(entry)), at + k.length + 2));
         from = at + 1;
       });
     }
+  });
+
+  it('numbers nested values in the order written, each object or array before what it holds', () => {
+    const text = '{"a": [1, {"b": null}], "c": {"d": [true]}, "e": "f"}';
+    const doc = readJson(text);
+    if (typeof doc !== 'object') throw new Error('not read as JSON');
+    expect(doc.plain(doc.root)).toEqual({a: [1, {b: null}], c: {d: [true]}, e: 'f'});
+    const [a, c, e] = doc.children(doc.root);
+    expect([doc.kind(a), doc.kind(c), doc.kind(e)]).toEqual(['array', 'object', 'scalar']);
+    expect(doc.keys(doc.root)).toEqual(['a', 'c', 'e']);
+    // Every value where it is written: the "[" of a, the "{" of c, the quote of "f".
+    expect([doc.offset(a), doc.offset(c), doc.offset(e)]).toEqual([text.indexOf('['), text.indexOf('{"d"'), text.indexOf('"f"')]);
+    const [one, inner] = doc.children(a);
+    expect([doc.scalar(one), doc.kind(inner), doc.keys(inner)]).toEqual([1, 'object', ['b']]);
+    expect(doc.scalar(doc.child(doc.child(c, 0), 0))).toBe(true);
   });
 });
 
