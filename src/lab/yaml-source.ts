@@ -1,10 +1,11 @@
-import {isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node} from 'yaml';
+import {isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node} from 'yaml';
+import {LineStarts} from '../policy/line-starts';
 
 /** A parsed YAML document that can still say where each of its values came from. */
 export interface SourceDocument {
   file: string;
   doc: Document.Parsed;
-  lines: LineCounter;
+  lines: LineStarts;
 }
 
 /** A 1-based line and column. */
@@ -15,15 +16,14 @@ export interface Position {
 
 /** Parses one YAML document, keeping positions. Syntax errors are in `doc.errors`. */
 export function parseSource(text: string, file: string): SourceDocument {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
-  return {file, doc, lines};
+  const doc = parseDocument(text, {prettyErrors: false, uniqueKeys: true});
+  return {file, doc, lines: new LineStarts(text)};
 }
 
 /** Parses a multi-document YAML stream (`---` separated), keeping positions. */
 export function parseSources(text: string, file: string): SourceDocument[] {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
+  const lines = new LineStarts(text);
+  const docs = parseAllDocuments(text, {prettyErrors: false, uniqueKeys: true});
   // parseAllDocuments returns an EmptyStream for an empty file; an empty file has no documents.
   if (!Array.isArray(docs)) return [];
   return docs.map((doc) => ({file, doc, lines}));
