@@ -277,6 +277,12 @@ export class Val {
    */
   private eachEntry(visit: (name: string | undefined, value: Val, index: number) => void): void {
     const names = this.keyNames();
+    const json = this.ctx.json;
+    if (json && names.length > 0) {
+      // One walk over the entries: finding each one by its index walks the entries before it.
+      json.children(this.node as number).forEach((value, i) => visit(names[i], this.jsonEntry(value, names[i]), i));
+      return;
+    }
     names.forEach((name, i) => visit(name, this.entryValue(i, name), i));
   }
 
@@ -289,13 +295,14 @@ export class Val {
 
   /** The value of entry `index` of a mapping, whose key is `name`. */
   entryValue(index: number, name: string | undefined): Val {
-    const json = this.ctx.json;
-    if (json) {
-      const value = json.child(this.node as number, index);
-      return new Val(this.ctx, value, this, name, json.offset(value));
-    }
+    if (this.ctx.json) return this.jsonEntry(this.ctx.json.child(this.node as number, index), name);
     const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
     return new Val(this.ctx, item.value, this, name ?? '', this.key(index).offset);
+  }
+
+  /** The value of a JSON object's entry whose key is `name`, by its number in the document. */
+  private jsonEntry(value: number, name: string | undefined): Val {
+    return new Val(this.ctx, value, this, name, this.ctx.json!.offset(value));
   }
 
   /**
