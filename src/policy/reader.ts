@@ -10,9 +10,12 @@
 import {isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, YAMLParseError, type Alias, type Document, type Node, type Pair} from 'yaml';
 import type {Segment} from 'jsonc-parser';
 import {closest, errorAt, listNames} from './errors';
-import {looksLikeJson, readJson, TOO_DEEP, type JsonDocument} from './json-source';
+import {looksLikeJson, readJson, TOO_DEEP, type JsonDocument, type JsonKind} from './json-source';
 import {LineStarts} from './line-starts';
 import type {PolicyError, SourceRef} from './types';
+
+/** Val's names for the kinds of a JSON document's values (json-source.ts). */
+const JSON_KINDS: Record<JsonKind, 'map' | 'seq' | 'scalar'> = {object: 'map', array: 'seq', scalar: 'scalar'};
 
 /** One parsed document plus where errors go. */
 export interface ReadContext {
@@ -222,7 +225,7 @@ export class Val {
   private get kind(): 'map' | 'seq' | 'scalar' | 'none' {
     const n = this.node;
     const json = this.ctx.json;
-    if (json) return n === undefined ? 'none' : ({object: 'map', array: 'seq', scalar: 'scalar'} as const)[json.kind(n as number)];
+    if (json) return n === undefined ? 'none' : JSON_KINDS[json.kind(n as number)];
     return isMap(n) ? 'map' : isSeq(n) ? 'seq' : isScalar(n) ? 'scalar' : 'none';
   }
 
@@ -280,7 +283,7 @@ export class Val {
     const json = this.ctx.json;
     if (json && names.length > 0) {
       // One walk over the entries: finding each one by its index walks the entries before it.
-      json.children(this.node as number).forEach((value, i) => visit(names[i], this.jsonEntry(value, names[i]), i));
+      json.children(this.node as number).forEach((value, i) => visit(names[i], this.jsonChild(value, names[i]), i));
       return;
     }
     names.forEach((name, i) => visit(name, this.entryValue(i, name), i));
@@ -295,14 +298,14 @@ export class Val {
 
   /** The value of entry `index` of a mapping, whose key is `name`. */
   entryValue(index: number, name: string | undefined): Val {
-    if (this.ctx.json) return this.jsonEntry(this.ctx.json.child(this.node as number, index), name);
+    if (this.ctx.json) return this.jsonChild(this.ctx.json.child(this.node as number, index), name);
     const item = (this.node as Node & {items: Pair<Node, Node>[]}).items[index];
     return new Val(this.ctx, item.value, this, name ?? '', this.key(index).offset);
   }
 
-  /** The value of a JSON object's entry whose key is `name`, by its number in the document. */
-  private jsonEntry(value: number, name: string | undefined): Val {
-    return new Val(this.ctx, value, this, name, this.ctx.json!.offset(value));
+  /** A value inside this JSON object or array, by its number in the document, at its key or index `segment`. */
+  private jsonChild(value: number, segment: Segment | undefined): Val {
+    return new Val(this.ctx, value, this, segment, this.ctx.json!.offset(value));
   }
 
   /**
@@ -353,7 +356,7 @@ export class Val {
     if (this.absent) return undefined;
     if (this.kind !== 'seq') return this.fail('wrong-type', `${this.path} must be a list (${what}), not ${this.describe()}`);
     const json = this.ctx.json;
-    if (json) return json.children(this.node as number).map((value, i) => new Val(this.ctx, value, this, i, json.offset(value)));
+    if (json) return json.children(this.node as number).map((value, i) => this.jsonChild(value, i));
     const start = this.offset;
     return (this.node as Node & {items: Node[]}).items.map((n, i) => new Val(this.ctx, n, this, i, n?.range?.[0] ?? start));
   }
